@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test lint migrate demo worker lock clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "MIPG necesita Python 3.11 o superior"'
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Idempotent: syncs .venv with the lock file (a no-op when nothing changed).
+install: $(UV)
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --python $(PY) --python-version 3.11 -o requirements.lock
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	$(VENV)/bin/celery -A mipg worker -l info
+
+clean:
+	rm -rf $(VENV) .pytest_cache

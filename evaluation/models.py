@@ -1,0 +1,223 @@
+"""Indicators (hoja de vida), targets per period, measurements and semáforo thresholds."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mipg.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
+
+VALUE_FIELD_KWARGS = {"max_digits": 20, "decimal_places": 4}
+
+
+class Indicator(models.Model):
+    class Type(models.TextChoices):
+        EFFICACY = "efficacy", _("Eficacia")
+        EFFICIENCY = "efficiency", _("Eficiencia")
+        EFFECTIVENESS = "effectiveness", _("Efectividad")
+
+    class Level(models.TextChoices):
+        INPUT = "input", _("Insumo")
+        PROCESS = "process", _("Proceso")
+        PRODUCT = "product", _("Producto")
+        RESULT = "result", _("Resultado")
+        IMPACT = "impact", _("Impacto")
+
+    class Accumulation(models.TextChoices):
+        FLOW = "flow", _("Flujo")
+        STOCK = "stock", _("Stock")
+        CUMULATIVE = "cumulative", _("Acumulado")
+        CAPACITY = "capacity", _("Capacidad")
+        REDUCTION = "reduction", _("Reducción")
+
+    class Polarity(models.TextChoices):
+        INCREASING = "increasing", _("Creciente")
+        DECREASING = "decreasing", _("Decreciente")
+        MAINTENANCE = "maintenance", _("Mantenimiento")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Mensual")
+        BIMONTHLY = "bimonthly", _("Bimestral")
+        QUARTERLY = "quarterly", _("Trimestral")
+        FOUR_MONTHLY = "four_monthly", _("Cuatrimestral")
+        SEMIANNUAL = "semiannual", _("Semestral")
+        ANNUAL = "annual", _("Anual")
+
+    code = models.CharField(_("código"), max_length=20)
+    name = models.CharField(_("nombre"), max_length=500)
+    goal = models.ForeignKey(
+        "planning.Goal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("meta medida"),
+    )
+    objective = models.ForeignKey(
+        "planning.Objective",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("objetivo medido"),
+    )
+    type = models.CharField(_("tipo"), max_length=16, choices=Type.choices)
+    level = models.CharField(_("nivel"), max_length=16, choices=Level.choices)
+    formula = models.TextField(_("fórmula"))
+    numerator_description = models.CharField(_("numerador"), max_length=500, blank=True)
+    denominator_description = models.CharField(_("denominador"), max_length=500, blank=True)
+    measurement_unit = models.CharField(_("unidad de medida"), max_length=100)
+    accumulation = models.CharField(
+        _("tipo de acumulación"), max_length=16, choices=Accumulation.choices
+    )
+    polarity = models.CharField(_("sentido"), max_length=16, choices=Polarity.choices)
+    baseline_value = models.DecimalField(
+        _("línea base"), null=True, blank=True, **VALUE_FIELD_KWARGS
+    )
+    baseline_date = models.DateField(_("fecha de la línea base"), null=True, blank=True)
+    frequency = models.CharField(_("frecuencia"), max_length=16, choices=Frequency.choices)
+    data_source = models.CharField(_("fuente de datos"), max_length=500, blank=True)
+    unit = models.ForeignKey(
+        "mipg.Unit",
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("dependencia responsable"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("persona responsable"),
+    )
+    semaforo_red_below = models.DecimalField(
+        _("rojo por debajo de (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("Vacío: usa el valor de la entidad."),
+    )
+    semaforo_green_from = models.DecimalField(
+        _("verde desde (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("Vacío: usa el valor de la entidad."),
+    )
+    notes = models.TextField(_("observaciones"), blank=True)
+    archived = models.BooleanField(_("archivado"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicador")
+        verbose_name_plural = _("indicadores")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(goal__isnull=False, objective__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=False)
+                ),
+                name="indicator_measures_goal_xor_objective",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(semaforo_red_below__isnull=True)
+                    | Q(semaforo_green_from__isnull=True)
+                    | Q(semaforo_red_below__lte=F("semaforo_green_from"))
+                ),
+                name="indicator_semaforo_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicador")
+    )
+    period = models.ForeignKey(
+        "planning.ReportingPeriod",
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+        verbose_name=_("periodo"),
+    )
+    value = models.DecimalField(_("meta programada"), **VALUE_FIELD_KWARGS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__start_date"]
+        verbose_name = _("meta del indicador")
+        verbose_name_plural = _("metas del indicador")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="target_unique_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.period.label}: {self.value}"
+
+
+class Measurement(ReviewedFigureBase):
+    """The executed value of an indicator in a period (directly or numerator/denominator)."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("indicador"),
+    )
+    period = models.ForeignKey(
+        "planning.ReportingPeriod",
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("periodo"),
+    )
+    value = models.DecimalField(_("valor ejecutado"), **VALUE_FIELD_KWARGS)
+    numerator = models.DecimalField(_("numerador"), null=True, blank=True, **VALUE_FIELD_KWARGS)
+    denominator = models.DecimalField(_("denominador"), null=True, blank=True, **VALUE_FIELD_KWARGS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__start_date", "indicator"]
+        verbose_name = _("medición")
+        verbose_name_plural = _("mediciones")
+        permissions = [
+            ("submit_measurement", _("Puede enviar mediciones")),
+            ("review_measurement", _("Puede aprobar o devolver mediciones")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="measurement_unique_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | ~Q(denominator=0),
+                name="measurement_denominator_not_zero",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "status"])]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.period.label}: {self.value}"
+
+
+class MeasurementEvidence(EvidenceFileBase):
+    measurement = models.ForeignKey(
+        Measurement,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("medición"),
+    )
+
+    class Meta:
+        verbose_name = _("evidencia de medición")
+        verbose_name_plural = _("evidencias de medición")

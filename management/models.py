@@ -1,0 +1,160 @@
+"""Resources: budget by funding source and execution stage, and progress reports."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mipg.models import EvidenceFileBase, ReviewedFigureBase
+
+MONEY_FIELD_KWARGS = {"max_digits": 18, "decimal_places": 2}
+
+
+class FundingSource(models.Model):
+    code = models.CharField(_("código"), max_length=20, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fuente de financiación")
+        verbose_name_plural = _("fuentes de financiación")
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetAllocation(models.Model):
+    """Apropiación definitiva of one action, from one source, in one fiscal year."""
+
+    action = models.ForeignKey(
+        "planning.Action",
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        verbose_name=_("actividad"),
+    )
+    source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("fuente"),
+    )
+    year = models.PositiveSmallIntegerField(_("vigencia"))
+    rubro = models.CharField(_("rubro presupuestal"), max_length=100)
+    bpin = models.CharField(_("código BPIN"), max_length=30, blank=True)
+    appropriation = models.DecimalField(_("apropiación"), **MONEY_FIELD_KWARGS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "rubro"]
+        verbose_name = _("asignación presupuestal")
+        verbose_name_plural = _("asignaciones presupuestales")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "source", "year", "rubro"], name="allocation_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(appropriation__gte=0), name="allocation_appropriation_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rubro} · {self.source} · {self.year}"
+
+
+class BudgetExecution(models.Model):
+    """One execution entry. A negative amount records a release or annulment.
+
+    Cumulative invariant per allocation (checked in services):
+    pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación.
+    """
+
+    class Stage(models.TextChoices):
+        CDP = "cdp", _("CDP")
+        COMMITMENT = "commitment", _("Compromiso / RP")
+        OBLIGATION = "obligation", _("Obligación")
+        PAYMENT = "payment", _("Pago")
+
+    allocation = models.ForeignKey(
+        BudgetAllocation,
+        on_delete=models.CASCADE,
+        related_name="executions",
+        verbose_name=_("asignación"),
+    )
+    stage = models.CharField(_("etapa"), max_length=16, choices=Stage.choices)
+    amount = models.DecimalField(_("valor"), **MONEY_FIELD_KWARGS)
+    date = models.DateField(_("fecha"))
+    document_number = models.CharField(_("número de documento"), max_length=50)
+    description = models.CharField(_("descripción"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("registro de ejecución presupuestal")
+        verbose_name_plural = _("registros de ejecución presupuestal")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="execution_amount_not_zero"),
+        ]
+        indexes = [models.Index(fields=["allocation", "stage"])]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} {self.document_number}"
+
+
+class ProgressReport(ReviewedFigureBase):
+    """Cumulative physical progress of an action at the end of a reporting period."""
+
+    action = models.ForeignKey(
+        "planning.Action",
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("actividad"),
+    )
+    period = models.ForeignKey(
+        "planning.ReportingPeriod",
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("periodo"),
+    )
+    progress = models.DecimalField(_("avance físico acumulado (%)"), max_digits=5, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__start_date", "action"]
+        verbose_name = _("reporte de avance")
+        verbose_name_plural = _("reportes de avance")
+        permissions = [
+            ("submit_progressreport", _("Puede enviar reportes de avance")),
+            ("review_progressreport", _("Puede aprobar o devolver reportes de avance")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="progress_unique_per_period"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="progress_0_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "status"])]
+
+    def __str__(self):
+        return f"{self.action.code} · {self.period.label}"
+
+
+class ProgressEvidence(EvidenceFileBase):
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("reporte"),
+    )
+
+    class Meta:
+        verbose_name = _("evidencia de avance")
+        verbose_name_plural = _("evidencias de avance")

@@ -1,0 +1,276 @@
+"""Strategic plan → objectives → goals (metas) → actions (actividades), and reporting periods."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mipg.models import PERCENT_VALIDATORS
+
+WEIGHT_FIELD_KWARGS = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "default": Decimal("0"),
+    "validators": PERCENT_VALIDATORS,
+    "help_text": _("Ponderación entre 0 y 100; las hermanas suman 100."),
+}
+
+
+class StrategicPlan(models.Model):
+    class Kind(models.TextChoices):
+        PEI = "pei", _("Plan Estratégico Institucional")
+        ACTION = "action", _("Plan de Acción")
+        DEVELOPMENT = "development", _("Plan de Desarrollo")
+        OTHER = "other", _("Otro")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Borrador")
+        APPROVED = "approved", _("Aprobado")
+        CLOSED = "closed", _("Cerrado")
+
+    name = models.CharField(_("nombre"), max_length=255)
+    kind = models.CharField(_("tipo"), max_length=16, choices=Kind.choices, default=Kind.ACTION)
+    description = models.TextField(_("descripción"), blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("año inicial"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("año final"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("estado"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("plan al que sirve"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aprobado por"),
+    )
+    approved_at = models.DateTimeField(_("aprobado el"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year", "name"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("planes")
+        permissions = [
+            ("approve_strategicplan", _("Puede aprobar y cerrar planes")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__lte=F("end_year")), name="plan_years_ordered"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="plan_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_year}–{self.end_year})"
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(
+        StrategicPlan,
+        on_delete=models.CASCADE,
+        related_name="objectives",
+        verbose_name=_("plan"),
+    )
+    code = models.CharField(_("código"), max_length=20)
+    name = models.CharField(_("nombre"), max_length=500)
+    description = models.TextField(_("descripción"), blank=True)
+    weight = models.DecimalField(_("ponderación"), **WEIGHT_FIELD_KWARGS)
+    policies = models.ManyToManyField(
+        "mipg.Policy", blank=True, related_name="objectives", verbose_name=_("políticas MIPG")
+    )
+    position = models.PositiveIntegerField(_("orden"), default=0)
+    archived = models.BooleanField(_("archivado"), default=False)
+    history = HistoricalRecords(m2m_fields=[policies])
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("objetivo")
+        verbose_name_plural = _("objetivos")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="objective_weight_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Goal(models.Model):
+    """A meta: what an objective commits to deliver."""
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="goals", verbose_name=_("objetivo")
+    )
+    code = models.CharField(_("código"), max_length=20)
+    name = models.CharField(_("nombre"), max_length=500)
+    product = models.CharField(_("producto"), max_length=500, blank=True)
+    weight = models.DecimalField(_("ponderación"), **WEIGHT_FIELD_KWARGS)
+    unit = models.ForeignKey(
+        "mipg.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("dependencia responsable"),
+    )
+    position = models.PositiveIntegerField(_("orden"), default=0)
+    archived = models.BooleanField(_("archivado"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("meta")
+        verbose_name_plural = _("metas")
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "code"], name="goal_code_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="goal_weight_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Action(models.Model):
+    """An actividad of the action plan."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="actions", verbose_name=_("meta")
+    )
+    code = models.CharField(_("código"), max_length=20)
+    name = models.CharField(_("nombre"), max_length=500)
+    deliverable = models.CharField(_("entregable"), max_length=500, blank=True)
+    unit = models.ForeignKey(
+        "mipg.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("dependencia responsable"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("persona responsable"),
+    )
+    start_date = models.DateField(_("fecha de inicio"))
+    end_date = models.DateField(_("fecha de fin"))
+    weight = models.DecimalField(_("ponderación"), **WEIGHT_FIELD_KWARGS)
+    institutional_plans = models.ManyToManyField(
+        "mipg.InstitutionalPlan",
+        blank=True,
+        related_name="actions",
+        verbose_name=_("planes del Decreto 612"),
+    )
+    position = models.PositiveIntegerField(_("orden"), default=0)
+    archived = models.BooleanField(_("archivado"), default=False)
+    history = HistoricalRecords(m2m_fields=[institutional_plans])
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("actividad")
+        verbose_name_plural = _("actividades")
+        permissions = [("rate_action", _("Puede calificar actividades (control interno)"))]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "code"], name="action_code_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="action_weight_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__lte=F("end_date")), name="action_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ReportingPeriod(models.Model):
+    plan = models.ForeignKey(
+        StrategicPlan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("plan")
+    )
+    label = models.CharField(_("etiqueta"), max_length=50)
+    start_date = models.DateField(_("fecha de inicio"))
+    end_date = models.DateField(_("fecha de fin"))
+    due_date = models.DateField(_("fecha límite de reporte"), null=True, blank=True)
+    locked = models.BooleanField(_("cerrado"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "start_date"]
+        verbose_name = _("periodo de reporte")
+        verbose_name_plural = _("periodos de reporte")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="period_label_unique"),
+            models.CheckConstraint(
+                condition=Q(start_date__lte=F("end_date")), name="period_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ActionRating(models.Model):
+    """Control interno's rating and comment of an action for a semester (third line)."""
+
+    class Rating(models.TextChoices):
+        SATISFACTORY = "satisfactory", _("Satisfactorio")
+        PARTIAL = "partial", _("Parcial")
+        UNSATISFACTORY = "unsatisfactory", _("Insatisfactorio")
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("actividad")
+    )
+    year = models.PositiveSmallIntegerField(_("año"))
+    semester = models.PositiveSmallIntegerField(
+        _("semestre"), validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    rating = models.CharField(_("calificación"), max_length=16, choices=Rating.choices)
+    comment = models.TextField(_("comentario"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("calificado por"),
+    )
+    rated_at = models.DateTimeField(_("calificado el"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "year", "semester"]
+        verbose_name = _("calificación de control interno")
+        verbose_name_plural = _("calificaciones de control interno")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year", "semester"], name="rating_unique_per_semester"
+            ),
+            models.CheckConstraint(condition=Q(semester__in=[1, 2]), name="rating_semester_1_or_2"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.year}-S{self.semester}"
