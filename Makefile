@@ -29,7 +29,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

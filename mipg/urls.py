@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from mipg import views
 
@@ -11,6 +12,8 @@ admin.site.site_title = _("MIPG")
 admin.site.index_title = _("Administración del Modelo Integrado de Planeación y Gestión")
 
 urlpatterns = [
+    # The staff UI replaces this redirect (issue: Staff web UI).
+    path("", RedirectView.as_view(url=reverse_lazy("admin:index")), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -78,3 +78,71 @@ class _Counting(CaptureQueriesContext):
 def count_queries(db):
     """`with count_queries() as q: ...; q.count` or `with count_queries(3): ...`."""
     return _QueryCounter()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker process consuming from the configured broker (Redis in CI).
+
+    It connects to the test database, so tests using it need `transactional_db` (data
+    committed, visible to another process). Skips in inline mode (no broker, SQLite);
+    fails instead when REQUIRE_CELERY_WORKER is set, so CI never skips it silently.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    required = os.environ.get("REQUIRE_CELERY_WORKER") == "1"
+    db = settings.DATABASES["default"]
+    reason = None
+    if not settings.CELERY_BROKER_URL:
+        reason = "no CELERY_BROKER_URL: Celery runs inline"
+    elif db["ENGINE"] != "django.db.backends.postgresql":
+        reason = "a worker process needs a shared database (PostgreSQL)"
+    if reason:
+        if required:
+            pytest.fail(f"REQUIRE_CELERY_WORKER is set but {reason}")
+        pytest.skip(reason)
+
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    env = {**os.environ, "DATABASE_URL": f"postgres://{auth}@{host}/{name}"}
+    celery = [sys.executable, "-m", "celery", "-A", "mipg"]
+    subprocess.run([*celery, "purge", "-f"], env=env, check=True, capture_output=True)
+    worker = subprocess.Popen(
+        [
+            *celery,
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"pytest-{os.getpid()}@%h",
+        ],
+        env=env,
+    )
+    from mipg.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            pytest.fail(f"Celery worker exited with code {worker.returncode}")
+        replies = app.control.ping(timeout=1)
+        if replies:
+            break
+    else:
+        worker.terminate()
+        pytest.fail("Celery worker did not answer a ping within 60 s")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()

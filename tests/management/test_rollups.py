@@ -1,0 +1,411 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from management.models import BudgetExecution
+from management.selectors import (
+    percent,
+    plan_financial_progress,
+    plan_physical_progress,
+    with_physical_progress,
+)
+from mipg.models import ReviewStatus, User
+from planning.models import Action
+from tests.builders import build_plan
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    GoalFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+)
+
+D = Decimal
+APPROVED = ReviewStatus.APPROVED
+CDP = BudgetExecution.Stage.CDP
+COMMITMENT = BudgetExecution.Stage.COMMITMENT
+OBLIGATION = BudgetExecution.Stage.OBLIGATION
+PAYMENT = BudgetExecution.Stage.PAYMENT
+
+
+@pytest.fixture
+def plan(db):
+    return PlanFactory(name="Plan de Acción 2026")
+
+
+@pytest.fixture
+def quarters(plan):
+    return [
+        PeriodFactory(
+            plan=plan,
+            label=f"2026-T{q}",
+            start_date=datetime.date(2026, 3 * q - 2, 1),
+            end_date=datetime.date(2026, 3 * q, 30 if q in (2, 3) else 31),
+        )
+        for q in (1, 2, 3, 4)
+    ]
+
+
+@pytest.fixture
+def goal(plan):
+    return GoalFactory(objective=ObjectiveFactory(plan=plan, code="O1"), code="M1")
+
+
+def action(goal, weight, progress=None, period=None, status=APPROVED, **kwargs):
+    """An action of ``goal`` with, optionally, one report of ``progress`` in ``period``."""
+    new = ActionFactory(goal=goal, weight=D(weight), **kwargs)
+    if progress is not None:
+        report(new, period, progress, status)
+    return new
+
+
+def report(action, period, progress, status=APPROVED):
+    # one reporter for all: UserFactory hashes a password for each user
+    by, _ = User.objects.get_or_create(username="reportero")
+    return ProgressReportFactory(
+        action=action, period=period, progress=D(progress), status=status, created_by=by
+    )
+
+
+# --- action level ---------------------------------------------------------------------
+
+
+def test_action_progress_ignores_unapproved_reports(goal, quarters):
+    q1, q2, q3, q4 = quarters
+    only_pending = action(goal, 50)
+    report(only_pending, q1, 90, ReviewStatus.DRAFT)
+    report(only_pending, q2, 80, ReviewStatus.SUBMITTED)
+    report(only_pending, q3, 70, ReviewStatus.RETURNED)
+    approved_then_draft = action(goal, 50)
+    report(approved_then_draft, q1, 20)
+    report(approved_then_draft, q2, 95, ReviewStatus.SUBMITTED)
+
+    result = plan_physical_progress(goal.objective.plan)
+
+    pending = result.actions[only_pending.pk]
+    assert (pending.physical, pending.has_report) == (0, False)
+    approved = result.actions[approved_then_draft.pk]
+    assert (approved.physical, approved.has_report) == (20, True)
+
+
+def test_action_progress_latest_approved_period_wins(goal, quarters):
+    q1, q2, q3, q4 = quarters
+    a = action(goal, 100)
+    report(a, q3, 60)  # created first, but the latest period
+    report(a, q1, 30)
+
+    assert plan_physical_progress(goal.objective.plan).actions[a.pk].physical == 60
+
+
+def test_action_progress_as_of_excludes_later_periods(goal, quarters):
+    q1, q2, q3, q4 = quarters
+    a = action(goal, 100)
+    report(a, q1, 30)
+    report(a, q3, 60)
+    late = action(goal, 0, 40, q4)
+
+    plan = goal.objective.plan
+    assert plan_physical_progress(plan, as_of=q1).actions[a.pk].physical == 30
+    assert plan_physical_progress(plan, as_of=q2).actions[a.pk].physical == 30
+    assert plan_physical_progress(plan, as_of=q4).actions[a.pk].physical == 60
+    early = plan_physical_progress(plan, as_of=q3).actions[late.pk]
+    assert (early.physical, early.has_report) == (0, False)
+
+
+def test_with_physical_progress_annotates_any_action_queryset(goal, quarters):
+    a = action(goal, 100, 45, quarters[0])
+    b = action(goal, 0)
+
+    rows = {
+        x.pk: (x.physical_progress, x.has_report)
+        for x in with_physical_progress(Action.objects.filter(goal=goal))
+    }
+
+    assert rows == {a.pk: (45, True), b.pk: (0, False)}
+
+
+# --- goal level -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        # (60·50 + 40·100) / (60 + 40) = 7000 / 100 = 70
+        (("60", "40"), D("70")),
+        # relative weights: (30·50 + 20·100) / (30 + 20) = 3500 / 50 = 70
+        (("30", "20"), D("70")),
+        # all zero: plain average (50 + 100) / 2 = 75
+        (("0", "0"), D("75")),
+        # one zero weight counts for nothing: (0·50 + 10·100) / 10 = 100
+        (("0", "10"), D("100")),
+    ],
+)
+def test_goal_progress_is_relative_weighted_average(goal, quarters, weights, expected):
+    action(goal, weights[0], 50, quarters[0])
+    action(goal, weights[1], 100, quarters[0])
+
+    node = plan_physical_progress(goal.objective.plan).goals[goal.pk]
+
+    assert node.physical == expected
+    assert percent(node.physical) == expected.quantize(D("0.01"))
+    assert node.has_report
+    assert node.has_children
+
+
+def test_goal_progress_keeps_full_precision_until_presentation(goal, quarters):
+    for _ in range(3):
+        action(goal, "1", 10, quarters[0])
+    action(goal, "0")  # weight 0: ignored in Σw·p and Σw
+    lone = action(goal, "2")  # no report: progress 0
+
+    # (1·10 + 1·10 + 1·10 + 2·0) / (1 + 1 + 1 + 2) = 30 / 5 = 6
+    node = plan_physical_progress(goal.objective.plan).goals[goal.pk]
+    assert node.physical == 6
+
+    lone.weight = D("3")
+    lone.save()
+    # 30 / 6 = 5; then with weight 4: 30 / 7 = 4.285714… shown as 4.29
+    assert plan_physical_progress(goal.objective.plan).goals[goal.pk].physical == 5
+    lone.weight = D("4")
+    lone.save()
+    node = plan_physical_progress(goal.objective.plan).goals[goal.pk]
+    assert node.physical != node.physical_display
+    assert node.physical_display == D("4.29")
+
+
+def test_goal_without_actions_is_zero_and_flagged(goal):
+    node = plan_physical_progress(goal.objective.plan).goals[goal.pk]
+
+    assert (node.physical, node.has_children, node.has_report) == (0, False, False)
+
+
+def test_archived_actions_are_excluded(goal, quarters):
+    action(goal, 60, 50, quarters[0])
+    action(goal, 40, 100, quarters[0])
+    archived = action(goal, 100, 0, quarters[0], archived=True)
+
+    result = plan_physical_progress(goal.objective.plan)
+
+    # the archived action (weight 100, progress 0) would give (3000+4000+0)/200 = 35
+    assert result.goals[goal.pk].physical == 70
+    assert archived.pk not in result.actions
+
+
+# --- objective and plan levels --------------------------------------------------------
+
+
+@pytest.fixture
+def two_objectives(plan, quarters):
+    """Objective O1 (weight 70): M1 (50) = 70 from actions 60/40 at 50/100, M2 (50) = 40.
+    Objective O2 (weight 30): M3 (100) with no actions = 0.
+    Archived: objective O3 (weight 100, progress 100), goal M4 in O1 (weight 100, 100 %)."""
+    q1 = quarters[0]
+    o1 = ObjectiveFactory(plan=plan, code="O1", weight=D("70"), position=1)
+    o2 = ObjectiveFactory(plan=plan, code="O2", weight=D("30"), position=2)
+    o3 = ObjectiveFactory(plan=plan, code="O3", weight=D("100"), archived=True)
+    m1 = GoalFactory(objective=o1, code="M1", weight=D("50"), position=1)
+    m2 = GoalFactory(objective=o1, code="M2", weight=D("50"), position=2)
+    m3 = GoalFactory(objective=o2, code="M3", weight=D("100"))
+    m4 = GoalFactory(objective=o1, code="M4", weight=D("100"), archived=True)
+    action(m1, 60, 50, q1, code="A1", position=1)
+    action(m1, 40, 100, q1, code="A2", position=2)
+    action(m2, 100, 40, q1)
+    action(m4, 100, 100, q1)
+    action(GoalFactory(objective=o3), 100, 100, q1)
+    return {"o1": o1, "o2": o2, "o3": o3, "m1": m1, "m2": m2, "m3": m3, "m4": m4}
+
+
+def test_objective_and_plan_progress(plan, two_objectives):
+    t = two_objectives
+
+    result = plan_physical_progress(plan)
+
+    assert result.goals[t["m1"].pk].physical == 70  # (60·50 + 40·100) / 100
+    assert result.goals[t["m2"].pk].physical == 40
+    assert result.goals[t["m3"].pk].physical == 0
+    assert not result.goals[t["m3"].pk].has_children
+    # O1 = (50·70 + 50·40) / (50 + 50) = 5500 / 100 = 55; archived M4 left out
+    assert result.objectives[t["o1"].pk].physical == 55
+    # O2 = (100·0) / 100 = 0: its only goal has no actions
+    o2 = result.objectives[t["o2"].pk]
+    assert (o2.physical, o2.has_children, o2.has_report) == (0, True, False)
+    # plan = (70·55 + 30·0) / (70 + 30) = 3850 / 100 = 38.5; archived O3 left out
+    assert result.plan.physical == D("38.5")
+    assert result.plan.physical_display == D("38.50")
+    assert list(result.objectives) == [t["o1"].pk, t["o2"].pk]
+    assert [g.code for g in result.goals_of(t["o1"].pk)] == ["M1", "M2"]
+    assert [a.physical for a in result.actions_of(t["m1"].pk)] == [50, 100]
+    assert t["m4"].pk not in result.goals
+
+
+def test_plan_progress_as_of_period_before_any_report(plan, two_objectives, quarters):
+    early = PeriodFactory(
+        plan=plan,
+        label="2025-T4",
+        start_date=datetime.date(2025, 10, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+
+    result = plan_physical_progress(plan, as_of=early)
+
+    assert result.plan.physical == 0
+    assert not result.plan.has_report
+    assert result.as_of == early
+
+
+def test_plan_without_objectives_is_zero_and_flagged(plan):
+    result = plan_physical_progress(plan)
+
+    assert (result.plan.physical, result.plan.has_children) == (0, False)
+    assert result.objectives == {} and result.goals == {} and result.actions == {}
+
+
+def test_objective_with_only_archived_goals_is_flagged(plan, quarters):
+    objective = ObjectiveFactory(plan=plan)
+    action(GoalFactory(objective=objective, archived=True), 100, 100, quarters[0])
+
+    node = plan_physical_progress(plan).objectives[objective.pk]
+
+    assert (node.physical, node.has_children) == (0, False)
+
+
+def test_objectives_with_zero_weights_average_plainly(plan, quarters):
+    for progress in (20, 60):
+        objective = ObjectiveFactory(plan=plan, weight=D("0"))
+        action(GoalFactory(objective=objective), 100, progress, quarters[0])
+
+    # (20 + 60) / 2 = 40
+    assert plan_physical_progress(plan).plan.physical == 40
+
+
+# --- financial ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def budget(plan):
+    """O1 → M1 → A1 (two allocations 600 000 + 400 000, several executions each), A2 with no
+    budget, A3 archived (500 000 appropriated, 500 000 paid); M2 → A4 with an allocation of
+    the following year. O2 → M3 with no actions."""
+    o1 = ObjectiveFactory(plan=plan, code="O1", position=1)
+    o2 = ObjectiveFactory(plan=plan, code="O2", position=2)
+    m1 = GoalFactory(objective=o1, code="M1", position=1)
+    m2 = GoalFactory(objective=o1, code="M2", position=2)
+    m3 = GoalFactory(objective=o2, code="M3")
+    a1 = ActionFactory(goal=m1, code="A1", position=1)
+    a2 = ActionFactory(goal=m1, code="A2", position=2)
+    a3 = ActionFactory(goal=m1, code="A3", archived=True)
+    a4 = ActionFactory(goal=m2, code="A4")
+    first = AllocationFactory(action=a1, appropriation=D("600000"))
+    second = AllocationFactory(action=a1, appropriation=D("400000"))
+    for allocation, stage, amount in [
+        (first, CDP, "600000"),
+        (first, COMMITMENT, "500000"),
+        (first, COMMITMENT, "-100000"),  # liberación
+        (first, OBLIGATION, "250000"),
+        (first, PAYMENT, "150000"),
+        (second, CDP, "200000"),
+        (second, COMMITMENT, "300000"),
+        (second, OBLIGATION, "150000"),
+        (second, PAYMENT, "100000"),
+    ]:
+        ExecutionFactory(allocation=allocation, stage=stage, amount=D(amount))
+    archived = AllocationFactory(action=a3, appropriation=D("500000"))
+    ExecutionFactory(allocation=archived, stage=PAYMENT, amount=D("500000"))
+    next_year = AllocationFactory(action=a4, year=2027, appropriation=D("200000"))
+    ExecutionFactory(allocation=next_year, stage=CDP, amount=D("50000"))
+    return {"o1": o1, "o2": o2, "m1": m1, "m2": m2, "m3": m3, "a1": a1, "a2": a2, "a4": a4}
+
+
+def test_financial_progress_per_action(plan, budget):
+    result = plan_financial_progress(plan)
+
+    a1 = result.actions[budget["a1"].pk]
+    # appropriation 600 000 + 400 000 = 1 000 000 (not multiplied by the 9 executions)
+    assert a1.appropriation == D("1000000")
+    assert a1.cdp == D("800000")  # 600 000 + 200 000
+    assert a1.commitment == D("700000")  # 500 000 − 100 000 + 300 000
+    assert a1.obligation == D("400000")  # 250 000 + 150 000
+    assert a1.payment == D("250000")  # 150 000 + 100 000
+    assert a1.cdp_pct == 80
+    assert a1.commitment_pct == 70  # 700 000 / 1 000 000 × 100
+    assert a1.obligation_pct == 40
+    assert a1.payment_pct == 25
+    assert a1.has_budget
+
+    a2 = result.actions[budget["a2"].pk]  # sin presupuesto
+    assert (a2.appropriation, a2.commitment, a2.payment) == (0, 0, 0)
+    assert (a2.commitment_pct, a2.obligation_pct, a2.payment_pct) == (None, None, None)
+    assert not a2.has_budget
+
+
+def test_financial_progress_rolls_up_and_excludes_archived(plan, budget):
+    result = plan_financial_progress(plan)
+
+    m1 = result.goals[budget["m1"].pk]
+    # A1 + A2 (0); archived A3's 500 000 left out
+    assert (m1.appropriation, m1.payment) == (D("1000000"), D("250000"))
+    assert m1.commitment_pct == 70
+    m2 = result.goals[budget["m2"].pk]  # A4: 200 000 in 2027, CDP 50 000
+    assert (m2.appropriation, m2.cdp, m2.cdp_pct) == (D("200000"), D("50000"), 25)
+    # O1 = M1 + M2 = 1 200 000; payment 250 000 → 20.8333…%
+    o1 = result.objectives[budget["o1"].pk]
+    assert o1.appropriation == D("1200000")
+    assert o1.commitment == D("700000")
+    assert percent(o1.payment_pct) == D("20.83")
+    o2 = result.objectives[budget["o2"].pk]  # only a goal without actions
+    assert (o2.appropriation, o2.payment_pct) == (0, None)
+    assert result.plan.appropriation == D("1200000")
+    assert result.plan.payment == D("250000")
+    assert [a.code for a in result.actions_of(budget["m1"].pk)] == ["A1", "A2"]
+    assert [g.code for g in result.goals_of(budget["o1"].pk)] == ["M1", "M2"]
+
+
+def test_financial_progress_by_year(plan, budget):
+    in_2026 = plan_financial_progress(plan, year=2026)
+    in_2027 = plan_financial_progress(plan, year=2027)
+
+    assert in_2026.year == 2026
+    assert in_2026.plan.appropriation == D("1000000")
+    assert in_2026.goals[budget["m2"].pk].cdp == 0
+    assert in_2027.plan.appropriation == D("200000")
+    assert in_2027.plan.cdp == D("50000")
+    assert in_2027.actions[budget["a1"].pk].commitment_pct is None
+
+
+# --- query counts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_actions", [10, 250])
+def test_plan_physical_progress_query_count_is_constant(db, count_queries, n_actions):
+    plan = build_plan(n_actions)
+    as_of = plan.periods.first()
+
+    # objectives, goals, annotated actions, actions grouped by goal
+    with count_queries(4):
+        result = plan_physical_progress(plan)
+    with count_queries(4):
+        plan_physical_progress(plan, as_of=as_of)
+
+    # build_plan archives the second goal and the third action
+    archived = Action.objects.filter(goal__objective__plan=plan, goal__code="M1").count()
+    assert len(result.actions) == n_actions - 1 - archived
+    assert 0 < result.plan.physical < 100
+
+
+@pytest.mark.parametrize("n_actions", [10, 250])
+def test_plan_financial_progress_query_count_is_constant(db, count_queries, n_actions):
+    plan = build_plan(n_actions)
+
+    # objectives, goals, actions, appropriations by action, executions by action
+    with count_queries(5):
+        result = plan_financial_progress(plan)
+    with count_queries(5):
+        plan_financial_progress(plan, year=2026)
+
+    assert result.plan.appropriation > 0
+    # every allocation in build_plan: CDP 900, commitment 800 − 100, payment 300
+    assert result.plan.commitment == result.plan.cdp * 7 / 9

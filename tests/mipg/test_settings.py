@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from mipg import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_env_bool_reads_true_false_and_default(monkeypatch):
+    monkeypatch.setenv("MIPG_FLAG", "Yes")
+    assert env.env_bool("MIPG_FLAG") is True
+    monkeypatch.setenv("MIPG_FLAG", "off")
+    assert env.env_bool("MIPG_FLAG", True) is False
+    monkeypatch.setenv("MIPG_FLAG", "")
+    assert env.env_bool("MIPG_FLAG", True) is True
+
+
+def test_env_bool_rejects_junk_with_variable_name(monkeypatch):
+    monkeypatch.setenv("MIPG_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="MIPG_FLAG='maybe'"):
+        env.env_bool("MIPG_FLAG")
+
+
+def test_env_int_rejects_junk_and_values_below_minimum(monkeypatch):
+    monkeypatch.setenv("MIPG_N", "12x")
+    with pytest.raises(ImproperlyConfigured, match="not an integer"):
+        env.env_int("MIPG_N", 1)
+    monkeypatch.setenv("MIPG_N", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env.env_int("MIPG_N", 1, minimum=0)
+    monkeypatch.setenv("MIPG_N", "7")
+    assert env.env_int("MIPG_N", 1, minimum=0) == 7
+
+
+def test_env_list_and_url(monkeypatch):
+    monkeypatch.setenv("MIPG_HOSTS", " a.gov.co, ,b.gov.co ")
+    assert env.env_list("MIPG_HOSTS") == ["a.gov.co", "b.gov.co"]
+    monkeypatch.setenv("MIPG_DB", "mysql://x")
+    with pytest.raises(ImproperlyConfigured, match="schemes"):
+        env.env_url("MIPG_DB", schemes={"postgres"})
+
+
+def _settings_in_subprocess(**overrides):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    environment.update(overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+         " settings.LANGUAGE_CODE, settings.TIME_ZONE)"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_settings_defaults_to_sqlite_inline_celery_and_colombian_locale():
+    result = _settings_in_subprocess(CELERY_BROKER_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "True", "es-co", "America/Bogota"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "sometimes", "DEBUG='sometimes' is not a boolean"),
+        ("DATABASE_URL", "mysql://db/x", "DATABASE_URL='mysql://db/x' must be a URL"),
+        ("DB_CONN_MAX_AGE", "forever", "DB_CONN_MAX_AGE='forever' is not an integer"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters"),
+    ],
+)
+def test_settings_reject_junk_values_with_a_clear_error(variable, value, message):
+    result = _settings_in_subprocess(**{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_settings_require_secret_key_for_public_hosts():
+    result = _settings_in_subprocess(ALLOWED_HOSTS="mipg.example.gov.co", SECRET_KEY="")
+    assert "SECRET_KEY must be set" in result.stderr
