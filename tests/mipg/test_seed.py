@@ -1,0 +1,272 @@
+"""seed_demo loads a coherent, idempotent demo; seed_scale builds a complete large plan."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Sum
+from django.test import TestCase, override_settings
+
+from evaluation.models import Indicator, IndicatorTarget, Measurement
+from management.models import BudgetAllocation, BudgetExecution, ProgressReport
+from mipg import demo, roles
+from mipg.models import Entity, ReviewStatus, Unit, User
+from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SEEDED_MODELS = [
+    Unit,
+    User,
+    StrategicPlan,
+    Objective,
+    Goal,
+    Action,
+    ReportingPeriod,
+    BudgetAllocation,
+    BudgetExecution,
+    ProgressReport,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    ActionRating,
+]
+ALL_STATES = {s.value for s in ReviewStatus}
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
+def assert_budget_invariant(plan):
+    """pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación for every allocation of `plan`."""
+    allocations = BudgetAllocation.objects.filter(action__goal__objective__plan=plan)
+    totals = defaultdict(lambda: defaultdict(Decimal))
+    rows = (
+        BudgetExecution.objects.filter(allocation__in=allocations)
+        .values("allocation_id", "stage")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        totals[row["allocation_id"]][row["stage"]] = row["total"]
+    assert allocations.exists()
+    for allocation in allocations:
+        stage = totals[allocation.pk]
+        chain = [
+            stage["payment"],
+            stage["obligation"],
+            stage["commitment"],
+            stage["cdp"],
+            allocation.appropriation,
+        ]
+        assert chain == sorted(chain), (allocation, chain)
+        assert stage["payment"] >= 0
+
+
+def assert_sibling_weights_sum_100(plan):
+    def sums(queryset, parent):
+        return {
+            row[parent]: row["total"]
+            for row in queryset.values(parent).annotate(total=Sum("weight")).order_by()
+        }
+
+    assert sums(Objective.objects.filter(plan=plan), "plan") == {plan.pk: 100}
+    goal_sums = sums(Goal.objects.filter(objective__plan=plan), "objective")
+    action_sums = sums(Action.objects.filter(goal__objective__plan=plan), "goal")
+    assert goal_sums and set(goal_sums.values()) == {Decimal(100)}
+    assert action_sums and set(action_sums.values()) == {Decimal(100)}
+    assert len(goal_sums) == plan.objectives.count()
+    assert len(action_sums) == Goal.objects.filter(objective__plan=plan).count()
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+class SeedDemoTests(TestCase):
+    """The demo is loaded once for the class (setUpTestData) to keep the tests fast."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = StringIO()
+        call_command("seed_demo", stdout=cls.output)
+        cls.pei = StrategicPlan.objects.get(kind=StrategicPlan.Kind.PEI)
+        cls.plan = StrategicPlan.objects.get(kind=StrategicPlan.Kind.ACTION)
+
+    def test_seed_demo_creates_the_municipality(self):
+        entity = Entity.current()
+        assert (entity.name, entity.nit) == (demo.ENTITY_NAME, demo.ENTITY_NIT)
+        assert Entity.objects.count() == 1
+        codes = set(Unit.objects.values_list("code", flat=True))
+        assert {"SPL", "SHA", "SGO", "SED", "SSA", "OCI"} <= codes
+        assert len(codes) >= 6
+
+    def test_seed_demo_creates_the_pei_and_the_action_plan(self):
+        assert StrategicPlan.objects.count() == 2
+        assert self.plan.parent == self.pei
+        assert {self.pei.status, self.plan.status} == {StrategicPlan.Status.APPROVED}
+        assert (self.pei.start_year, self.pei.end_year) == (2024, 2027)
+        assert (self.plan.start_year, self.plan.end_year) == (2026, 2026)
+        for plan in (self.pei, self.plan):
+            objectives = plan.objectives.all()
+            assert 4 <= len(objectives) <= 6
+            assert all(o.policies.exists() for o in objectives)
+        assert Goal.objects.filter(objective__plan=self.plan).count() == 20
+        assert Action.objects.filter(goal__objective__plan=self.plan).count() == 60
+        assert Indicator.objects.count() == 16
+
+    def test_seed_demo_sibling_weights_sum_100(self):
+        assert_sibling_weights_sum_100(self.plan)
+        assert sum(o.weight for o in self.pei.objectives.all()) == 100
+
+    def test_seed_demo_actions_inside_2026_with_units_and_tags(self):
+        actions = Action.objects.filter(goal__objective__plan=self.plan)
+        assert all(
+            datetime.date(2026, 1, 1) <= a.start_date <= a.end_date <= datetime.date(2026, 12, 31)
+            for a in actions
+        )
+        assert not actions.filter(unit=None).exists()
+        assert not actions.filter(responsible=None).exists()
+        assert not Goal.objects.filter(unit=None).exists()
+        tags = set(actions.values_list("institutional_plans__code", flat=True))
+        assert {"PINAR", "PAA", "PIC", "PETI", "PTEP", "PSST"} <= tags
+        assert len({a.unit_id for a in actions}) >= 6
+
+    def test_seed_demo_periods_are_quarters_of_2026(self):
+        periods = list(self.plan.periods.order_by("start_date"))
+        assert [p.label for p in periods] == ["T1 2026", "T2 2026", "T3 2026", "T4 2026"]
+        assert [p.locked for p in periods] == [True, True, False, False]
+        assert all(p.due_date == p.end_date + datetime.timedelta(days=10) for p in periods)
+
+    def test_seed_demo_budget_invariant_holds_for_every_allocation(self):
+        assert_budget_invariant(self.plan)
+        allocations = BudgetAllocation.objects.filter(action__goal__objective__plan=self.plan)
+        assert {"RP", "SGP", "SGR", "PGN", "COF"} <= set(
+            allocations.values_list("source__code", flat=True)
+        )
+        unfunded = Action.objects.filter(goal__objective__plan=self.plan, allocations=None)
+        assert 0 < unfunded.count() < 30
+        assert BudgetExecution.objects.filter(amount__lt=0).exists()  # a CDP release
+
+    def test_seed_demo_progress_reports_in_every_state(self):
+        reports = ProgressReport.objects.filter(action__goal__objective__plan=self.plan)
+        assert set(reports.values_list("status", flat=True)) == ALL_STATES
+        assert set(reports.values_list("period__label", flat=True)) == {
+            "T1 2026",
+            "T2 2026",
+            "T3 2026",
+        }
+        locked = reports.filter(period__locked=True)
+        assert set(locked.values_list("status", flat=True)) == {ReviewStatus.APPROVED}
+        for report in reports.filter(status=ReviewStatus.RETURNED):
+            assert report.review_comment and report.reviewed_by and report.submitted_at
+        for report in reports.filter(status=ReviewStatus.APPROVED):
+            assert report.reviewed_by.username == "planeacion" and report.submitted_by
+        assert not reports.filter(status=ReviewStatus.DRAFT, submitted_at__isnull=False).exists()
+
+    def test_seed_demo_progress_is_cumulative(self):
+        by_action = defaultdict(list)
+        reports = ProgressReport.objects.filter(action__goal__objective__plan=self.plan)
+        for report in reports.order_by("action", "period__start_date"):
+            by_action[report.action_id].append(report.progress)
+        assert len(by_action) >= 50
+        assert all(values == sorted(values) for values in by_action.values())
+        assert any(values[-1] > values[0] for values in by_action.values())
+
+    def test_seed_demo_indicators_mixed_with_targets_and_measurements(self):
+        indicators = Indicator.objects.all()
+        assert set(indicators.values_list("accumulation", flat=True)) == set(
+            Indicator.Accumulation.values
+        )
+        assert set(indicators.values_list("polarity", flat=True)) == set(Indicator.Polarity.values)
+        assert set(indicators.values_list("level", flat=True)) == set(Indicator.Level.values)
+        assert set(indicators.values_list("type", flat=True)) == set(Indicator.Type.values)
+        assert indicators.filter(objective__isnull=False).count() >= 2
+        assert not indicators.filter(baseline_value=None).exists()
+        assert all(i.targets.exists() for i in indicators)
+        measurements = Measurement.objects.all()
+        assert set(measurements.values_list("status", flat=True)) == ALL_STATES
+        returned = measurements.filter(status=ReviewStatus.RETURNED)
+        assert all(m.review_comment for m in returned)
+
+    def test_seed_demo_users_have_their_roles_and_the_demo_password(self):
+        expected = {
+            "admin": roles.ADMINISTRADOR,
+            "planeacion": roles.PLANEACION,
+            "responsable": roles.RESPONSABLE,
+            "directivo": roles.DIRECTIVO,
+            "control": roles.CONTROL_INTERNO,
+        }
+        for username, role in expected.items():
+            user = authenticate(username=username, password=demo.PASSWORD)
+            assert user is not None, username
+            assert list(user.groups.values_list("name", flat=True)) == [role]
+        staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
+        assert staff == {"admin", "planeacion"}
+        assert User.objects.get(username="admin").is_superuser
+        responsable = User.objects.get(username="responsable")
+        assert set(responsable.units.values_list("code", flat=True)) == {"SED", "SSA"}
+        output = self.output.getvalue()
+        assert all(username in output for username in expected)
+        assert demo.PASSWORD in output
+
+    def test_seed_demo_ratings_by_control_interno(self):
+        ratings = ActionRating.objects.all()
+        assert ratings.count() >= 2
+        assert {r.rated_by.username for r in ratings} == {"control"}
+
+    def test_seed_demo_twice_changes_no_counts_and_adds_no_history(self):
+        before = row_counts()
+        history_before = Action.history.count() + ProgressReport.history.count()
+        output = StringIO()
+        call_command("seed_demo", stdout=output)
+        assert row_counts() == before
+        assert Action.history.count() + ProgressReport.history.count() == history_before
+        assert Group.objects.count() == len(roles.ROLES)
+        assert "Creados: ninguno." in output.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_scale_creates_a_complete_plan():
+    call_command("seed_scale", "--actions", "200", stdout=StringIO())
+    plan = StrategicPlan.objects.get()
+    actions = Action.objects.filter(goal__objective__plan=plan)
+    assert actions.count() == 200
+    assert plan.periods.count() == 4
+    assert_sibling_weights_sum_100(plan)
+    assert_budget_invariant(plan)
+    assert actions.exclude(allocations=None).distinct().count() >= 180
+    reports = ProgressReport.objects.filter(action__goal__objective__plan=plan)
+    assert reports.count() >= 400
+    assert set(reports.values_list("status", flat=True)) == ALL_STATES
+    assert reports.filter(status=ReviewStatus.APPROVED).count() > reports.count() * 0.8
+    indicators = Indicator.objects.all()
+    assert indicators.count() >= 20
+    assert IndicatorTarget.objects.count() == indicators.count() * 4
+    assert Measurement.objects.count() == indicators.count() * 3
+    assert ActionRating.objects.exists()
+    # Rows written with bulk_create are still valid models.
+    samples = [
+        actions.first(),
+        reports.last(),
+        indicators.first(),
+        Measurement.objects.last(),
+        BudgetAllocation.objects.first(),
+        BudgetExecution.objects.last(),
+    ]
+    for obj in samples:
+        obj.full_clean()
+
+
+@pytest.mark.django_db
+def test_seed_scale_each_run_creates_a_new_plan():
+    call_command("seed_scale", "--actions", "5", stdout=StringIO())
+    call_command("seed_scale", "--actions", "5", stdout=StringIO())
+    call_command("seed_scale", "--actions", "5", "--plan-name", "Carga", stdout=StringIO())
+    names = set(StrategicPlan.objects.values_list("name", flat=True))
+    assert len(names) == 3 and "Carga" in names
+    assert Action.objects.count() == 15
+    with pytest.raises(CommandError):
+        call_command("seed_scale", "--actions", "5", "--plan-name", "Carga", stdout=StringIO())
