@@ -15,8 +15,13 @@ $(PY):
 $(UV): $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Idempotent: syncs .venv with the lock file (a no-op when nothing changed).
-install: $(UV)
+# Front-end assets (Bootstrap) come pinned from npm; Django serves them from node_modules.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Idempotent: syncs .venv with the lock file and node_modules with package-lock.json.
+install: $(UV) node_modules/.package-lock.json
 	$(UV) pip sync --quiet --python $(PY) requirements.lock
 
 lock: $(UV)

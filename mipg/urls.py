@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from mipg import views
 
@@ -12,8 +11,8 @@ admin.site.site_title = _("MIPG")
 admin.site.index_title = _("Administración del Modelo Integrado de Planeación y Gestión")
 
 urlpatterns = [
-    # The staff UI replaces this redirect (issue: Staff web UI).
-    path("", RedirectView.as_view(url=reverse_lazy("admin:index")), name="home"),
+    path("", views.home, name="home"),
+    path("cuenta/", include("django.contrib.auth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -21,3 +20,5 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "mipg.views.permission_denied"

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,3 +37,17 @@ def healthz(request):
     healthy = all(value in ("ok", "inline") for value in state.values())
     state["status"] = "ok" if healthy else "error"
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+@login_required
+def home(request):
+    from planning.models import StrategicPlan
+
+    plans = StrategicPlan.objects.select_related("parent").order_by("-start_year", "name")
+    return render(request, "mipg/home.html", {"plans": plans})
+
+
+def permission_denied(request, exception=None):
+    """403 page in Spanish that shows the reason given by the permission check."""
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"exception": message}, status=403)

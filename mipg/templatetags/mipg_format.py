@@ -1,0 +1,57 @@
+"""Colombian formatting for money, percentages and the semáforo."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def money(value, decimals=0):
+    """1234567.5 → "$ 1.234.568" (es-CO separators, no decimals by default)."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    return f"$ {number_format(amount, int(decimals), use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def percent(value, decimals=1):
+    """Decimal percentage → "72,5 %"; None → "—"."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    return f"{number_format(amount, int(decimals), use_l10n=True, force_grouping=True)} %"
+
+
+SEMAFORO_CLASSES = {
+    "verde": "text-bg-success",
+    "amarillo": "text-bg-warning",
+    "rojo": "text-bg-danger",
+    "sin_meta": "text-bg-secondary",
+    "sin_reporte": "text-bg-light border",
+}
+SEMAFORO_LABELS = {
+    "verde": "Verde",
+    "amarillo": "Amarillo",
+    "rojo": "Rojo",
+    "sin_meta": "Sin meta",
+    "sin_reporte": "Sin reporte",
+}
+
+
+@register.simple_tag
+def semaforo_badge(state):
+    """A badge with the colour and its name in text (never colour alone)."""
+    if not state:
+        return "—"
+    key = str(state)
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        SEMAFORO_CLASSES.get(key, "text-bg-light"),
+        _(SEMAFORO_LABELS.get(key, key)),
+    )

@@ -1,0 +1,34 @@
+import pytest
+
+from tests.factories import PlanFactory
+
+
+@pytest.mark.django_db
+def test_home_requires_login_and_redirects_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cuenta/login/")
+
+
+@pytest.mark.django_db
+def test_login_page_is_spanish(client):
+    body = client.get("/cuenta/login/").content.decode()
+    assert "Iniciar sesión" in body
+    assert 'lang="es"' in body
+
+
+@pytest.mark.django_db
+def test_home_lists_plans_for_a_logged_in_user(client, planner):
+    PlanFactory(name="Plan de Acción 2026")
+    client.force_login(planner)
+    body = client.get("/").content.decode()
+    assert "Plan de Acción 2026" in body
+    assert "Planeación" in body  # role shown in the navigation bar
+
+
+@pytest.mark.django_db
+def test_unknown_page_renders_spanish_404(client, planner):
+    client.force_login(planner)
+    response = client.get("/no-existe/")
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
