@@ -195,3 +195,6 @@ LOGGING = {
         "level": env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
     },
 }
+
+# History: change reasons (required when editing approved figures) may be long.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

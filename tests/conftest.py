@@ -9,6 +9,12 @@ from mipg import roles
 from tests.factories import UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user; the default hasher makes that slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def unit(db):
     return UnitFactory(code="SPL", name="Secretaría de Planeación")

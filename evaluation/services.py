@@ -1,0 +1,505 @@
+"""Writes of the evaluation app: indicators, their targets, measurements and evidence.
+
+Every function checks permissions, validates, and writes inside one transaction, so a
+failure leaves nothing half-saved. Changes to a baseline or to a target after a period has
+an approved measurement need a stated reason (MIPG.md §5), kept as the history change
+reason of the changed rows.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
+from evaluation.selectors import effective_thresholds, indicator_plan_id
+from mipg import workflow
+from mipg.evidence import validate_evidence_file
+from mipg.models import ReviewStatus
+from mipg.permissions import can_report, require, require_perm
+from planning.models import ReportingPeriod
+
+VALUE_QUANTUM = Decimal("0.0001")  # the four decimal places of the value fields
+PERCENT_UNIT_WORDS = ("%", "porcentaje")
+BASELINE_FIELDS = ("baseline_value", "baseline_date")
+UNCHANGED = object()  # update_measurement: "argument not given"
+_INDICATOR_FIELDS = frozenset(
+    name
+    for f in Indicator._meta.concrete_fields
+    if not f.primary_key
+    for name in (f.name, f.attname)
+)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _add_error(errors, field, message):
+    errors.setdefault(field, []).append(message)
+
+
+def _snapshot(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _copy_fields(target, source):
+    """Reflect a saved row on the caller's instance so it is not left stale."""
+    for attname, value in _snapshot(source).items():
+        setattr(target, attname, value)
+
+
+def _check_reason(reason, model, errors):
+    """The reason goes into the history table, whose column may be length-limited."""
+    field = model.history.model._meta.get_field("history_change_reason")
+    if field.max_length and len(reason) > field.max_length:
+        _add_error(
+            errors,
+            "reason",
+            _("El motivo admite como máximo %(max)d caracteres.") % {"max": field.max_length},
+        )
+
+
+def _not_in_plan(label):
+    return _("El periodo «%(label)s» no pertenece al plan del indicador.") % {"label": label}
+
+
+# --- indicators ------------------------------------------------------------------------
+
+
+def _validate_indicator(indicator):
+    """Field errors in Spanish for the rules the database constraints only name."""
+    errors = {}
+    try:
+        indicator.clean_fields()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+
+    if indicator.goal_id and indicator.objective_id:
+        _add_error(errors, "goal", _("Un indicador mide una meta o un objetivo, no ambos."))
+    elif not indicator.goal_id and not indicator.objective_id:
+        _add_error(errors, "goal", _("Indique la meta o el objetivo que mide el indicador."))
+
+    if not {"semaforo_red_below", "semaforo_green_from"} & errors.keys():
+        red, green = effective_thresholds(indicator)
+        if red > green:
+            _add_error(
+                errors,
+                "semaforo_green_from",
+                _(
+                    "El umbral verde (%(green)s %%) no puede ser menor que el rojo "
+                    "(%(red)s %%); los vacíos toman el valor de la entidad."
+                )
+                % {"green": green, "red": red},
+            )
+
+    if errors:
+        raise ValidationError(errors)
+    indicator.full_clean()
+
+
+@transaction.atomic
+def create_indicator(*, by, **fields):
+    """Create an indicator (hoja de vida). It measures exactly one goal or one objective."""
+    require_perm(by, "evaluation.add_indicator")
+    indicator = Indicator(**fields)
+    _validate_indicator(indicator)
+    indicator._history_user = by
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def update_indicator(indicator, *, by, reason="", **fields):
+    """Change fields of an indicator; returns the caller's instance, updated.
+
+    Changing the baseline once the indicator has an approved measurement needs a `reason`,
+    kept as the history change reason. Moving the indicator to another plan is refused
+    when it already has targets or measurements, whose periods belong to the old plan.
+    """
+    require_perm(by, "evaluation.change_indicator")
+    unknown = sorted(set(fields) - _INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+    reason = (reason or "").strip()
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    before = _snapshot(current)
+    old_plan_id = indicator_plan_id(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    _validate_indicator(current)
+
+    after = _snapshot(current)
+    if after == before:
+        _copy_fields(indicator, current)
+        return indicator
+
+    errors = {}
+    baseline_changed = any(before[name] != after[name] for name in BASELINE_FIELDS)
+    approved = current.measurements.filter(status=ReviewStatus.APPROVED)
+    if baseline_changed and not reason and approved.exists():
+        _add_error(
+            errors,
+            "reason",
+            _(
+                "Indique el motivo del cambio de la línea base: el indicador ya tiene "
+                "mediciones aprobadas."
+            ),
+        )
+    _check_reason(reason, Indicator, errors)
+    if indicator_plan_id(current) != old_plan_id and (
+        current.targets.exists() or current.measurements.exists()
+    ):
+        _add_error(
+            errors,
+            "goal",
+            _(
+                "No se puede trasladar a otro plan un indicador que ya tiene metas o "
+                "mediciones en los periodos de su plan."
+            ),
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    current._change_reason = reason or None
+    current._history_user = by
+    current.save()
+    _copy_fields(indicator, current)
+    return indicator
+
+
+# --- targets ---------------------------------------------------------------------------
+
+
+def _to_value(raw, field_name, model, label, errors):
+    """Parse and check a figure (digits, decimals) with the model field; None stays None."""
+    if raw is None:
+        return None
+    try:
+        return model._meta.get_field(field_name).clean(raw, None)
+    except ValidationError as exc:
+        for message in exc.messages:
+            _add_error(errors, field_name, f"{label}: {message}" if label else message)
+        return None
+
+
+@transaction.atomic
+def set_targets(indicator, *, by, values, reason=""):
+    """Set the targets (metas programadas) of an indicator for several periods at once.
+
+    `values` maps ReportingPeriod (or its id) → Decimal, or None to delete the target.
+    All or nothing: any error leaves every target as it was. Unchanged values are not
+    writes, so resubmitting a locked period's value is accepted. Changing or deleting the
+    target of a period with an approved measurement needs a `reason`, kept as the history
+    change reason of the target. Returns {period_id: IndicatorTarget or None}.
+    """
+    require_perm(by, "evaluation.change_indicatortarget")
+    reason = (reason or "").strip()
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    plan_id = indicator_plan_id(indicator)
+    requested = {getattr(period, "pk", period): value for period, value in values.items()}
+    periods = ReportingPeriod.objects.in_bulk(list(requested))
+    existing = {
+        target.period_id: target
+        for target in IndicatorTarget.objects.select_for_update().filter(
+            indicator=indicator, period_id__in=list(requested)
+        )
+    }
+    approved_periods = set(
+        Measurement.objects.filter(
+            indicator=indicator, period_id__in=list(requested), status=ReviewStatus.APPROVED
+        ).values_list("period_id", flat=True)
+    )
+
+    errors = {}
+    changes = []  # (period, target or None, new value or None)
+    needs_reason = []
+    for period_id, raw in requested.items():
+        period = periods.get(period_id)
+        if period is None or period.plan_id != plan_id:
+            _add_error(errors, "period", _not_in_plan(period.label if period else period_id))
+            continue
+        value = _to_value(raw, "value", IndicatorTarget, period.label, errors)
+        if raw is not None and value is None:
+            continue
+        target = existing.get(period_id)
+        if (target.value if target else None) == value:
+            continue
+        if period.locked:
+            _add_error(
+                errors,
+                "period",
+                _("El periodo «%(label)s» está cerrado y no admite cambios de meta.")
+                % {"label": period.label},
+            )
+            continue
+        if target is not None and period_id in approved_periods:
+            needs_reason.append(period.label)
+        changes.append((period, target, value))
+
+    if needs_reason and not reason:
+        _add_error(
+            errors,
+            "reason",
+            _(
+                "Indique el motivo: cambia la meta de periodos con mediciones aprobadas "
+                "(%(periods)s)."
+            )
+            % {"periods": ", ".join(needs_reason)},
+        )
+    _check_reason(reason, IndicatorTarget, errors)
+    if any(target is None for _period, target, _value in changes):
+        require_perm(by, "evaluation.add_indicatortarget")
+    if any(value is None for _period, _target, value in changes):
+        require_perm(by, "evaluation.delete_indicatortarget")
+
+    if errors:
+        raise ValidationError(errors)
+
+    result = {period_id: existing.get(period_id) for period_id in requested}
+    for period, target, value in changes:
+        target = target or IndicatorTarget(indicator=indicator, period=period)
+        target._change_reason = reason or None
+        target._history_user = by
+        if value is None:
+            target.delete()
+            result[period.pk] = None
+        else:
+            target.value = value
+            target.full_clean(validate_unique=False)  # values were checked above
+            target.save()
+            result[period.pk] = target
+    return result
+
+
+def set_target(indicator, period, *, by, value, reason=""):
+    """Set (or with value=None delete) one period's target; see set_targets."""
+    return set_targets(indicator, by=by, values={period: value}, reason=reason)[period.pk]
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+def is_percentage_unit(measurement_unit):
+    unit = (measurement_unit or "").casefold()
+    return any(word in unit for word in PERCENT_UNIT_WORDS)
+
+
+def _resolve_figures(indicator, *, value, numerator, denominator):
+    """(value, numerator, denominator) from what the reporter gave.
+
+    The rule: give either the value, or the numerator and the denominator (both). With a
+    numerator and a denominator the value is computed as numerator ÷ denominator, × 100
+    when the indicator's unit of measure contains "%" or "porcentaje", rounded half-up to
+    four decimals; giving a value as well is refused so the stored figures never disagree.
+    """
+    errors = {}
+    value = _to_value(value, "value", Measurement, "", errors)
+    numerator = _to_value(numerator, "numerator", Measurement, "", errors)
+    denominator = _to_value(denominator, "denominator", Measurement, "", errors)
+    if errors:
+        raise ValidationError(errors)
+    if numerator is None and denominator is None:
+        if value is None:
+            raise ValidationError(
+                {"value": _("Indique el valor ejecutado o el numerador y el denominador.")}
+            )
+        return value, None, None
+    if numerator is None:
+        raise ValidationError({"numerator": _("Indique el numerador junto con el denominador.")})
+    if denominator is None:
+        raise ValidationError({"denominator": _("Indique el denominador junto con el numerador.")})
+    if denominator == 0:
+        raise ValidationError({"denominator": _("El denominador no puede ser cero.")})
+    if value is not None:
+        raise ValidationError(
+            {
+                "value": _(
+                    "Indique el valor ejecutado o el numerador y el denominador, no ambos: "
+                    "el valor se calcula a partir de ellos."
+                )
+            }
+        )
+    computed = numerator / denominator
+    if is_percentage_unit(indicator.measurement_unit):
+        computed *= 100
+    return computed.quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP), numerator, denominator
+
+
+def _require_reporter(user, indicator, *perms):
+    for perm in perms:
+        require(
+            can_report(user, unit_id=indicator.unit_id, perm=perm),
+            _(
+                "Solo los responsables de la dependencia del indicador pueden reportar "
+                "sus mediciones."
+            ),
+        )
+
+
+def _lock_measurement(pk):
+    return (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("indicator", "period")
+        .get(pk=pk)
+    )
+
+
+def _save_measurement(measurement, *, by):
+    measurement.full_clean()
+    measurement._history_user = by
+    measurement.save()
+
+
+@transaction.atomic
+def create_measurement(
+    indicator, period, *, by, value=None, numerator=None, denominator=None, narrative=""
+):
+    """Report, as a draft, the executed value of an indicator in a period."""
+    # Locking the indicator serialises reports of the same indicator, so the "one per
+    # period" check below cannot race.
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    _require_reporter(by, indicator, "evaluation.add_measurement", "evaluation.submit_measurement")
+    if indicator.archived:
+        raise ValidationError(
+            {"indicator": _("El indicador está archivado y no admite nuevas mediciones.")}
+        )
+    period = ReportingPeriod.objects.get(pk=period.pk)
+    if period.plan_id != indicator_plan_id(indicator):
+        raise ValidationError({"period": _not_in_plan(period.label)})
+    workflow.ensure_period_open(period)
+    if Measurement.objects.filter(indicator=indicator, period=period).exists():
+        raise ValidationError(
+            {
+                "period": _("Ya existe una medición de este indicador para el periodo «%(label)s».")
+                % {"label": period.label}
+            }
+        )
+    value, numerator, denominator = _resolve_figures(
+        indicator, value=value, numerator=numerator, denominator=denominator
+    )
+    measurement = Measurement(
+        indicator=indicator,
+        period=period,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        narrative=(narrative or "").strip(),
+        created_by=by,
+    )
+    _save_measurement(measurement, by=by)
+    return measurement
+
+
+@transaction.atomic
+def update_measurement(
+    measurement,
+    *,
+    by,
+    value=UNCHANGED,
+    numerator=UNCHANGED,
+    denominator=UNCHANGED,
+    narrative=UNCHANGED,
+):
+    """Change a draft or returned measurement.
+
+    Passing any of value/numerator/denominator replaces the figures as a whole (the ones
+    not passed become empty), with the rule of create_measurement.
+    """
+    current = _lock_measurement(measurement.pk)
+    _require_reporter(
+        by, current.indicator, "evaluation.change_measurement", "evaluation.submit_measurement"
+    )
+    workflow.ensure_period_open(current.period)
+    workflow.ensure_editable(current)
+    figures = {"value": value, "numerator": numerator, "denominator": denominator}
+    if any(given is not UNCHANGED for given in figures.values()):
+        figures = {name: None if given is UNCHANGED else given for name, given in figures.items()}
+        current.value, current.numerator, current.denominator = _resolve_figures(
+            current.indicator, **figures
+        )
+    if narrative is not UNCHANGED:
+        current.narrative = (narrative or "").strip()
+    _save_measurement(current, by=by)
+    _copy_fields(measurement, current)
+    return measurement
+
+
+@transaction.atomic
+def submit_measurement(measurement, *, by):
+    """Send a draft or returned measurement to the planning office for review."""
+    current = _lock_measurement(measurement.pk)
+    _require_reporter(by, current.indicator, "evaluation.submit_measurement")
+    workflow.ensure_period_open(current.period)
+    workflow.mark_submitted(current, by=by)
+    _save_measurement(current, by=by)
+    _copy_fields(measurement, current)
+    return measurement
+
+
+def _lock_for_review(measurement, *, by):
+    require_perm(
+        by,
+        "evaluation.review_measurement",
+        _("Solo la oficina de planeación puede aprobar o devolver mediciones."),
+    )
+    current = _lock_measurement(measurement.pk)
+    workflow.ensure_period_open(current.period)
+    return current
+
+
+@transaction.atomic
+def approve_measurement(measurement, *, by, comment=""):
+    """Approve a submitted measurement; from now on it counts. Not by its own submitter."""
+    current = _lock_for_review(measurement, by=by)
+    require(
+        current.submitted_by_id != by.pk,
+        _("No puede aprobar una medición que usted mismo envió."),
+    )
+    workflow.mark_approved(current, by=by, comment=comment or "")
+    _save_measurement(current, by=by)
+    _copy_fields(measurement, current)
+    return measurement
+
+
+@transaction.atomic
+def return_measurement(measurement, *, by, comment):
+    """Return a submitted measurement to its unit with a comment explaining why."""
+    current = _lock_for_review(measurement, by=by)
+    workflow.mark_returned(current, by=by, comment=comment)
+    _save_measurement(current, by=by)
+    _copy_fields(measurement, current)
+    return measurement
+
+
+def _lock_for_evidence(measurement_id, *, by, perm):
+    current = _lock_measurement(measurement_id)
+    _require_reporter(by, current.indicator, perm)
+    workflow.ensure_period_open(current.period)
+    # Evidence is part of what the planning office reviews: frozen once submitted.
+    workflow.ensure_editable(current)
+    return current
+
+
+@transaction.atomic
+def add_measurement_evidence(measurement, *, by, file):
+    """Attach an evidence file to a draft or returned measurement."""
+    current = _lock_for_evidence(measurement.pk, by=by, perm="evaluation.add_measurementevidence")
+    name = validate_evidence_file(file)
+    evidence = MeasurementEvidence(
+        measurement=current, file=file, original_name=name, size=file.size, uploaded_by=by
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def remove_measurement_evidence(evidence, *, by):
+    """Delete an evidence file of a draft or returned measurement (the file once committed)."""
+    evidence = MeasurementEvidence.objects.select_for_update().get(pk=evidence.pk)
+    _lock_for_evidence(evidence.measurement_id, by=by, perm="evaluation.delete_measurementevidence")
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,432 @@
+"""indicator_results and semaforo_counts against the database: only approved figures count,
+thresholds come from the indicator or the entity, and the query count does not grow."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from evaluation.models import Indicator
+from evaluation.selectors import (
+    IndicatorResult,
+    SemaforoState,
+    indicator_results,
+    indicators_of_plan,
+    semaforo_counts,
+)
+from mipg.models import Entity, ReviewStatus
+from tests.factories import (
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+    TargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+Acc = Indicator.Accumulation
+QUARTER_ENDS = [(3, 31), (6, 30), (9, 30), (12, 31)]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories create a user per measurement; hashing passwords properly is slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def plan():
+    return PlanFactory()
+
+
+@pytest.fixture
+def goal(plan):
+    return GoalFactory(objective__plan=plan)
+
+
+@pytest.fixture
+def quarters(plan):
+    return [
+        PeriodFactory(
+            plan=plan,
+            label=f"2026-T{number}",
+            start_date=datetime.date(2026, month - 2, 1),
+            end_date=datetime.date(2026, month, day),
+        )
+        for number, (month, day) in enumerate(QUARTER_ENDS, start=1)
+    ]
+
+
+def indicator_with(goal, quarters, *, targets, values, status=ReviewStatus.APPROVED, **fields):
+    """An indicator of `goal` with a target and a measurement per quarter (None: none)."""
+    indicator = IndicatorFactory(goal=goal, **fields)
+    for period, target, value in zip(quarters, targets, values, strict=True):
+        if target is not None:
+            TargetFactory(indicator=indicator, period=period, value=D(target))
+        if value is not None:
+            MeasurementFactory(indicator=indicator, period=period, value=D(value), status=status)
+    return indicator
+
+
+def result_of(indicator, period, *, cumulative=False):
+    results = indicator_results(
+        Indicator.objects.filter(pk=indicator.pk), period=period, cumulative=cumulative
+    )
+    return results[indicator.pk]
+
+
+# --- one period ------------------------------------------------------------------------
+
+
+def test_results_increasing_period(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["50"], values=["45"])
+    # 45 / 50 × 100 = 90.00 ≥ 80 → verde
+    assert result_of(indicator, quarters[0]) == IndicatorResult(
+        D("45"), D("50"), D("90.00"), SemaforoState.GREEN
+    )
+
+
+def test_results_decreasing_period(goal, quarters):
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["10"],
+        values=["14"],
+        polarity=Indicator.Polarity.DECREASING,
+        baseline_value=D("20"),
+    )
+    # (20 − 14) / (20 − 10) × 100 = 60.00 → amarillo
+    result = result_of(indicator, quarters[0])
+    assert (result.compliance, result.state) == (D("60.00"), SemaforoState.YELLOW)
+
+
+def test_results_decreasing_below_target_keeps_raw_value(goal, quarters):
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["10"],
+        values=["4"],
+        polarity=Indicator.Polarity.DECREASING,
+        baseline_value=D("20"),
+    )
+    # (20 − 4) / (20 − 10) × 100 = 160.00, not capped
+    result = result_of(indicator, quarters[0])
+    assert (result.compliance, result.state) == (D("160.00"), SemaforoState.GREEN)
+
+
+def test_results_period_view_uses_only_that_period(goal, quarters):
+    indicator = indicator_with(
+        goal, quarters, targets=["10", "20", "30", "40"], values=["12", "18", None, "35"]
+    )
+    # Second quarter alone: 18 / 20 × 100 = 90.00
+    assert result_of(indicator, quarters[1]) == IndicatorResult(
+        D("18"), D("20"), D("90.00"), SemaforoState.GREEN
+    )
+    # Third quarter: target 30 but no approved value
+    assert result_of(indicator, quarters[2]) == IndicatorResult(
+        None, D("30"), None, SemaforoState.NOT_REPORTED
+    )
+
+
+# --- cumulative by accumulation over four quarters ------------------------------------
+
+
+def test_results_cumulative_flow(goal, quarters):
+    indicator = indicator_with(
+        goal, quarters, targets=["10", "20", "30", "40"], values=["12", "18", None, "35"]
+    )
+    # E = 12 + 18 + 35 = 65; P = 10 + 20 + 30 + 40 = 100 → 65.00 → amarillo
+    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
+        D("65"), D("100"), D("65.00"), SemaforoState.YELLOW
+    )
+    # Up to the third quarter: E = 12 + 18 = 30; P = 10 + 20 + 30 = 60 → 50.00 → rojo
+    assert result_of(indicator, quarters[2], cumulative=True) == IndicatorResult(
+        D("30"), D("60"), D("50.00"), SemaforoState.RED
+    )
+
+
+@pytest.mark.parametrize("accumulation", [Acc.STOCK, Acc.CUMULATIVE])
+def test_results_cumulative_stock_and_cumulative(goal, quarters, accumulation):
+    indicator = indicator_with(
+        goal,
+        quarters,
+        targets=["10", "20", "30", "40"],
+        values=["12", "18", None, "35"],
+        accumulation=accumulation,
+    )
+    # Last approved value 35 against its quarter's target 40 → 87.50 → verde
+    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
+        D("35"), D("40"), D("87.50"), SemaforoState.GREEN
+    )
+    # Up to the third quarter: last approved is 18 against 20 → 90.00
+    assert result_of(indicator, quarters[2], cumulative=True) == IndicatorResult(
+        D("18"), D("20"), D("90.00"), SemaforoState.GREEN
+    )
+
+
+def test_results_cumulative_reduction(goal, quarters):
+    indicator = indicator_with(
+        goal,
+        quarters,
+        targets=["90", "80", "70", "60"],
+        values=["92", "85", None, "65"],
+        accumulation=Acc.REDUCTION,
+        baseline_value=D("100"),
+    )
+    # E = 65, P = 60 → (100 − 65) / (100 − 60) × 100 = 35 / 40 × 100 = 87.50
+    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
+        D("65"), D("60"), D("87.50"), SemaforoState.GREEN
+    )
+    # Up to the second quarter: E = 85, P = 80 → 15 / 20 × 100 = 75.00 → amarillo
+    assert result_of(indicator, quarters[1], cumulative=True) == IndicatorResult(
+        D("85"), D("80"), D("75.00"), SemaforoState.YELLOW
+    )
+
+
+def test_results_cumulative_capacity(goal, quarters):
+    indicator = indicator_with(
+        goal,
+        quarters,
+        targets=["40", "40", "50", "50"],
+        values=["30", "36", None, "60"],
+        accumulation=Acc.CAPACITY,
+        polarity=Indicator.Polarity.MAINTENANCE,
+    )
+    # E = (30 + 36 + 60) / 3 = 42; P = (40 + 40 + 50 + 50) / 4 = 45 → 93.33
+    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
+        D("42"), D("45"), D("93.33"), SemaforoState.GREEN
+    )
+
+
+def test_results_cumulative_ignores_later_periods_and_other_plans(goal, quarters):
+    indicator = indicator_with(
+        goal, quarters, targets=["10", "20", "30", "40"], values=["10", "20", "30", "40"]
+    )
+    other_period = PeriodFactory(start_date=datetime.date(2026, 1, 1))  # another plan
+    TargetFactory(indicator=indicator, period=other_period, value=D("1000"))
+    MeasurementFactory(
+        indicator=indicator, period=other_period, value=D("1"), status=ReviewStatus.APPROVED
+    )
+    # Up to Q2 of its own plan: E = 10 + 20 = 30, P = 10 + 20 = 30
+    result = result_of(indicator, quarters[1], cumulative=True)
+    assert (result.executed, result.target, result.compliance) == (D("30"), D("30"), D("100.00"))
+
+
+# --- what counts -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status", [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.RETURNED]
+)
+def test_results_ignore_unapproved_measurements(goal, quarters, status):
+    indicator = indicator_with(goal, quarters[:1], targets=["50"], values=["45"], status=status)
+    assert result_of(indicator, quarters[0]) == IndicatorResult(
+        None, D("50"), None, SemaforoState.NOT_REPORTED
+    )
+
+
+def test_results_cumulative_flow_sums_only_approved(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["10"], values=["10"])
+    unapproved = [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.RETURNED]
+    for period, status in zip(quarters[1:], unapproved, strict=True):
+        TargetFactory(indicator=indicator, period=period, value=D("10"))
+        MeasurementFactory(indicator=indicator, period=period, value=D("10"), status=status)
+    # E = 10 (first quarter only); P = 10 × 4 = 40 → 25.00 → rojo
+    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
+        D("10"), D("40"), D("25.00"), SemaforoState.RED
+    )
+
+
+def test_results_no_target_is_sin_meta_even_with_a_report(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=[None], values=["45"])
+    assert result_of(indicator, quarters[0]) == IndicatorResult(
+        D("45"), None, None, SemaforoState.NO_TARGET
+    )
+
+
+def test_results_nothing_at_all_is_sin_meta(goal, quarters):
+    indicator = IndicatorFactory(goal=goal)
+    assert result_of(indicator, quarters[0]) == IndicatorResult(
+        None, None, None, SemaforoState.NO_TARGET
+    )
+
+
+def test_results_target_without_report_is_sin_reporte(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["50"], values=[None])
+    assert result_of(indicator, quarters[0]).state == SemaforoState.NOT_REPORTED
+
+
+def test_results_reduction_without_baseline_has_no_compliance(goal, quarters):
+    indicator = indicator_with(
+        goal, quarters[:1], targets=["80"], values=["90"], accumulation=Acc.REDUCTION
+    )
+    assert result_of(indicator, quarters[0]) == IndicatorResult(
+        D("90"), D("80"), None, SemaforoState.NO_TARGET
+    )
+
+
+def test_results_zero_target_met(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["0"], values=["0"])
+    # P = 0 and E ≥ P: 100 by definition
+    assert result_of(indicator, quarters[0]).compliance == D("100")
+
+
+def test_results_zero_denominator_decreasing_not_met(goal, quarters):
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["10"],
+        values=["12"],
+        polarity=Indicator.Polarity.DECREASING,
+        baseline_value=D("10"),
+    )
+    # LB − P = 0 and E > P: 0 → rojo
+    result = result_of(indicator, quarters[0])
+    assert (result.compliance, result.state) == (D("0"), SemaforoState.RED)
+
+
+# --- thresholds ------------------------------------------------------------------------
+
+
+def test_results_indicator_thresholds_override_the_entity(goal, quarters):
+    default = indicator_with(goal, quarters[:1], targets=["100"], values=["75"])
+    strict = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["100"],
+        values=["75"],
+        semaforo_red_below=D("50"),
+        semaforo_green_from=D("70"),
+    )
+    lenient_red_only = indicator_with(
+        goal, quarters[:1], targets=["100"], values=["75"], semaforo_red_below=D("80")
+    )
+    results = indicator_results(Indicator.objects.all(), period=quarters[0])
+    # 75 / 100 × 100 = 75.00: amarillo at 60/80; verde at 50/70; rojo at 80/80 (entity green)
+    assert results[default.pk].state == SemaforoState.YELLOW
+    assert results[strict.pk].state == SemaforoState.GREEN
+    assert results[lenient_red_only.pk].state == SemaforoState.RED
+
+
+def test_results_use_the_entity_defaults(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["100"], values=["75"])
+    entity = Entity.current()
+    entity.semaforo_red_below, entity.semaforo_green_from = D("50"), D("70")
+    entity.save()
+    assert result_of(indicator, quarters[0]).state == SemaforoState.GREEN
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+
+def test_results_accept_a_list_of_indicators(goal, quarters):
+    indicator = indicator_with(goal, quarters[:1], targets=["50"], values=["45"])
+    results = indicator_results([indicator], period=quarters[0])
+    assert results[indicator.pk].compliance == D("90.00")
+
+
+def test_results_of_no_indicators_is_empty(quarters, count_queries):
+    with count_queries(0):  # .none() does not even query
+        assert indicator_results(Indicator.objects.none(), period=quarters[0]) == {}
+    assert indicator_results([], period=quarters[0]) == {}
+
+
+# --- semáforo counts -------------------------------------------------------------------
+
+
+def test_indicators_of_plan_leave_out_archived_and_other_plans(plan, goal):
+    of_goal = IndicatorFactory(goal=goal)
+    of_objective = IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
+    IndicatorFactory(goal=goal, archived=True)
+    IndicatorFactory(goal=GoalFactory(objective=goal.objective, archived=True))
+    IndicatorFactory(
+        goal=None, objective=ObjectiveFactory(plan=plan, archived=True), unit=goal.unit
+    )
+    IndicatorFactory()  # another plan
+    assert set(indicators_of_plan(plan)) == {of_goal, of_objective}
+
+
+def test_semaforo_counts_by_state(plan, goal, quarters):
+    period = quarters[0]
+    indicator_with(goal, [period], targets=["100"], values=["90"])  # 90 → verde
+    indicator_with(goal, [period], targets=["100"], values=["85"])  # 85 → verde
+    indicator_with(goal, [period], targets=["100"], values=["70"])  # 70 → amarillo
+    indicator_with(goal, [period], targets=["100"], values=["10"])  # 10 → rojo
+    indicator_with(goal, [period], targets=["100"], values=[None])  # sin reporte
+    indicator_with(goal, [period], targets=["100"], values=["90"], status=ReviewStatus.SUBMITTED)
+    IndicatorFactory(goal=goal)  # sin meta
+    objective_indicator = IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
+    TargetFactory(indicator=objective_indicator, period=period, value=D("100"))
+    MeasurementFactory(
+        indicator=objective_indicator,
+        period=period,
+        value=D("100"),
+        status=ReviewStatus.APPROVED,
+    )  # 100 → verde
+    indicator_with(goal, [period], targets=["100"], values=["10"], archived=True)  # left out
+
+    assert semaforo_counts(plan, period=period) == {
+        SemaforoState.GREEN: 3,
+        SemaforoState.YELLOW: 1,
+        SemaforoState.RED: 1,
+        SemaforoState.NO_TARGET: 1,
+        SemaforoState.NOT_REPORTED: 2,
+    }
+
+
+def test_semaforo_counts_cumulative(plan, goal, quarters):
+    indicator_with(
+        goal, quarters, targets=["10", "10", "10", "10"], values=["10", "10", None, None]
+    )
+    # Period view of Q3: sin reporte; cumulative: E = 20, P = 30 → 66.67 → amarillo
+    assert semaforo_counts(plan, period=quarters[2])[SemaforoState.NOT_REPORTED] == 1
+    assert semaforo_counts(plan, period=quarters[2], cumulative=True)[SemaforoState.YELLOW] == 1
+
+
+def test_semaforo_counts_of_empty_plan_are_zero(plan, quarters):
+    assert semaforo_counts(plan, period=quarters[0]) == dict.fromkeys(SemaforoState, 0)
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+def make_indicators(goal, quarters, how_many):
+    for number in range(how_many):
+        indicator_with(
+            goal,
+            quarters,
+            targets=["10", "20", "30", "40"],
+            values=[str(number), "18", None, "35"],
+            accumulation=list(Acc)[number % len(Acc)],
+            baseline_value=D("100"),
+            semaforo_red_below=D("50") if number % 2 else None,
+        )
+
+
+@pytest.mark.parametrize("how_many", [3, 30])
+@pytest.mark.parametrize("cumulative", [False, True])
+def test_indicator_results_query_count_is_constant(
+    goal, quarters, count_queries, how_many, cumulative
+):
+    make_indicators(goal, quarters, how_many)
+    Entity.current()
+    # 1 indicators · 2 entity defaults · 3 targets · 4 approved measurements
+    with count_queries(4):
+        results = indicator_results(
+            Indicator.objects.all(), period=quarters[3], cumulative=cumulative
+        )
+    assert len(results) == how_many
+
+
+@pytest.mark.parametrize("how_many", [3, 30])
+def test_semaforo_counts_query_count_is_constant(plan, goal, quarters, count_queries, how_many):
+    make_indicators(goal, quarters, how_many)
+    Entity.current()
+    # 1 indicators of the plan · 2 entity defaults · 3 targets · 4 approved measurements
+    with count_queries(4):
+        counts = semaforo_counts(plan, period=quarters[3], cumulative=True)
+    assert sum(counts.values()) == how_many
