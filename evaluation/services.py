@@ -49,17 +49,6 @@ def _copy_fields(target, source):
         setattr(target, attname, value)
 
 
-def _check_reason(reason, model, errors):
-    """The reason goes into the history table, whose column may be length-limited."""
-    field = model.history.model._meta.get_field("history_change_reason")
-    if field.max_length and len(reason) > field.max_length:
-        _add_error(
-            errors,
-            "reason",
-            _("El motivo admite como máximo %(max)d caracteres.") % {"max": field.max_length},
-        )
-
-
 def _not_in_plan(label):
     return _("El periodo «%(label)s» no pertenece al plan del indicador.") % {"label": label}
 
@@ -146,7 +135,6 @@ def update_indicator(indicator, *, by, reason="", **fields):
                 "mediciones aprobadas."
             ),
         )
-    _check_reason(reason, Indicator, errors)
     if indicator_plan_id(current) != old_plan_id and (
         current.targets.exists() or current.measurements.exists()
     ):
@@ -247,7 +235,6 @@ def set_targets(indicator, *, by, values, reason=""):
             )
             % {"periods": ", ".join(needs_reason)},
         )
-    _check_reason(reason, IndicatorTarget, errors)
     if any(target is None for _period, target, _value in changes):
         require_perm(by, "evaluation.add_indicatortarget")
     if any(value is None for _period, _target, value in changes):
