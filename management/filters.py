@@ -1,0 +1,155 @@
+"""FilterSets shared by the HTML lists and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from mipg.models import Dimension, InstitutionalPlan, Policy, ReviewStatus, Unit
+from planning.models import ReportingPeriod, StrategicPlan
+
+
+class ProgressReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Buscar"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__plan",
+        queryset=StrategicPlan.objects.all(),
+        label=_("Plan"),
+    )
+    period = django_filters.ModelChoiceFilter(
+        queryset=ReportingPeriod.objects.select_related("plan"), label=_("Periodo")
+    )
+    unit = django_filters.ModelChoiceFilter(
+        field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
+    )
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Estado"))
+    policy = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__policies",
+        queryset=Policy.objects.all(),
+        label=_("Política MIPG"),
+        distinct=True,
+    )
+    dimension = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__policies__dimension",
+        queryset=Dimension.objects.all(),
+        label=_("Dimensión MIPG"),
+        distinct=True,
+    )
+    institutional_plan = django_filters.ModelChoiceFilter(
+        field_name="action__institutional_plans",
+        queryset=InstitutionalPlan.objects.all(),
+        label=_("Plan del Decreto 612"),
+        distinct=True,
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("action__code", "action"),
+            ("period__start_date", "period"),
+            ("progress", "progress"),
+            ("status", "status"),
+            ("submitted_at", "submitted_at"),
+        ),
+        label=_("Ordenar por"),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "q",
+            "plan",
+            "period",
+            "unit",
+            "status",
+            "policy",
+            "dimension",
+            "institutional_plan",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(action__code__icontains=value)
+            | Q(action__name__icontains=value)
+            | Q(narrative__icontains=value)
+        )
+
+
+class BudgetAllocationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Buscar"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__plan",
+        queryset=StrategicPlan.objects.all(),
+        label=_("Plan"),
+    )
+    action = django_filters.NumberFilter(field_name="action", label=_("Actividad (id)"))
+    unit = django_filters.ModelChoiceFilter(
+        field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=FundingSource.objects.all(), label=_("Fuente")
+    )
+    year = django_filters.NumberFilter(label=_("Vigencia"))
+    policy = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__policies",
+        queryset=Policy.objects.all(),
+        label=_("Política MIPG"),
+        distinct=True,
+    )
+    dimension = django_filters.ModelChoiceFilter(
+        field_name="action__goal__objective__policies__dimension",
+        queryset=Dimension.objects.all(),
+        label=_("Dimensión MIPG"),
+        distinct=True,
+    )
+    institutional_plan = django_filters.ModelChoiceFilter(
+        field_name="action__institutional_plans",
+        queryset=InstitutionalPlan.objects.all(),
+        label=_("Plan del Decreto 612"),
+        distinct=True,
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("rubro", "rubro"),
+            ("year", "year"),
+            ("appropriation", "appropriation"),
+            ("action__code", "action"),
+        ),
+        label=_("Ordenar por"),
+    )
+
+    class Meta:
+        model = BudgetAllocation
+        fields = [
+            "q",
+            "plan",
+            "action",
+            "unit",
+            "source",
+            "year",
+            "policy",
+            "dimension",
+            "institutional_plan",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(rubro__icontains=value)
+            | Q(bpin__icontains=value)
+            | Q(action__code__icontains=value)
+            | Q(action__name__icontains=value)
+        )
+
+
+class BudgetExecutionFilter(django_filters.FilterSet):
+    allocation = django_filters.NumberFilter(field_name="allocation", label=_("Asignación (id)"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="allocation__action__goal__objective__plan",
+        queryset=StrategicPlan.objects.all(),
+        label=_("Plan"),
+    )
+    stage = django_filters.ChoiceFilter(choices=BudgetExecution.Stage.choices, label=_("Etapa"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Desde"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Hasta"))
+
+    class Meta:
+        model = BudgetExecution
+        fields = ["allocation", "plan", "stage", "date_from", "date_to"]

@@ -1,0 +1,53 @@
+"""FilterSets shared by the HTML lists and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mipg.models import Dimension, InstitutionalPlan, Policy, Unit
+from planning.models import Action, StrategicPlan
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Buscar"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="goal__objective__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
+    )
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
+    policy = django_filters.ModelChoiceFilter(
+        field_name="goal__objective__policies",
+        queryset=Policy.objects.all(),
+        label=_("Política MIPG"),
+        distinct=True,
+    )
+    dimension = django_filters.ModelChoiceFilter(
+        field_name="goal__objective__policies__dimension",
+        queryset=Dimension.objects.all(),
+        label=_("Dimensión MIPG"),
+        distinct=True,
+    )
+    institutional_plan = django_filters.ModelChoiceFilter(
+        field_name="institutional_plans",
+        queryset=InstitutionalPlan.objects.all(),
+        label=_("Plan del Decreto 612"),
+        distinct=True,
+    )
+    archived = django_filters.BooleanFilter(label=_("Archivada"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("start_date", "start_date"),
+            ("end_date", "end_date"),
+            ("weight", "weight"),
+            ("unit__name", "unit"),
+        ),
+        label=_("Ordenar por"),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "plan", "unit", "policy", "dimension", "institutional_plan", "archived"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
