@@ -1,0 +1,371 @@
+"""Writes of the management app: budget allocations and their execution, and progress
+reports with their evidence.
+
+Budget: the allocation row is locked for every write that touches its executions, so the
+cumulative invariant 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación holds under
+concurrent writes.
+
+Progress reports: lock order is period → action → report, so locking a period, deleting an
+action and reviewing a report cannot interleave badly.
+"""
+
+from decimal import Decimal
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
+from mipg.evidence import validate_evidence_file
+from mipg.permissions import can_report, require, require_perm
+from mipg.workflow import (
+    ensure_editable,
+    ensure_period_open,
+    mark_approved,
+    mark_returned,
+    mark_submitted,
+)
+from planning.models import Action, ReportingPeriod
+
+STAGES = list(BudgetExecution.Stage.values)
+ALLOCATION_FIELDS = frozenset({"source", "year", "rubro", "appropriation", "bpin"})
+_UNSET = object()
+
+
+# --- Budget ------------------------------------------------------------------------------
+
+
+def create_allocation(action, *, by, source, year, rubro, appropriation, bpin=""):
+    require_perm(by, "management.add_budgetallocation")
+    with transaction.atomic():
+        _lock(action)
+        if action.archived:
+            raise ValidationError(
+                _("La actividad «%(action)s» está archivada; no admite nuevas asignaciones.")
+                % {"action": action}
+            )
+        allocation = BudgetAllocation(action=action, source=source, year=year)
+        allocation.rubro = (rubro or "").strip()
+        allocation.appropriation = appropriation
+        allocation.bpin = (bpin or "").strip()
+        return _save_allocation(allocation, by=by, changed=None)
+
+
+def update_allocation(allocation, *, by, **fields):
+    """Change source, year, rubro, appropriation or BPIN. The appropriation may not drop
+    below the CDP already issued, nor the year leave executions outside it."""
+    unknown = set(fields) - ALLOCATION_FIELDS
+    if unknown:
+        raise TypeError(f"BudgetAllocation does not accept {sorted(unknown)}")
+    require_perm(by, "management.change_budgetallocation")
+    with transaction.atomic():
+        _lock(allocation)
+        for name, value in fields.items():
+            if name in {"rubro", "bpin"}:
+                value = (value or "").strip()
+            setattr(allocation, name, value)
+        return _save_allocation(allocation, by=by, changed=set(fields))
+
+
+def delete_allocation(allocation, *, by):
+    require_perm(by, "management.delete_budgetallocation")
+    with transaction.atomic():
+        _lock(allocation)
+        count = allocation.executions.count()
+        if count:
+            raise ValidationError(
+                _(
+                    "No se puede eliminar la asignación «%(allocation)s»: tiene %(count)s "
+                    "registros de ejecución."
+                )
+                % {"allocation": allocation, "count": count}
+            )
+        allocation._history_user = by
+        allocation.delete()
+
+
+def record_execution(allocation, *, by, stage, amount, date, document_number, description=""):
+    """Record a CDP, compromiso/RP, obligación or pago; a negative amount is a release."""
+    require_perm(by, "management.add_budgetexecution")
+    with transaction.atomic():
+        _lock(allocation)
+        entry = BudgetExecution(allocation=allocation, stage=stage, amount=amount, date=date)
+        entry.document_number = (document_number or "").strip()
+        entry.description = (description or "").strip()
+        entry.created_by = by
+        entry.clean_fields()
+        errors = {}
+        if entry.amount == 0:
+            errors["amount"] = _(
+                "El valor no puede ser cero; use un valor negativo para registrar una liberación."
+            )
+        if entry.date.year != allocation.year:
+            errors["date"] = _("La fecha debe estar dentro de la vigencia %(year)s.") % {
+                "year": allocation.year
+            }
+        if not errors:
+            totals = _stage_totals(allocation)
+            totals[entry.stage] += entry.amount
+            problem = _chain_problem(allocation.appropriation, totals)
+            if problem:
+                errors["amount"] = problem
+        if errors:
+            raise ValidationError(errors)
+        return _save(entry, by=by)
+
+
+def delete_execution(entry, *, by):
+    require_perm(by, "management.delete_budgetexecution")
+    with transaction.atomic():
+        allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
+        _lock(entry)
+        problem = _chain_problem(allocation.appropriation, _stage_totals(allocation, entry))
+        if problem:
+            raise ValidationError(
+                _("No se puede eliminar el registro «%(document)s». %(problem)s")
+                % {"document": entry.document_number, "problem": problem}
+            )
+        entry._history_user = by
+        entry.delete()
+
+
+def _save_allocation(allocation, *, by, changed):
+    allocation.clean_fields()
+    errors = {}
+    plan = allocation.action.goal.objective.plan
+    if not plan.start_year <= allocation.year <= plan.end_year:
+        errors["year"] = _("La vigencia debe estar entre %(first)s y %(last)s (años del plan).") % {
+            "first": plan.start_year,
+            "last": plan.end_year,
+        }
+    if allocation.appropriation < 0:
+        errors["appropriation"] = _("La apropiación no puede ser negativa.")
+    if (changed is None or "source" in changed) and not allocation.source.active:
+        errors["source"] = _("La fuente «%(source)s» está inactiva.") % {
+            "source": allocation.source
+        }
+    duplicate = BudgetAllocation.objects.filter(
+        action_id=allocation.action_id,
+        source_id=allocation.source_id,
+        year=allocation.year,
+        rubro=allocation.rubro,
+    ).exclude(pk=allocation.pk)
+    if duplicate.exists():
+        errors["rubro"] = _(
+            "Esta actividad ya tiene una asignación del rubro «%(rubro)s» con la fuente "
+            "«%(source)s» en la vigencia %(year)s."
+        ) % {"rubro": allocation.rubro, "source": allocation.source, "year": allocation.year}
+    if allocation.pk is not None:
+        cdp = _stage_totals(allocation)[BudgetExecution.Stage.CDP]
+        if "appropriation" not in errors and allocation.appropriation < cdp:
+            errors["appropriation"] = _(
+                "La apropiación (%(appropriation)s) no puede quedar por debajo del CDP "
+                "acumulado (%(cdp)s)."
+            ) % {"appropriation": _money(allocation.appropriation), "cdp": _money(cdp)}
+        outside = allocation.executions.exclude(date__year=allocation.year).count()
+        if "year" not in errors and outside:
+            errors["year"] = _(
+                "%(count)s registros de ejecución quedarían fuera de la vigencia %(year)s."
+            ) % {"count": outside, "year": allocation.year}
+    if errors:
+        raise ValidationError(errors)
+    return _save(allocation, by=by)
+
+
+def _stage_totals(allocation, without=None):
+    """Cumulative amount per stage, optionally leaving one execution entry out."""
+    entries = allocation.executions.order_by()
+    if without is not None:
+        entries = entries.exclude(pk=without.pk)
+    rows = entries.values("stage").annotate(total=Sum("amount"))
+    totals = dict.fromkeys(STAGES, Decimal("0"))
+    totals.update({row["stage"]: row["total"] for row in rows})
+    return totals
+
+
+def _chain_problem(appropriation, totals):
+    """Why the totals break 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación, or None."""
+    levels = [(_("Apropiación"), appropriation)]
+    levels += [(BudgetExecution.Stage(stage).label, totals[stage]) for stage in STAGES]
+    for label, total in levels[1:]:
+        if total < 0:
+            return _(
+                "El acumulado de «%(stage)s» quedaría en %(total)s; una liberación no puede "
+                "superar lo registrado."
+            ) % {"stage": label, "total": _money(total)}
+    for (previous, previous_total), (label, total) in pairwise(levels):
+        if total > previous_total:
+            return _(
+                "El acumulado de «%(stage)s» (%(total)s) superaría al de «%(previous)s» "
+                "(%(previous_total)s); debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ "
+                "apropiación."
+            ) % {
+                "stage": label,
+                "total": _money(total),
+                "previous": previous,
+                "previous_total": _money(previous_total),
+            }
+    return None
+
+
+def _money(value):
+    """Colombian pesos: 1200000 → "$ 1.200.000", 1500.5 → "$ 1.500,50"."""
+    value = Decimal(value).quantize(Decimal("0.01"))
+    integer, cents = f"{abs(value):.2f}".split(".")
+    text = f"{int(integer):,}".replace(",", ".")
+    if cents != "00":
+        text = f"{text},{cents}"
+    return f"{'-' if value < 0 else ''}$ {text}"
+
+
+# --- Progress reports --------------------------------------------------------------------
+
+
+def create_progress_report(action, period, *, by, progress, narrative=""):
+    require_perm(by, "management.add_progressreport")
+    _require_reporter(by, action)
+    with transaction.atomic():
+        _lock(period)
+        _lock(action)
+        ensure_period_open(period)
+        goal = action.goal
+        if action.archived or goal.archived or goal.objective.archived:
+            raise ValidationError(
+                _("La actividad «%(action)s» está archivada y no admite nuevos reportes.")
+                % {"action": action}
+            )
+        report = ProgressReport(action=action, period=period, progress=progress, created_by=by)
+        report.narrative = (narrative or "").strip()
+        report.clean_fields()
+        errors = _progress_errors(report)
+        if period.plan_id != goal.objective.plan_id:
+            errors["period"] = _(
+                "El periodo «%(period)s» no pertenece al plan de la actividad."
+            ) % {"period": period}
+        elif ProgressReport.objects.filter(action=action, period=period).exists():
+            errors["period"] = _(
+                "Ya existe un reporte de avance de esta actividad para el periodo «%(period)s»."
+            ) % {"period": period}
+        if errors:
+            raise ValidationError(errors)
+        return _save(report, by=by)
+
+
+def update_progress_report(report, *, by, progress=_UNSET, narrative=_UNSET):
+    """Change the progress and/or narrative of a draft or returned report."""
+    require_perm(by, "management.change_progressreport")
+    _require_reporter(by, report.action)
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        ensure_editable(report)
+        if progress is not _UNSET:
+            report.progress = progress
+        if narrative is not _UNSET:
+            report.narrative = (narrative or "").strip()
+        report.clean_fields()
+        errors = _progress_errors(report)
+        if errors:
+            raise ValidationError(errors)
+        return _save(report, by=by)
+
+
+def submit_progress_report(report, *, by):
+    _require_reporter(by, report.action)
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        mark_submitted(report, by=by)
+        return _save(report, by=by)
+
+
+def approve_progress_report(report, *, by, comment=""):
+    require_perm(by, "management.review_progressreport", _("Solo Planeación revisa reportes."))
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        # Segregation of duties: whoever sent a report may not approve it.
+        require(
+            report.submitted_by_id != by.pk,
+            _("No puede aprobar un reporte que usted mismo envió."),
+        )
+        mark_approved(report, by=by, comment=comment or "")
+        return _save(report, by=by)
+
+
+def return_progress_report(report, *, by, comment):
+    require_perm(by, "management.review_progressreport", _("Solo Planeación revisa reportes."))
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        mark_returned(report, by=by, comment=comment)
+        return _save(report, by=by)
+
+
+def add_progress_evidence(report, *, by, file):
+    """Attach an evidence file to a draft or returned report."""
+    require_perm(by, "management.add_progressevidence")
+    _require_reporter(by, report.action)
+    name = validate_evidence_file(file)
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        ensure_editable(report)
+        evidence = ProgressEvidence(report=report, file=file, original_name=name)
+        evidence.size = file.size
+        evidence.uploaded_by = by
+        evidence.full_clean()
+        evidence.save()
+        return evidence
+
+
+def remove_progress_evidence(evidence, *, by):
+    """Delete the evidence row; the stored file is deleted once the transaction commits."""
+    require_perm(by, "management.delete_progressevidence")
+    report = evidence.report
+    _require_reporter(by, report.action)
+    with transaction.atomic():
+        _lock_report(report)
+        ensure_period_open(report.period)
+        ensure_editable(report)
+        storage, name = evidence.file.storage, evidence.file.name
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _require_reporter(by, action):
+    require(
+        can_report(by, unit_id=action.unit_id, perm="management.submit_progressreport"),
+        _("Solo los responsables de la dependencia de la actividad pueden reportar su avance."),
+    )
+
+
+def _lock_report(report):
+    """Lock period, action and report (in that order) and reload the report in place."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=report.period_id)
+    action = Action.objects.select_for_update().get(pk=report.action_id)
+    _lock(report)
+    report.period, report.action = period, action
+
+
+def _progress_errors(report):
+    if not Decimal("0") <= report.progress <= Decimal("100"):
+        return {"progress": _("El avance debe estar entre 0 y 100 %.")}
+    return {}
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _lock(obj):
+    """Lock `obj`'s row and reload it in place."""
+    obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
+
+
+def _save(obj, *, by):
+    obj.full_clean()
+    obj._history_user = by
+    obj.save()
+    return obj
