@@ -31,11 +31,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def goal(unit):
     return GoalFactory(unit=unit)

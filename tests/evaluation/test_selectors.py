@@ -32,12 +32,6 @@ Acc = Indicator.Accumulation
 QUARTER_ENDS = [(3, 31), (6, 30), (9, 30), (12, 31)]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Factories create a user per measurement; hashing passwords properly is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def plan():
     return PlanFactory()

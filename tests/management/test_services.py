@@ -23,12 +23,6 @@ MARCH_1 = datetime.date(2026, 3, 1)
 CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Persona factories hash a password per user; PBKDF2 makes each user cost ~0.5 s.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def plan(db):
     return PlanFactory(start_year=2026, end_year=2026)

@@ -33,12 +33,6 @@ NOT_REPORTER = "Solo los responsables de la dependencia de la actividad pueden r
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Persona factories hash a password per user; PBKDF2 makes each user cost ~0.5 s.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path

@@ -49,10 +49,18 @@ def _settings_in_subprocess(**overrides):
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     environment.update(overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
-         " settings.LANGUAGE_CODE, settings.TIME_ZONE)"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+            " settings.LANGUAGE_CODE, settings.TIME_ZONE)",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -60,7 +68,10 @@ def test_settings_defaults_to_sqlite_inline_celery_and_colombian_locale():
     result = _settings_in_subprocess(CELERY_BROKER_URL="")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "True", "es-co", "America/Bogota"
+        "django.db.backends.sqlite3",
+        "True",
+        "es-co",
+        "America/Bogota",
     ]
 
 

@@ -24,12 +24,6 @@ D = Decimal
 OUTSIDE_2026 = "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan)."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Persona factories hash a password per user; PBKDF2 makes each user cost ~0.5 s.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def plan(db):
     return PlanFactory(name="Plan de Acción 2026", start_year=2026, end_year=2026)

@@ -1,0 +1,153 @@
+"""Constants and helpers shared by the planning services."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from mipg.models import InstitutionalPlan, Policy
+from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
+
+HUNDRED = Decimal("100")
+PLAN_FIELDS = frozenset({"name", "kind", "description", "start_year", "end_year", "parent"})
+OBJECTIVE_FIELDS = frozenset({"code", "name", "description", "weight", "policies"})
+GOAL_FIELDS = frozenset({"code", "name", "product", "weight", "unit"})
+ACTION_FIELDS = frozenset({"code", "name", "deliverable", "unit", "responsible", "weight"}) | {
+    "start_date",
+    "end_date",
+    "institutional_plans",
+}
+M2M_MODELS = {"policies": Policy, "institutional_plans": InstitutionalPlan}
+# Tree item model → its foreign key to the parent; parent model → child model.
+PARENT_FIELD = {Objective: "plan", Goal: "objective", Action: "goal"}
+CHILD_MODEL = {StrategicPlan: Objective, Objective: Goal, Goal: Action}
+# Tree item model → lookup from an Action to that item (for "anything below it").
+ACTION_PATH = {Objective: "goal__objective", Goal: "goal", Action: "pk"}
+# (first month, last month, last day) of each quarter.
+QUARTERS = [(1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31)]
+
+
+def _lock(obj):
+    """Lock `obj`'s row and reload it in place."""
+    obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
+
+
+def _plan_id(item):
+    if isinstance(item, StrategicPlan):
+        return item.pk
+    if isinstance(item, Objective | ReportingPeriod):
+        return item.plan_id
+    if isinstance(item, Goal):
+        return item.objective.plan_id
+    return item.goal.objective.plan_id
+
+
+def _lock_open_plan(item):
+    """Lock the plan `item` belongs to (reloading `item` itself when it is the plan) and
+    refuse when the plan is closed."""
+    if isinstance(item, StrategicPlan):
+        _lock(item)
+        plan = item
+    else:
+        plan = StrategicPlan.objects.select_for_update().get(pk=_plan_id(item))
+    if plan.status == StrategicPlan.Status.CLOSED:
+        raise ValidationError(
+            _(
+                "El plan «%(plan)s» está cerrado: no se pueden modificar sus objetivos, metas, "
+                "actividades ni periodos."
+            )
+            % {"plan": plan.name}
+        )
+    return plan
+
+
+def _assign(obj, fields, allowed):
+    """Set the plain fields on `obj`; return the many-to-many ones to set after saving."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} does not accept {sorted(unknown)}")
+    m2m = {}
+    for name, value in fields.items():
+        if name in M2M_MODELS:
+            m2m[name] = value
+        else:
+            setattr(obj, name, value)
+    return m2m
+
+
+def _save(obj, *, by):
+    obj.full_clean()
+    obj._history_user = by
+    obj.save()
+    return obj
+
+
+def _siblings(item):
+    field = PARENT_FIELD[type(item)]
+    return type(item).objects.filter(**{f"{field}_id": getattr(item, f"{field}_id")})
+
+
+def _date_errors(obj, plan):
+    """Start and end dates of an action or period inside the plan's years, start ≤ end."""
+    errors = {}
+    first, last = _plan_bounds(plan)
+    outside = _("La fecha debe estar entre el %(first)s y el %(last)s (años del plan).") % {
+        "first": _date(first),
+        "last": _date(last),
+    }
+    if not first <= obj.start_date <= last:
+        errors["start_date"] = outside
+    if not first <= obj.end_date <= last:
+        errors["end_date"] = outside
+    elif obj.start_date > obj.end_date:
+        errors["end_date"] = _("La fecha de fin no puede ser anterior a la fecha de inicio.")
+    return errors
+
+
+def _check_year(plan, year):
+    if not plan.start_year <= year <= plan.end_year:
+        message = _("El año debe estar entre %(first)s y %(last)s (años del plan).")
+        raise ValidationError({"year": message % {"first": plan.start_year, "last": plan.end_year}})
+
+
+def _plan_bounds(plan):
+    return datetime.date(plan.start_year, 1, 1), datetime.date(plan.end_year, 12, 31)
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y")
+
+
+def _number(value):
+    """60 → "60", 12.50 → "12,5" (Colombian decimal comma)."""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _texts(model):
+    if model is Objective:
+        return {
+            "code": _("Ya existe un objetivo con el código «%(code)s» en este plan."),
+            "weight": _(
+                "Los demás objetivos del plan ya suman %(used)s %%; quedan %(available)s %% "
+                "disponibles y se pidieron %(weight)s %%."
+            ),
+        }
+    if model is Goal:
+        return {
+            "code": _("Ya existe una meta con el código «%(code)s» en este objetivo."),
+            "weight": _(
+                "Las demás metas del objetivo ya suman %(used)s %%; quedan %(available)s %% "
+                "disponibles y se pidieron %(weight)s %%."
+            ),
+        }
+    return {
+        "code": _("Ya existe una actividad con el código «%(code)s» en esta meta."),
+        "weight": _(
+            "Las demás actividades de la meta ya suman %(used)s %%; quedan %(available)s %% "
+            "disponibles y se pidieron %(weight)s %%."
+        ),
+    }

@@ -1,0 +1,130 @@
+"""Reporting periods and control interno's ratings of actions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mipg.permissions import require_perm
+from planning.models import ActionRating, ReportingPeriod
+from planning.services._base import (
+    QUARTERS,
+    _check_year,
+    _date,
+    _date_errors,
+    _lock,
+    _lock_open_plan,
+    _save,
+)
+
+
+def create_period(plan, *, by, label, start_date, end_date, due_date=None):
+    require_perm(by, "planning.add_reportingperiod")
+    with transaction.atomic():
+        _lock_open_plan(plan)
+        period = ReportingPeriod(plan=plan, label=(label or "").strip(), due_date=due_date)
+        period.start_date, period.end_date = start_date, end_date
+        period.clean_fields()
+        errors = _period_errors(period, plan)
+        if errors:
+            raise ValidationError(errors)
+        return _save(period, by=by)
+
+
+def create_quarterly_periods(plan, *, by, year):
+    """Create "T1 <year>" … "T4 <year>", each due 10 days after it ends; all or nothing."""
+    require_perm(by, "planning.add_reportingperiod")
+    with transaction.atomic():
+        _lock_open_plan(plan)
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            raise ValidationError({"year": _("Indique un año válido.")}) from None
+        _check_year(plan, year)
+        periods, problems = [], []
+        for quarter, (start_month, end_month, end_day) in enumerate(QUARTERS, start=1):
+            start = datetime.date(year, start_month, 1)
+            end = datetime.date(year, end_month, end_day)
+            period = ReportingPeriod(plan=plan, label=f"T{quarter} {year}")
+            period.start_date, period.end_date = start, end
+            period.due_date = end + datetime.timedelta(days=10)
+            for messages in _period_errors(period, plan).values():
+                problems.append(f"{period.label}: {messages}")
+            periods.append(period)
+        if problems:
+            raise ValidationError({"year": problems})
+        return [_save(period, by=by) for period in periods]
+
+
+def lock_period(period, *, by):
+    """Close a period for reporting. Allowed on a closed plan too."""
+    require_perm(by, "planning.change_reportingperiod")
+    with transaction.atomic():
+        _lock(period)
+        if period.locked:
+            raise ValidationError(
+                _("El periodo «%(label)s» ya está cerrado.") % {"label": period.label}
+            )
+        period.locked = True
+        return _save(period, by=by)
+
+
+def unlock_period(period, *, by):
+    require_perm(by, "planning.change_reportingperiod")
+    with transaction.atomic():
+        _lock_open_plan(period)
+        _lock(period)
+        if not period.locked:
+            raise ValidationError(
+                _("El periodo «%(label)s» ya está abierto.") % {"label": period.label}
+            )
+        period.locked = False
+        return _save(period, by=by)
+
+
+def _period_errors(period, plan):
+    errors = {}
+    others = ReportingPeriod.objects.filter(plan=plan).exclude(pk=period.pk)
+    if others.filter(label__iexact=period.label).exists():
+        errors["label"] = _("Ya existe un periodo «%(label)s» en este plan.") % {
+            "label": period.label
+        }
+    errors.update(_date_errors(period, plan))
+    if period.due_date is not None and period.due_date < period.end_date:
+        errors["due_date"] = _("La fecha límite de reporte no puede ser anterior al %(end)s.") % {
+            "end": _date(period.end_date)
+        }
+    if "start_date" not in errors and "end_date" not in errors:
+        clash = others.filter(
+            start_date__lte=period.end_date, end_date__gte=period.start_date
+        ).first()
+        if clash is not None:
+            errors["start_date"] = _(
+                "El periodo se cruza con «%(label)s» (%(first)s – %(last)s)."
+            ) % {
+                "label": clash.label,
+                "first": _date(clash.start_date),
+                "last": _date(clash.end_date),
+            }
+    return errors
+
+
+def rate_action(action, *, by, year, semester, rating, comment=""):
+    """Create or replace control interno's rating of an action for a year and semester."""
+    require_perm(by, "planning.rate_action", _("Solo control interno califica actividades."))
+    with transaction.atomic():
+        _lock(action)
+        candidate = ActionRating(action=action, year=year, semester=semester, rating=rating)
+        candidate.comment = (comment or "").strip()
+        candidate.rated_by = by
+        candidate.clean_fields()
+        _check_year(action.goal.objective.plan, candidate.year)
+        existing = ActionRating.objects.filter(
+            action=action, year=candidate.year, semester=candidate.semester
+        ).first()
+        if existing is not None:
+            existing.rating, existing.comment = candidate.rating, candidate.comment
+            existing.rated_by = by
+            candidate = existing
+        return _save(candidate, by=by)

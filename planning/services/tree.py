@@ -1,0 +1,294 @@
+"""The objective → goal → action tree: create, edit, reorder, archive, delete."""
+
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from mipg.models import ReviewStatus
+from mipg.permissions import require_perm
+from planning.models import Action, Goal, Objective
+from planning.services._base import (
+    ACTION_FIELDS,
+    ACTION_PATH,
+    CHILD_MODEL,
+    GOAL_FIELDS,
+    HUNDRED,
+    M2M_MODELS,
+    OBJECTIVE_FIELDS,
+    PARENT_FIELD,
+    _assign,
+    _date_errors,
+    _lock,
+    _lock_open_plan,
+    _number,
+    _siblings,
+    _texts,
+)
+
+
+def create_objective(plan, *, by, code, name, weight, policies=(), description=""):
+    require_perm(by, "planning.add_objective")
+    with transaction.atomic():
+        _lock_open_plan(plan)
+        objective = Objective(plan=plan, code=code, name=name, weight=weight)
+        objective.description = description
+        return _create_item(objective, plan=plan, by=by, m2m={"policies": policies})
+
+
+def update_objective(objective, *, by, **fields):
+    return _update_item(objective, by=by, fields=fields, allowed=OBJECTIVE_FIELDS)
+
+
+def create_goal(objective, *, by, code, name, weight, product="", unit=None):
+    require_perm(by, "planning.add_goal")
+    with transaction.atomic():
+        plan = _lock_open_plan(objective)
+        _lock(objective)
+        goal = Goal(objective=objective, code=code, name=name, weight=weight, product=product)
+        goal.unit = unit
+        return _create_item(goal, plan=plan, by=by)
+
+
+def update_goal(goal, *, by, **fields):
+    return _update_item(goal, by=by, fields=fields, allowed=GOAL_FIELDS)
+
+
+def create_action(
+    goal,
+    *,
+    by,
+    code,
+    name,
+    start_date,
+    end_date,
+    weight,
+    deliverable="",
+    unit=None,
+    responsible=None,
+    institutional_plans=(),
+):
+    """Create an actividad; the responsible unit defaults to the goal's unit."""
+    require_perm(by, "planning.add_action")
+    with transaction.atomic():
+        plan = _lock_open_plan(goal)
+        _lock(goal)
+        action = Action(goal=goal, code=code, name=name, weight=weight, deliverable=deliverable)
+        action.start_date, action.end_date = start_date, end_date
+        action.unit = unit if unit is not None else goal.unit
+        action.responsible = responsible
+        m2m = {"institutional_plans": institutional_plans}
+        return _create_item(action, plan=plan, by=by, m2m=m2m)
+
+
+def update_action(action, *, by, **fields):
+    return _update_item(action, by=by, fields=fields, allowed=ACTION_FIELDS)
+
+
+def reorder_children(parent, *, by, ordered_ids):
+    """Set `position` 1..n of the objectives of a plan, goals of an objective or actions of
+    a goal. `ordered_ids` must list every child (archived ones included) exactly once."""
+    model = CHILD_MODEL[type(parent)]
+    require_perm(by, f"planning.change_{model._meta.model_name}")
+    with transaction.atomic():
+        _lock_open_plan(parent)
+        children = {
+            child.pk: child
+            for child in model.objects.select_for_update().filter(**{PARENT_FIELD[model]: parent})
+        }
+        try:
+            ids = [int(pk) for pk in ordered_ids]
+        except (TypeError, ValueError):
+            ids = None
+        if ids is None or sorted(ids) != sorted(children):
+            message = _(
+                "El nuevo orden debe incluir exactamente una vez cada uno de los %(count)s "
+                "elementos."
+            )
+            raise ValidationError({"ordered_ids": message % {"count": len(children)}})
+        ordered = [children[pk] for pk in ids]
+        for position, child in enumerate(ordered, start=1):
+            child.position = position
+        bulk_update_with_history(ordered, model, ["position"], default_user=by)
+        return ordered
+
+
+def delete_objective(objective, *, by):
+    _delete_item(objective, by=by)
+
+
+def delete_goal(goal, *, by):
+    _delete_item(goal, by=by)
+
+
+def delete_action(action, *, by):
+    _delete_item(action, by=by)
+
+
+def archive_objective(objective, *, by):
+    return _set_archived(objective, by=by, archived=True)
+
+
+def unarchive_objective(objective, *, by):
+    return _set_archived(objective, by=by, archived=False)
+
+
+def archive_goal(goal, *, by):
+    return _set_archived(goal, by=by, archived=True)
+
+
+def unarchive_goal(goal, *, by):
+    return _set_archived(goal, by=by, archived=False)
+
+
+def archive_action(action, *, by):
+    return _set_archived(action, by=by, archived=True)
+
+
+def unarchive_action(action, *, by):
+    return _set_archived(action, by=by, archived=False)
+
+
+def _create_item(item, *, plan, by, m2m=None):
+    parent = getattr(item, PARENT_FIELD[type(item)])
+    if getattr(parent, "archived", False):
+        raise ValidationError(
+            _("«%(parent)s» está archivado; no se le pueden agregar elementos.")
+            % {"parent": parent}
+        )
+    last = _siblings(item).aggregate(last=Max("position"))["last"]
+    item.position = (last or 0) + 1
+    return _save_item(item, plan=plan, by=by, changed=None, m2m=m2m or {})
+
+
+def _update_item(item, *, by, fields, allowed):
+    require_perm(by, f"planning.change_{item._meta.model_name}")
+    with transaction.atomic():
+        plan = _lock_open_plan(item)
+        _lock(item)
+        m2m = _assign(item, fields, allowed)
+        return _save_item(item, plan=plan, by=by, changed=set(fields), m2m=m2m)
+
+
+def _set_archived(item, *, by, archived):
+    require_perm(by, f"planning.change_{item._meta.model_name}")
+    with transaction.atomic():
+        plan = _lock_open_plan(item)
+        _lock(item)
+        if item.archived == archived:
+            message = (
+                _("«%(item)s» ya está archivado.")
+                if archived
+                else _("«%(item)s» no está archivado.")
+            )
+            raise ValidationError(message % {"item": item})
+        item.archived = archived
+        return _save_item(item, plan=plan, by=by, changed={"archived"}, m2m={})
+
+
+def _save_item(item, *, plan, by, changed, m2m):
+    """Validate everything (fields, sibling rules, dates), then save. `changed` is the set
+    of fields being updated, or None on creation."""
+    if isinstance(item.code, str):
+        item.code = item.code.strip()
+    item.clean_fields()
+    errors = _sibling_errors(item)
+    if isinstance(item, Action):
+        errors.update(_action_errors(item, plan, changed))
+    for name, values in m2m.items():
+        values = list(values)
+        pks = {getattr(value, "pk", value) for value in values}
+        if M2M_MODELS[name].objects.filter(pk__in=pks).count() != len(pks):
+            errors[name] = _("Algunos de los elementos seleccionados no existen.")
+        m2m[name] = values
+    if errors:
+        raise ValidationError(errors)
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    for name, values in m2m.items():
+        getattr(item, name).set(values)
+    return item
+
+
+def _sibling_errors(item):
+    """Unique code among siblings, and weights of non-archived siblings at most 100."""
+    siblings = _siblings(item).exclude(pk=item.pk)
+    errors = {}
+    texts = _texts(type(item))
+    if siblings.filter(code=item.code).exists():
+        errors["code"] = texts["code"] % {"code": item.code}
+    if not item.archived:
+        used = siblings.filter(archived=False).aggregate(total=Sum("weight"))["total"] or 0
+        if used + item.weight > HUNDRED:
+            errors["weight"] = texts["weight"] % {
+                "used": _number(used),
+                "available": _number(max(HUNDRED - used, Decimal(0))),
+                "weight": _number(item.weight),
+            }
+    return errors
+
+
+def _action_errors(action, plan, changed):
+    errors = _date_errors(action, plan)
+    # Memberships change over time: check the person only when it or the unit is set now.
+    person = action.responsible
+    if person is not None and (changed is None or {"responsible", "unit"} & changed):
+        if not person.is_active:
+            errors["responsible"] = _("%(person)s no es un usuario activo.") % {"person": person}
+        elif action.unit_id and not person.units.filter(pk=action.unit_id).exists():
+            errors["responsible"] = _("%(person)s no pertenece a la dependencia «%(unit)s».") % {
+                "person": person,
+                "unit": action.unit,
+            }
+    return errors
+
+
+def _delete_item(item, *, by):
+    """Delete an item and its subtree, unless something below has figures to keep."""
+    model = type(item)
+    require_perm(by, f"planning.delete_{model._meta.model_name}")
+    with transaction.atomic():
+        _lock_open_plan(item)
+        _lock(item)
+        # Lock the actions below so no report gets approved while we check and delete.
+        lookup = {ACTION_PATH[model]: item.pk}
+        list(Action.objects.select_for_update(of=("self",)).filter(**lookup).only("pk"))
+        blocker = _deletion_blocker(item, lookup)
+        if blocker:
+            raise ValidationError(blocker)
+        item._history_user = by
+        item.delete()
+
+
+def _deletion_blocker(item, lookup):
+    """The reason why `item` may not be deleted, or None. Models of later apps are looked
+    up by name: planning must not import management or evaluation."""
+    progress_report = apps.get_model("management", "ProgressReport")
+    budget_execution = apps.get_model("management", "BudgetExecution")
+    measurement = apps.get_model("evaluation", "Measurement")
+    actions = Action.objects.filter(**lookup)
+    approved = ReviewStatus.APPROVED
+    has_figures = progress_report.objects.filter(status=approved, action__in=actions).exists()
+    if not has_figures and not isinstance(item, Action):
+        indicators = (
+            Q(indicator__objective=item) | Q(indicator__goal__objective=item)
+            if isinstance(item, Objective)
+            else Q(indicator__goal=item)
+        )
+        has_figures = measurement.objects.filter(indicators, status=approved).exists()
+    if has_figures:
+        return _(
+            "No se puede eliminar «%(item)s» porque tiene cifras aprobadas (reportes de avance "
+            "o mediciones). Archívelo en su lugar."
+        ) % {"item": item}
+    if budget_execution.objects.filter(allocation__action__in=actions).exists():
+        return _(
+            "No se puede eliminar «%(item)s» porque tiene ejecución presupuestal registrada. "
+            "Archívelo en su lugar."
+        ) % {"item": item}
+    return None
