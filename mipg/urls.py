@@ -13,6 +13,9 @@ admin.site.index_title = _("Administración del Modelo Integrado de Planeación 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cuenta/", include("django.contrib.auth.urls")),
+    path("planeacion/", include("planning.urls")),
+    path("gestion/", include("management.urls")),
+    path("evaluacion/", include("evaluation.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

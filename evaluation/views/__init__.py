@@ -1,0 +1,1 @@
+"""HTML views of the evaluation app: `indicators`, `measurements` and `lists`."""

@@ -1,0 +1,1 @@
+"""HTML views of the management app: `budget`, `reports` (progress workflow) and `lists`."""

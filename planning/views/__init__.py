@@ -1,0 +1,1 @@
+"""HTML views of the planning app: `workspace` (plan tree, items, periods) and `lists`."""
