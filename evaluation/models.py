@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -139,6 +140,9 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("evaluation:indicator-detail", args=[self.pk])
+
 
 class IndicatorTarget(models.Model):
     indicator = models.ForeignKey(
@@ -208,6 +212,9 @@ class Measurement(ReviewedFigureBase):
 
     def __str__(self):
         return f"{self.indicator.code} · {self.period.label}: {self.value}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:measurement-detail", args=[self.pk])
 
 
 class MeasurementEvidence(EvidenceFileBase):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +61,9 @@ class BudgetAllocation(models.Model):
 
     def __str__(self):
         return f"{self.rubro} · {self.source} · {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("management:action-budget", args=[self.action_id]) + f"#asignacion-{self.pk}"
 
 
 class BudgetExecution(models.Model):
@@ -145,6 +149,9 @@ class ProgressReport(ReviewedFigureBase):
 
     def __str__(self):
         return f"{self.action.code} · {self.period.label}"
+
+    def get_absolute_url(self):
+        return reverse("management:report-detail", args=[self.pk])
 
 
 class ProgressEvidence(EvidenceFileBase):

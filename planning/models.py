@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -81,6 +82,9 @@ class StrategicPlan(models.Model):
     def __str__(self):
         return f"{self.name} ({self.start_year}–{self.end_year})"
 
+    def get_absolute_url(self):
+        return reverse("planning:plan-detail", args=[self.pk])
+
 
 class Objective(models.Model):
     plan = models.ForeignKey(
@@ -113,6 +117,9 @@ class Objective(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("planning:plan-detail", args=[self.plan_id]) + f"#objetivo-{self.pk}"
 
 
 class Goal(models.Model):
@@ -150,6 +157,9 @@ class Goal(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("planning:goal-detail", args=[self.pk])
 
 
 class Action(models.Model):
@@ -207,6 +217,9 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("planning:action-detail", args=[self.pk])
 
 
 class ReportingPeriod(models.Model):
