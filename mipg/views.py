@@ -19,10 +19,11 @@ def _database_state():
 def _broker_state():
     if not settings.CELERY_BROKER_URL:
         return "inline"
-    from mipg.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection each time: a pooled one could hide a broker that went away.
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:  # noqa: BLE001
