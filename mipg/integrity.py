@@ -22,6 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from evaluation.models import IndicatorTarget
 from mipg.traceability import trace_down
 
@@ -64,7 +66,8 @@ def _weights_finding(parent, children, what):
     return _finding(
         "weights_not_100",
         parent,
-        f"Las ponderaciones de {what} de «{parent}» suman {total} y deben sumar 100.",
+        _("Las ponderaciones de %(what)s de «%(parent)s» suman %(total)s y deben sumar 100.")
+        % {"what": what, "parent": parent, "total": total},
     )
 
 
@@ -90,20 +93,28 @@ def integrity_report(plan):
     measured_objectives = {i.objective_id for i in indicators if i.objective_id}
     measured_objectives.update(i.goal.objective_id for i in indicators if i.goal_id)
 
+    # A plan served by other plans (a PEI served by its action plans) executes its
+    # objectives through them: its objectives need no goals of their own.
+    served = plan.children.exists()
+
     findings = []
     for objective in objectives:
-        if not goals_of[objective.pk]:
+        if not goals_of[objective.pk] and not served:
             findings.append(
                 _finding(
                     "objective_without_goals",
                     objective,
-                    f"El objetivo «{objective}» no tiene metas.",
+                    _("El objetivo «%(objective)s» no tiene metas.") % {"objective": objective},
                 )
             )
     for goal in goals:
         if not actions_of[goal.pk]:
             findings.append(
-                _finding("goal_without_actions", goal, f"La meta «{goal}» no tiene actividades.")
+                _finding(
+                    "goal_without_actions",
+                    goal,
+                    _("La meta «%(goal)s» no tiene actividades.") % {"goal": goal},
+                )
             )
     for objective in objectives:
         if objective.pk not in measured_objectives:
@@ -111,7 +122,11 @@ def integrity_report(plan):
                 _finding(
                     "objective_without_indicators",
                     objective,
-                    f"El objetivo «{objective}» no tiene indicadores, ni propios ni en sus metas.",
+                    _(
+                        "El objetivo «%(objective)s» no tiene indicadores, ni propios ni en "
+                        "sus metas."
+                    )
+                    % {"objective": objective},
                 )
             )
     for action in actions:
@@ -120,7 +135,8 @@ def integrity_report(plan):
                 _finding(
                     "action_without_budget",
                     action,
-                    f"La actividad «{action}» no tiene presupuesto asignado.",
+                    _("La actividad «%(action)s» no tiene presupuesto asignado.")
+                    % {"action": action},
                 )
             )
     for action in actions:
@@ -129,7 +145,8 @@ def integrity_report(plan):
                 _finding(
                     "action_without_unit",
                     action,
-                    f"La actividad «{action}» no tiene dependencia responsable.",
+                    _("La actividad «%(action)s» no tiene dependencia responsable.")
+                    % {"action": action},
                 )
             )
 
@@ -151,8 +168,16 @@ def integrity_report(plan):
                 _finding(
                     "action_dates_outside_plan",
                     action,
-                    f"Las fechas de la actividad «{action}» ({action.start_date:%d/%m/%Y} a "
-                    f"{action.end_date:%d/%m/%Y}) salen de la vigencia del plan ({years}).",
+                    _(
+                        "Las fechas de la actividad «%(action)s» (%(start)s a %(end)s) salen de "
+                        "la vigencia del plan (%(years)s)."
+                    )
+                    % {
+                        "action": action,
+                        "start": f"{action.start_date:%d/%m/%Y}",
+                        "end": f"{action.end_date:%d/%m/%Y}",
+                        "years": years,
+                    },
                 )
             )
 
@@ -161,8 +186,11 @@ def integrity_report(plan):
             _finding(
                 "plan_without_periods",
                 plan,
-                f"El plan «{plan}» no tiene periodos de reporte; no se pueden verificar "
-                "las metas de los indicadores.",
+                _(
+                    "El plan «%(plan)s» no tiene periodos de reporte; no se pueden verificar "
+                    "las metas de los indicadores."
+                )
+                % {"plan": plan},
             )
         )
     for indicator in indicators:
@@ -173,7 +201,8 @@ def integrity_report(plan):
                 _finding(
                     "indicator_without_target",
                     indicator,
-                    f"El indicador «{indicator}» no tiene meta programada para: {labels}.",
+                    _("El indicador «%(indicator)s» no tiene meta programada para: %(periods)s.")
+                    % {"indicator": indicator, "periods": labels},
                 )
             )
     return findings

@@ -231,7 +231,7 @@ def test_integrity_report_query_count_is_constant(db, count_queries, n_actions):
     plan = build_plan(n_actions)
 
     # trace_down (5) + the plan's periods + (indicator, period) pairs with a target
-    with count_queries(7):
+    with count_queries(8):
         findings = integrity_report(plan)
 
     found = {f.kind for f in findings}
@@ -243,3 +243,16 @@ def test_integrity_report_query_count_is_constant(db, count_queries, n_actions):
         "indicator_without_target",
         "weights_not_100",
     } <= found
+
+
+@pytest.mark.django_db
+def test_objectives_of_a_plan_served_by_action_plans_need_no_goals():
+    from tests.factories import ObjectiveFactory, PlanFactory
+
+    pei = PlanFactory(kind="pei", start_year=2024, end_year=2027)
+    ObjectiveFactory(plan=pei)
+    assert "objective_without_goals" in {f.kind for f in integrity_report(pei)}
+    PlanFactory(parent=pei)
+    kinds = {f.kind for f in integrity_report(pei)}
+    assert "objective_without_goals" not in kinds
+    assert "objective_without_indicators" in kinds
