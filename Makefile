@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint migrate demo worker lock clean
+.PHONY: install run test lint migrate demo worker lock clean bench
 
 $(PY):
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "MIPG necesita Python 3.11 o superior"'
@@ -48,3 +48,6 @@ worker: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: install
+	$(PY) bench/rollups.py
