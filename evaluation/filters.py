@@ -1,13 +1,26 @@
 """FilterSets shared by the HTML lists and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, Measurement
 from evaluation.selectors import SemaforoState, indicator_results
 from mipg.models import Dimension, Policy, ReviewStatus, Unit
-from planning.models import ReportingPeriod, StrategicPlan
+from planning.filters import PeriodFilter
+from planning.models import StrategicPlan
+
+
+class IndicatorFilterForm(forms.Form):
+    """The semáforo is computed for a period: filtering by it without one is an error
+    beside the field (the filter is then not applied)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("semaforo") and not cleaned.get("period"):
+            self.add_error("semaforo", _("Elija un periodo para filtrar por semáforo."))
+        return cleaned
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -31,11 +44,7 @@ class IndicatorFilter(django_filters.FilterSet):
     )
     polarity = django_filters.ChoiceFilter(choices=Indicator.Polarity.choices, label=_("Sentido"))
     archived = django_filters.BooleanFilter(label=_("Archivado"))
-    period = django_filters.ModelChoiceFilter(
-        method="keep",
-        queryset=ReportingPeriod.objects.select_related("plan"),
-        label=_("Periodo (semáforo)"),
-    )
+    period = PeriodFilter(method="keep", label=_("Periodo (semáforo)"))
     semaforo = django_filters.ChoiceFilter(
         method="keep", choices=SemaforoState.choices, label=_("Semáforo")
     )
@@ -46,6 +55,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
     class Meta:
         model = Indicator
+        form = IndicatorFilterForm
         fields = [
             "q",
             "plan",
@@ -98,9 +108,7 @@ class MeasurementFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="period__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
     )
-    period = django_filters.ModelChoiceFilter(
-        queryset=ReportingPeriod.objects.select_related("plan"), label=_("Periodo")
-    )
+    period = PeriodFilter()
     indicator = django_filters.NumberFilter(field_name="indicator", label=_("Indicador (id)"))
     unit = django_filters.ModelChoiceFilter(
         field_name="indicator__unit", queryset=Unit.objects.all(), label=_("Dependencia")

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.models import Dimension, InstitutionalPlan, Policy, ReviewStatus, Unit
-from planning.models import ReportingPeriod, StrategicPlan
+from planning.filters import PeriodFilter
+from planning.models import StrategicPlan
 
 
 class ProgressReportFilter(django_filters.FilterSet):
@@ -16,9 +17,7 @@ class ProgressReportFilter(django_filters.FilterSet):
         queryset=StrategicPlan.objects.all(),
         label=_("Plan"),
     )
-    period = django_filters.ModelChoiceFilter(
-        queryset=ReportingPeriod.objects.select_related("plan"), label=_("Periodo")
-    )
+    period = PeriodFilter()
     unit = django_filters.ModelChoiceFilter(
         field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
     )

@@ -164,8 +164,11 @@ def _save_allocation(allocation, *, by, changed):
                 "La apropiación (%(appropriation)s) no puede quedar por debajo del CDP "
                 "acumulado (%(cdp)s)."
             ) % {"appropriation": _money(allocation.appropriation), "cdp": _money(cdp)}
-        outside = allocation.executions.exclude(date__year=allocation.year).count()
-        if "year" not in errors and outside:
+        # Checked only for a valid year: a lookup on year 0 is an error in the database.
+        outside = "year" not in errors and (
+            allocation.executions.exclude(date__year=allocation.year).count()
+        )
+        if outside:
             errors["year"] = _(
                 "%(count)s registros de ejecución quedarían fuera de la vigencia %(year)s."
             ) % {"count": outside, "year": allocation.year}

@@ -1,5 +1,44 @@
 from django.urls import path  # noqa: F401
 
+from management.views import budget, lists, pending, reports, review
+
 app_name = "management"
 
-urlpatterns = []
+urlpatterns = [
+    # Budget of an action, and the lists of reports and budget lines with their exports.
+    path("actividades/<int:pk>/presupuesto/", budget.action_budget, name="action-budget"),
+    path(
+        "actividades/<int:action_pk>/presupuesto/nueva/",
+        budget.allocation_create,
+        name="allocation-create",
+    ),
+    path("asignaciones/<int:pk>/editar/", budget.allocation_edit, name="allocation-edit"),
+    path("asignaciones/<int:pk>/eliminar/", budget.allocation_delete, name="allocation-delete"),
+    path(
+        "asignaciones/<int:pk>/ejecucion/nueva/",
+        budget.execution_create,
+        name="execution-create",
+    ),
+    path("ejecuciones/<int:pk>/eliminar/", budget.execution_delete, name="execution-delete"),
+    path("presupuesto/", lists.allocation_list, name="allocation-list"),
+    path("presupuesto/exportar/<str:fmt>/", lists.allocation_export, name="allocation-export"),
+    path("reportes/", lists.report_list, name="report-list"),
+    path("reportes/exportar/<str:fmt>/", lists.report_export, name="report-export"),
+    # Reporting workflow: progress reports, evidence, review queue, «Mis pendientes».
+    path("pendientes/", pending.my_pending, name="my-pending"),
+    path("revision/", review.review_queue, name="review-queue"),
+    path(
+        "reportes/nuevo/<int:action_pk>/<int:period_pk>/",
+        reports.report_create,
+        name="report-create",
+    ),
+    path("reportes/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reportes/<int:pk>/editar/", reports.report_edit, name="report-edit"),
+    path("reportes/<int:pk>/enviar/", reports.report_submit, name="report-submit"),
+    path("reportes/<int:pk>/aprobar/", reports.report_approve, name="report-approve"),
+    path("reportes/<int:pk>/devolver/", reports.report_return, name="report-return"),
+    path(
+        "evidencias/<int:pk>/descargar/", reports.evidence_download, name="evidence-download"
+    ),
+    path("evidencias/<int:pk>/eliminar/", reports.evidence_delete, name="evidence-delete"),
+]

@@ -150,9 +150,11 @@ def integrity_report(plan):
                 )
             )
 
-    weight_checks = [(plan, objectives, "los objetivos")]
-    weight_checks += [(o, goals_of[o.pk], "las metas") for o in objectives if goals_of[o.pk]]
-    weight_checks += [(g, actions_of[g.pk], "las actividades") for g in goals if actions_of[g.pk]]
+    weight_checks = [(plan, objectives, _("los objetivos"))]
+    weight_checks += [(o, goals_of[o.pk], _("las metas")) for o in objectives if goals_of[o.pk]]
+    weight_checks += [
+        (g, actions_of[g.pk], _("las actividades")) for g in goals if actions_of[g.pk]
+    ]
     for parent, children, what in weight_checks:
         if children and (finding := _weights_finding(parent, children, what)):
             findings.append(finding)

@@ -220,3 +220,33 @@ class ReviewedFigureBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ApiToken(models.Model):
+    """A personal API token (Authorization: Token <key>). Only the SHA-256 of the secret is
+    stored: the key is shown once, when the token is created (mipg.api.tokens)."""
+
+    user = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("usuario"),
+    )
+    name = models.CharField(_("nombre"), max_length=100)
+    key_hash = models.CharField(_("huella SHA-256"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("prefijo"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("token de API")
+        verbose_name_plural = _("tokens de API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -7,6 +7,7 @@ configured, DEBUG only when asked for.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Bogota"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Daily at 7:00 (CELERY_TIMEZONE): e-mail Responsables their overdue reports.
+    "send-report-reminders": {
+        "task": "management.send_report_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,3 +206,53 @@ LOGGING = {
 
 # History: change reasons (required when editing approved figures) may be long.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- REST API (/api/v1/) ----------------------------------------------------------------
+# Requests per client IP allowed to anonymous clients, "<n>/<second|minute|hour|day>", or
+# "off" for no limit. Authenticated clients are not throttled.
+API_ANON_RATE = env_str("API_ANON_RATE", "60/minute")
+_requests, _slash, _span = API_ANON_RATE.partition("/")
+if API_ANON_RATE.lower() == "off":
+    API_ANON_RATE = None
+elif not (
+    _requests.isdigit()
+    and int(_requests) > 0
+    and _span in {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+):
+    raise ImproperlyConfigured(f"API_ANON_RATE={API_ANON_RATE!r} must look like 60/minute or off.")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mipg.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["mipg.api.permissions.ApiPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "mipg.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["mipg.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "EXCEPTION_HANDLER": "mipg.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "mipg.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MIPG · API",
+    "DESCRIPTION": (Path(__file__).parent / "api" / "description.md").read_text("utf-8"),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "mipg.models.ReviewStatus",
+        "PlanStatusEnum": "planning.models.StrategicPlan.Status",
+        "PlanKindEnum": "planning.models.StrategicPlan.Kind",
+        "ReportStatusEnum": "accountability.models.AccountabilityReport.Status",
+        "ReportKindEnum": "accountability.models.AccountabilityReport.Kind",
+        "QuestionStatusEnum": "accountability.models.CitizenQuestion.Status",
+        "SemaforoStateEnum": "evaluation.selectors.SemaforoState",
+    },
+}

@@ -42,7 +42,7 @@ def crumbs_for(obj, *, last=None):
     from django.urls import reverse
 
     trace = trace_up(obj)
-    crumbs = [(_("Planes"), reverse("home"))]
+    crumbs = [(_("Planes"), reverse("planning:plan-list"))]
     for plan in reversed(trace.plan_ancestors):
         crumbs.append((str(plan), _url(plan)))
     for node in (trace.plan, trace.objective, trace.goal, trace.action, trace.indicator):

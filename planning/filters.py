@@ -3,9 +3,28 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from mipg.models import Dimension, InstitutionalPlan, Policy, Unit
-from planning.models import Action, StrategicPlan
+from planning.models import Action, ReportingPeriod, StrategicPlan
+
+
+class PeriodChoiceField(ModelChoiceField):
+    """Periods are named per plan ("T1" in every plan): show the plan as well."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.plan.name} · {obj.label}"
+
+
+class PeriodFilter(django_filters.ModelChoiceFilter):
+    """A reporting period, labelled with its plan."""
+
+    field_class = PeriodChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", ReportingPeriod.objects.select_related("plan"))
+        kwargs.setdefault("label", _("Periodo"))
+        super().__init__(*args, **kwargs)
 
 
 class ActionFilter(django_filters.FilterSet):

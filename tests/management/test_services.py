@@ -481,3 +481,21 @@ def test_record_execution_locks_allocation_row(planner, count_queries, allocatio
     locked = [query["sql"] for query in q.captured_queries if "FOR UPDATE" in query["sql"]]
     assert len(locked) == 1
     assert 'FROM "management_budgetallocation"' in locked[0]
+
+
+def test_update_allocation_year_zero_is_a_field_error_not_a_crash(planner):
+    from management.services import record_execution, update_allocation
+    from tests.factories import AllocationFactory
+
+    allocation = AllocationFactory()
+    record_execution(
+        allocation,
+        by=planner,
+        stage="cdp",
+        amount=Decimal("10"),
+        date=datetime.date(2026, 3, 1),
+        document_number="CDP-1",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        update_allocation(allocation, by=planner, year=0)
+    assert "year" in excinfo.value.message_dict

@@ -1,0 +1,45 @@
+"""Accountability reports and citizen questions: read-only (they are written by the
+report generation and the public portal, not through the API)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from accountability.api import filters, serializers
+from accountability.models import AccountabilityReport, CitizenQuestion
+from mipg.api.views import READ_ACTIONS, ReadOnlyApiViewSet
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Listar informes de rendición de cuentas",
+        description="Sin token: solo los publicados. Usuarios internos: todos.",
+    ),
+    retrieve=extend_schema(summary="Consultar un informe de rendición de cuentas"),
+)
+class AccountabilityReportViewSet(ReadOnlyApiViewSet):
+    queryset = AccountabilityReport.objects.all()
+    serializer_class = serializers.AccountabilityReportSerializer
+    filterset_class = filters.AccountabilityReportFilter
+    public_actions = READ_ACTIONS
+
+    def base_queryset(self):
+        return AccountabilityReport.objects.prefetch_related("periods")
+
+    def public_queryset(self, queryset):
+        return queryset.filter(status=AccountabilityReport.Status.PUBLISHED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Listar preguntas ciudadanas publicadas",
+        description="Solo las publicadas, con su respuesta; sin datos del autor.",
+    ),
+    retrieve=extend_schema(summary="Consultar una pregunta ciudadana publicada"),
+)
+class CitizenQuestionViewSet(ReadOnlyApiViewSet):
+    queryset = CitizenQuestion.objects.all()
+    serializer_class = serializers.CitizenQuestionSerializer
+    filterset_class = filters.CitizenQuestionFilter
+    public_actions = READ_ACTIONS
+
+    def get_queryset(self):
+        return CitizenQuestion.objects.filter(status=CitizenQuestion.Status.PUBLISHED)

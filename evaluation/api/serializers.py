@@ -1,0 +1,183 @@
+from rest_framework import serializers
+
+from evaluation.models import (
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    MeasurementEvidence,
+)
+from mipg.api.serializers import REVIEW_FIELDS, WriteSerializer
+
+INDICATOR_FIELDS = [
+    "code",
+    "name",
+    "goal",
+    "objective",
+    "type",
+    "level",
+    "formula",
+    "numerator_description",
+    "denominator_description",
+    "measurement_unit",
+    "accumulation",
+    "polarity",
+    "baseline_value",
+    "baseline_date",
+    "frequency",
+    "data_source",
+    "unit",
+    "responsible",
+    "semaforo_red_below",
+    "semaforo_green_from",
+    "notes",
+]
+REASON_HELP = (
+    "Motivo del cambio; obligatorio si cambia una cifra (línea base o meta) que ya tiene "
+    "mediciones aprobadas. Queda en el historial."
+)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", *INDICATOR_FIELDS, "archived"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["id", "indicator", "period", "value"]
+
+
+class MeasurementEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasurementEvidence
+        fields = ["id", "original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    evidence = MeasurementEvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            *REVIEW_FIELDS,
+            "evidence",
+        ]
+
+
+# --- Writes ----------------------------------------------------------------------------
+
+
+class IndicatorCreateSerializer(WriteSerializer):
+    class Meta:
+        model = Indicator
+        fields = INDICATOR_FIELDS
+        extra_kwargs = {
+            "goal": {"help_text": "La meta que mide; o bien `objective`, nunca ambos."},
+            "objective": {"help_text": "El objetivo que mide; o bien `goal`, nunca ambos."},
+        }
+
+
+class IndicatorUpdateSerializer(WriteSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text=REASON_HELP
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [*INDICATOR_FIELDS, "archived", "reason"]
+
+
+class TargetCreateSerializer(WriteSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=REASON_HELP
+    )
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["indicator", "period", "value", "reason"]
+
+
+class ReasonQuerySerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=REASON_HELP
+    )
+
+
+class TargetUpdateSerializer(WriteSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=REASON_HELP
+    )
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["value", "reason"]
+        extra_kwargs = {"value": {"required": True}}
+
+
+FIGURES_HELP = (
+    "Indique `value`, o bien `numerator` y `denominator` (el valor se calcula: × 100 si la "
+    "unidad del indicador es un porcentaje)."
+)
+
+
+class MeasurementCreateSerializer(WriteSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "period", "value", "numerator", "denominator", "narrative"]
+        extra_kwargs = {
+            "value": {"required": False, "allow_null": True, "help_text": FIGURES_HELP},
+        }
+
+
+class MeasurementUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["value", "numerator", "denominator", "narrative"]
+        extra_kwargs = {
+            "value": {
+                "required": False,
+                "allow_null": True,
+                "help_text": FIGURES_HELP + " Enviar cualquiera de las cifras las reemplaza todas.",
+            },
+        }
+
+
+BULK_MAX_ITEMS = 500
+
+
+class BulkMeasurementSerializer(serializers.Serializer):
+    submit = serializers.BooleanField(
+        default=False, help_text="Además, enviar cada medición a revisión."
+    )
+    items = MeasurementCreateSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS)
+
+
+class BulkMeasurementResultSerializer(serializers.Serializer):
+    submitted = serializers.BooleanField()
+    items = MeasurementSerializer(many=True)
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Errores que no son de un elemento (p. ej. `items` vacío).",
+    )
+    items = serializers.DictField(
+        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        required=False,
+        help_text="Errores por posición del elemento en `items` (desde 0) y por campo; "
+        "ausente si la solicitud no se pudo leer (JSON inválido).",
+    )
+
+    class Meta:
+        ref_name = "BulkError"

@@ -1,0 +1,230 @@
+"""Forms of the indicator pages: the hoja de vida and the targets of every period.
+
+They only parse input; evaluation.services validates the rules and the views show its
+errors beside these fields (`service_errors` renames the service's field names to ours).
+Figures are localised: "1.500,25" and "1500.25" both read as 1 500,25.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.models import VALUE_FIELD_KWARGS, Indicator
+from mipg.models import Unit, User
+from planning.models import Goal, Objective
+
+GOAL, OBJECTIVE = "goal", "objective"
+# Service field name → form field name.
+ERROR_FIELDS = {"goal": "measures", "objective": "measures", "goal_id": "measures"}
+
+
+def value_field(label, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        localize=True,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **VALUE_FIELD_KWARGS,
+        **kwargs,
+    )
+
+
+def percent_field(label):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Vacío: usa el valor de la entidad."),
+    )
+
+
+def service_errors(error):
+    """The service's ValidationError with its field names mapped to the form's."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for field, messages in error.message_dict.items():
+        target = NON_FIELD_ERRORS if field == NON_FIELD_ERRORS else ERROR_FIELDS.get(field, field)
+        renamed.setdefault(target, []).extend(messages)
+    return ValidationError(renamed)
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class IndicatorForm(_Form):
+    """The hoja de vida (MIPG.md §4). `plan` limits what it can measure to the live
+    objectives and goals of that plan (plus the one it measures now)."""
+
+    code = forms.CharField(label=_("Código"), max_length=20)
+    name = forms.CharField(label=_("Nombre"), max_length=500)
+    measures = forms.ChoiceField(
+        label=_("Mide"), help_text=_("La meta o el objetivo del plan que mide el indicador.")
+    )
+    type = forms.ChoiceField(label=_("Tipo"), choices=Indicator.Type.choices)
+    level = forms.ChoiceField(label=_("Nivel"), choices=Indicator.Level.choices)
+    formula = forms.CharField(label=_("Fórmula"), widget=forms.Textarea(attrs={"rows": 2}))
+    numerator_description = forms.CharField(label=_("Numerador"), max_length=500, required=False)
+    denominator_description = forms.CharField(
+        label=_("Denominador"), max_length=500, required=False
+    )
+    measurement_unit = forms.CharField(
+        label=_("Unidad de medida"),
+        max_length=100,
+        help_text=_("Con «%» o «porcentaje» el valor se calcula como porcentaje."),
+    )
+    accumulation = forms.ChoiceField(
+        label=_("Tipo de acumulación"), choices=Indicator.Accumulation.choices
+    )
+    polarity = forms.ChoiceField(label=_("Sentido"), choices=Indicator.Polarity.choices)
+    baseline_value = value_field(_("Línea base"))
+    baseline_date = forms.DateField(
+        label=_("Fecha de la línea base"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    frequency = forms.ChoiceField(label=_("Frecuencia"), choices=Indicator.Frequency.choices)
+    data_source = forms.CharField(label=_("Fuente de datos"), max_length=500, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Dependencia responsable"), queryset=Unit.objects.filter(active=True)
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Persona responsable"),
+        queryset=User.objects.filter(is_active=True).order_by("first_name", "last_name"),
+        required=False,
+    )
+    semaforo_red_below = percent_field(_("Rojo por debajo de (%)"))
+    semaforo_green_from = percent_field(_("Verde desde (%)"))
+    notes = forms.CharField(
+        label=_("Observaciones"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, plan, indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_goal = indicator.goal_id if indicator else None
+        keep_objective = indicator.objective_id if indicator else None
+        objectives = Objective.objects.filter(plan=plan).order_by("position", "code")
+        goals = (
+            Goal.objects.filter(objective__plan=plan)
+            .select_related("objective")
+            .order_by("objective__position", "objective__code", "position", "code")
+        )
+        self.fields["measures"].choices = [
+            ("", "---------"),
+            (
+                _("Objetivos"),
+                [
+                    (f"{OBJECTIVE}:{o.pk}", str(o))
+                    for o in objectives
+                    if not o.archived or o.pk == keep_objective
+                ],
+            ),
+            (
+                _("Metas"),
+                [
+                    (f"{GOAL}:{g.pk}", f"{g} ({g.objective.code})")
+                    for g in goals
+                    if not (g.archived or g.objective.archived) or g.pk == keep_goal
+                ],
+            ),
+        ]
+        if indicator is not None:
+            self.fields["unit"].queryset = Unit.objects.filter(active=True) | Unit.objects.filter(
+                pk=indicator.unit_id
+            )
+
+    @staticmethod
+    def measures_value(*, goal_id=None, objective_id=None):
+        if goal_id:
+            return f"{GOAL}:{goal_id}"
+        if objective_id:
+            return f"{OBJECTIVE}:{objective_id}"
+        return ""
+
+    @classmethod
+    def initial_from(cls, indicator):
+        initial = {
+            name: getattr(indicator, name)
+            for name in cls.base_fields
+            if name not in ("measures", "unit", "responsible", "reason")
+        }
+        initial["unit"] = indicator.unit_id
+        initial["responsible"] = indicator.responsible_id
+        initial["measures"] = cls.measures_value(
+            goal_id=indicator.goal_id, objective_id=indicator.objective_id
+        )
+        return initial
+
+    def service_fields(self):
+        """The cleaned data as keyword arguments of create/update_indicator."""
+        data = dict(self.cleaned_data)
+        data.pop("reason", None)
+        kind, _sep, pk = data.pop("measures").partition(":")
+        data["goal_id"] = int(pk) if kind == GOAL else None
+        data["objective_id"] = int(pk) if kind == OBJECTIVE else None
+        return data
+
+
+class IndicatorEditForm(IndicatorForm):
+    reason = forms.CharField(
+        label=_("Motivo del cambio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligatorio al cambiar la línea base de un indicador que ya tiene mediciones "
+            "aprobadas; queda en el historial."
+        ),
+    )
+
+
+class TargetsForm(_Form):
+    """One optional target per period of the plan (empty = no target) and a reason.
+
+    Locked periods are shown but disabled: their value is kept as it is.
+    """
+
+    reason = forms.CharField(
+        label=_("Motivo del cambio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligatorio al cambiar la meta de un periodo que ya tiene una medición "
+            "aprobada; queda en el historial."
+        ),
+    )
+
+    def __init__(self, *args, periods, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = list(periods)
+        reason = self.fields.pop("reason")
+        for period in self.periods:
+            field = value_field(
+                _("Meta programada de %(period)s") % {"period": period.label},
+                disabled=period.locked,
+            )
+            field.initial = targets.get(period.pk)
+            self.fields[self.field_name(period)] = field
+        self.fields["reason"] = reason
+
+    @staticmethod
+    def field_name(period):
+        return f"period_{period.pk}"
+
+    def rows(self):
+        """[(period, bound field), ...] for the table of the template."""
+        return [(period, self[self.field_name(period)]) for period in self.periods]
+
+    def values(self):
+        """{period id: Decimal or None} for evaluation.services.set_targets."""
+        return {period.pk: self.cleaned_data[self.field_name(period)] for period in self.periods}

@@ -1,0 +1,139 @@
+"""The list of indicators with filters, sorting, pagination and exports; for a chosen
+period it shows the target, the executed value, the compliance and the semáforo."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.filters import IndicatorFilter
+from evaluation.models import Indicator
+from evaluation.selectors import indicator_results
+from evaluation.views.indicators import plain
+from mipg import exports
+from mipg.exports import Column
+from mipg.permissions import require_perm
+from mipg.web import paginate
+
+HEADERS = [
+    (_("Código"), "code"),
+    (_("Indicador"), "name"),
+    (_("Mide"), None),
+    (_("Dependencia"), "unit"),
+    (_("Unidad de medida"), None),
+    (_("Tipo"), None),
+    (_("Acumulación"), None),
+    (_("Sentido"), None),
+]
+PERIOD_HEADERS = [
+    (_("Meta"), None),
+    (_("Ejecutado"), None),
+    (_("Cumplimiento"), None),
+    (_("Semáforo"), None),
+]
+
+
+def measured(indicator):
+    return indicator.goal or indicator.objective
+
+
+def _plan_name(indicator):
+    item = measured(indicator)
+    return (item.plan if indicator.objective_id else item.objective.plan).name
+
+
+EXPORT_COLUMNS = [
+    Column(_("Plan"), _plan_name),
+    Column(_("Código"), "code"),
+    Column(_("Nombre"), "name"),
+    Column(_("Mide"), lambda i: str(measured(i))),
+    Column(_("Dependencia responsable"), "unit.name"),
+    Column(_("Persona responsable"), "responsible"),
+    Column(_("Tipo"), lambda i: i.get_type_display()),
+    Column(_("Nivel"), lambda i: i.get_level_display()),
+    Column(_("Fórmula"), "formula"),
+    Column(_("Unidad de medida"), "measurement_unit"),
+    Column(_("Tipo de acumulación"), lambda i: i.get_accumulation_display()),
+    Column(_("Sentido"), lambda i: i.get_polarity_display()),
+    Column(_("Línea base"), "baseline_value", exports.NUMBER),
+    Column(_("Fecha de la línea base"), "baseline_date", exports.DATE),
+    Column(_("Frecuencia"), lambda i: i.get_frequency_display()),
+    Column(_("Fuente de datos"), "data_source"),
+    Column(_("Archivado"), "archived", exports.BOOLEAN),
+]
+
+
+def _period_columns(period, results):
+    def result(attr):
+        return lambda indicator: getattr(results[indicator.pk], attr)
+
+    return [
+        Column(_("Periodo"), lambda _indicator: f"{period.plan.name} · {period.label}"),
+        Column(_("Meta del periodo"), result("target"), exports.NUMBER),
+        Column(_("Ejecutado (aprobado)"), result("executed"), exports.NUMBER),
+        Column(_("Cumplimiento (%)"), result("compliance"), exports.PERCENT),
+        Column(_("Semáforo"), lambda i: results[i.pk].state.label),
+    ]
+
+
+def indicator_rows():
+    return Indicator.objects.select_related(
+        "goal__objective__plan", "objective__plan", "unit", "responsible"
+    ).order_by("code", "pk")
+
+
+def _filterset(request):
+    require_perm(request.user, "evaluation.view_indicator")
+    return IndicatorFilter(request.GET or None, queryset=indicator_rows(), request=request)
+
+
+def _period(filterset):
+    """The period chosen in the filters (for the figures columns), or None."""
+    if not filterset.is_bound:
+        return None
+    filterset.form.is_valid()  # cleaned_data holds the valid fields even with errors
+    return filterset.form.cleaned_data.get("period")
+
+
+@login_required
+def indicator_list(request):
+    filterset = _filterset(request)
+    page = paginate(request, exports.stable_order(filterset.qs))
+    page.object_list = list(page.object_list)
+    period = _period(filterset)
+    if period is not None:
+        results = indicator_results(page.object_list, period=period)
+        for indicator in page.object_list:
+            result = results[indicator.pk]
+            indicator.result = result
+            indicator.target_display = plain(result.target)
+            indicator.executed_display = plain(result.executed)
+    headers = HEADERS + (PERIOD_HEADERS if period else [])
+    return render(
+        request,
+        "evaluation/lists/indicator_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "period": period,
+            "headers": exports.sort_headers(request, headers),
+            "exports": exports.export_links(request, "evaluation:indicator-export"),
+        },
+    )
+
+
+@login_required
+def indicator_export(request, fmt):
+    filterset = _filterset(request)
+    rows = exports.stable_order(filterset.qs)
+    period = _period(filterset)
+    columns = EXPORT_COLUMNS
+    if period is not None:
+        rows = list(rows)
+        columns = EXPORT_COLUMNS + _period_columns(period, indicator_results(rows, period=period))
+    return exports.export_response(
+        fmt,
+        exports.iterate(rows) if period is None else rows,
+        columns,
+        filename="indicadores",
+        title=_("Indicadores"),
+    )

@@ -1,0 +1,115 @@
+from rest_framework import serializers
+
+from management.models import (
+    MONEY_FIELD_KWARGS,
+    BudgetAllocation,
+    BudgetExecution,
+    FundingSource,
+    ProgressEvidence,
+    ProgressReport,
+)
+from mipg.api.serializers import REVIEW_FIELDS, WriteSerializer
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["id", "code", "name", "active"]
+
+
+class BudgetAllocationSerializer(serializers.ModelSerializer):
+    cdp = serializers.DecimalField(read_only=True, help_text="CDP acumulado.", **MONEY_FIELD_KWARGS)
+    commitment = serializers.DecimalField(
+        read_only=True, help_text="Compromisos / RP acumulados.", **MONEY_FIELD_KWARGS
+    )
+    obligation = serializers.DecimalField(
+        read_only=True, help_text="Obligaciones acumuladas.", **MONEY_FIELD_KWARGS
+    )
+    payment = serializers.DecimalField(
+        read_only=True, help_text="Pagos acumulados.", **MONEY_FIELD_KWARGS
+    )
+
+    class Meta:
+        model = BudgetAllocation
+        fields = [
+            "id",
+            "action",
+            "source",
+            "year",
+            "rubro",
+            "bpin",
+            "appropriation",
+            "cdp",
+            "commitment",
+            "obligation",
+            "payment",
+        ]
+
+
+class BudgetExecutionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetExecution
+        fields = [
+            "id",
+            "allocation",
+            "stage",
+            "amount",
+            "date",
+            "document_number",
+            "description",
+            "created_by",
+        ]
+
+
+class ProgressEvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressEvidence
+        fields = ["id", "original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    evidence = ProgressEvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "action", "period", "progress", *REVIEW_FIELDS, "evidence"]
+
+
+# --- Writes ----------------------------------------------------------------------------
+
+
+# A vigencia lies within a plan's years, which are 2000–2100.
+YEAR_RANGE = {"min_value": 2000, "max_value": 2100}
+
+
+class AllocationCreateSerializer(WriteSerializer):
+    class Meta:
+        model = BudgetAllocation
+        fields = ["action", "source", "year", "rubro", "bpin", "appropriation"]
+        extra_kwargs = {"year": YEAR_RANGE}
+
+
+class AllocationUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = BudgetAllocation
+        fields = ["source", "year", "rubro", "bpin", "appropriation"]
+        extra_kwargs = {"year": YEAR_RANGE}
+
+
+class ExecutionCreateSerializer(WriteSerializer):
+    class Meta:
+        model = BudgetExecution
+        fields = ["allocation", "stage", "amount", "date", "document_number", "description"]
+        extra_kwargs = {"amount": {"help_text": "Negativo para registrar una liberación."}}
+
+
+class ProgressReportCreateSerializer(WriteSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = ["action", "period", "progress", "narrative"]
+
+
+class ProgressReportUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = ["progress", "narrative"]

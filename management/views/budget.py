@@ -1,0 +1,228 @@
+"""Budget of an action: allocations (apropiación by source and year), their execution
+entries by stage (CDP → compromiso/RP → obligación → pago) and running totals.
+
+Every write goes through management.services, which enforces the cumulative invariant
+pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación; its errors appear beside the fields.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from management import selectors_budget, services
+from management.forms_budget import AllocationForm, ExecutionForm
+from management.models import BudgetAllocation, BudgetExecution
+from mipg.permissions import require_perm
+from mipg.templatetags.mipg_format import money
+from mipg.web import apply_service_errors, crumbs_for
+from planning.models import Action
+
+FORM_TEMPLATE = "management/budget/form.html"
+CONFIRM_TEMPLATE = "management/budget/confirm_delete.html"
+
+
+def _action(pk):
+    return get_object_or_404(Action.objects.select_related("goal__objective__plan", "unit"), pk=pk)
+
+
+def _allocation(pk):
+    return get_object_or_404(
+        BudgetAllocation.objects.select_related("action__goal__objective__plan", "source"), pk=pk
+    )
+
+
+def _budget_url(action_id, allocation_id=None):
+    url = reverse("management:action-budget", args=[action_id])
+    return f"{url}#asignacion-{allocation_id}" if allocation_id else url
+
+
+@login_required
+def action_budget(request, pk):
+    require_perm(request.user, "management.view_budgetallocation")
+    action = _action(pk)
+    allocations, totals = selectors_budget.action_budget(action)
+    return render(
+        request,
+        "management/budget/action_budget.html",
+        {
+            "action": action,
+            "allocations": allocations,
+            "totals": totals,
+            "stage_labels": selectors_budget.STAGE_LABELS,
+            "crumbs": crumbs_for(action, last=_("Presupuesto")),
+        },
+    )
+
+
+def _render_form(request, form, *, title, action, cancel_url, submit_label):
+    return render(
+        request,
+        FORM_TEMPLATE,
+        {
+            "form": form,
+            "title": title,
+            "action": action,
+            "cancel_url": cancel_url,
+            "submit_label": submit_label,
+            "crumbs": crumbs_for(action, last=title),
+        },
+    )
+
+
+@login_required
+def allocation_create(request, action_pk):
+    require_perm(request.user, "management.add_budgetallocation")
+    action = _action(action_pk)
+    plan = action.goal.objective.plan
+    form = AllocationForm(request.POST or None, initial={"year": plan.start_year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.create_allocation(action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Asignación «%(a)s» creada.") % {"a": allocation})
+            return redirect(_budget_url(action.pk, allocation.pk))
+    return _render_form(
+        request,
+        form,
+        title=_("Nueva asignación presupuestal"),
+        action=action,
+        cancel_url=_budget_url(action.pk),
+        submit_label=_("Crear asignación"),
+    )
+
+
+@login_required
+def allocation_edit(request, pk):
+    require_perm(request.user, "management.change_budgetallocation")
+    allocation = _allocation(pk)
+    form = AllocationForm(
+        request.POST or None,
+        initial=AllocationForm.initial_from(allocation),
+        current_source=allocation.source,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The service changes the instance it gets; keep ours for the page on errors.
+            services.update_allocation(copy.copy(allocation), by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Asignación actualizada."))
+            return redirect(_budget_url(allocation.action_id, allocation.pk))
+    return _render_form(
+        request,
+        form,
+        title=_("Editar asignación %(a)s") % {"a": allocation},
+        action=allocation.action,
+        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        submit_label=_("Guardar cambios"),
+    )
+
+
+def _confirm(request, *, title, question, obj, action, cancel_url, errors=()):
+    return render(
+        request,
+        CONFIRM_TEMPLATE,
+        {
+            "title": title,
+            "question": question,
+            "object": obj,
+            "action": action,
+            "cancel_url": cancel_url,
+            "errors": errors,
+            "crumbs": crumbs_for(action, last=title),
+        },
+    )
+
+
+@login_required
+def allocation_delete(request, pk):
+    require_perm(request.user, "management.delete_budgetallocation")
+    allocation = _allocation(pk)
+    errors = ()
+    if request.method == "POST":
+        try:
+            services.delete_allocation(copy.copy(allocation), by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Asignación «%(a)s» eliminada.") % {"a": allocation})
+            return redirect(_budget_url(allocation.action_id))
+    return _confirm(
+        request,
+        title=_("Eliminar asignación"),
+        question=_("¿Eliminar la asignación «%(a)s»? Esta acción no se puede deshacer.")
+        % {"a": allocation},
+        obj=allocation,
+        action=allocation.action,
+        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        errors=errors,
+    )
+
+
+@login_required
+def execution_create(request, pk):
+    require_perm(request.user, "management.add_budgetexecution")
+    allocation = _allocation(pk)
+    form = ExecutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.record_execution(
+                copy.copy(allocation), by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Registro «%(e)s» guardado en la asignación «%(a)s».")
+                % {"e": entry, "a": allocation},
+            )
+            return redirect(_budget_url(allocation.action_id, allocation.pk))
+    return _render_form(
+        request,
+        form,
+        title=_("Registrar ejecución en %(a)s") % {"a": allocation},
+        action=allocation.action,
+        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        submit_label=_("Registrar"),
+    )
+
+
+@login_required
+def execution_delete(request, pk):
+    require_perm(request.user, "management.delete_budgetexecution")
+    entry = get_object_or_404(
+        BudgetExecution.objects.select_related("allocation__action__goal__objective__plan"),
+        pk=pk,
+    )
+    allocation = entry.allocation
+    errors = ()
+    if request.method == "POST":
+        try:
+            services.delete_execution(copy.copy(entry), by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Registro «%(e)s» eliminado.") % {"e": entry})
+            return redirect(_budget_url(allocation.action_id, allocation.pk))
+    return _confirm(
+        request,
+        title=_("Eliminar registro de ejecución"),
+        question=_(
+            "¿Eliminar el registro «%(e)s» por %(amount)s de la asignación «%(a)s»? Esta "
+            "acción no se puede deshacer."
+        )
+        % {"e": entry, "amount": money(entry.amount, 2), "a": allocation},
+        obj=entry,
+        action=allocation.action,
+        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        errors=errors,
+    )

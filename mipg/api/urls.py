@@ -1,0 +1,60 @@
+"""/api/: version 1 of the REST API, its OpenAPI schema and documentation pages."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from accountability.api.views import AccountabilityReportViewSet, CitizenQuestionViewSet
+from evaluation.api.rollup import PlanRollupViewSet
+from evaluation.api.views import IndicatorViewSet, MeasurementViewSet, TargetViewSet
+from management.api.views import (
+    BudgetAllocationViewSet,
+    BudgetExecutionViewSet,
+    FundingSourceViewSet,
+    ProgressReportViewSet,
+)
+from mipg.api import views
+from mipg.api.exceptions import not_found
+from planning.api.views import (
+    ActionViewSet,
+    GoalViewSet,
+    ObjectiveViewSet,
+    PeriodViewSet,
+    PlanViewSet,
+)
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("dimensions", views.DimensionViewSet, basename="dimension")
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register(
+    "institutional-plans", views.InstitutionalPlanViewSet, basename="institutional-plan"
+)
+router.register("plans", PlanViewSet, basename="plan")
+router.register("plans", PlanRollupViewSet, basename="plan-rollup")
+router.register("objectives", ObjectiveViewSet, basename="objective")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("actions", ActionViewSet, basename="action")
+router.register("periods", PeriodViewSet, basename="period")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("targets", TargetViewSet, basename="target")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("funding-sources", FundingSourceViewSet, basename="funding-source")
+router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-allocation")
+router.register("budget-executions", BudgetExecutionViewSet, basename="budget-execution")
+router.register(
+    "accountability-reports", AccountabilityReportViewSet, basename="accountability-report"
+)
+router.register("citizen-questions", CitizenQuestionViewSet, basename="citizen-question")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Anything else under /api/ answers a JSON 404, never the HTML page.
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,174 @@
+from rest_framework import serializers
+
+from mipg.api.serializers import PublicFieldsMixin, WriteSerializer
+from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
+
+# --- Reads -----------------------------------------------------------------------------
+
+
+class PlanSerializer(PublicFieldsMixin, serializers.ModelSerializer):
+    """Un plan (estratégico, de acción, de desarrollo). `approved_by` es null sin token."""
+
+    class Meta:
+        model = StrategicPlan
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "description",
+            "start_year",
+            "end_year",
+            "status",
+            "parent",
+            "approved_by",
+            "approved_at",
+            "created_at",
+        ]
+        internal_fields = ["approved_by"]
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objective
+        fields = [
+            "id",
+            "plan",
+            "code",
+            "name",
+            "description",
+            "weight",
+            "policies",
+            "position",
+            "archived",
+        ]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="objective.plan_id", read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "plan",
+            "objective",
+            "code",
+            "name",
+            "product",
+            "weight",
+            "unit",
+            "position",
+            "archived",
+        ]
+
+
+class ActionSerializer(PublicFieldsMixin, serializers.ModelSerializer):
+    """Una actividad del plan de acción. `responsible` es null sin token."""
+
+    plan = serializers.IntegerField(source="goal.objective.plan_id", read_only=True)
+    objective = serializers.IntegerField(source="goal.objective_id", read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "plan",
+            "objective",
+            "goal",
+            "code",
+            "name",
+            "deliverable",
+            "unit",
+            "responsible",
+            "start_date",
+            "end_date",
+            "weight",
+            "institutional_plans",
+            "position",
+            "archived",
+        ]
+        internal_fields = ["responsible"]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "plan", "label", "start_date", "end_date", "due_date", "locked"]
+
+
+# --- Writes (input of the services) ----------------------------------------------------
+
+
+class PlanWriteSerializer(WriteSerializer):
+    class Meta:
+        model = StrategicPlan
+        fields = ["name", "kind", "description", "start_year", "end_year", "parent"]
+
+
+class ObjectiveCreateSerializer(WriteSerializer):
+    class Meta:
+        model = Objective
+        fields = ["plan", "code", "name", "description", "weight", "policies"]
+        extra_kwargs = {"weight": {"required": True}}
+
+
+class ObjectiveUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = Objective
+        fields = ["code", "name", "description", "weight", "policies"]
+
+
+class GoalCreateSerializer(WriteSerializer):
+    class Meta:
+        model = Goal
+        fields = ["objective", "code", "name", "product", "weight", "unit"]
+        extra_kwargs = {"weight": {"required": True}}
+
+
+class GoalUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = Goal
+        fields = ["code", "name", "product", "weight", "unit"]
+
+
+class ActionCreateSerializer(WriteSerializer):
+    class Meta:
+        model = Action
+        fields = [
+            "goal",
+            "code",
+            "name",
+            "deliverable",
+            "unit",
+            "responsible",
+            "start_date",
+            "end_date",
+            "weight",
+            "institutional_plans",
+        ]
+        extra_kwargs = {
+            "weight": {"required": True},
+            "unit": {"help_text": "Vacío: la dependencia de la meta."},
+        }
+
+
+class ActionUpdateSerializer(WriteSerializer):
+    class Meta:
+        model = Action
+        fields = [
+            "code",
+            "name",
+            "deliverable",
+            "unit",
+            "responsible",
+            "start_date",
+            "end_date",
+            "weight",
+            "institutional_plans",
+        ]
+
+
+class PeriodCreateSerializer(WriteSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["plan", "label", "start_date", "end_date", "due_date"]

@@ -1,0 +1,133 @@
+"""Forms of the plan workspace. They only parse and validate input: the planning services
+validate the business rules and write, and their errors are put back on these forms with
+``mipg.web.apply_service_errors``.
+
+Fields are taken from the models (labels, validators, choices) with ``fields_for_model``
+rather than ModelForm, so a form never builds or validates a model instance itself.
+"""
+
+from django import forms
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from mipg.models import InstitutionalPlan, Policy, Unit, User
+from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"})
+
+
+class ServiceForm(forms.Form):
+    """A form whose fields mirror ``model``'s ``field_names``; initial values come from
+    ``instance`` when editing. ``changes()`` gives the fields to pass to an update service."""
+
+    model = None
+    field_names = ()
+    widgets = {}
+
+    def __init__(self, data=None, *, instance=None, initial=None, **kwargs):
+        self.instance = instance
+        values = model_to_dict(instance, fields=self.field_names) if instance else {}
+        values.update(initial or {})
+        super().__init__(data, initial=values, **kwargs)
+        self.fields.update(
+            fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
+        )
+        self.order_fields(self.field_names)
+
+    def changes(self):
+        """{field: value} of what the user changed (everything when creating)."""
+        if self.instance is None:
+            return dict(self.cleaned_data)
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class PlanForm(ServiceForm):
+    model = StrategicPlan
+    field_names = ("name", "kind", "description", "start_year", "end_year", "parent")
+    widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = StrategicPlan.objects.order_by("-start_year", "name")
+        if self.instance is not None:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].help_text = _(
+            "Por ejemplo, el Plan Estratégico Institucional al que sirve este Plan de Acción."
+        )
+
+
+class ObjectiveForm(ServiceForm):
+    model = Objective
+    field_names = ("code", "name", "description", "weight", "policies")
+    widgets = {
+        "description": forms.Textarea(attrs={"rows": 3}),
+        "weight": WEIGHT_WIDGET,
+        "policies": forms.CheckboxSelectMultiple,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policies"].queryset = Policy.objects.select_related("dimension")
+        self.fields["policies"].help_text = _("Políticas de gestión y desempeño que atiende.")
+
+
+class GoalForm(ServiceForm):
+    model = Goal
+    field_names = ("code", "name", "product", "weight", "unit")
+    widgets = {"weight": WEIGHT_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(self.instance)
+
+
+class ActionForm(ServiceForm):
+    model = Action
+    field_names = (
+        "code",
+        "name",
+        "deliverable",
+        "unit",
+        "responsible",
+        "start_date",
+        "end_date",
+        "weight",
+        "institutional_plans",
+    )
+    widgets = {
+        "start_date": DATE_WIDGET,
+        "end_date": DATE_WIDGET,
+        "weight": WEIGHT_WIDGET,
+        "institutional_plans": forms.CheckboxSelectMultiple,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(self.instance)
+        self.fields["unit"].help_text = _("Vacía: la dependencia de la meta.")
+        people = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["responsible"].queryset = people
+        self.fields["institutional_plans"].queryset = InstitutionalPlan.objects.all()
+        self.fields["institutional_plans"].help_text = _(
+            "Planes institucionales del Decreto 612 de 2018 a los que aporta."
+        )
+
+
+class PeriodForm(ServiceForm):
+    model = ReportingPeriod
+    field_names = ("label", "start_date", "end_date", "due_date")
+    widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "due_date": DATE_WIDGET}
+
+
+class QuarterlyPeriodsForm(forms.Form):
+    year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100)
+
+
+def _units(instance):
+    """Active units, plus the one the item already has should it be inactive now."""
+    units = Unit.objects.filter(active=True)
+    if instance is not None and instance.unit_id:
+        units = Unit.objects.filter(active=True) | Unit.objects.filter(pk=instance.unit_id)
+    return units.order_by("name")

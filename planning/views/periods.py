@@ -1,0 +1,142 @@
+"""Reporting periods of a plan: list, create one, create the four quarters of a year, and
+lock/unlock them for reporting."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mipg.permissions import require_perm
+from mipg.web import crumbs_for
+from planning import services
+from planning.forms import PeriodForm, QuarterlyPeriodsForm
+from planning.models import ReportingPeriod, StrategicPlan
+from planning.views.base import confirm_page, form_page
+
+
+def _periods_url(plan_id):
+    return reverse("planning:period-list", args=[plan_id])
+
+
+def _crumbs(plan, title):
+    """The plan's chain, the periods page, then ``title``."""
+    return [*crumbs_for(plan), (_("Periodos de reporte"), _periods_url(plan.pk)), (title, None)]
+
+
+@login_required
+def period_list(request, pk):
+    require_perm(request.user, "planning.view_reportingperiod")
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    periods = plan.periods.annotate(
+        report_count=Count("progress_reports", distinct=True),
+        measurement_count=Count("measurements", distinct=True),
+    ).order_by("start_date", "pk")
+    return render(
+        request,
+        "planning/period_list.html",
+        {
+            "plan": plan,
+            "periods": periods,
+            "quarters_form": QuarterlyPeriodsForm(initial={"year": plan.start_year}),
+            "editable": plan.status != StrategicPlan.Status.CLOSED,
+            "crumbs": crumbs_for(plan, last=_("Periodos de reporte")),
+        },
+    )
+
+
+@login_required
+def period_create(request, pk):
+    require_perm(request.user, "planning.add_reportingperiod")
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    form = PeriodForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        save=lambda f: services.create_period(plan, by=request.user, **f.cleaned_data),
+        template="planning/form.html",
+        context={
+            "plan": plan,
+            "title": _("Nuevo periodo de reporte"),
+            "cancel_url": _periods_url(plan.pk),
+            "crumbs": _crumbs(plan, _("Nuevo periodo")),
+        },
+        success_url=_periods_url(plan.pk),
+        success_message=lambda period: (
+            _("Se creó el periodo «%(label)s».") % {"label": period.label}
+        ),
+    )
+
+
+@login_required
+def period_quarters(request, pk):
+    require_perm(request.user, "planning.add_reportingperiod")
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    form = QuarterlyPeriodsForm(request.POST or None, initial={"year": plan.start_year})
+    return form_page(
+        request,
+        form,
+        save=lambda f: services.create_quarterly_periods(
+            plan, by=request.user, year=f.cleaned_data["year"]
+        ),
+        template="planning/form.html",
+        context={
+            "plan": plan,
+            "title": _("Crear los cuatro trimestres de un año"),
+            "help": _(
+                "Se crean los periodos T1 a T4 del año, cada uno con fecha límite de reporte "
+                "diez días después de su cierre. Se crean todos o ninguno."
+            ),
+            "cancel_url": _periods_url(plan.pk),
+            "crumbs": _crumbs(plan, _("Trimestres")),
+        },
+        success_url=_periods_url(plan.pk),
+        success_message=lambda periods: (
+            ngettext("Se creó %(count)s periodo.", "Se crearon %(count)s periodos.", len(periods))
+            % {"count": len(periods)}
+        ),
+    )
+
+
+@login_required
+def period_lock(request, pk):
+    return _lock_page(request, pk, lock=True)
+
+
+@login_required
+def period_unlock(request, pk):
+    return _lock_page(request, pk, lock=False)
+
+
+def _lock_page(request, pk, *, lock):
+    require_perm(request.user, "planning.change_reportingperiod")
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    names = {"label": period.label}
+    if lock:
+        title = _("Cerrar periodo")
+        question = _(
+            "¿Cerrar el periodo «%(label)s»? No se podrán crear ni modificar reportes de "
+            "avance ni mediciones de ese periodo hasta que se vuelva a abrir."
+        )
+        done = _("Se cerró el periodo «%(label)s».")
+        act = services.lock_period
+    else:
+        title = _("Abrir periodo")
+        question = _("¿Volver a abrir el periodo «%(label)s» para reportes?")
+        done = _("Se abrió el periodo «%(label)s».")
+        act = services.unlock_period
+    return confirm_page(
+        request,
+        act=lambda: act(period, by=request.user),
+        context={
+            "title": title,
+            "question": question % names,
+            "button": title,
+            "danger": lock,
+            "cancel_url": _periods_url(period.plan_id),
+            "crumbs": _crumbs(period.plan, title),
+        },
+        success_url=_periods_url(period.plan_id),
+        success_message=done % names,
+    )

@@ -1,0 +1,119 @@
+"""GET …/trace/ on every traceable item and GET /plans/{id}/rollup/."""
+
+from decimal import Decimal
+
+import pytest
+
+from evaluation.rollup import plan_rollup
+from mipg.models import InstitutionalPlan, ReviewStatus
+from tests.factories import AllocationFactory, ExecutionFactory, policy
+
+
+@pytest.fixture
+def traced(scenario, responsible):
+    scenario.objective.policies.add(policy("P03"))
+    scenario.action.institutional_plans.add(InstitutionalPlan.objects.get(code="PETI"))
+    allocation = AllocationFactory(action=scenario.action, appropriation=Decimal("1000"))
+    return {
+        "plans": scenario.plan,
+        "objectives": scenario.objective,
+        "goals": scenario.goal,
+        "actions": scenario.action,
+        "indicators": scenario.indicator,
+        "targets": scenario.target,
+        "measurements": scenario.measurement(),
+        "progress-reports": scenario.report(),
+        "budget-allocations": allocation,
+        "budget-executions": ExecutionFactory(allocation=allocation, amount=Decimal("400")),
+    }
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "plans",
+        "objectives",
+        "goals",
+        "actions",
+        "indicators",
+        "targets",
+        "measurements",
+        "progress-reports",
+        "budget-allocations",
+        "budget-executions",
+    ],
+)
+def test_trace_of_every_traceable_item_reaches_its_plan(
+    client_for, auditor, traced, scenario, resource
+):
+    item = traced[resource]
+    body = client_for(auditor).get(f"/api/v1/{resource}/{item.pk}/trace/").json()
+    assert body["item"]["id"] == item.pk
+    assert body["item"]["url"].endswith(f"/api/v1/{resource}/{item.pk}/")
+    assert body["plan"]["id"] == scenario.plan.pk
+    assert body["chain"][0] == body["item"]
+    assert body["chain"][-1]["type"] in ("plan", "dimension")
+
+
+def test_trace_of_a_measurement_goes_up_to_the_mipg_dimension(client_for, auditor, traced):
+    measurement = traced["measurements"]
+    body = client_for(auditor).get(f"/api/v1/measurements/{measurement.pk}/trace/").json()
+    assert [node["type"] for node in body["chain"]] == [
+        "measurement",
+        "indicator",
+        "goal",
+        "objective",
+        "plan",
+        "policy",
+        "dimension",
+    ]
+    assert body["period"]["name"] == "T1 2026"
+    assert [p["code"] for p in body["policies"]] == ["P03"]
+    assert [d["code"] for d in body["dimensions"]] == ["D2"]
+
+
+def test_trace_of_an_action_includes_its_decreto_612_plans(client_for, auditor, traced):
+    action = traced["actions"]
+    body = client_for(auditor).get(f"/api/v1/actions/{action.pk}/trace/").json()
+    assert [p["code"] for p in body["institutional_plans"]] == ["PETI"]
+    assert {p["code"] for p in body["policies"]} == {"P03", "P06"}
+
+
+def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, responsible):
+    scenario.report(status=ReviewStatus.APPROVED, by=responsible, progress=Decimal("50"))
+    scenario.measurement(status=ReviewStatus.APPROVED, by=responsible, value=Decimal("9"))
+    allocation = AllocationFactory(action=scenario.action, appropriation=Decimal("1000"))
+    ExecutionFactory(allocation=allocation, amount=Decimal("400"))
+    body = client_for(director).get(f"/api/v1/plans/{scenario.plan.pk}/rollup/").json()
+    expected = plan_rollup(scenario.plan)
+    assert body["period"]["id"] == scenario.period.pk
+    assert body["plan"]["physical"] == f"{expected.physical.plan.physical:.2f}" == "50.00"
+    action = body["actions"][0]
+    assert (action["id"], action["physical"]) == (scenario.action.pk, "50.00")
+    assert action["financial"]["appropriation"] == "1000.00"
+    assert action["financial"]["cdp_pct"] == "40.00"
+    assert body["goals"][0]["semaforo"] == {
+        "compliance": "90.00",
+        "state": "verde",
+        "indicators": 1,
+    }
+    assert body["semaforo_counts"] == {
+        "verde": 1,
+        "amarillo": 0,
+        "rojo": 0,
+        "sin_meta": 0,
+        "sin_reporte": 0,
+    }
+    assert body["indicators"][0]["compliance"] == "90.00"
+
+
+def test_rollup_refuses_a_period_of_another_plan_and_bad_years(client_for, director, scenario):
+    from tests.factories import PeriodFactory
+
+    client = client_for(director)
+    url = f"/api/v1/plans/{scenario.plan.pk}/rollup/"
+    foreign = PeriodFactory(label="Ajeno")
+    assert list(client.get(f"{url}?period={foreign.pk}").json()["errors"]) == ["period"]
+    assert list(client.get(f"{url}?year=3000").json()["errors"]) == ["year"]
+    assert list(client.get(f"{url}?cumulative=quizas").json()["errors"]) == ["cumulative"]
+    assert client.get(f"{url}?year=2026&cumulative=false").json()["year"] == 2026

@@ -1,0 +1,139 @@
+"""The history page: who changed what and when, with the change reason."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services as evaluation_services
+from planning import services
+from tests.factories import (
+    GoalFactory,
+    IndicatorFactory,
+    PlanFactory,
+    UnitFactory,
+    UserFactory,
+    policy,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def history(obj):
+    return reverse("history", args=[f"{obj._meta.app_label}.{obj._meta.model_name}", obj.pk])
+
+
+def changes(entry):
+    return {change.label: (change.old_text, change.new_text) for change in entry.changes}
+
+
+def test_history_shows_who_changed_what_field_by_field(client, planner, auditor):
+    plan = PlanFactory()
+    objective = services.create_objective(
+        plan, by=planner, code="O1", name="Antes", weight=D("50"), policies=[policy("P03")]
+    )
+    services.update_objective(
+        objective, by=planner, name="Después", weight=D("60"), policies=[policy("P13")]
+    )
+    client.force_login(auditor)
+    response = client.get(history(objective))
+    entries = response.context["entries"]
+    # simple-history keeps one record per save and one per many-to-many change.
+    diffs = [changes(entry) for entry in entries]
+    assert [entry.kind_label for entry in entries] == ["Modificación"] * 4 + ["Creación"]
+    assert all(entry.record.history_user == planner for entry in entries)
+    assert diffs[0] == {
+        "Políticas MIPG": ("—", "P13 Seguimiento y Evaluación del Desempeño Institucional")
+    }
+    assert diffs[1] == {"Políticas MIPG": ("P03 Planeación Institucional", "—")}
+    assert diffs[2] == {"Nombre": ("Antes", "Después"), "Ponderación": ("50,00", "60,00")}
+    assert diffs[4]["Código"] == ("—", "O1")
+    assert diffs[4]["Plan"] == ("—", str(plan))
+    body = response.content.decode()
+    assert "<del>Antes</del>" in body and "<ins>Después</ins>" in body
+    assert str(planner) in body
+
+
+def test_history_names_related_objects(client, planner):
+    first, second = UnitFactory(name="Oficina A"), UnitFactory(name="Oficina B")
+    goal = GoalFactory(unit=first)
+    services.update_goal(goal, by=planner, unit=second)
+    client.force_login(planner)
+    [update, _creation] = client.get(history(goal)).context["entries"]
+    assert changes(update)["Dependencia responsable"] == ("Oficina A", "Oficina B")
+
+
+def test_history_shows_the_change_reason(client, planner):
+    indicator = IndicatorFactory(baseline_value=D("10"))
+    evaluation_services.update_indicator(
+        indicator, by=planner, baseline_value=D("12"), reason="Corrección del DANE"
+    )
+    client.force_login(planner)
+    body = client.get(history(indicator)).content.decode()
+    assert "Motivo:" in body and "Corrección del DANE" in body
+
+
+def test_history_of_deleted_item_is_still_available(client, planner):
+    goal = GoalFactory(code="M7")
+    pk = goal.pk
+    services.delete_goal(goal, by=planner)
+    client.force_login(planner)
+    response = client.get(reverse("history", args=["planning.goal", pk]))
+    assert response.context["entries"][0].kind_label == "Eliminación"
+    assert "Este elemento fue eliminado" in response.content.decode()
+
+
+def test_history_is_paginated_and_diffs_across_pages(client, planner):
+    plan = PlanFactory()
+    objective = services.create_objective(plan, by=planner, code="O1", name="v0", weight=D(0))
+    for version in range(1, 31):
+        services.update_objective(objective, by=planner, name=f"v{version}")
+    client.force_login(planner)
+    first = client.get(history(objective)).context
+    assert len(first["entries"]) == 25
+    assert changes(first["entries"][-1])["Nombre"] == ("v5", "v6")  # its previous is on page 2
+    second = client.get(history(objective), {"page": 2}).context
+    assert [e.kind_label for e in second["entries"]][-1] == "Creación"
+    assert changes(second["entries"][0])["Nombre"] == ("v4", "v5")
+
+
+def test_history_query_count_is_constant(client, planner, count_queries):
+    """The count depends on which related models the shown changes name (here: the plan and
+    the policies), never on the number of records."""
+    plan = PlanFactory()
+    few_changes = services.create_objective(plan, by=planner, code="O1", name="a", weight=D(0))
+    many_changes = services.create_objective(plan, by=planner, code="O2", name="a", weight=D(0))
+    services.update_objective(few_changes, by=planner, policies=[policy("P03")])
+    for version in range(40):
+        services.update_objective(
+            many_changes,
+            by=planner,
+            name=f"v{version}",
+            policies=[policy("P03" if version % 2 else "P13")],
+        )
+    client.force_login(planner)
+    pages = client.get(history(many_changes)).context["page"].paginator.num_pages
+    with count_queries() as few:
+        few_entries = client.get(history(few_changes)).context["entries"]
+    with count_queries() as many:
+        last_page = client.get(history(many_changes), {"page": pages}).context
+    assert len(few_entries) < last_page["page"].paginator.count
+    assert last_page["entries"][-1].kind_label == "Creación"
+    assert few.count == many.count
+
+
+def test_history_needs_the_view_permission(client, unit):
+    client.force_login(UserFactory())  # no role
+    assert client.get(reverse("history", args=["mipg.unit", unit.pk])).status_code == 403
+
+
+def test_history_of_unknown_things_is_404(client, planner, unit):
+    client.force_login(planner)
+    assert client.get(reverse("history", args=["mipg.unit", 999])).status_code == 404
+    assert client.get(reverse("history", args=["mipg.policy", 1])).status_code == 404  # no history
+    assert client.get(reverse("history", args=["nada.nada", 1])).status_code == 404
+
+
+def test_history_needs_login(client, unit):
+    response = client.get(reverse("history", args=["mipg.unit", unit.pk]))
+    assert response["Location"].startswith(reverse("login"))

@@ -1,0 +1,293 @@
+"""Indicator pages: hoja de vida with results per period, create and edit (with the reason
+the service demands for a baseline change after approval), permissions per role."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluation.models import Indicator
+from mipg.models import ReviewStatus
+from tests.factories import (
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    TargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def goal(unit):
+    return GoalFactory(code="M1", name="Reducir tiempos de respuesta", unit=unit)
+
+
+@pytest.fixture
+def periods(goal):
+    plan = goal.objective.plan
+    return [
+        PeriodFactory(
+            plan=plan,
+            label="T1",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 3, 31),
+        ),
+        PeriodFactory(
+            plan=plan,
+            label="T2",
+            start_date=datetime.date(2026, 4, 1),
+            end_date=datetime.date(2026, 6, 30),
+        ),
+    ]
+
+
+@pytest.fixture
+def indicator(goal, unit):
+    return IndicatorFactory(
+        goal=goal,
+        unit=unit,
+        code="IND-9",
+        name="Solicitudes atendidas",
+        formula="Atendidas / Recibidas × 100",
+        data_source="Sistema de PQRSD",
+        baseline_value=Decimal("40"),
+    )
+
+
+def indicator_data(goal, unit, **overrides):
+    return {
+        "code": "IND-20",
+        "name": "Trámites en línea",
+        "measures": f"goal:{goal.pk}",
+        "type": "efficacy",
+        "level": "product",
+        "formula": "Trámites en línea / Trámites × 100",
+        "measurement_unit": "Porcentaje",
+        "accumulation": "stock",
+        "polarity": "increasing",
+        "baseline_value": "12,5",
+        "baseline_date": "2025-12-31",
+        "frequency": "quarterly",
+        "unit": unit.pk,
+        "semaforo_red_below": "",
+        "semaforo_green_from": "",
+        **overrides,
+    }
+
+
+def test_indicator_detail_shows_hoja_de_vida_and_results_per_period(
+    client, director, indicator, periods
+):
+    t1, t2 = periods
+    TargetFactory(indicator=indicator, period=t1, value=Decimal("10"))
+    TargetFactory(indicator=indicator, period=t2, value=Decimal("10"))
+    MeasurementFactory(
+        indicator=indicator, period=t1, value=Decimal("9"), status=ReviewStatus.APPROVED
+    )
+    MeasurementFactory(
+        indicator=indicator, period=t2, value=Decimal("3"), status=ReviewStatus.SUBMITTED
+    )
+    client.force_login(director)
+
+    page = body(client.get(indicator.get_absolute_url()))
+
+    for text in ("Solicitudes atendidas", "Atendidas / Recibidas × 100", "Sistema de PQRSD"):
+        assert text in page
+    assert "Rojo por debajo de 60 %" in page  # entity default thresholds
+    assert "90,0 %" in page and "Verde" in page  # T1: 9 / 10
+    assert "Enviado" in page and "no cuenta hasta ser aprobada" in page  # T2
+    assert "Sin reporte" in page
+    assert "45,0 %" in page  # flow, cumulative to T2: 9 / 20
+    # Breadcrumbs follow the chain plan → objective → goal → indicator.
+    assert "Meta: M1 Reducir tiempos de respuesta" in page
+    assert "Editar hoja de vida" not in page  # read-only for Directivo
+
+
+def test_indicator_create_preselects_the_goal_from_the_query(client, planner, goal):
+    client.force_login(planner)
+    page = body(client.get(reverse("evaluation:indicator-create") + f"?meta={goal.pk}"))
+    assert f'value="goal:{goal.pk}" selected' in page
+
+
+def test_indicator_create_without_a_plan_lists_plans_to_choose(client, planner, goal):
+    client.force_login(planner)
+    page = body(client.get(reverse("evaluation:indicator-create")))
+    assert f"?plan={goal.objective.plan_id}" in page
+
+
+def test_indicator_create_saves_through_the_service(client, planner, goal, unit):
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    response = client.post(url, indicator_data(goal, unit))
+    indicator = Indicator.objects.get(code="IND-20")
+    assert response["Location"] == indicator.get_absolute_url()
+    assert (indicator.goal, indicator.objective) == (goal, None)
+    assert indicator.baseline_value == Decimal("12.5")
+    assert indicator.history.first().history_user == planner
+
+
+def test_indicator_create_for_an_objective(client, planner, goal, unit):
+    objective = goal.objective
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?objetivo={objective.pk}"
+    client.post(url, indicator_data(goal, unit, measures=f"objective:{objective.pk}"))
+    indicator = Indicator.objects.get(code="IND-20")
+    assert (indicator.goal, indicator.objective) == (None, objective)
+
+
+def test_indicator_create_with_bad_input_shows_spanish_errors_and_saves_nothing(
+    client, planner, goal, unit
+):
+    other_goal = GoalFactory()  # of another plan: not a choice here
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    page = body(
+        client.post(
+            url,
+            indicator_data(
+                goal,
+                unit,
+                name="",
+                measures=f"goal:{other_goal.pk}",
+                semaforo_red_below="120",
+                baseline_value="muchos",
+            ),
+        )
+    )
+    assert "Este campo es requerido." in page
+    assert "Escoja una opción válida." in page
+    assert "Asegúrese de que este valor sea menor o igual a 100." in page
+    assert "Ingrese un número." in page
+    assert not Indicator.objects.exists()
+
+
+def test_indicator_create_shows_service_error_beside_the_threshold(client, planner, goal, unit):
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    page = body(
+        client.post(
+            url, indicator_data(goal, unit, semaforo_red_below="90", semaforo_green_from="70")
+        )
+    )
+    assert 'id="error_1_id_semaforo_green_from"' in page
+    assert "El umbral verde (70" in page and "no puede ser menor que el rojo" in page
+    assert not Indicator.objects.exists()
+
+
+def edit_data(indicator, **overrides):
+    current = {
+        "code": indicator.code,
+        "name": indicator.name,
+        "formula": indicator.formula,
+        "measurement_unit": indicator.measurement_unit,
+        "accumulation": indicator.accumulation,
+        "polarity": indicator.polarity,
+        "baseline_value": "40",
+        "baseline_date": "",
+        "reason": "",
+    }
+    return indicator_data(indicator.goal, indicator.unit, **{**current, **overrides})
+
+
+def test_indicator_edit_form_shows_current_values(client, planner, indicator):
+    client.force_login(planner)
+    page = body(client.get(reverse("evaluation:indicator-edit", args=[indicator.pk])))
+    assert 'value="Solicitudes atendidas"' in page
+    assert f'value="goal:{indicator.goal_id}" selected' in page
+    assert "Motivo del cambio" in page
+
+
+def test_indicator_edit_baseline_after_approval_needs_a_reason(client, planner, indicator, periods):
+    MeasurementFactory(indicator=indicator, period=periods[0], status=ReviewStatus.APPROVED)
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-edit", args=[indicator.pk])
+
+    page = body(client.post(url, edit_data(indicator, baseline_value="35")))
+    assert 'id="error_1_id_reason"' in page
+    assert "Indique el motivo del cambio de la línea base" in page
+    indicator.refresh_from_db()
+    assert indicator.baseline_value == Decimal("40")
+
+    response = client.post(
+        url, edit_data(indicator, baseline_value="35", reason="Corrección del dato de 2025")
+    )
+    assert response["Location"] == indicator.get_absolute_url()
+    indicator.refresh_from_db()
+    assert indicator.baseline_value == Decimal("35")
+    assert indicator.history.first().history_change_reason == "Corrección del dato de 2025"
+
+
+def test_indicator_edit_can_move_it_to_an_objective_of_the_same_plan(client, planner, indicator):
+    objective = ObjectiveFactory(plan=indicator.goal.objective.plan, code="O9")
+    client.force_login(planner)
+    client.post(
+        reverse("evaluation:indicator-edit", args=[indicator.pk]),
+        edit_data(indicator, measures=f"objective:{objective.pk}"),
+    )
+    indicator.refresh_from_db()
+    assert (indicator.goal, indicator.objective) == (None, objective)
+
+
+@pytest.fixture
+def edit_pages(goal, unit, indicator, periods):
+    return [
+        (
+            reverse("evaluation:indicator-create") + f"?meta={goal.pk}",
+            indicator_data(goal, unit),
+        ),
+        (
+            reverse("evaluation:indicator-edit", args=[indicator.pk]),
+            edit_data(indicator, name="Cambiado"),
+        ),
+        (
+            reverse("evaluation:indicator-targets", args=[indicator.pk]),
+            {f"period_{periods[0].pk}": "50", f"period_{periods[1].pk}": "60", "reason": ""},
+        ),
+    ]
+
+
+def snapshot():
+    return list(Indicator.objects.values_list("pk", "name")), [
+        (t.period_id, t.value) for t in Indicator.objects.first().targets.all()
+    ]
+
+
+@pytest.mark.parametrize("persona", ["responsible", "director", "auditor"])
+def test_indicator_edit_pages_are_forbidden_to_non_planners(client, edit_pages, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    before = snapshot()
+    for url, data in edit_pages:
+        assert client.get(url).status_code == 403, url
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert "Acceso denegado" in body(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["planner", "admin_user"])
+def test_indicator_edit_pages_open_for_planning_and_admin(client, edit_pages, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    for url, _data in edit_pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<form" in body(response)
+
+
+@pytest.mark.parametrize("persona", ["responsible", "outsider", "director", "auditor"])
+def test_indicator_detail_is_readable_by_every_internal_role(client, indicator, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    page = body(client.get(indicator.get_absolute_url()))
+    assert "Hoja de vida" in page and indicator.name in page
+
+
+def test_indicator_detail_of_an_unknown_indicator_is_404(client, planner):
+    client.force_login(planner)
+    assert client.get(reverse("evaluation:indicator-detail", args=[999])).status_code == 404

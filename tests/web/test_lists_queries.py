@@ -1,0 +1,101 @@
+"""Query counts of the lists, their exports, the indicator detail and the action budget:
+the same at 10 and at 200 actions (tests/builders.build_plan)."""
+
+import pytest
+from django.urls import reverse
+
+from evaluation.models import Indicator
+from management.models import BudgetAllocation
+from mipg.models import InstitutionalPlan
+from tests.builders import build_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _first_period(plan):
+    return plan.periods.order_by("start_date").first()
+
+
+def _list(name, **extra):
+    def url(plan):
+        params = {"plan": plan.pk}
+        params.update({key: value(plan) for key, value in extra.items()})
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        return f"{reverse(name)}?{query}"
+
+    return url
+
+
+def _export(list_name, export_name, fmt, **extra):
+    """The export of the list at ``_list(list_name, **extra)``, with the same filters."""
+
+    def url(plan):
+        query = _list(list_name, **extra)(plan).split("?", 1)[1]
+        return f"{reverse(export_name, kwargs={'fmt': fmt})}?{query}"
+
+    return url
+
+
+def _indicator_detail(plan):
+    indicator = Indicator.objects.filter(goal__objective__plan=plan).order_by("pk").first()
+    return reverse("evaluation:indicator-detail", args=[indicator.pk])
+
+
+def _action_budget(plan):
+    allocation = (
+        BudgetAllocation.objects.filter(action__goal__objective__plan=plan).order_by("pk").first()
+    )
+    return reverse("management:action-budget", args=[allocation.action_id])
+
+
+PERIOD = {"period": lambda plan: _first_period(plan).pk}
+PAGES = {
+    "action-list": _list("planning:action-list"),
+    "action-list-filtered-sorted": _list(
+        "planning:action-list",
+        institutional_plan=lambda plan: InstitutionalPlan.objects.get(code="PETI").pk,
+        ordering=lambda plan: "-weight",
+    ),
+    "indicator-list": _list("evaluation:indicator-list"),
+    "indicator-list-period": _list("evaluation:indicator-list", **PERIOD),
+    "indicator-list-semaforo": _list(
+        "evaluation:indicator-list", **PERIOD, semaforo=lambda plan: "sin_reporte"
+    ),
+    "report-list": _list("management:report-list", status=lambda plan: "approved"),
+    "allocation-list": _list("management:allocation-list"),
+    "indicator-detail": _indicator_detail,
+    "action-budget": _action_budget,
+}
+for fmt in ("csv", "xlsx"):
+    PAGES[f"action-export-{fmt}"] = _export("planning:action-list", "planning:action-export", fmt)
+    PAGES[f"indicator-export-{fmt}"] = _export(
+        "evaluation:indicator-list", "evaluation:indicator-export", fmt, **PERIOD
+    )
+    PAGES[f"report-export-{fmt}"] = _export(
+        "management:report-list", "management:report-export", fmt
+    )
+    PAGES[f"allocation-export-{fmt}"] = _export(
+        "management:allocation-list", "management:allocation-export", fmt
+    )
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def _count(client, url, count_queries, expected=None):
+    _get(client, url)  # once before counting: the entity row is created on first use
+    with count_queries(expected) as counter:
+        _get(client, url)
+    return counter.count
+
+
+@pytest.mark.parametrize("page", PAGES.keys())
+def test_query_count_does_not_grow_with_the_plan(client, planner, count_queries, page):
+    client.force_login(planner)
+    small = _count(client, PAGES[page](build_plan(10)), count_queries)
+    _count(client, PAGES[page](build_plan(200)), count_queries, expected=small)

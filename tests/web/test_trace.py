@@ -1,0 +1,138 @@
+"""The trace page: the chain up to the MIPG dimension and everything below the item."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from mipg.models import InstitutionalPlan
+from tests.builders import build_plan
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+    TargetFactory,
+    policy,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def trace(obj):
+    return reverse("trace", args=[f"{obj._meta.app_label}.{obj._meta.model_name}", obj.pk])
+
+
+@pytest.fixture
+def action():
+    plan = PlanFactory(name="Plan de Acción 2026")
+    objective = ObjectiveFactory(plan=plan, code="O1", policies=[policy("P03")])
+    goal = GoalFactory(objective=objective, code="M1")
+    peti = InstitutionalPlan.objects.get(code="PETI")
+    return ActionFactory(goal=goal, code="A1", institutional_plans=[peti])
+
+
+def test_trace_of_action_goes_up_to_the_dimensions(client, auditor, action):
+    client.force_login(auditor)
+    response = client.get(trace(action))
+    kinds = [link["kind"] for link in response.context["chain"]]
+    assert kinds[:5] == [
+        "Actividad",
+        "Meta",
+        "Objetivo",
+        "Plan",
+        "Plan institucional (Decreto 612)",
+    ]
+    names = [str(link["obj"]) for link in response.context["chain"]]
+    assert "P03 Planeación Institucional" in names
+    assert "P06 Gobierno Digital" in names  # through PETI
+    assert any(name.startswith("D2 ") for name in names)
+    assert any(name.startswith("D3 ") for name in names)
+    body = response.content.decode()
+    assert f'href="{action.goal.get_absolute_url()}"' in body
+
+
+def test_trace_of_action_lists_budget_and_reports_below(client, planner, action):
+    period = PeriodFactory(plan=action.goal.objective.plan, label="T1 2026")
+    AllocationFactory(action=action, rubro="2.3.9", appropriation=D("5000"))
+    ProgressReportFactory(action=action, period=period, progress=D("20"))
+    client.force_login(planner)
+    response = client.get(trace(action))
+    below = [str(node.obj) for node in response.context["below"]]
+    assert below == ["2.3.9 · Recursos propios · 2026", "A1 · T1 2026"]
+    assert "$ 5.000" in response.content.decode()
+
+
+def test_trace_of_plan_shows_the_whole_tree_with_archived_marked(client, planner, action):
+    plan = action.goal.objective.plan
+    ActionFactory(goal=action.goal, code="A2", name="Vieja", archived=True)
+    IndicatorFactory(goal=action.goal, code="IND-9")
+    client.force_login(planner)
+    response = client.get(trace(plan))
+    [objective] = response.context["below"]
+    [goal] = objective.children
+    assert [str(node.obj.code) for node in goal.children] == ["A1", "A2", "IND-9"]
+    assert [node.archived for node in goal.children] == [False, True, False]
+    assert "Archivado" in response.content.decode()
+
+
+def test_trace_of_goal_shows_actions_with_their_allocations(client, planner, action):
+    AllocationFactory(action=action, rubro="R1")
+    IndicatorFactory(goal=action.goal, code="IND-1")
+    client.force_login(planner)
+    response = client.get(trace(action.goal))
+    action_node, indicator_node = response.context["below"]
+    assert action_node.obj == action
+    assert [str(child.obj.rubro) for child in action_node.children] == ["R1"]
+    assert indicator_node.obj.code == "IND-1"
+
+
+def test_trace_of_indicator_and_allocation_show_their_figures(client, planner, action):
+    period = PeriodFactory(plan=action.goal.objective.plan, label="T1")
+    indicator = IndicatorFactory(goal=action.goal)
+    TargetFactory(indicator=indicator, period=period, value=D("10"))
+    MeasurementFactory(indicator=indicator, period=period, value=D("7"))
+    allocation = AllocationFactory(action=action)
+    ExecutionFactory(allocation=allocation, stage="cdp", amount=D("1000"))
+    client.force_login(planner)
+    details = [n.detail for n in client.get(trace(indicator)).context["below"]]
+    assert details == ["T1 · 10", "T1 · 7 · Borrador"]
+    [execution] = client.get(trace(allocation)).context["below"]
+    assert execution.detail == "01/03/2026 · $ 1.000"
+
+
+def test_trace_of_untraceable_or_unknown_model_is_404(client, planner, unit):
+    client.force_login(planner)
+    assert client.get(reverse("trace", args=["mipg.unit", unit.pk])).status_code == 404
+    assert client.get(reverse("trace", args=["nada.nada", 1])).status_code == 404
+    assert client.get(reverse("trace", args=["planning.action", 999])).status_code == 404
+
+
+def test_trace_needs_login(client, action):
+    assert client.get(trace(action))["Location"].startswith(reverse("login"))
+
+
+def test_trace_query_count_is_constant_whatever_the_plan_size(client, planner, count_queries):
+    small, big = build_plan(10), build_plan(200, actions_per_goal=100)
+    client.force_login(planner)
+    with count_queries() as few:
+        client.get(trace(small))
+    with count_queries() as many:
+        response = client.get(trace(big))
+    goals = [goal for objective in response.context["below"] for goal in objective.children]
+    assert sum(len(goal.children) for goal in goals) > 200  # actions and indicators
+    assert few.count == many.count
+    goal_small = small.objectives.first().goals.first()
+    goal_big = big.objectives.first().goals.first()
+    with count_queries() as few:
+        small_nodes = client.get(trace(goal_small)).context["below"]
+    with count_queries() as many:
+        big_nodes = client.get(trace(goal_big)).context["below"]
+    assert len(small_nodes) < len(big_nodes)
+    assert few.count == many.count

@@ -1,0 +1,117 @@
+"""Goal and action pages."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from mipg.models import ReviewStatus
+from planning.models import ActionRating
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    PeriodFactory,
+    ProgressReportFactory,
+    TargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_goal_detail_shows_actions_indicators_and_breadcrumbs(client, auditor, unit):
+    goal = GoalFactory(code="M1", name="Meta de prueba", unit=unit)
+    plan = goal.objective.plan
+    period = PeriodFactory(plan=plan, label="T1 2026")
+    action = ActionFactory(goal=goal, code="A1", name="Hacer algo")
+    ProgressReportFactory(
+        action=action, period=period, progress=D("40"), status=ReviewStatus.APPROVED
+    )
+    indicator = IndicatorFactory(goal=goal, code="IND-1", name="Cobertura")
+    TargetFactory(indicator=indicator, period=period, value=D("10"))
+    MeasurementFactory(
+        indicator=indicator, period=period, value=D("5"), status=ReviewStatus.APPROVED
+    )
+    client.force_login(auditor)
+    response = client.get(reverse("planning:goal-detail", args=[goal.pk]))
+    body = response.content.decode()
+    assert "Meta de prueba" in body and "Hacer algo" in body and "40,0 %" in body
+    assert "Cobertura" in body and "50,0 %" in body and "Rojo" in body
+    assert [label for label, _url in response.context["crumbs"]][:2] == ["Planes", f"Plan: {plan}"]
+    assert reverse("trace", args=["planning.goal", goal.pk]) in body
+    assert reverse("planning:goal-edit", args=[goal.pk]) not in body  # read-only role
+
+
+def test_action_detail_shows_budget_by_stage_reports_and_ratings(client, planner, director):
+    action = ActionFactory(code="A1")
+    plan = action.goal.objective.plan
+    t1 = PeriodFactory(plan=plan, label="T1 2026")
+    PeriodFactory(plan=plan, label="T2 2026", start_date="2026-04-01", end_date="2026-06-30")
+    allocation = AllocationFactory(action=action, appropriation=D("1000000"), rubro="2.3.1")
+    ExecutionFactory(allocation=allocation, stage="cdp", amount=D("800000"))
+    ExecutionFactory(allocation=allocation, stage="commitment", amount=D("600000"))
+    ExecutionFactory(allocation=allocation, stage="commitment", amount=D("-100000"))
+    ProgressReportFactory(
+        action=action,
+        period=t1,
+        progress=D("30"),
+        status=ReviewStatus.RETURNED,
+        review_comment="Falta la evidencia",
+    )
+    ActionRating.objects.create(
+        action=action,
+        year=2026,
+        semester=1,
+        rating="partial",
+        comment="Va lento",
+        rated_by=director,
+    )
+    client.force_login(planner)
+    response = client.get(reverse("planning:action-detail", args=[action.pk]))
+    body = response.content.decode()
+    total = response.context["budget_total"]
+    assert (total.appropriation, total.cdp, total.commitment) == (
+        D("1000000"),
+        D("800000"),
+        D("500000"),
+    )
+    assert total.commitment_pct == D("50")
+    assert "$ 1.000.000" in body and "$ 500.000" in body
+    assert "Devuelto" in body and "Falta la evidencia" in body
+    assert "T2 2026" in body and "Sin reporte" in body
+    assert "Parcial" in body and "Va lento" in body
+    assert "Sin calificar" in body  # 2026-S2
+    assert reverse("planning:rating-edit", args=[action.pk, 2026, 2]) not in body
+
+
+def test_action_detail_offers_control_interno_to_rate_each_semester(client, auditor):
+    action = ActionFactory()
+    client.force_login(auditor)
+    body = client.get(reverse("planning:action-detail", args=[action.pk])).content.decode()
+    for semester in (1, 2):
+        assert reverse("planning:rating-edit", args=[action.pk, 2026, semester]) in body
+    assert reverse("planning:action-edit", args=[action.pk]) not in body
+
+
+def test_action_detail_without_budget_says_so(client, responsible):
+    action = ActionFactory()
+    client.force_login(responsible)
+    body = client.get(reverse("planning:action-detail", args=[action.pk])).content.decode()
+    assert "Sin presupuesto asignado." in body
+
+
+def test_detail_pages_send_anonymous_to_login(client):
+    action = ActionFactory()
+    for url in (
+        reverse("planning:goal-detail", args=[action.goal_id]),
+        reverse("planning:action-detail", args=[action.pk]),
+    ):
+        assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_unknown_goal_is_404(client, planner):
+    client.force_login(planner)
+    assert client.get(reverse("planning:goal-detail", args=[999])).status_code == 404
