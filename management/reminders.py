@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from management.selectors_pending import overdue_items_by_user
+from mipg.worklists import overdue_items_by_user
 
 logger = logging.getLogger(__name__)
 

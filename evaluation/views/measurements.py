@@ -19,13 +19,13 @@ from evaluation import services
 from evaluation.forms_measurements import MeasurementForm
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from management.forms import SUBMIT, ReturnForm
-from management.selectors_pending import review_history
 from management.views.reports import error_text, next_url
 from mipg.models import ReviewStatus
 from mipg.permissions import can_report, require, require_perm
 from mipg.views_evidence import serve_evidence
 from mipg.web import apply_service_errors, crumbs_for
 from mipg.workflow import EDITABLE
+from mipg.worklists import review_history
 from planning.models import ReportingPeriod
 
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from management.selectors_pending import pending_for_user
 from mipg.permissions import unit_ids
 from mipg.web import paginate
+from mipg.worklists import pending_for_user
 
 
 @login_required

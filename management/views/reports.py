@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from management import services
 from management.forms import SUBMIT, ProgressReportForm, ReturnForm
 from management.models import ProgressEvidence, ProgressReport
-from management.selectors_pending import review_history
 from mipg.models import ReviewStatus
 from mipg.permissions import can_report, require, require_perm
 from mipg.views_evidence import serve_evidence
 from mipg.web import apply_service_errors, crumbs_for
 from mipg.workflow import EDITABLE
+from mipg.worklists import review_history
 from planning.models import Action, ReportingPeriod
 
 # --- helpers shared with the measurement views ------------------------------------------

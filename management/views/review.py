@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from management.selectors_pending import review_queue_items, review_queue_keys
 from mipg.permissions import require
 from mipg.web import paginate
+from mipg.worklists import review_queue_items, review_queue_keys
 
 
 @login_required

@@ -3,7 +3,8 @@ pendientes"), what Planeación has to review, the overdue items behind the remin
 review history of a reported figure.
 
 The workflow covers progress reports (management) and measurements (evaluation) alike, so
-these reads look at both apps' models; they never write. Every function runs a fixed number
+these reads live in the shared layer (like the traceability) and look at both apps'
+models; they never write. Every function runs a fixed number
 of queries whatever the amount of data.
 
 Which items need a report in a period:
