@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, Measurement
 from evaluation.selectors import SemaforoState, indicator_results
+from mipg.filters import OrderingFilter
 from mipg.models import Dimension, Policy, ReviewStatus, Unit
 from planning.filters import PeriodFilter
 from planning.models import StrategicPlan
@@ -48,9 +49,14 @@ class IndicatorFilter(django_filters.FilterSet):
     semaforo = django_filters.ChoiceFilter(
         method="keep", choices=SemaforoState.choices, label=_("Semáforo")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("code", "code"), ("name", "name"), ("unit__name", "unit")),
         label=_("Ordenar por"),
+        field_labels={
+            "code": _("Código"),
+            "name": _("Nombre"),
+            "unit__name": _("Dependencia"),
+        },
     )
 
     class Meta:
@@ -114,7 +120,7 @@ class MeasurementFilter(django_filters.FilterSet):
         field_name="indicator__unit", queryset=Unit.objects.all(), label=_("Dependencia")
     )
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Estado"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("indicator__code", "indicator"),
             ("period__start_date", "period"),
@@ -122,6 +128,12 @@ class MeasurementFilter(django_filters.FilterSet):
             ("submitted_at", "submitted_at"),
         ),
         label=_("Ordenar por"),
+        field_labels={
+            "indicator__code": _("Indicador"),
+            "period__start_date": _("Periodo"),
+            "status": _("Estado"),
+            "submitted_at": _("Enviado el"),
+        },
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from mipg.filters import OrderingFilter
 from mipg.models import Dimension, InstitutionalPlan, Policy, ReviewStatus, Unit
 from planning.filters import PeriodFilter
 from planning.models import StrategicPlan
@@ -40,7 +41,7 @@ class ProgressReportFilter(django_filters.FilterSet):
         label=_("Plan del Decreto 612"),
         distinct=True,
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("action__code", "action"),
             ("period__start_date", "period"),
@@ -49,6 +50,13 @@ class ProgressReportFilter(django_filters.FilterSet):
             ("submitted_at", "submitted_at"),
         ),
         label=_("Ordenar por"),
+        field_labels={
+            "action__code": _("Actividad"),
+            "period__start_date": _("Periodo"),
+            "progress": _("Avance"),
+            "status": _("Estado"),
+            "submitted_at": _("Enviado el"),
+        },
     )
 
     class Meta:
@@ -105,7 +113,7 @@ class BudgetAllocationFilter(django_filters.FilterSet):
         label=_("Plan del Decreto 612"),
         distinct=True,
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("rubro", "rubro"),
             ("year", "year"),
@@ -113,6 +121,12 @@ class BudgetAllocationFilter(django_filters.FilterSet):
             ("action__code", "action"),
         ),
         label=_("Ordenar por"),
+        field_labels={
+            "rubro": _("Rubro"),
+            "year": _("Vigencia"),
+            "appropriation": _("Apropiación"),
+            "action__code": _("Actividad"),
+        },
     )
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from mipg.filters import OrderingFilter
 from mipg.models import Dimension, InstitutionalPlan, Policy, Unit
 from planning.models import Action, ReportingPeriod, StrategicPlan
 
@@ -52,7 +53,7 @@ class ActionFilter(django_filters.FilterSet):
         distinct=True,
     )
     archived = django_filters.BooleanFilter(label=_("Archivada"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("code", "code"),
             ("name", "name"),
@@ -62,6 +63,14 @@ class ActionFilter(django_filters.FilterSet):
             ("unit__name", "unit"),
         ),
         label=_("Ordenar por"),
+        field_labels={
+            "code": _("Código"),
+            "name": _("Nombre"),
+            "start_date": _("Fecha de inicio"),
+            "end_date": _("Fecha de fin"),
+            "weight": _("Ponderación"),
+            "unit__name": _("Dependencia"),
+        },
     )
 
     class Meta:

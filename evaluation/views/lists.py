@@ -4,6 +4,7 @@ period it shows the target, the executed value, the compliance and the semáforo
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation.filters import IndicatorFilter
 from evaluation.models import Indicator
@@ -25,7 +26,7 @@ HEADERS = [
     (_("Sentido"), None),
 ]
 PERIOD_HEADERS = [
-    (_("Meta"), None),
+    (pgettext_lazy("indicator target", "Meta"), None),
     (_("Ejecutado"), None),
     (_("Cumplimiento"), None),
     (_("Semáforo"), None),
