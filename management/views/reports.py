@@ -1,75 +1,25 @@
 """Progress reports: the form (draft, evidence, submit), the read view with evidence and
 review history, the review actions (approve, return) and evidence download/removal.
 
-Every write goes through management.services; the permission checks done here on GET only
-mirror the services' own, so a page a user may not use answers 403 before showing a form.
+The pages are the reporting workflow's, shared with measurements (mipg.views_workflow);
+this module describes progress reports to them. Every write goes through
+management.services.
 """
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from management import services
-from management.forms import SUBMIT, ProgressReportForm, ReturnForm
+from management.forms import ProgressReportForm
 from management.models import ProgressEvidence, ProgressReport
+from mipg import views_workflow as workflow
 from mipg.models import ReviewStatus
-from mipg.permissions import can_report, require, require_perm
-from mipg.views_evidence import serve_evidence
-from mipg.web import apply_service_errors, crumbs_for
-from mipg.workflow import EDITABLE
-from mipg.worklists import review_history
 from planning.models import Action, ReportingPeriod
-
-# --- helpers shared with the measurement views ------------------------------------------
-
-
-def error_text(error):
-    """All messages of a ValidationError as one line, for a flash message."""
-    return " ".join(error.messages)
-
-
-def next_url(request, default):
-    """The ``next`` parameter when it points to this site, else ``default``."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def _saved_message(request, submitted):
-    if submitted:
-        messages.success(request, _("Reporte de avance enviado a revisión."))
-    else:
-        messages.success(request, _("Reporte de avance guardado como borrador."))
-
-
-# --- permissions ------------------------------------------------------------------------
-
-
-def _require_reporter(user, action, perm):
-    require(
-        user.has_perm(perm)
-        and can_report(user, unit_id=action.unit_id, perm="management.submit_progressreport"),
-        _("Solo los responsables de la dependencia de la actividad pueden reportar su avance."),
-    )
-
-
-def _can_edit(user, report):
-    return (
-        report.status in EDITABLE
-        and not report.period.locked
-        and user.has_perm("management.change_progressreport")
-        and can_report(user, unit_id=report.action.unit_id, perm="management.submit_progressreport")
-    )
 
 
 def _report_queryset():
@@ -81,6 +31,17 @@ def _report_queryset():
         "submitted_by",
         "reviewed_by",
     )
+
+
+def _report_form(data, files, action, report=None):
+    initial = None
+    if report is not None:
+        initial = {"progress": report.progress, "narrative": report.narrative}
+    return ProgressReportForm(data, files, initial=initial)
+
+
+def _report_fields(form):
+    return {"progress": form.cleaned_data["progress"], "narrative": form.cleaned_data["narrative"]}
 
 
 def _previous_approved(action, period):
@@ -96,14 +57,44 @@ def _previous_approved(action, period):
     )
 
 
-def _save_evidence_and_submit(report, form, *, by, submit):
-    for upload in form.cleaned_data["file"]:
-        services.add_progress_evidence(report, by=by, file=upload)
-    if submit:
-        services.submit_progress_report(report, by=by)
-
-
-# --- form -------------------------------------------------------------------------------
+REPORTS = workflow.FigureKind(
+    model=ProgressReport,
+    evidence_model=ProgressEvidence,
+    name="report",
+    subject="action",
+    detail_url="management:report-detail",
+    edit_url="management:report-edit",
+    form_template="management/reports/form.html",
+    detail_template="management/reports/detail.html",
+    queryset=_report_queryset,
+    form=_report_form,
+    fields=_report_fields,
+    form_context=lambda action, period: {"previous": _previous_approved(action, period)},
+    create=services.create_progress_report,
+    update=services.update_progress_report,
+    submit=services.submit_progress_report,
+    approve=services.approve_progress_report,
+    return_=services.return_progress_report,
+    add_evidence=services.add_progress_evidence,
+    remove_evidence=services.remove_progress_evidence,
+    messages=workflow.FigureMessages(
+        only_reporters=gettext_lazy(
+            "Solo los responsables de la dependencia de la actividad pueden reportar su avance."
+        ),
+        only_reviewers=gettext_lazy("Solo Planeación revisa reportes."),
+        already_reported=gettext_lazy("Esta actividad ya tiene un reporte para el periodo."),
+        not_editable=gettext_lazy(
+            "Este reporte no se puede modificar: está «%(status)s» o su periodo está cerrado."
+        ),
+        saved=gettext_lazy("Reporte de avance guardado como borrador."),
+        submitted=gettext_lazy("Reporte de avance enviado a revisión."),
+        approved=lambda report: _("Reporte «%(report)s» aprobado.") % {"report": report},
+        returned=lambda report: (
+            _("Reporte «%(report)s» devuelto al responsable.") % {"report": report}
+        ),
+        new=gettext_lazy("Nuevo reporte de avance"),
+    ),
+)
 
 
 @login_required
@@ -114,224 +105,13 @@ def report_create(request, action_pk, period_pk):
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_pk)
     if period.plan_id != action.goal.objective.plan_id:
         raise Http404(_("El periodo no pertenece al plan de la actividad."))
-    _require_reporter(request.user, action, "management.add_progressreport")
-
-    existing = ProgressReport.objects.filter(action=action, period=period).first()
-    if existing is not None:
-        messages.info(request, _("Esta actividad ya tiene un reporte para el periodo."))
-        target = (
-            "management:report-edit" if existing.status in EDITABLE else "management:report-detail"
-        )
-        return redirect(target, existing.pk)
-    if period.locked:
-        messages.error(
-            request,
-            _("El periodo «%(label)s» está cerrado y no admite reportes.")
-            % {"label": period.label},
-        )
-        return redirect("management:my-pending")
-
-    form = ProgressReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("intent") == SUBMIT
-        try:
-            with transaction.atomic():
-                report = services.create_progress_report(
-                    action,
-                    period,
-                    by=request.user,
-                    progress=form.cleaned_data["progress"],
-                    narrative=form.cleaned_data["narrative"],
-                )
-                _save_evidence_and_submit(report, form, by=request.user, submit=submit)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            _saved_message(request, submit)
-            return redirect("management:report-detail", report.pk)
-    return render(
-        request,
-        "management/reports/form.html",
-        {
-            "form": form,
-            "action": action,
-            "period": period,
-            "report": None,
-            "previous": _previous_approved(action, period),
-            "evidence": [],
-            "crumbs": crumbs_for(action, last=_("Nuevo reporte de avance")),
-        },
-    )
+    return workflow.figure_create(request, action, period, kind=REPORTS)
 
 
-@login_required
-def report_edit(request, pk):
-    report = get_object_or_404(_report_queryset(), pk=pk)
-    _require_reporter(request.user, report.action, "management.change_progressreport")
-    if report.period.locked or report.status not in EDITABLE:
-        messages.error(
-            request,
-            _("Este reporte no se puede modificar: está «%(status)s» o su periodo está cerrado.")
-            % {"status": report.get_status_display()},
-        )
-        return redirect("management:report-detail", report.pk)
-
-    initial = {"progress": report.progress, "narrative": report.narrative}
-    form = ProgressReportForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("intent") == SUBMIT
-        try:
-            with transaction.atomic():
-                services.update_progress_report(
-                    report,
-                    by=request.user,
-                    progress=form.cleaned_data["progress"],
-                    narrative=form.cleaned_data["narrative"],
-                )
-                _save_evidence_and_submit(report, form, by=request.user, submit=submit)
-        except ValidationError as error:
-            report.refresh_from_db()
-            apply_service_errors(form, error)
-        else:
-            _saved_message(request, submit)
-            return redirect("management:report-detail", report.pk)
-    return render(
-        request,
-        "management/reports/form.html",
-        {
-            "form": form,
-            "action": report.action,
-            "period": report.period,
-            "report": report,
-            "previous": _previous_approved(report.action, report.period),
-            "evidence": report.evidence.select_related("uploaded_by").order_by("uploaded_at"),
-            "crumbs": crumbs_for(report, last=_("Editar")),
-        },
-    )
-
-
-# --- read view --------------------------------------------------------------------------
-
-
-@login_required
-def report_detail(request, pk):
-    require_perm(request.user, "management.view_progressreport")
-    report = get_object_or_404(_report_queryset(), pk=pk)
-    user = request.user
-    return render(
-        request,
-        "management/reports/detail.html",
-        {
-            "report": report,
-            "evidence": report.evidence.select_related("uploaded_by").order_by("uploaded_at"),
-            "history": review_history(report),
-            "can_edit": _can_edit(user, report),
-            "can_submit": _can_edit(user, report),
-            "can_review": report.status == ReviewStatus.SUBMITTED
-            and not report.period.locked
-            and user.has_perm("management.review_progressreport"),
-            "crumbs": crumbs_for(report),
-        },
-    )
-
-
-# --- workflow actions -------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def report_submit(request, pk):
-    report = get_object_or_404(_report_queryset(), pk=pk)
-    try:
-        services.submit_progress_report(report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("Reporte de avance enviado a revisión."))
-    return redirect("management:report-detail", report.pk)
-
-
-@login_required
-@require_POST
-def report_approve(request, pk):
-    report = get_object_or_404(_report_queryset(), pk=pk)
-    try:
-        services.approve_progress_report(report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-        return redirect("management:report-detail", report.pk)
-    messages.success(request, _("Reporte «%(report)s» aprobado.") % {"report": report})
-    return redirect(next_url(request, reverse("management:review-queue")))
-
-
-@login_required
-def report_return(request, pk):
-    """GET: the comment form; POST: return the report to its unit with the comment."""
-    require_perm(
-        request.user, "management.review_progressreport", _("Solo Planeación revisa reportes.")
-    )
-    report = get_object_or_404(_report_queryset(), pk=pk)
-    form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_progress_report(
-                report, by=request.user, comment=form.cleaned_data["review_comment"]
-            )
-        except ValidationError as error:
-            report.refresh_from_db()
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Reporte «%(report)s» devuelto al responsable.") % {"report": report}
-            )
-            return redirect(next_url(request, reverse("management:review-queue")))
-    return render(
-        request,
-        "management/reports/return.html",
-        {
-            "figure": report,
-            "form": form,
-            "cancel_url": reverse("management:report-detail", args=[report.pk]),
-            "next": next_url(request, ""),
-            "crumbs": crumbs_for(report, last=_("Devolver")),
-        },
-    )
-
-
-# --- evidence ---------------------------------------------------------------------------
-
-
-@login_required
-def evidence_download(request, pk):
-    evidence = get_object_or_404(ProgressEvidence, pk=pk)
-    return serve_evidence(request, evidence, perm="management.view_progressevidence")
-
-
-@login_required
-def evidence_delete(request, pk):
-    """GET: confirmation; POST: remove the file from a draft or returned report."""
-    evidence = get_object_or_404(
-        ProgressEvidence.objects.select_related("report__action__unit", "report__period"), pk=pk
-    )
-    report = evidence.report
-    _require_reporter(request.user, report.action, "management.delete_progressevidence")
-    if request.method == "POST":
-        try:
-            services.remove_progress_evidence(evidence, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-            return redirect("management:report-detail", report.pk)
-        messages.success(
-            request, _("Evidencia «%(name)s» eliminada.") % {"name": evidence.original_name}
-        )
-        return redirect("management:report-edit", report.pk)
-    return render(
-        request,
-        "management/reports/evidence_confirm_delete.html",
-        {
-            "evidence": evidence,
-            "figure": report,
-            "cancel_url": reverse("management:report-edit", args=[report.pk]),
-            "crumbs": crumbs_for(report, last=_("Eliminar evidencia")),
-        },
-    )
+report_detail = partial(workflow.figure_detail, kind=REPORTS)
+report_edit = partial(workflow.figure_edit, kind=REPORTS)
+report_submit = partial(workflow.figure_submit, kind=REPORTS)
+report_approve = partial(workflow.figure_approve, kind=REPORTS)
+report_return = partial(workflow.figure_return, kind=REPORTS)
+evidence_download = partial(workflow.evidence_download, kind=REPORTS)
+evidence_delete = partial(workflow.evidence_delete, kind=REPORTS)
