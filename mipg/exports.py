@@ -1,4 +1,5 @@
-"""CSV and XLSX export of a filtered list, and the sortable headers of the HTML lists.
+"""CSV and XLSX export of a filtered list, and the sortable headers, export links and page
+context of the HTML lists.
 
 A list describes its export as a sequence of `Column`: a Spanish header, how to get the
 value from a row, and the kind of value. Numbers are written as numbers (never as text)
@@ -18,6 +19,8 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+
+from mipg.web import paginate
 
 TEXT = "text"
 NUMBER = "number"
@@ -200,7 +203,13 @@ def iterate(queryset):
     return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
-# --- sortable headers of the HTML lists ----------------------------------------------
+def export_filtered(fmt, filterset, columns, *, filename, title):
+    """The export of every row a list's FilterSet selects, in the list's order."""
+    rows = iterate(stable_order(filterset.qs))
+    return export_response(fmt, rows, columns, filename=filename, title=title)
+
+
+# --- the HTML lists ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,3 +254,15 @@ def export_links(request, url_name, **kwargs):
     query.pop("page", None)
     suffix = f"?{query.urlencode()}" if query else ""
     return {fmt: reverse(url_name, kwargs={**kwargs, "fmt": fmt}) + suffix for fmt in FORMATS}
+
+
+def list_context(request, filterset, headers, export_url):
+    """The context of a filtered list page: the filters, the current page of the rows in a
+    stable order, the sortable headers (see `sort_headers`) and the export links of
+    `export_url`."""
+    return {
+        "filter": filterset,
+        "page": paginate(request, stable_order(filterset.qs)),
+        "headers": sort_headers(request, headers),
+        "exports": export_links(request, export_url),
+    }

@@ -13,7 +13,6 @@ from evaluation.views.indicators import plain
 from mipg import exports
 from mipg.exports import Column
 from mipg.permissions import require_perm
-from mipg.web import paginate
 
 HEADERS = [
     (_("Código"), "code"),
@@ -98,9 +97,11 @@ def _period(filterset):
 @login_required
 def indicator_list(request):
     filterset = _filterset(request)
-    page = paginate(request, exports.stable_order(filterset.qs))
-    page.object_list = list(page.object_list)
     period = _period(filterset)
+    headers = HEADERS + (PERIOD_HEADERS if period else [])
+    context = exports.list_context(request, filterset, headers, "evaluation:indicator-export")
+    page = context["page"]
+    page.object_list = list(page.object_list)
     if period is not None:
         results = indicator_results(page.object_list, period=period)
         for indicator in page.object_list:
@@ -108,18 +109,7 @@ def indicator_list(request):
             indicator.result = result
             indicator.target_display = plain(result.target)
             indicator.executed_display = plain(result.executed)
-    headers = HEADERS + (PERIOD_HEADERS if period else [])
-    return render(
-        request,
-        "evaluation/lists/indicator_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "period": period,
-            "headers": exports.sort_headers(request, headers),
-            "exports": exports.export_links(request, "evaluation:indicator-export"),
-        },
-    )
+    return render(request, "evaluation/lists/indicator_list.html", {**context, "period": period})
 
 
 @login_required

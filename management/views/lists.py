@@ -11,7 +11,6 @@ from management.selectors_budget import allocation_rows, commitment_percent
 from mipg import exports
 from mipg.exports import Column
 from mipg.permissions import require_perm
-from mipg.web import paginate
 
 # --- progress reports --------------------------------------------------------------------
 
@@ -57,24 +56,15 @@ def _report_filterset(request):
 @login_required
 def report_list(request):
     filterset = _report_filterset(request)
-    return render(
-        request,
-        "management/lists/report_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, exports.stable_order(filterset.qs)),
-            "headers": exports.sort_headers(request, REPORT_HEADERS),
-            "exports": exports.export_links(request, "management:report-export"),
-        },
-    )
+    context = exports.list_context(request, filterset, REPORT_HEADERS, "management:report-export")
+    return render(request, "management/lists/report_list.html", context)
 
 
 @login_required
 def report_export(request, fmt):
-    filterset = _report_filterset(request)
-    return exports.export_response(
+    return exports.export_filtered(
         fmt,
-        exports.iterate(exports.stable_order(filterset.qs)),
+        _report_filterset(request),
         REPORT_COLUMNS,
         filename="reportes-de-avance",
         title=_("Reportes de avance"),
@@ -124,28 +114,21 @@ def _allocation_filterset(request):
 @login_required
 def allocation_list(request):
     filterset = _allocation_filterset(request)
-    page = paginate(request, exports.stable_order(filterset.qs))
+    context = exports.list_context(
+        request, filterset, ALLOCATION_HEADERS, "management:allocation-export"
+    )
+    page = context["page"]
     page.object_list = list(page.object_list)
     for allocation in page.object_list:
         allocation.commitment_percent = commitment_percent(allocation)
-    return render(
-        request,
-        "management/lists/allocation_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "headers": exports.sort_headers(request, ALLOCATION_HEADERS),
-            "exports": exports.export_links(request, "management:allocation-export"),
-        },
-    )
+    return render(request, "management/lists/allocation_list.html", context)
 
 
 @login_required
 def allocation_export(request, fmt):
-    filterset = _allocation_filterset(request)
-    return exports.export_response(
+    return exports.export_filtered(
         fmt,
-        exports.iterate(exports.stable_order(filterset.qs)),
+        _allocation_filterset(request),
         ALLOCATION_COLUMNS,
         filename="presupuesto",
         title=_("Presupuesto"),

@@ -10,7 +10,6 @@ from mipg import exports
 from mipg.exports import Column
 from mipg.models import Policy
 from mipg.permissions import require_perm
-from mipg.web import paginate
 from planning.filters import ActionFilter
 from planning.models import Action
 
@@ -85,25 +84,12 @@ def _filterset(request):
 @login_required
 def action_list(request):
     filterset = _filterset(request)
-    return render(
-        request,
-        "planning/lists/action_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, exports.stable_order(filterset.qs)),
-            "headers": exports.sort_headers(request, HEADERS),
-            "exports": exports.export_links(request, "planning:action-export"),
-        },
-    )
+    context = exports.list_context(request, filterset, HEADERS, "planning:action-export")
+    return render(request, "planning/lists/action_list.html", context)
 
 
 @login_required
 def action_export(request, fmt):
-    filterset = _filterset(request)
-    return exports.export_response(
-        fmt,
-        exports.iterate(exports.stable_order(filterset.qs)),
-        EXPORT_COLUMNS,
-        filename="actividades",
-        title=_("Actividades"),
+    return exports.export_filtered(
+        fmt, _filterset(request), EXPORT_COLUMNS, filename="actividades", title=_("Actividades")
     )
