@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.filters import OrderingFilter
-from mipg.models import Dimension, InstitutionalPlan, Policy, ReviewStatus, Unit
+from mipg.filters import OrderingFilter, policy_dimension_plan_filters
+from mipg.models import ReviewStatus, Unit
 from planning.filters import PeriodFilter
 from planning.models import StrategicPlan
 
@@ -23,24 +23,7 @@ class ProgressReportFilter(django_filters.FilterSet):
         field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
     )
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Estado"))
-    policy = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__policies",
-        queryset=Policy.objects.all(),
-        label=_("Política MIPG"),
-        distinct=True,
-    )
-    dimension = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__policies__dimension",
-        queryset=Dimension.objects.all(),
-        label=_("Dimensión MIPG"),
-        distinct=True,
-    )
-    institutional_plan = django_filters.ModelChoiceFilter(
-        field_name="action__institutional_plans",
-        queryset=InstitutionalPlan.objects.all(),
-        label=_("Plan del Decreto 612"),
-        distinct=True,
-    )
+    policy, dimension, institutional_plan = policy_dimension_plan_filters("action__")
     ordering = OrderingFilter(
         fields=(
             ("action__code", "action"),
@@ -95,24 +78,7 @@ class BudgetAllocationFilter(django_filters.FilterSet):
         queryset=FundingSource.objects.all(), label=_("Fuente")
     )
     year = django_filters.NumberFilter(label=_("Vigencia"))
-    policy = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__policies",
-        queryset=Policy.objects.all(),
-        label=_("Política MIPG"),
-        distinct=True,
-    )
-    dimension = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__policies__dimension",
-        queryset=Dimension.objects.all(),
-        label=_("Dimensión MIPG"),
-        distinct=True,
-    )
-    institutional_plan = django_filters.ModelChoiceFilter(
-        field_name="action__institutional_plans",
-        queryset=InstitutionalPlan.objects.all(),
-        label=_("Plan del Decreto 612"),
-        distinct=True,
-    )
+    policy, dimension, institutional_plan = policy_dimension_plan_filters("action__")
     ordering = OrderingFilter(
         fields=(
             ("rubro", "rubro"),

@@ -3,6 +3,9 @@
 import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mipg.models import Dimension, InstitutionalPlan, Policy
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -23,3 +26,29 @@ class OrderingFilter(django_filters.OrderingFilter):
             return result
 
         return choices
+
+
+def policy_dimension_plan_filters(prefix=""):
+    """The MIPG policy, MIPG dimension and Decreto 612 plan filters, in that order, of a
+    FilterSet whose rows are actions (`prefix` "") or lead to one (e.g. "action__"). Unpack
+    them into the class body: ``policy, dimension, institutional_plan = ...``."""
+    return (
+        django_filters.ModelChoiceFilter(
+            field_name=f"{prefix}goal__objective__policies",
+            queryset=Policy.objects.all(),
+            label=gettext_lazy("Política MIPG"),
+            distinct=True,
+        ),
+        django_filters.ModelChoiceFilter(
+            field_name=f"{prefix}goal__objective__policies__dimension",
+            queryset=Dimension.objects.all(),
+            label=gettext_lazy("Dimensión MIPG"),
+            distinct=True,
+        ),
+        django_filters.ModelChoiceFilter(
+            field_name=f"{prefix}institutional_plans",
+            queryset=InstitutionalPlan.objects.all(),
+            label=gettext_lazy("Plan del Decreto 612"),
+            distinct=True,
+        ),
+    )

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from mipg.filters import OrderingFilter
-from mipg.models import Dimension, InstitutionalPlan, Policy, Unit
+from mipg.filters import OrderingFilter, policy_dimension_plan_filters
+from mipg.models import Unit
 from planning.models import Action, ReportingPeriod, StrategicPlan
 
 
@@ -34,24 +34,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="goal__objective__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
     )
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
-    policy = django_filters.ModelChoiceFilter(
-        field_name="goal__objective__policies",
-        queryset=Policy.objects.all(),
-        label=_("Política MIPG"),
-        distinct=True,
-    )
-    dimension = django_filters.ModelChoiceFilter(
-        field_name="goal__objective__policies__dimension",
-        queryset=Dimension.objects.all(),
-        label=_("Dimensión MIPG"),
-        distinct=True,
-    )
-    institutional_plan = django_filters.ModelChoiceFilter(
-        field_name="institutional_plans",
-        queryset=InstitutionalPlan.objects.all(),
-        label=_("Plan del Decreto 612"),
-        distinct=True,
-    )
+    policy, dimension, institutional_plan = policy_dimension_plan_filters()
     archived = django_filters.BooleanFilter(label=_("Archivada"))
     ordering = OrderingFilter(
         fields=(
