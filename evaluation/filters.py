@@ -115,7 +115,7 @@ class MeasurementFilter(django_filters.FilterSet):
         field_name="period__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
     )
     period = PeriodFilter()
-    indicator = django_filters.NumberFilter(field_name="indicator", label=_("Indicador (id)"))
+    indicator = django_filters.NumberFilter(field_name="indicator__id", label=_("Indicador (id)"))
     unit = django_filters.ModelChoiceFilter(
         field_name="indicator__unit", queryset=Unit.objects.all(), label=_("Dependencia")
     )

@@ -70,7 +70,7 @@ class BudgetAllocationFilter(django_filters.FilterSet):
         queryset=StrategicPlan.objects.all(),
         label=_("Plan"),
     )
-    action = django_filters.NumberFilter(field_name="action", label=_("Actividad (id)"))
+    action = django_filters.NumberFilter(field_name="action__id", label=_("Actividad (id)"))
     unit = django_filters.ModelChoiceFilter(
         field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
     )
@@ -119,7 +119,9 @@ class BudgetAllocationFilter(django_filters.FilterSet):
 
 
 class BudgetExecutionFilter(django_filters.FilterSet):
-    allocation = django_filters.NumberFilter(field_name="allocation", label=_("Asignación (id)"))
+    allocation = django_filters.NumberFilter(
+        field_name="allocation__id", label=_("Asignación (id)")
+    )
     plan = django_filters.ModelChoiceFilter(
         field_name="allocation__action__goal__objective__plan",
         queryset=StrategicPlan.objects.all(),

@@ -2,8 +2,9 @@
 
 ``integrity_report(plan)`` lists what is missing or contradictory in the plan's tree.
 Archived objectives, goals, actions and indicators — and everything under an archived
-node — are ignored. Seven queries whatever the size of the plan: the five of
-``trace_down`` plus the plan's periods and the (indicator, period) pairs with a target.
+node — are ignored. Eight queries whatever the size of the plan: the five of
+``trace_down`` plus the plan's periods, the (indicator, period) pairs with a target and
+whether other plans serve it.
 
 Decisions:
 

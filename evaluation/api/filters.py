@@ -14,7 +14,9 @@ from planning.models import ReportingPeriod, StrategicPlan
 
 
 class TargetFilter(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator", label=_("Indicador (id)"))
+    # On the id column itself (not the FK): Django turns an id out of the integer range
+    # into an empty result there instead of an overflow error (a 500).
+    indicator = django_filters.NumberFilter(field_name="indicator__id", label=_("Indicador (id)"))
     period = django_filters.ModelChoiceFilter(
         queryset=ReportingPeriod.objects.all(), label=_("Periodo")
     )

@@ -56,6 +56,18 @@ def test_bad_filter_values_are_400_with_field_messages(client_for, planner, quer
     assert list(body["errors"]) == [field]
 
 
+@pytest.mark.parametrize("value", ["1e30", "99999999999999999999999"])
+def test_target_filter_with_an_id_beyond_the_integer_range_is_an_empty_list(
+    client_for, planner, scenario, value
+):
+    client = client_for(planner)
+    response = client.get(f"/api/v1/targets/?indicator={value}")
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 0
+    listed = client.get(f"/api/v1/targets/?indicator={scenario.indicator.pk}").json()
+    assert [t["id"] for t in listed["results"]] == [scenario.target.pk]
+
+
 def test_invalid_page_is_json_404(client_for, planner):
     _error(client_for(planner).get("/api/v1/units/?page=999"), 404)
 
@@ -206,3 +218,20 @@ def test_nested_error_details_are_flattened_with_dotted_names():
         "policies": ["Uno.", "Dos."],
     }
     assert flatten(["Solo un mensaje."]) == {"non_field_errors": ["Solo un mensaje."]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/measurements/?indicator=99999999999999999999999",
+        "/api/v1/budget-allocations/?action=99999999999999999999999",
+        "/api/v1/budget-executions/?allocation=1e30",
+    ],
+)
+def test_id_filters_beyond_the_integer_range_give_an_empty_list(admin_user, url):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    response = client.get(url)
+    assert (response.status_code, response.json()["count"]) == (200, 0)
