@@ -38,7 +38,12 @@ class RatingFilterForm(forms.Form):
     def resolved(self, today=None):
         """(plan or None, year, semester, cleaned data) with the defaults applied."""
         today = today or timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
+        data = {}
+        if self.is_bound:
+            # The valid fields count even when another one is not (its error is shown
+            # beside it): a bad year must not switch the page to another plan.
+            self.full_clean()
+            data = self.cleaned_data
         plan = data.get("plan") or _default_plan()
         year = data.get("year") or today.year
         if plan is not None and not plan.start_year <= year <= plan.end_year:

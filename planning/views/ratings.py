@@ -115,6 +115,9 @@ def rating_edit(request, action_pk, year, semester):
         pk=action_pk,
     )
     plan = action.goal.objective.plan
+    # Built here, not in the template: the template would localise the year as "2.026".
+    query = urlencode({"plan": plan.pk, "year": year, "semester": semester})
+    back_url = f"{reverse('planning:rating-list')}?{query}"
     current = ActionRating.objects.filter(action=action, year=year, semester=semester).first()
     initial = {"rating": current.rating, "comment": current.comment} if current else None
     form = RatingForm(request.POST or None, initial=initial)
@@ -136,8 +139,7 @@ def rating_edit(request, action_pk, year, semester):
                 _("Calificación de «%(action)s» guardada (%(year)s, semestre %(semester)s).")
                 % {"action": action.code, "year": year, "semester": semester},
             )
-            query = urlencode({"plan": plan.pk, "year": year, "semester": semester})
-            return redirect(f"{reverse('planning:rating-list')}?{query}")
+            return redirect(back_url)
     reports = (
         ProgressReport.objects.filter(action=action)
         .select_related("period")
@@ -154,6 +156,7 @@ def rating_edit(request, action_pk, year, semester):
             "semester": semester,
             "current": current,
             "reports": reports,
+            "back_url": back_url,
             "crumbs": crumbs_for(action, last=_("Calificar")),
         },
     )

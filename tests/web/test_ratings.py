@@ -163,3 +163,26 @@ def test_rating_list_query_count_is_constant(client, auditor, count_queries, n):
     # session, user, plan (form), plan choices, unit choices, count, page, ratings,
     # the user's groups (navigation) and the permission checks' two
     assert queries.count == 11
+
+
+def test_rating_pages_show_the_year_unlocalised_and_cancel_keeps_the_filter(
+    client, plan, action, auditor
+):
+    """es-CO groups thousands ("2.026"): a year so rendered reads wrong and, in the cancel
+    link, is an invalid ?year= that resets the ratings page to its defaults."""
+    client.force_login(auditor)
+    edit = client.get(edit_url(action, semester=2)).content.decode()
+    assert f'href="{list_url(plan, year=2026, semester=2).replace("&", "&amp;")}"' in edit
+    assert "2026 · Segundo semestre" in edit and "2.026" not in edit
+    listing = client.get(list_url(plan, year=2026, semester=2)).content.decode()
+    assert "Plan de Acción 2026 · 2026 · Segundo semestre" in listing
+
+
+def test_rating_list_with_a_bad_year_keeps_the_chosen_plan(client, plan, action, auditor):
+    other = PlanFactory(name="Plan Estratégico", start_year=2024, end_year=2027)
+    ActionFactory(goal__objective__plan=other, code="X9", name="Otra actividad")
+    client.force_login(auditor)
+    response = client.get(list_url(other, year=1999, semester=1))
+    assert response.context["plan"] == other
+    assert [a.code for a in response.context["page"].object_list] == ["X9"]
+    assert response.context["form"].errors["year"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from mipg.models import ReviewStatus
 from planning.models import ActionRating
+from tests.builders import build_plan
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
@@ -115,3 +116,49 @@ def test_detail_pages_send_anonymous_to_login(client):
 def test_unknown_goal_is_404(client, planner):
     client.force_login(planner)
     assert client.get(reverse("planning:goal-detail", args=[999])).status_code == 404
+
+
+def test_goal_detail_query_count_is_constant(client, planner, count_queries):
+    small = build_plan(10).objectives.first().goals.first()
+    big = build_plan(200, actions_per_goal=100).objectives.first().goals.first()
+    client.force_login(planner)
+    client.get(reverse("planning:goal-detail", args=[small.pk]))  # creates the Entity row once
+    with count_queries() as few:
+        few_rows = len(
+            client.get(reverse("planning:goal-detail", args=[small.pk])).context["actions"]
+        )
+    with count_queries() as many:
+        response = client.get(reverse("planning:goal-detail", args=[big.pk]))
+    assert few_rows < len(response.context["actions"])
+    assert few.count == many.count
+
+
+def _action_with(n, by):
+    """An action with ``n`` allocations (each executed), ``n`` periods each with a report by
+    a different person, and a rating of each semester of the plan by a different person."""
+    action = ActionFactory()
+    plan = action.goal.objective.plan
+    for month in range(1, n + 1):
+        period = PeriodFactory(
+            plan=plan, start_date=f"2026-{month:02d}-01", end_date=f"2026-{month:02d}-28"
+        )
+        ProgressReportFactory(action=action, period=period)
+        ExecutionFactory(allocation=AllocationFactory(action=action))
+    for semester in range(1, min(n, 2) + 1):
+        ActionRating.objects.create(
+            action=action, year=2026, semester=semester, rating="partial", rated_by=by
+        )
+    return action
+
+
+def test_action_detail_query_count_is_constant(client, planner, auditor, count_queries):
+    small, big = _action_with(1, auditor), _action_with(6, planner)
+    client.force_login(planner)
+    client.get(reverse("planning:action-detail", args=[small.pk]))  # creates the Entity row once
+    with count_queries() as few:
+        client.get(reverse("planning:action-detail", args=[small.pk]))
+    with count_queries() as many:
+        response = client.get(reverse("planning:action-detail", args=[big.pk]))
+    assert len(response.context["budget_lines"]) == 6
+    assert all(report for _period, report in response.context["reports"])
+    assert few.count == many.count
