@@ -140,7 +140,7 @@ def _initial_values(record, m2m_values):
 
 def _describe(model, changes):
     """Fill in labels and display texts, naming related objects with one query per
-    related model, and order each entry's changes as the model's fields."""
+    related model."""
     wanted = {}
     for change in changes:
         model_field = model._meta.get_field(change.field)
