@@ -1,13 +1,27 @@
 """Query counts of the lists, their exports, the indicator detail and the action budget:
 the same at 10 and at 200 actions (tests/builders.build_plan)."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from evaluation.models import Indicator
 from management.models import BudgetAllocation
-from mipg.models import InstitutionalPlan
+from mipg.models import InstitutionalPlan, ReviewStatus
 from tests.builders import build_plan
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    FundingSourceFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    PeriodFactory,
+    TargetFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +113,53 @@ def test_query_count_does_not_grow_with_the_plan(client, planner, count_queries,
     client.force_login(planner)
     small = _count(client, PAGES[page](build_plan(10)), count_queries)
     _count(client, PAGES[page](build_plan(200)), count_queries, expected=small)
+
+
+# The plans above change the number of rows of the lists, not the rows of one action's
+# budget or of one indicator's periods: these pages get their own two sizes.
+
+
+def _budget_of_an_action(n, unit):
+    """An action with ``n`` allocations (each from its own source) of four execution
+    entries, each recorded by its own user."""
+    action = ActionFactory(goal__unit=unit)
+    for i in range(n):
+        allocation = AllocationFactory(action=action, source=FundingSourceFactory(code=f"F{i}"))
+        for stage in ("cdp", "commitment", "obligation", "payment"):
+            ExecutionFactory(
+                allocation=allocation, stage=stage, amount=Decimal("10"), created_by=UserFactory()
+            )
+    return reverse("management:action-budget", args=[action.pk])
+
+
+def _indicator_with_periods(n, unit):
+    """An indicator whose plan has ``n`` periods, each with a target and an approved
+    measurement submitted and reviewed by their own users."""
+    indicator = IndicatorFactory(goal__unit=unit)
+    plan = indicator.goal.objective.plan
+    for i in range(n):
+        period = PeriodFactory(
+            plan=plan,
+            start_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=10 * i),
+            end_date=datetime.date(2026, 1, 9) + datetime.timedelta(days=10 * i),
+        )
+        TargetFactory(indicator=indicator, period=period)
+        MeasurementFactory(
+            indicator=indicator,
+            period=period,
+            status=ReviewStatus.APPROVED,
+            submitted_by=UserFactory(),
+            reviewed_by=UserFactory(),
+        )
+    return reverse("evaluation:indicator-detail", args=[indicator.pk])
+
+
+@pytest.mark.parametrize("build", [_budget_of_an_action, _indicator_with_periods])
+def test_query_count_does_not_grow_with_the_rows_of_the_page(
+    client, planner, unit, count_queries, build
+):
+    client.force_login(planner)
+    small = _count(client, build(1, unit), count_queries)
+    big_url = build(6, unit)
+    _count(client, big_url, count_queries, expected=small)
+    assert client.get(big_url).content.decode().count("<tr") > 6  # the rows are shown
