@@ -25,11 +25,11 @@ from evaluation.models import IndicatorTarget, Measurement
 from management.models import ProgressReport
 from mipg.models import ReviewStatus, User
 from mipg.permissions import unit_ids
+from mipg.workflow import EDITABLE
 from planning.models import Action, ReportingPeriod, StrategicPlan
 
 PROGRESS = "progress"
 MEASUREMENT = "measurement"
-EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 DONE = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
 
 
