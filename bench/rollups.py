@@ -24,9 +24,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from evaluation.rollup import plan_rollup  # noqa: E402
-from mipg.integrity import integrity_report  # noqa: E402
-from mipg.traceability import trace_down  # noqa: E402
+from mipg.traceability.integrity import integrity_report  # noqa: E402
+from mipg.traceability.rollup import plan_rollup  # noqa: E402
+from mipg.traceability.subtree import trace_down  # noqa: E402
 from planning.models import StrategicPlan  # noqa: E402
 
 SIZES = (500, 5000)

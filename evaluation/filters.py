@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, Measurement
 from evaluation.selectors import SemaforoState, indicator_results
-from mipg.filters import OrderingFilter
-from mipg.models import Dimension, Policy, ReviewStatus, Unit
+from mipg.core.filters import OrderingFilter
+from mipg.core.models import Dimension, Policy, ReviewStatus, Unit
 from planning.filters import PeriodFilter
 from planning.models import StrategicPlan
 

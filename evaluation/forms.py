@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
-from mipg.models import Unit, User
+from mipg.core.models import Unit, User
 from planning.models import Goal, Objective
 
 GOAL, OBJECTIVE = "goal", "objective"

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mipg.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
+from mipg.core.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
+from mipg.core.trace import TraceRoute
 
 VALUE_FIELD_KWARGS = {"max_digits": 20, "decimal_places": 4}
 
@@ -115,6 +116,15 @@ class Indicator(models.Model):
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
 
+    trace_route = TraceRoute(
+        {
+            "indicator": ("",),
+            "goal": ("goal",),
+            "objective": ("objective", "goal__objective"),
+            "plan": ("objective__plan", "goal__objective__plan"),
+        }
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("indicador")
@@ -157,6 +167,10 @@ class IndicatorTarget(models.Model):
     value = models.DecimalField(_("meta programada"), **VALUE_FIELD_KWARGS)
     history = HistoricalRecords()
 
+    trace_route = TraceRoute(
+        {**Indicator.trace_route.under("indicator").roles, "period": ("period",)}
+    )
+
     class Meta:
         ordering = ["period__start_date"]
         verbose_name = _("meta del indicador")
@@ -190,6 +204,10 @@ class Measurement(ReviewedFigureBase):
     numerator = models.DecimalField(_("numerador"), null=True, blank=True, **VALUE_FIELD_KWARGS)
     denominator = models.DecimalField(_("denominador"), null=True, blank=True, **VALUE_FIELD_KWARGS)
     history = HistoricalRecords()
+
+    trace_route = TraceRoute(
+        {**Indicator.trace_route.under("indicator").roles, "period": ("period",)}
+    )
 
     class Meta:
         ordering = ["period__start_date", "indicator"]

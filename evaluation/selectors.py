@@ -15,7 +15,7 @@ from django.db.models.query import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from mipg.models import Entity, ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
 from planning.models import Goal, Objective
 
 HUNDRED = Decimal("100")

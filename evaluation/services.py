@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from evaluation.selectors import effective_thresholds, indicator_plan_id
-from mipg import workflow
-from mipg.evidence import validate_evidence_file
-from mipg.models import ReviewStatus
-from mipg.permissions import can_report, require, require_perm
+from mipg.core.evidence import validate_evidence_file
+from mipg.core.models import ReviewStatus
+from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.review import workflow
 from planning.models import ReportingPeriod
 
 VALUE_QUANTUM = Decimal("0.0001")  # the four decimal places of the value fields

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.filters import OrderingFilter, policy_dimension_plan_filters
-from mipg.models import ReviewStatus, Unit
+from mipg.core.filters import OrderingFilter, policy_dimension_plan_filters
+from mipg.core.models import ReviewStatus, Unit
 from planning.filters import PeriodFilter
 from planning.models import StrategicPlan
 

@@ -6,10 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mipg.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
+from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
 
 DRAFT = "draft"
-SUBMIT = "submit"
 
 
 class MultipleFileInput(forms.FileInput):
@@ -80,14 +79,3 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
         if not 0 <= progress <= 100:
             raise ValidationError(_("El avance debe estar entre 0 y 100 %."))
         return progress
-
-
-class ReturnForm(forms.Form):
-    """Planeación's comment when returning a report; the service requires it."""
-
-    review_comment = forms.CharField(
-        label=_("Comentario para el responsable"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Explique qué debe corregir o completar."),
-    )

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mipg.models import EvidenceFileBase, ReviewedFigureBase
+from mipg.core.models import EvidenceFileBase, ReviewedFigureBase
+from mipg.core.trace import TraceRoute
+from planning.models import Action
 
 MONEY_FIELD_KWARGS = {"max_digits": 18, "decimal_places": 2}
 
@@ -45,6 +47,10 @@ class BudgetAllocation(models.Model):
     bpin = models.CharField(_("código BPIN"), max_length=30, blank=True)
     appropriation = models.DecimalField(_("apropiación"), **MONEY_FIELD_KWARGS)
     history = HistoricalRecords()
+
+    trace_route = TraceRoute(
+        Action.trace_route.under("action", "allocation").roles, extra=("source",)
+    )
 
     class Meta:
         ordering = ["year", "rubro"]
@@ -100,6 +106,8 @@ class BudgetExecution(models.Model):
     )
     history = HistoricalRecords()
 
+    trace_route = BudgetAllocation.trace_route.under("allocation")
+
     class Meta:
         ordering = ["date", "pk"]
         verbose_name = _("registro de ejecución presupuestal")
@@ -130,6 +138,8 @@ class ProgressReport(ReviewedFigureBase):
     )
     progress = models.DecimalField(_("avance físico acumulado (%)"), max_digits=5, decimal_places=2)
     history = HistoricalRecords()
+
+    trace_route = TraceRoute({**Action.trace_route.under("action").roles, "period": ("period",)})
 
     class Meta:
         ordering = ["period__start_date", "action"]

@@ -16,7 +16,7 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from management.models import BudgetAllocation, BudgetExecution, ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import Action, Goal, Objective
 
 ZERO = Decimal("0")

@@ -18,9 +18,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
-from mipg.evidence import validate_evidence_file
-from mipg.permissions import can_report, require, require_perm
-from mipg.workflow import (
+from mipg.core.evidence import validate_evidence_file
+from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.review.workflow import (
     ensure_editable,
     ensure_period_open,
     mark_approved,

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from management.views import budget, lists, pending, reports, review
+from management.views import action_list, budget, lists, ratings, reports
 
 app_name = "management"
 
@@ -24,9 +24,8 @@ urlpatterns = [
     path("presupuesto/exportar/<str:fmt>/", lists.allocation_export, name="allocation-export"),
     path("reportes/", lists.report_list, name="report-list"),
     path("reportes/exportar/<str:fmt>/", lists.report_export, name="report-export"),
-    # Reporting workflow: progress reports, evidence, review queue, «Mis pendientes».
-    path("pendientes/", pending.my_pending, name="my-pending"),
-    path("revision/", review.review_queue, name="review-queue"),
+    # Reporting workflow: progress reports and evidence (the review queue and «Mis
+    # pendientes» list measurements too: they are in mipg.traceability.urls).
     path(
         "reportes/nuevo/<int:action_pk>/<int:period_pk>/",
         reports.report_create,
@@ -37,8 +36,20 @@ urlpatterns = [
     path("reportes/<int:pk>/enviar/", reports.report_submit, name="report-submit"),
     path("reportes/<int:pk>/aprobar/", reports.report_approve, name="report-approve"),
     path("reportes/<int:pk>/devolver/", reports.report_return, name="report-return"),
-    path(
-        "evidencias/<int:pk>/descargar/", reports.evidence_download, name="evidence-download"
-    ),
+    path("evidencias/<int:pk>/descargar/", reports.evidence_download, name="evidence-download"),
     path("evidencias/<int:pk>/eliminar/", reports.evidence_delete, name="evidence-delete"),
+]
+
+# Pages of the planning URL area (/planeacion/, namespace "planning") that show management
+# figures (physical progress): the wiring joins them to planning.urls.
+planning_area = [
+    path("actividades/", action_list.action_list, name="action-list"),
+    path("actividades/exportar/<str:fmt>/", action_list.action_export, name="action-export"),
+    # Control interno's ratings.
+    path("calificaciones/", ratings.rating_list, name="rating-list"),
+    path(
+        "calificaciones/<int:action_pk>/<int:year>/<int:semester>/",
+        ratings.rating_edit,
+        name="rating-edit",
+    ),
 ]

@@ -1,7 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
-class MipgConfig(AppConfig):
+class SiteConfig(AppConfig):
+    """The project wiring, installed only so that ``seed_demo`` and ``seed_scale`` are found.
+    It has no models; its label leaves ``mipg`` to the ground floor (``mipg.core``)."""
+
     name = "mipg"
-    verbose_name = _("Marco MIPG")
+    label = "mipg_site"
+    verbose_name = "MIPG"

@@ -11,7 +11,7 @@ Territoriales) and BPIN codes the shape of the DNP's, but both are illustrative.
 
 from dataclasses import dataclass, field
 
-from mipg import roles
+from mipg.core import roles
 
 YEAR = 2026
 PASSWORD = "mipg-demo-2026"

@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from mipg.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from mipg.core.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,11 +44,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "mipg",
+    "mipg.core",
     "planning",
     "management",
     "evaluation",
+    "mipg.traceability",
     "accountability",
+    "mipg",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mipg.context_processors.navigation",
+                "mipg.core.context_processors.navigation",
             ],
         },
     },
@@ -222,18 +224,18 @@ elif not (
     raise ImproperlyConfigured(f"API_ANON_RATE={API_ANON_RATE!r} must look like 60/minute or off.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mipg.api.authentication.TokenAuthentication",
+        "mipg.core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["mipg.api.permissions.ApiPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["mipg.core.api.permissions.ApiPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "mipg.api.pagination.PageNumberPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["mipg.api.throttling.AnonRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "mipg.core.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["mipg.core.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
-    "EXCEPTION_HANDLER": "mipg.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "mipg.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "mipg.core.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "mipg.core.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -247,7 +249,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "ReviewStatusEnum": "mipg.models.ReviewStatus",
+        "ReviewStatusEnum": "mipg.core.models.ReviewStatus",
         "PlanStatusEnum": "planning.models.StrategicPlan.Status",
         "PlanKindEnum": "planning.models.StrategicPlan.Kind",
         "ReportStatusEnum": "accountability.models.AccountabilityReport.Status",

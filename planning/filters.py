@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from mipg.filters import OrderingFilter, policy_dimension_plan_filters
-from mipg.models import Unit
+from mipg.core.filters import OrderingFilter, policy_dimension_plan_filters
+from mipg.core.models import Unit
 from planning.models import Action, ReportingPeriod, StrategicPlan
 
 

@@ -1,6 +1,6 @@
 """Forms of the plan workspace. They only parse and validate input: the planning services
 validate the business rules and write, and their errors are put back on these forms with
-``mipg.web.apply_service_errors``.
+``mipg.core.web.apply_service_errors``.
 
 Fields are taken from the models (labels, validators, choices) with ``fields_for_model``
 rather than ModelForm, so a form never builds or validates a model instance itself.
@@ -10,7 +10,7 @@ from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from mipg.models import InstitutionalPlan, Policy, Unit, User
+from mipg.core.models import InstitutionalPlan, Policy, Unit, User
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mipg.models import Unit
+from mipg.core.models import Unit
 from planning.models import ActionRating, StrategicPlan
 
 SEMESTERS = [(1, _("Primer semestre")), (2, _("Segundo semestre"))]

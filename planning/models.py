@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mipg.models import PERCENT_VALIDATORS
+from mipg.core.models import PERCENT_VALIDATORS
+from mipg.core.trace import TraceRoute
 
 WEIGHT_FIELD_KWARGS = {
     "max_digits": 5,
@@ -65,6 +66,8 @@ class StrategicPlan(models.Model):
     created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
     history = HistoricalRecords()
 
+    trace_route = TraceRoute({"plan": ("",)})
+
     class Meta:
         ordering = ["-start_year", "name"]
         verbose_name = _("plan")
@@ -103,6 +106,8 @@ class Objective(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[policies])
+
+    trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
 
     class Meta:
         ordering = ["position", "code"]
@@ -143,6 +148,10 @@ class Goal(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
+
+    trace_route = TraceRoute(
+        {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -199,6 +208,8 @@ class Action(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[institutional_plans])
+
+    trace_route = Goal.trace_route.under("goal", "action")
 
     class Meta:
         ordering = ["position", "code"]

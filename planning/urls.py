@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from planning.views import details, integrity, items, lists, periods, plans, ratings, workspace
+from planning.views import items, periods, plans
 
 app_name = "planning"
 
@@ -27,14 +27,13 @@ def _tree_item_urls(kind, prefix, child_prefix, parent_prefix, new_word):
 
 
 urlpatterns = [
-    # Plans and the plan workspace (tree, periods, integrity).
-    path("planes/", workspace.plan_list, name="plan-list"),
+    # Plans and their periods. The plan list, the plan workspace (tree), the goal and
+    # action pages, the integrity report, the action list and the ratings show figures of
+    # later apps: they join this URL area from mipg.traceability.urls and management.urls.
     path("planes/nuevo/", plans.plan_create, name="plan-create"),
-    path("planes/<int:pk>/", workspace.plan_detail, name="plan-detail"),
     path("planes/<int:pk>/editar/", plans.plan_edit, name="plan-edit"),
     path("planes/<int:pk>/aprobar/", plans.plan_approve, name="plan-approve"),
     path("planes/<int:pk>/cerrar/", plans.plan_close, name="plan-close"),
-    path("planes/<int:pk>/integridad/", integrity.plan_integrity, name="plan-integrity"),
     path("planes/<int:pk>/periodos/", periods.period_list, name="period-list"),
     path("planes/<int:pk>/periodos/nuevo/", periods.period_create, name="period-create"),
     path("planes/<int:pk>/periodos/trimestres/", periods.period_quarters, name="period-quarters"),
@@ -43,16 +42,4 @@ urlpatterns = [
     *_tree_item_urls("objective", "objetivos", "objetivos", "planes", "nuevo"),
     *_tree_item_urls("goal", "metas", "metas", "objetivos", "nueva"),
     *_tree_item_urls("action", "actividades", "actividades", "metas", "nueva"),
-    path("metas/<int:pk>/", details.goal_detail, name="goal-detail"),
-    path("actividades/<int:pk>/", details.action_detail, name="action-detail"),
-    # Lists.
-    path("actividades/", lists.action_list, name="action-list"),
-    path("actividades/exportar/<str:fmt>/", lists.action_export, name="action-export"),
-    # Control interno's ratings.
-    path("calificaciones/", ratings.rating_list, name="rating-list"),
-    path(
-        "calificaciones/<int:action_pk>/<int:year>/<int:semester>/",
-        ratings.rating_edit,
-        name="rating-edit",
-    ),
 ]

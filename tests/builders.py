@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from evaluation.models import Indicator, IndicatorTarget
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal
 from tests.factories import (
     ObjectiveFactory,

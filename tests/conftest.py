@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mipg import roles
+from mipg.core import roles
 from tests.factories import UnitFactory, UserFactory
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.models import Policy, Unit, User
+from mipg.core.models import Policy, Unit, User
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 

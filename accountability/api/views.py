@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from accountability.api import filters, serializers
 from accountability.models import AccountabilityReport, CitizenQuestion
-from mipg.api.views import READ_ACTIONS, ReadOnlyApiViewSet
+from mipg.core.api.views import READ_ACTIONS, ReadOnlyApiViewSet
 
 
 @extend_schema_view(

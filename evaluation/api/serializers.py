@@ -6,7 +6,7 @@ from evaluation.models import (
     Measurement,
     MeasurementEvidence,
 )
-from mipg.api.serializers import REVIEW_FIELDS, WriteSerializer
+from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
 
 INDICATOR_FIELDS = [
     "code",

@@ -18,8 +18,8 @@ from evaluation import services
 from evaluation.api import filters, serializers
 from evaluation.filters import MeasurementFilter
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from mipg.api.exceptions import NON_FIELD, error_body, flatten, service_errors
-from mipg.api.views import ApiViewSet, ReviewWorkflowMixin, TraceMixin
+from mipg.core.api.exceptions import NON_FIELD, error_body, flatten, service_errors
+from mipg.core.api.views import ApiViewSet, ReviewWorkflowMixin, TraceMixin
 
 
 class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TraceMixin, ApiViewSet):

@@ -22,9 +22,9 @@ from evaluation.selectors import (
     indicator_results,
     result_state,
 )
-from mipg.models import Entity, ReviewStatus
-from mipg.permissions import require_perm
-from mipg.web import apply_service_errors, crumbs_for
+from mipg.core.models import Entity, ReviewStatus
+from mipg.core.permissions import require_perm
+from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 
 

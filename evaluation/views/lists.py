@@ -10,9 +10,9 @@ from evaluation.filters import IndicatorFilter
 from evaluation.models import Indicator
 from evaluation.selectors import indicator_results
 from evaluation.views.indicators import plain
-from mipg import exports
-from mipg.exports import Column
-from mipg.permissions import require_perm
+from mipg.core import exports
+from mipg.core.exports import Column
+from mipg.core.permissions import require_perm
 
 HEADERS = [
     (_("Código"), "code"),

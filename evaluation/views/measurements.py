@@ -1,7 +1,7 @@
 """Measurements: the form (draft, evidence, submit), the read view with evidence and review
 history, the review actions (approve, return) and evidence download/removal.
 
-The pages are the reporting workflow's, shared with progress reports (mipg.views_workflow);
+The pages are the reporting workflow's, shared with progress reports (mipg.core.review.views);
 this module describes measurements to them. Every write goes through evaluation.services.
 """
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from evaluation import services
 from evaluation.forms_measurements import MeasurementForm
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
-from mipg import views_workflow as workflow
+from mipg.core.review import views as workflow
 from planning.models import ReportingPeriod
 
 

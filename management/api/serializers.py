@@ -8,7 +8,7 @@ from management.models import (
     ProgressEvidence,
     ProgressReport,
 )
-from mipg.api.serializers import REVIEW_FIELDS, WriteSerializer
+from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
 
 
 class FundingSourceSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from management import services
 from management.api import serializers
 from management.filters import BudgetAllocationFilter, BudgetExecutionFilter, ProgressReportFilter
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.api.views import (
+from mipg.core.api.views import (
     ApiViewSet,
     PublicReferenceViewSet,
     ReviewWorkflowMixin,

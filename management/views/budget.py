@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from management import selectors_budget, services
 from management.forms_budget import AllocationForm, ExecutionForm
 from management.models import BudgetAllocation, BudgetExecution
-from mipg.permissions import require_perm
-from mipg.templatetags.mipg_format import money
-from mipg.web import apply_service_errors, crumbs_for
+from mipg.core.permissions import require_perm
+from mipg.core.templatetags.mipg_format import money
+from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Action
 
 FORM_TEMPLATE = "management/budget/form.html"

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from management.filters import BudgetAllocationFilter, ProgressReportFilter
 from management.models import ProgressReport
 from management.selectors_budget import allocation_rows, commitment_percent
-from mipg import exports
-from mipg.exports import Column
-from mipg.permissions import require_perm
+from mipg.core import exports
+from mipg.core.exports import Column
+from mipg.core.permissions import require_perm
 
 # --- progress reports --------------------------------------------------------------------
 

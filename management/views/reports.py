@@ -1,7 +1,7 @@
 """Progress reports: the form (draft, evidence, submit), the read view with evidence and
 review history, the review actions (approve, return) and evidence download/removal.
 
-The pages are the reporting workflow's, shared with measurements (mipg.views_workflow);
+The pages are the reporting workflow's, shared with measurements (mipg.core.review.views);
 this module describes progress reports to them. Every write goes through
 management.services.
 """
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from management import services
 from management.forms import ProgressReportForm
 from management.models import ProgressEvidence, ProgressReport
-from mipg import views_workflow as workflow
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
+from mipg.core.review import views as workflow
 from planning.models import Action, ReportingPeriod
 
 

@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from accountability.api.views import AccountabilityReportViewSet, CitizenQuestionViewSet
-from evaluation.api.rollup import PlanRollupViewSet
 from evaluation.api.views import IndicatorViewSet, MeasurementViewSet, TargetViewSet
 from management.api.views import (
     BudgetAllocationViewSet,
@@ -13,8 +12,9 @@ from management.api.views import (
     FundingSourceViewSet,
     ProgressReportViewSet,
 )
-from mipg.api import views
-from mipg.api.exceptions import not_found
+from mipg.core.api import views
+from mipg.core.api.exceptions import not_found
+from mipg.traceability.api.rollup import PlanRollupViewSet
 from planning.api.views import (
     ActionViewSet,
     GoalViewSet,

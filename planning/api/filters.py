@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mipg.models import Policy, Unit
+from mipg.core.models import Policy, Unit
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 
 

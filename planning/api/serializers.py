@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from mipg.api.serializers import PublicFieldsMixin, WriteSerializer
+from mipg.core.api.serializers import PublicFieldsMixin, WriteSerializer
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 # --- Reads -----------------------------------------------------------------------------

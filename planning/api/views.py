@@ -10,7 +10,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from mipg.api.views import READ_ACTIONS, ApiViewSet, TraceMixin
+from mipg.core.api.views import READ_ACTIONS, ApiViewSet, TraceMixin
 from planning import services
 from planning.api import filters, serializers
 from planning.filters import ActionFilter

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mipg.models import InstitutionalPlan, Policy
+from mipg.core.models import InstitutionalPlan, Policy
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 HUNDRED = Decimal("100")

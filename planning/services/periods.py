@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mipg.permissions import require_perm
+from mipg.core.permissions import require_perm
 from planning.models import ActionRating, ReportingPeriod
 from planning.services._base import (
     QUARTERS,

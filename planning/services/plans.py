@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mipg.permissions import require_perm
+from mipg.core.permissions import require_perm
 from planning.models import Action, ReportingPeriod, StrategicPlan
 from planning.services._base import (
     PLAN_FIELDS,

@@ -9,8 +9,8 @@ from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from mipg.models import ReviewStatus
-from mipg.permissions import require_perm
+from mipg.core.models import ReviewStatus
+from mipg.core.permissions import require_perm
 from planning.models import Action, Goal, Objective
 from planning.services._base import (
     ACTION_FIELDS,

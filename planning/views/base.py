@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from mipg.web import apply_service_errors
+from mipg.core.web import apply_service_errors
 
 
 def form_page(request, form, *, save, template, context, success_url, success_message):

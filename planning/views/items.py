@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mipg.permissions import require_perm
-from mipg.web import crumbs_for
+from mipg.core.permissions import require_perm
+from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from planning.views.base import confirm_page, form_page

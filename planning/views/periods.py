@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mipg.permissions import require_perm
-from mipg.web import crumbs_for
+from mipg.core.permissions import require_perm
+from mipg.core.web import crumbs_for
 from planning import services
 from planning.forms import PeriodForm, QuarterlyPeriodsForm
 from planning.models import ReportingPeriod, StrategicPlan

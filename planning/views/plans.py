@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mipg.permissions import require_perm
-from mipg.web import crumbs_for
+from mipg.core.permissions import require_perm
+from mipg.core.web import crumbs_for
 from planning import services
 from planning.forms import PlanForm
 from planning.models import StrategicPlan

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import StrategicPlan
 from tests.factories import (
     ActionFactory,

@@ -202,7 +202,7 @@ def test_settings_reject_a_junk_anonymous_rate(value):
 
 
 def test_nested_error_details_are_flattened_with_dotted_names():
-    from mipg.api.exceptions import flatten
+    from mipg.core.api.exceptions import flatten
 
     detail = {
         "name": ["Requerido."],

@@ -10,7 +10,7 @@ import pytest
 
 from evaluation.models import Measurement
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import Action, StrategicPlan
 
 PERSONAS = ["admin_user", "planner", "responsible", "outsider", "director", "auditor", None]

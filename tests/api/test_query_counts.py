@@ -8,7 +8,7 @@ import pytest
 from accountability.models import AccountabilityReport, CitizenQuestion
 from evaluation.models import Indicator, Measurement, MeasurementEvidence
 from management.models import FundingSource, ProgressEvidence, ProgressReport
-from mipg.models import Dimension, InstitutionalPlan, Policy, ReviewStatus
+from mipg.core.models import Dimension, InstitutionalPlan, Policy, ReviewStatus
 from planning.models import ReportingPeriod
 from tests.builders import build_plan
 from tests.factories import UnitFactory, UserFactory

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mipg.api.tokens import create_api_token
-from mipg.models import ApiToken
+from mipg.core.api.tokens import create_api_token
+from mipg.core.models import ApiToken
 from planning.models import StrategicPlan
 from tests.factories import PlanFactory, UserFactory
 

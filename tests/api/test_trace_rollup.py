@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.rollup import plan_rollup
-from mipg.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
+from mipg.traceability.rollup import plan_rollup
 from tests.factories import AllocationFactory, ExecutionFactory, policy
 
 

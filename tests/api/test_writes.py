@@ -6,7 +6,7 @@ import pytest
 
 from evaluation.models import IndicatorTarget, Measurement
 from management.models import BudgetAllocation
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
 from tests.factories import AllocationFactory, IndicatorFactory, PeriodFactory
 

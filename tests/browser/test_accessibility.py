@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.browser.scenarios import approved_plan_with_an_open_period
 from tests.factories import (
     ActionFactory,

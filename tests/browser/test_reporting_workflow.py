@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.browser.scenarios import approved_plan_with_an_open_period
 
 pytestmark = [

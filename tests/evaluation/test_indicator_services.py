@@ -15,7 +15,7 @@ from evaluation.services import (
     set_targets,
     update_indicator,
 )
-from mipg.models import Entity, ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,

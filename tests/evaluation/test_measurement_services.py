@@ -17,7 +17,7 @@ from evaluation.services import (
     submit_measurement,
     update_measurement,
 )
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import IndicatorFactory, MeasurementFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db

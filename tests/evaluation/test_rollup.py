@@ -2,9 +2,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from evaluation.rollup import plan_rollup
 from evaluation.selectors import SemaforoState
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
+from mipg.traceability.rollup import plan_rollup
 from tests.builders import build_plan
 from tests.factories import (
     ActionFactory,

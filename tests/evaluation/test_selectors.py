@@ -14,7 +14,7 @@ from evaluation.selectors import (
     indicators_of_plan,
     semaforo_counts,
 )
-from mipg.models import Entity, ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,

@@ -10,7 +10,7 @@ from management.selectors import (
     plan_physical_progress,
     with_physical_progress,
 )
-from mipg.models import ReviewStatus, User
+from mipg.core.models import ReviewStatus, User
 from planning.models import Action
 from tests.builders import build_plan
 from tests.factories import (

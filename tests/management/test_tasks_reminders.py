@@ -10,11 +10,11 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.utils import timezone
 
-from management.reminders import send_report_reminders
-from management.tasks import send_report_reminders_task
-from mipg import roles
-from mipg.models import ReviewStatus
-from mipg.worklists import overdue_items_by_user
+from mipg.core import roles
+from mipg.core.models import ReviewStatus
+from mipg.traceability.reminders import send_report_reminders
+from mipg.traceability.tasks import send_report_reminders_task
+from mipg.traceability.worklists import overdue_items_by_user
 from planning.models import ReportingPeriod, StrategicPlan
 from tests.factories import (
     ActionFactory,

@@ -6,7 +6,7 @@ from evaluation.filters import IndicatorFilter
 from evaluation.models import Indicator
 from management.filters import ProgressReportFilter
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.filters import ActionFilter
 from planning.models import Action
 from tests.factories import (
@@ -24,7 +24,7 @@ from tests.factories import (
 
 @pytest.mark.django_db
 def test_action_filter_by_policy_dimension_and_decreto_612_tag():
-    from mipg.models import InstitutionalPlan
+    from mipg.core.models import InstitutionalPlan
 
     tagged = ActionFactory(
         goal=GoalFactory(objective=ObjectiveFactory(policies=[policy("P06")])),

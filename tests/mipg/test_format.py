@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from mipg.templatetags.mipg_format import money, percent, semaforo_badge
+from mipg.core.templatetags.mipg_format import money, percent, semaforo_badge
 
 
 def test_money_uses_colombian_separators_and_no_decimals():

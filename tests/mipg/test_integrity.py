@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from mipg.integrity import ERROR, KINDS, WARNING, Finding, integrity_report
+from mipg.traceability.integrity import ERROR, KINDS, WARNING, Finding, integrity_report
 from tests.builders import build_plan
 from tests.factories import (
     ActionFactory,

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from management.models import FundingSource
-from mipg import roles
-from mipg.models import Dimension, InstitutionalPlan, Policy
+from mipg.core import roles
+from mipg.core.models import Dimension, InstitutionalPlan, Policy
 
 
 @pytest.mark.django_db

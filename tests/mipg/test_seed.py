@@ -15,8 +15,9 @@ from django.test import TestCase, override_settings
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, ProgressReport
-from mipg import demo, roles
-from mipg.models import Entity, ReviewStatus, Unit, User
+from mipg import demo
+from mipg.core import roles
+from mipg.core.models import Entity, ReviewStatus, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from mipg import env
+from mipg.core import env
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from mipg.tasks import integrity_report_task
+from mipg.traceability.tasks import integrity_report_task
 from tests.factories import ActionFactory, GoalFactory, ObjectiveFactory, PlanFactory
 
 

@@ -1,7 +1,8 @@
 import pytest
 
-from mipg.models import Dimension, InstitutionalPlan, Policy
-from mipg.traceability import Subtree, Trace, chain, trace_down, trace_up
+from mipg.core.models import Dimension, InstitutionalPlan, Policy
+from mipg.core.trace import Trace, chain, trace_up
+from mipg.traceability.subtree import Subtree, trace_down
 from planning.models import Goal, Objective, StrategicPlan
 from tests.builders import build_plan
 from tests.factories import (

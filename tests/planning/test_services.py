@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from mipg.models import InstitutionalPlan
+from mipg.core.models import InstitutionalPlan
 from planning import services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from tests.factories import (

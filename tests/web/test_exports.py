@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import (
     ActionFactory,
     AllocationFactory,

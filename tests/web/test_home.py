@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from mipg.models import ReviewStatus
-from mipg.views import HOME_PLAN_LIMIT
+from mipg.core.models import ReviewStatus
+from mipg.traceability.views.home import HOME_PLAN_LIMIT
 from planning.models import StrategicPlan
 from tests.builders import build_plan
 from tests.factories import (

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import Indicator
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import IndicatorTarget
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import IndicatorFactory, MeasurementFactory, PeriodFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mipg.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from tests.factories import (
     ActionFactory,
     AllocationFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from evaluation.models import Indicator
 from management.models import BudgetAllocation
-from mipg.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from tests.builders import build_plan
 from tests.factories import (
     ActionFactory,

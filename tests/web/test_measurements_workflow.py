@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import Measurement, MeasurementEvidence
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import MeasurementFactory, UserFactory
 from tests.web.reporting import PDF, messages_of, open_plan, pdf
 

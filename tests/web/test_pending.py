@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from evaluation.models import Measurement
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
-from mipg.worklists import open_periods, pending_for_user
+from mipg.core.models import ReviewStatus
+from mipg.traceability.worklists import open_periods, pending_for_user
 from planning.models import Action, ReportingPeriod, StrategicPlan
 from tests.builders import build_plan
 from tests.factories import (

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import Action, ActionRating, StrategicPlan
 from tests.builders import build_plan
 from tests.factories import ActionFactory, PlanFactory, ProgressReportFactory

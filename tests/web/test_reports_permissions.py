@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import ProgressReportFactory, UserFactory
 from tests.web.reporting import open_plan, pdf
 

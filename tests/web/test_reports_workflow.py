@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from management.models import ProgressEvidence, ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from tests.factories import PeriodFactory, ProgressReportFactory
 from tests.web.reporting import PDF, messages_of, open_plan, pdf
 

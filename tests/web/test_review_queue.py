@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from evaluation.models import Indicator, Measurement
 from management.models import ProgressReport
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import Action
 from tests.builders import build_plan
 from tests.factories import ActionFactory, MeasurementFactory, ProgressReportFactory

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from mipg.models import ReviewStatus
+from mipg.core.models import ReviewStatus
 from planning.models import ActionRating
 from tests.builders import build_plan
 from tests.factories import (

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from mipg.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
 from tests.factories import (
     ActionFactory,

@@ -20,7 +20,7 @@ from django.db import transaction
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg import demo
-from mipg.models import Entity, InstitutionalPlan, Policy, ReviewStatus, Unit, User
+from mipg.core.models import Entity, InstitutionalPlan, Policy, ReviewStatus, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 
 BOGOTA = ZoneInfo("America/Bogota")

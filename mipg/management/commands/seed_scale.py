@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg import roles
-from mipg.models import InstitutionalPlan, Policy, ReviewStatus, Unit, User
+from mipg.core import roles
+from mipg.core.models import InstitutionalPlan, Policy, ReviewStatus, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 
 BOGOTA = ZoneInfo("America/Bogota")

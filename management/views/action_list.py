@@ -1,0 +1,95 @@
+"""The list of actions (actividades) with filters, sorting, pagination and exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from management.selectors import with_physical_progress
+from mipg.core import exports
+from mipg.core.exports import Column
+from mipg.core.models import Policy
+from mipg.core.permissions import require_perm
+from planning.filters import ActionFilter
+from planning.models import Action
+
+HEADERS = [
+    (_("Código"), "code"),
+    (_("Actividad"), "name"),
+    (_("Meta"), None),
+    (_("Objetivo"), None),
+    (_("Dependencia"), "unit"),
+    (_("Inicio"), "start_date"),
+    (_("Fin"), "end_date"),
+    (_("Ponderación"), "weight"),
+    (_("Avance físico"), None),
+    (_("Planes Decreto 612"), None),
+    (_("Políticas MIPG"), None),
+]
+
+
+def _names(items):
+    return "; ".join(str(item) for item in items)
+
+
+EXPORT_COLUMNS = [
+    Column(_("Plan"), "goal.objective.plan.name"),
+    Column(_("Código objetivo"), "goal.objective.code"),
+    Column(_("Objetivo"), "goal.objective.name"),
+    Column(_("Código meta"), "goal.code"),
+    Column(_("Meta"), "goal.name"),
+    Column(_("Código"), "code"),
+    Column(_("Actividad"), "name"),
+    Column(_("Entregable"), "deliverable"),
+    Column(_("Dependencia"), "unit.name"),
+    Column(_("Persona responsable"), "responsible"),
+    Column(_("Fecha de inicio"), "start_date", exports.DATE),
+    Column(_("Fecha de fin"), "end_date", exports.DATE),
+    Column(_("Ponderación (%)"), "weight", exports.PERCENT),
+    Column(_("Avance físico (%)"), "physical_progress", exports.PERCENT),
+    Column(_("Planes del Decreto 612"), lambda a: _names(a.institutional_plans.all())),
+    Column(_("Políticas MIPG"), lambda a: _names(a.goal.objective.policies.all())),
+    Column(_("Archivada"), "archived", exports.BOOLEAN),
+]
+
+
+def action_rows():
+    """Actions with everything a row shows: path up to the plan, unit, responsible person,
+    approved physical progress, Decreto 612 tags and the objective's MIPG policies."""
+    return with_physical_progress(
+        Action.objects.select_related("goal__objective__plan", "unit", "responsible")
+        .prefetch_related(
+            "institutional_plans",
+            Prefetch("goal__objective__policies", queryset=Policy.objects.order_by("code")),
+        )
+        .order_by(
+            "goal__objective__plan__start_year",
+            "goal__objective__plan_id",
+            "goal__objective__position",
+            "goal__objective__code",
+            "goal__position",
+            "goal__code",
+            "position",
+            "code",
+            "pk",
+        )
+    )
+
+
+def _filterset(request):
+    require_perm(request.user, "planning.view_action")
+    return ActionFilter(request.GET or None, queryset=action_rows(), request=request)
+
+
+@login_required
+def action_list(request):
+    filterset = _filterset(request)
+    context = exports.list_context(request, filterset, HEADERS, "planning:action-export")
+    return render(request, "planning/lists/action_list.html", context)
+
+
+@login_required
+def action_export(request, fmt):
+    return exports.export_filtered(
+        fmt, _filterset(request), EXPORT_COLUMNS, filename="actividades", title=_("Actividades")
+    )

@@ -1,0 +1,184 @@
+"""Reads of django-simple-history for the history page: who changed what and when.
+
+``history_page`` turns one page of an object's historical records into entries with the
+fields that changed since the previous record, in a fixed number of queries whatever the
+number of records or changes: the count, the page (plus the record just before it, to
+diff the oldest one), one query per foreign-key target model to name the related objects,
+and two per many-to-many field (its historical rows and the names of their targets).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from simple_history.utils import get_app_model_primary_key_name, get_history_manager_for_model
+
+from mipg.core.web import PAGE_SIZE
+
+EMPTY = "—"
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: object
+    new: object
+    old_text: str = ""
+    new_text: str = ""
+
+
+@dataclass
+class Entry:
+    record: object
+    kind: str  # "+", "~" or "-"
+    changes: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return {"+": _("Creación"), "~": _("Modificación"), "-": _("Eliminación")}[self.kind]
+
+    @property
+    def reason(self):
+        return self.record.history_change_reason or ""
+
+
+def history_records(model, pk):
+    """The historical records of ``model`` row ``pk``, newest first. Raises
+    simple_history's NotHistoricalModelError when ``model`` keeps no history."""
+    manager = get_history_manager_for_model(model)
+    return (
+        manager.filter(**{get_app_model_primary_key_name(model): pk})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def history_page(model, pk, page_number, *, per_page=PAGE_SIZE):
+    """(page, entries) for one page of the history of ``model`` row ``pk``."""
+    records_qs = history_records(model, pk)
+    page = Paginator(records_qs, per_page).get_page(page_number)
+    if not page.paginator.count:
+        return page, []
+    # One more record than the page holds: the one its oldest entry is compared with.
+    records = list(records_qs[page.start_index() - 1 : page.end_index() + 1])
+    shown = records[: page.end_index() - page.start_index() + 1]
+    m2m_values = _m2m_values(records)
+
+    entries = []
+    for index, record in enumerate(shown):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        entry = Entry(record, record.history_type)
+        if record.history_type == "~" and previous is not None:
+            entry.changes = _diff(record, previous, m2m_values)
+        elif record.history_type == "+" or previous is None:
+            entry.changes = _initial_values(record, m2m_values)
+        entries.append(entry)
+    _describe(model, [change for entry in entries for change in entry.changes])
+    return page, entries
+
+
+def _m2m_fields(record):
+    return list(getattr(type(record), "_history_m2m_fields", []) or [])
+
+
+def _m2m_values(records):
+    """{m2m field name: {history_id: frozenset of target ids}} for ``records``."""
+    if not records:
+        return {}
+    history_model = type(records[0])
+    values = {}
+    for m2m in _m2m_fields(records[0]):
+        through = getattr(history_model, m2m.name).model
+        target = _through_target(through, m2m)
+        rows = through.objects.filter(history__in=[r.pk for r in records]).values_list(
+            "history_id", target.attname
+        )
+        by_record = {r.pk: set() for r in records}
+        for history_id, target_id in rows:
+            by_record[history_id].add(target_id)
+        values[m2m.name] = {key: frozenset(ids) for key, ids in by_record.items()}
+    return values
+
+
+def _through_target(through, m2m):
+    """The foreign key of a historical through model that points at the m2m's targets."""
+    for candidate in through._meta.fields:
+        if candidate.is_relation and candidate.related_model is m2m.related_model:
+            return candidate
+    raise LookupError(f"No target field for {m2m.name} in {through.__name__}")
+
+
+def _diff(record, previous, m2m_values):
+    excluded = [m2m.name for m2m in _m2m_fields(record)]
+    delta = record.diff_against(previous, excluded_fields=excluded)
+    changes = [Change(c.field, "", c.old, c.new) for c in delta.changes]
+    for name, by_record in m2m_values.items():
+        old, new = by_record.get(previous.pk, frozenset()), by_record.get(record.pk, frozenset())
+        if old != new:
+            changes.append(Change(name, "", old, new))
+    return changes
+
+
+def _initial_values(record, m2m_values):
+    changes = []
+    for tracked in record.tracked_fields:
+        if not tracked.editable or tracked.primary_key:
+            continue
+        value = getattr(record, tracked.attname)
+        if value not in (None, ""):
+            changes.append(Change(tracked.name, "", None, value))
+    for name, by_record in m2m_values.items():
+        if by_record.get(record.pk):
+            changes.append(Change(name, "", frozenset(), by_record[record.pk]))
+    return changes
+
+
+def _describe(model, changes):
+    """Fill in labels and display texts, naming related objects with one query per
+    related model."""
+    wanted = {}
+    for change in changes:
+        model_field = model._meta.get_field(change.field)
+        change.label = str(capfirst(model_field.verbose_name))
+        if model_field.is_relation:
+            ids = wanted.setdefault(model_field.related_model, set())
+            for value in (change.old, change.new):
+                if isinstance(value, frozenset):
+                    ids.update(value)
+                elif value is not None:
+                    ids.add(value)
+    names = {related: _names(related, ids) for related, ids in wanted.items()}
+    for change in changes:
+        model_field = model._meta.get_field(change.field)
+        change.old_text = _text(model_field, change.old, names)
+        change.new_text = _text(model_field, change.new, names)
+
+
+def _names(related, ids):
+    """{pk: str(object)} of ``related`` objects, following one level of foreign keys in
+    the same query (several models name themselves through one)."""
+    forward = [f.name for f in related._meta.fields if f.is_relation and f.many_to_one]
+    objects = related._base_manager.select_related(*forward).in_bulk(list(ids))
+    return {pk: str(obj) for pk, obj in objects.items()}
+
+
+def _text(model_field, value, names):
+    if value is None or value == "" or value == frozenset():
+        return EMPTY
+    if model_field.is_relation:
+        known = names.get(model_field.related_model, {})
+        values = sorted(value) if isinstance(value, frozenset) else [value]
+        texts = [known.get(pk, _("#%(pk)s (eliminado)") % {"pk": pk}) for pk in values]
+        return ", ".join(sorted(texts))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Sí") if value else _("No")
+    if isinstance(value, datetime | date | Decimal | int | float):
+        return formats.localize(value)
+    return str(value)

@@ -1,0 +1,252 @@
+"""MIPG reference framework and organisation: dimensions, policies, Decreto 612 plans,
+units (dependencias), users and the entity's own settings."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Dimension(models.Model):
+    code = models.CharField(_("código"), max_length=8, unique=True)
+    name_es = models.CharField(_("nombre (español)"), max_length=200)
+    name_en = models.CharField(_("nombre (inglés)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("dimensión MIPG")
+        verbose_name_plural = _("dimensiones MIPG")
+
+    def __str__(self):
+        return f"{self.code} {self.name_es}"
+
+
+class Policy(models.Model):
+    """A política de gestión y desempeño; the FURAG code is the stable key."""
+
+    code = models.CharField(_("código FURAG"), max_length=8, unique=True)
+    name_es = models.CharField(_("nombre (español)"), max_length=255)
+    name_en = models.CharField(_("nombre (inglés)"), max_length=255, blank=True)
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        verbose_name=_("dimensión principal"),
+    )
+    leader = models.CharField(_("líder de política"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("política MIPG")
+        verbose_name_plural = _("políticas MIPG")
+
+    def __str__(self):
+        return f"{self.code} {self.name_es}"
+
+
+class InstitutionalPlan(models.Model):
+    """One of the 12 plans that Decreto 612 de 2018 integrates into the Plan de Acción."""
+
+    code = models.CharField(_("código"), max_length=16, unique=True)
+    name = models.CharField(_("nombre"), max_length=255)
+    policy = models.ForeignKey(
+        Policy,
+        on_delete=models.PROTECT,
+        related_name="institutional_plans",
+        verbose_name=_("política"),
+    )
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("plan institucional (Decreto 612)")
+        verbose_name_plural = _("planes institucionales (Decreto 612)")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A dependencia: the organisational unit responsible for goals, actions and indicators."""
+
+    code = models.CharField(_("código"), max_length=20, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("dependencia superior"),
+    )
+    active = models.BooleanField(_("activa"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("dependencia")
+        verbose_name_plural = _("dependencias")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using MIPG; belongs to one or more units. Roles are auth groups."""
+
+    units = models.ManyToManyField(
+        Unit, blank=True, related_name="members", verbose_name=_("dependencias")
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Entity(models.Model):
+    """The public entity running this installation (one row) and its defaults."""
+
+    name = models.CharField(_("nombre"), max_length=255)
+    nit = models.CharField(_("NIT"), max_length=20, blank=True)
+    semaforo_red_below = models.DecimalField(
+        _("rojo por debajo de (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=PERCENT_VALIDATORS,
+    )
+    semaforo_green_from = models.DecimalField(
+        _("verde desde (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=PERCENT_VALIDATORS,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entidad")
+        verbose_name_plural = _("entidad")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(semaforo_red_below__lte=F("semaforo_green_from")),
+                name="entity_semaforo_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        """The entity row, created with the defaults when it does not exist yet."""
+        entity = cls.objects.order_by("pk").first()
+        if entity is None:
+            entity = cls.objects.create(name="Entidad")
+        return entity
+
+
+class EvidenceFileBase(models.Model):
+    """Common fields of an evidence file attached to a report or measurement."""
+
+    file = models.FileField(_("archivo"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("nombre original"), max_length=255)
+    size = models.PositiveBigIntegerField(_("tamaño (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        "mipg.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("cargado por")
+    )
+    uploaded_at = models.DateTimeField(_("cargado el"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewStatus(models.TextChoices):
+    """The reporting workflow shared by progress reports and measurements (MIPG.md §5)."""
+
+    DRAFT = "draft", _("Borrador")
+    SUBMITTED = "submitted", _("Enviado")
+    APPROVED = "approved", _("Aprobado")
+    RETURNED = "returned", _("Devuelto")
+
+
+class ReviewedFigureBase(models.Model):
+    """Workflow fields of a figure reported by the first line and reviewed by the second."""
+
+    narrative = models.TextField(_("descripción del avance"), blank=True)
+    status = models.CharField(
+        _("estado"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        "mipg.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("creado por")
+    )
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enviado por"),
+    )
+    submitted_at = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revisado por"),
+    )
+    reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
+    review_comment = models.TextField(_("comentario de revisión"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ApiToken(models.Model):
+    """A personal API token (Authorization: Token <key>). Only the SHA-256 of the secret is
+    stored: the key is shown once, when the token is created (mipg.core.api.tokens)."""
+
+    user = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("usuario"),
+    )
+    name = models.CharField(_("nombre"), max_length=100)
+    key_hash = models.CharField(_("huella SHA-256"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("prefijo"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revocado el"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("token de API")
+        verbose_name_plural = _("tokens de API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

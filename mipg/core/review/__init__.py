@@ -1,0 +1,3 @@
+"""The review workflow of figures reported by the first line and reviewed by Planeación
+(progress reports and measurements): its states and transitions (``workflow``), the
+return form (``forms``) and the pages shared by both kinds of item (``views``)."""

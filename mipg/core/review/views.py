@@ -1,0 +1,353 @@
+"""Pages of the reporting workflow (MIPG.md §5), shared by progress reports (management)
+and measurements (evaluation): the form (draft, evidence, submit), the read view with
+evidence and review history, the review actions (approve, return) and evidence
+download/removal.
+
+Each app describes its kind of figure once in a `FigureKind` and binds these views to it
+(management/views/reports.py, evaluation/views/measurements.py). Every write goes through
+the services the kind names; the permission checks done here on GET only mirror the
+services' own, so a page a user may not use answers 403 before showing a form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mipg.core.models import ReviewStatus
+from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.review.forms import SUBMIT, ReturnForm
+from mipg.core.review.workflow import EDITABLE, review_history
+from mipg.core.views.evidence import serve_evidence
+from mipg.core.web import apply_service_errors, crumbs_for
+
+REVIEW_QUEUE_URL = "management:review-queue"
+MY_PENDING_URL = "management:my-pending"
+
+
+@dataclass(frozen=True)
+class FigureMessages:
+    """The Spanish texts (gettext_lazy) that name the kind of figure. `approved` and
+    `returned` take the figure and return the formatted text (their placeholders differ)."""
+
+    only_reporters: str  # 403 for users who may not report for the subject's unit
+    only_reviewers: str  # 403 on the return form
+    already_reported: str  # the subject already has a figure in the period
+    not_editable: str  # with %(status)s
+    saved: str
+    submitted: str
+    approved: Callable[[Any], str]
+    returned: Callable[[Any], str]
+    new: str  # last breadcrumb of the creation form
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    """What differs between progress reports and measurements in the workflow pages."""
+
+    model: type  # its Django permissions "<app>.<verb>_<model>" guard the pages
+    evidence_model: type
+    name: str  # template variable of the figure, and the evidence's foreign key to it
+    subject: str  # the figure's foreign key to what it reports on (template variable too)
+    detail_url: str
+    edit_url: str
+    form_template: str
+    detail_template: str
+    queryset: Callable[[], Any]  # the figures, with what the pages and crumbs read
+    form: Callable[..., Any]  # form(data, files, subject, figure=None); figure gives initial
+    fields: Callable[[Any], dict]  # keyword arguments of create/update from a valid form
+    form_context: Callable[[Any, Any], dict]  # extra context of the form for (subject, period)
+    create: Callable  # create(subject, period, *, by, **fields)
+    update: Callable  # update(figure, *, by, **fields)
+    submit: Callable
+    approve: Callable
+    return_: Callable
+    add_evidence: Callable
+    remove_evidence: Callable
+    messages: FigureMessages
+
+    def perm(self, action, model=None):
+        """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
+        delete) of the figure's model, or of `model` (the evidence's)."""
+        opts = (model or self.model)._meta
+        return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+
+
+def error_text(error):
+    """All messages of a ValidationError as one line, for a flash message."""
+    return " ".join(error.messages)
+
+
+def next_url(request, default):
+    """The ``next`` parameter when it points to this site, else ``default``."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _require_reporter(user, kind, subject, perm):
+    require(
+        user.has_perm(perm) and can_report(user, unit_id=subject.unit_id, perm=kind.perm("submit")),
+        kind.messages.only_reporters,
+    )
+
+
+def _can_edit(user, kind, figure):
+    return (
+        figure.status in EDITABLE
+        and not figure.period.locked
+        and user.has_perm(kind.perm("change"))
+        and can_report(
+            user, unit_id=getattr(figure, kind.subject).unit_id, perm=kind.perm("submit")
+        )
+    )
+
+
+def _evidence_of(figure):
+    return figure.evidence.select_related("uploaded_by").order_by("uploaded_at")
+
+
+def _save(request, kind, form, *, subject, period, figure):
+    """Create the figure (`figure` None) or update it from the valid `form`, add the uploaded
+    evidence and submit it when asked, all or nothing. Returns the figure, or None when a
+    service refused (its errors are then on the form)."""
+    submit = request.POST.get("intent") == SUBMIT
+    try:
+        with transaction.atomic():
+            if figure is None:
+                figure = kind.create(subject, period, by=request.user, **kind.fields(form))
+            else:
+                kind.update(figure, by=request.user, **kind.fields(form))
+            for upload in form.cleaned_data["file"]:
+                kind.add_evidence(figure, by=request.user, file=upload)
+            if submit:
+                kind.submit(figure, by=request.user)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, kind.messages.submitted if submit else kind.messages.saved)
+    return figure
+
+
+def _form_page(request, kind, form, *, subject, period, figure, crumbs):
+    return render(
+        request,
+        kind.form_template,
+        {
+            "form": form,
+            kind.subject: subject,
+            "period": period,
+            kind.name: figure,
+            **kind.form_context(subject, period),
+            "evidence": _evidence_of(figure) if figure is not None else [],
+            "crumbs": crumbs,
+        },
+    )
+
+
+# --- form -------------------------------------------------------------------------------
+
+
+def figure_create(request, subject, period, *, kind):
+    """The form of a new figure; the app's (login-required) view has fetched `subject` and
+    `period` and checked that the period belongs to the subject's plan."""
+    _require_reporter(request.user, kind, subject, kind.perm("add"))
+
+    existing = kind.model.objects.filter(**{kind.subject: subject, "period": period}).first()
+    if existing is not None:
+        messages.info(request, kind.messages.already_reported)
+        editable = existing.status in EDITABLE
+        return redirect(kind.edit_url if editable else kind.detail_url, existing.pk)
+    if period.locked:
+        messages.error(
+            request,
+            _("El periodo «%(label)s» está cerrado y no admite reportes.")
+            % {"label": period.label},
+        )
+        return redirect(MY_PENDING_URL)
+
+    form = kind.form(request.POST or None, request.FILES or None, subject)
+    if request.method == "POST" and form.is_valid():
+        figure = _save(request, kind, form, subject=subject, period=period, figure=None)
+        if figure is not None:
+            return redirect(kind.detail_url, figure.pk)
+    return _form_page(
+        request,
+        kind,
+        form,
+        subject=subject,
+        period=period,
+        figure=None,
+        crumbs=crumbs_for(subject, last=kind.messages.new),
+    )
+
+
+@login_required
+def figure_edit(request, pk, *, kind):
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    subject = getattr(figure, kind.subject)
+    _require_reporter(request.user, kind, subject, kind.perm("change"))
+    if figure.period.locked or figure.status not in EDITABLE:
+        messages.error(
+            request, kind.messages.not_editable % {"status": figure.get_status_display()}
+        )
+        return redirect(kind.detail_url, figure.pk)
+
+    form = kind.form(request.POST or None, request.FILES or None, subject, figure)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, kind, form, subject=subject, period=figure.period, figure=figure)
+        if saved is not None:
+            return redirect(kind.detail_url, figure.pk)
+        figure.refresh_from_db()
+    return _form_page(
+        request,
+        kind,
+        form,
+        subject=subject,
+        period=figure.period,
+        figure=figure,
+        crumbs=crumbs_for(figure, last=_("Editar")),
+    )
+
+
+# --- read view --------------------------------------------------------------------------
+
+
+@login_required
+def figure_detail(request, pk, *, kind):
+    user = request.user
+    require_perm(user, kind.perm("view"))
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    can_edit = _can_edit(user, kind, figure)
+    return render(
+        request,
+        kind.detail_template,
+        {
+            kind.name: figure,
+            "evidence": _evidence_of(figure),
+            "history": review_history(figure),
+            "can_edit": can_edit,
+            "can_submit": can_edit,
+            "can_review": figure.status == ReviewStatus.SUBMITTED
+            and not figure.period.locked
+            and user.has_perm(kind.perm("review")),
+            "crumbs": crumbs_for(figure),
+        },
+    )
+
+
+# --- workflow actions -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def figure_submit(request, pk, *, kind):
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    try:
+        kind.submit(figure, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, kind.messages.submitted)
+    return redirect(kind.detail_url, figure.pk)
+
+
+@login_required
+@require_POST
+def figure_approve(request, pk, *, kind):
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    try:
+        kind.approve(figure, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(kind.detail_url, figure.pk)
+    messages.success(request, kind.messages.approved(figure))
+    return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
+
+
+@login_required
+def figure_return(request, pk, *, kind):
+    """GET: the comment form; POST: return the figure to its unit with the comment."""
+    require_perm(request.user, kind.perm("review"), kind.messages.only_reviewers)
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.return_(figure, by=request.user, comment=form.cleaned_data["review_comment"])
+        except ValidationError as error:
+            figure.refresh_from_db()
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, kind.messages.returned(figure))
+            return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
+    return render(
+        request,
+        "management/reports/return.html",
+        {
+            "figure": figure,
+            "form": form,
+            "cancel_url": reverse(kind.detail_url, args=[figure.pk]),
+            "next": next_url(request, ""),
+            "crumbs": crumbs_for(figure, last=_("Devolver")),
+        },
+    )
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+@login_required
+def evidence_download(request, pk, *, kind):
+    evidence = get_object_or_404(kind.evidence_model, pk=pk)
+    return serve_evidence(request, evidence, perm=kind.perm("view", kind.evidence_model))
+
+
+@login_required
+def evidence_delete(request, pk, *, kind):
+    """GET: confirmation; POST: remove the file from a draft or returned figure."""
+    evidence = get_object_or_404(
+        kind.evidence_model.objects.select_related(
+            f"{kind.name}__{kind.subject}__unit", f"{kind.name}__period"
+        ),
+        pk=pk,
+    )
+    figure = getattr(evidence, kind.name)
+    _require_reporter(
+        request.user,
+        kind,
+        getattr(figure, kind.subject),
+        kind.perm("delete", kind.evidence_model),
+    )
+    if request.method == "POST":
+        try:
+            kind.remove_evidence(evidence, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(kind.detail_url, figure.pk)
+        messages.success(
+            request, _("Evidencia «%(name)s» eliminada.") % {"name": evidence.original_name}
+        )
+        return redirect(kind.edit_url, figure.pk)
+    return render(
+        request,
+        "management/reports/evidence_confirm_delete.html",
+        {
+            "evidence": evidence,
+            "figure": figure,
+            "cancel_url": reverse(kind.edit_url, args=[figure.pk]),
+            "crumbs": crumbs_for(figure, last=_("Eliminar evidencia")),
+        },
+    )

@@ -1,0 +1,46 @@
+"""Views of the site itself: the health probe and the 403 page."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "down" for a probe
+        return f"error: {exc.__class__.__name__}"
+
+
+def _broker_state():
+    if not settings.CELERY_BROKER_URL:
+        return "inline"
+    try:
+        # A fresh connection each time: a pooled one could hide a broker that went away.
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness/readiness probe: 200 when the database and the broker answer, else 503."""
+    state = {"database": _database_state(), "broker": _broker_state()}
+    healthy = all(value in ("ok", "inline") for value in state.values())
+    state["status"] = "ok" if healthy else "error"
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+def permission_denied(request, exception=None):
+    """403 page in Spanish that shows the reason given by the permission check."""
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"exception": message}, status=403)

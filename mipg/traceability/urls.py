@@ -1,0 +1,28 @@
+"""Pages of the traceability floor. They show figures of several apps but belong to the URL
+areas users know (/planeacion/, /gestion/), so they are lists that the wiring
+(``mipg/urls.py``) joins to those areas' namespaces; ``urlpatterns`` are the floor's own."""
+
+from django.urls import path
+
+from mipg.traceability.views import details, home, integrity, pending, review, trace, workspace
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("trazabilidad/<str:label>/<int:pk>/", trace.trace, name="trace"),
+]
+
+# /planeacion/ (namespace "planning"): the plan workspace with physical, financial and
+# semáforo columns, goal and action pages, the integrity report.
+planning_area = [
+    path("planes/", workspace.plan_list, name="plan-list"),
+    path("planes/<int:pk>/", workspace.plan_detail, name="plan-detail"),
+    path("planes/<int:pk>/integridad/", integrity.plan_integrity, name="plan-integrity"),
+    path("metas/<int:pk>/", details.goal_detail, name="goal-detail"),
+    path("actividades/<int:pk>/", details.action_detail, name="action-detail"),
+]
+
+# /gestion/ (namespace "management"): the worklists of progress reports and measurements.
+management_area = [
+    path("pendientes/", pending.my_pending, name="my-pending"),
+    path("revision/", review.review_queue, name="review-queue"),
+]

@@ -1,0 +1,51 @@
+"""Home page: the current plans with physical and financial progress and their semáforo
+counts side by side."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from evaluation.selectors import SemaforoState
+from mipg.traceability.rollup import plan_rollup
+from planning.models import StrategicPlan
+
+# Plans rolled up on the home page: each roll-up costs a fixed number of queries, so the
+# dashboard stays bounded however many plans there are; the rest are one click away.
+HOME_PLAN_LIMIT = 6
+
+
+@login_required
+def home(request):
+    """Dashboard: the current (not closed) plans with physical and financial progress and
+    their semáforo counts side by side."""
+    current = StrategicPlan.objects.exclude(status=StrategicPlan.Status.CLOSED)
+    plans = current.select_related("parent").order_by("-start_year", "name", "pk")
+    cards = [
+        {
+            "plan": plan,
+            "rollup": rollup,
+            "semaforo": [
+                (state.value, state.label, rollup.semaforo_counts.get(state, 0))
+                for state in SemaforoState
+            ],
+        }
+        for plan in plans[:HOME_PLAN_LIMIT]
+        for rollup in [plan_rollup(plan)]
+    ]
+    by_status = dict(
+        StrategicPlan.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return render(
+        request,
+        "mipg/home.html",
+        {
+            "cards": cards,
+            "current_count": by_status.get(StrategicPlan.Status.DRAFT, 0)
+            + by_status.get(StrategicPlan.Status.APPROVED, 0),
+            "closed_count": by_status.get(StrategicPlan.Status.CLOSED, 0),
+            "limit": HOME_PLAN_LIMIT,
+        },
+    )

@@ -1,0 +1,33 @@
+"""The review queue of the planning office: submitted progress reports and measurements."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mipg.core.permissions import require
+from mipg.core.web import paginate
+from mipg.traceability.worklists import review_queue_items, review_queue_keys
+
+
+@login_required
+def review_queue(request):
+    """Oldest first, 25 per page; each row links to approve or return."""
+    user = request.user
+    require(
+        user.has_perm("management.review_progressreport")
+        or user.has_perm("evaluation.review_measurement"),
+        _("Solo Planeación revisa reportes y mediciones."),
+    )
+    page = paginate(request, review_queue_keys())
+    return render(
+        request,
+        "management/reports/review_queue.html",
+        {
+            "page": page,
+            "items": review_queue_items(page.object_list),
+            "can_review_reports": user.has_perm("management.review_progressreport"),
+            "can_review_measurements": user.has_perm("evaluation.review_measurement"),
+            "crumbs": [(_("Inicio"), reverse("home")), (_("Revisión"), None)],
+        },
+    )

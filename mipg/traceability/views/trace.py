@@ -1,0 +1,157 @@
+"""The trace page of any item: the chain from the item up to the MIPG dimensions
+(``trace_up``/``chain``) and everything below it, for every model ``trace_up`` supports; a
+fixed number of queries. The history page is on the ground floor (mipg.core.views.history).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from evaluation.models import Indicator
+from management.models import BudgetAllocation, ProgressReport
+from mipg.core.templatetags.mipg_format import money, percent
+from mipg.core.trace import route_of, trace_up
+from mipg.core.views.history import history_url, link_for, model_for, require_view
+from mipg.core.web import crumbs_for
+from mipg.traceability.subtree import trace_down
+from planning.models import Action, Goal, Objective, StrategicPlan
+
+
+@dataclass
+class Node:
+    """An object under the traced item, with what hangs from it."""
+
+    obj: object
+    archived: bool = False
+    detail: str = ""
+    children: list = field(default_factory=list)
+
+    @property
+    def kind(self):
+        return capfirst(self.obj._meta.verbose_name)
+
+    @property
+    def url(self):
+        return link_for(self.obj)
+
+
+def _status(figure):
+    return figure.get_status_display()
+
+
+def _allocation_node(allocation, archived=False):
+    return Node(allocation, archived, money(allocation.appropriation))
+
+
+def _report_node(report):
+    return Node(
+        report,
+        detail=f"{report.period.label} · {percent(report.progress)} · {_status(report)}",
+    )
+
+
+def _subtree_nodes(root):
+    """Nodes under a plan or an objective (trace_down, five queries)."""
+    tree = trace_down(root)
+
+    def node(obj):
+        detail = ""
+        if isinstance(obj, Goal | Action) and obj.unit_id:
+            detail = str(obj.unit)
+        if isinstance(obj, BudgetAllocation):
+            detail = money(obj.appropriation)
+        return Node(
+            obj, tree.is_archived(obj), detail, [node(child) for child in tree.children(obj)]
+        )
+
+    if isinstance(root, StrategicPlan):
+        return [node(objective) for objective in tree.objectives]
+    return [node(child) for child in tree.children(root)]
+
+
+def _goal_nodes(goal):
+    actions = list(goal.actions.select_related("unit").order_by("position", "code", "pk"))
+    allocations = BudgetAllocation.objects.filter(action__goal=goal).select_related("source")
+    reports = ProgressReport.objects.filter(action__goal=goal).select_related("period", "action")
+    archived = {action.pk: goal.archived or action.archived for action in actions}
+    below = {action.pk: [] for action in actions}
+    for allocation in allocations.order_by("year", "rubro", "pk"):
+        node = _allocation_node(allocation, archived[allocation.action_id])
+        below[allocation.action_id].append(node)
+    for report in reports.order_by("period__start_date", "pk"):
+        below[report.action_id].append(_report_node(report))
+    nodes = [
+        Node(action, archived[action.pk], str(action.unit or ""), below[action.pk])
+        for action in actions
+    ]
+    indicators = goal.indicators.order_by("code", "pk")
+    return nodes + [Node(i, goal.archived or i.archived) for i in indicators]
+
+
+def _action_nodes(action):
+    allocations = action.allocations.select_related("source").order_by("year", "rubro", "pk")
+    reports = action.progress_reports.select_related("period", "action").order_by(
+        "period__start_date", "pk"
+    )
+    return [_allocation_node(a) for a in allocations] + [_report_node(r) for r in reports]
+
+
+def _indicator_nodes(indicator):
+    targets = indicator.targets.select_related("period", "indicator").order_by(
+        "period__start_date", "pk"
+    )
+    measurements = indicator.measurements.select_related("period", "indicator").order_by(
+        "period__start_date", "pk"
+    )
+    return [Node(t, detail=f"{t.period.label} · {t.value.normalize():f}") for t in targets] + [
+        Node(m, detail=f"{m.period.label} · {m.value.normalize():f} · {_status(m)}")
+        for m in measurements
+    ]
+
+
+def _allocation_executions(allocation):
+    executions = allocation.executions.order_by("date", "pk")
+    return [Node(e, detail=f"{e.date:%d/%m/%Y} · {money(e.amount)}") for e in executions]
+
+
+BELOW = {
+    StrategicPlan: _subtree_nodes,
+    Objective: _subtree_nodes,
+    Goal: _goal_nodes,
+    Action: _action_nodes,
+    Indicator: _indicator_nodes,
+    BudgetAllocation: _allocation_executions,
+}
+
+
+@login_required
+def trace(request, label, pk):
+    model = model_for(label)
+    if route_of(model._meta.concrete_model) is None:
+        raise Http404(_("Ese tipo de elemento no tiene trazabilidad."))
+    require_view(request.user, model)
+    try:
+        found = trace_up(model(pk=pk))
+    except model.DoesNotExist:
+        raise Http404(_("No existe ese elemento.")) from None
+    item = found.item
+    below = BELOW.get(model._meta.concrete_model)
+    chain = [{"kind": kind, "obj": obj, "url": link_for(obj)} for kind, obj in found.chain()]
+    return render(
+        request,
+        "mipg/trace.html",
+        {
+            "item": item,
+            "kind": capfirst(model._meta.verbose_name),
+            "item_url": link_for(item),
+            "history_url": history_url(item),
+            "chain": chain,
+            "trace": found,
+            "below": below(item) if below else None,
+            "crumbs": crumbs_for(item, last=_("Trazabilidad")),
+        },
+    )
