@@ -7,7 +7,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mipg.settings")
-    from django.core.management import execute_from_command_line
+    # Imported once the settings module is known, as Django's own template does.
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

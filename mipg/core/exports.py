@@ -16,9 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from mipg.core.web import paginate
 
@@ -133,8 +137,6 @@ def csv_response(rows: Iterable, columns, *, filename):
 
 
 def _xlsx_cell(sheet, column, value):
-    from openpyxl.cell import WriteOnlyCell
-
     if column.kind in (NUMBER, MONEY, PERCENT):
         cell = WriteOnlyCell(sheet, value=_number(value))
     elif column.kind == BOOLEAN:
@@ -153,10 +155,6 @@ def _xlsx_cell(sheet, column, value):
 
 def xlsx_response(rows: Iterable, columns, *, filename, title):
     """An XLSX workbook with one sheet: a bold header row, then one row per item."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=force_str(title)[:31])
     sheet.freeze_panes = "A2"
@@ -248,8 +246,6 @@ def sort_headers(request, headers, *, param="ordering"):
 
 def export_links(request, url_name, **kwargs):
     """{format: URL} of a list's exports, with the list's filters and sort (not its page)."""
-    from django.urls import reverse
-
     query = request.GET.copy()
     query.pop("page", None)
     suffix = f"?{query.urlencode()}" if query else ""

@@ -3,6 +3,9 @@
 Authorisation checks in `mipg.core.permissions` combine these permissions with unit membership.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 ADMINISTRADOR = "Administrador"
 PLANEACION = "Planeación"
 RESPONSABLE = "Responsable"
@@ -99,9 +102,6 @@ def sync_roles(apps=None, *, strict=True):
     `apps` is the migration app registry when called from a migration; there, permissions
     of models that do not exist yet at that point of the history are skipped.
     """
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
-
     registry = apps or global_apps
     for app_config in registry.get_app_configs():
         if apps is not None:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -39,8 +39,6 @@ def _url(obj):
 def crumbs_for(obj, *, last=None):
     """Breadcrumbs that follow the traceability chain: plan → objective → goal → action
     (→ the item), as a list of (label, url) for templates/includes/breadcrumbs.html."""
-    from django.urls import reverse
-
     trace = trace_up(obj)
     crumbs = [(_("Planes"), reverse("planning:plan-list"))]
     for plan in reversed(trace.plan_ancestors):
