@@ -1,5 +1,6 @@
-"""Accountability reports (rendición de cuentas) and citizen questions. Models only; the
-generation and the public portal live in their own modules."""
+"""Accountability reports (rendición de cuentas) and citizen questions. Only the models and
+the read-only API exist so far: report generation and the public portal are still to be
+built (see the accountability-reports and citizen-portal issues)."""
 
 from django.conf import settings
 from django.db import models

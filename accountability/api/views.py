@@ -1,5 +1,5 @@
-"""Accountability reports and citizen questions: read-only (they are written by the
-report generation and the public portal, not through the API)."""
+"""Accountability reports and citizen questions: read-only. They are not written through
+the API; the report generation and the public portal that will write them do not exist yet."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
