@@ -8,7 +8,7 @@ from django.urls import reverse
 from evaluation import services as evaluation_services
 from management import services as management_services
 from tests.factories import MeasurementFactory, ProgressReportFactory, UserFactory
-from tests.web.reporting import open_plan
+from tests.reporting import open_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

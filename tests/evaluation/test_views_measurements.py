@@ -9,7 +9,7 @@ from django.urls import reverse
 from evaluation.models import Measurement, MeasurementEvidence
 from mipg.core.models import ReviewStatus
 from tests.factories import MeasurementFactory, UserFactory
-from tests.web.reporting import PDF, messages_of, open_plan, pdf
+from tests.reporting import PDF, messages_of, open_plan, pdf
 
 
 @pytest.fixture(autouse=True)

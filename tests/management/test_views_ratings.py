@@ -10,7 +10,7 @@ from mipg.core.models import ReviewStatus
 from planning.models import Action, ActionRating, StrategicPlan
 from tests.builders import build_plan
 from tests.factories import ActionFactory, PlanFactory, ProgressReportFactory
-from tests.web.reporting import open_plan
+from tests.reporting import open_plan
 
 
 @pytest.fixture

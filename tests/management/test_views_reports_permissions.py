@@ -8,7 +8,7 @@ from django.urls import reverse
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from tests.factories import ProgressReportFactory, UserFactory
-from tests.web.reporting import open_plan, pdf
+from tests.reporting import open_plan, pdf
 
 
 @pytest.fixture(autouse=True)

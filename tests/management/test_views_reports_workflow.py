@@ -11,7 +11,7 @@ from django.urls import reverse
 from management.models import ProgressEvidence, ProgressReport
 from mipg.core.models import ReviewStatus
 from tests.factories import PeriodFactory, ProgressReportFactory
-from tests.web.reporting import PDF, messages_of, open_plan, pdf
+from tests.reporting import PDF, messages_of, open_plan, pdf
 
 
 @pytest.fixture(autouse=True)

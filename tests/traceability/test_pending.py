@@ -21,7 +21,7 @@ from tests.factories import (
     ProgressReportFactory,
     TargetFactory,
 )
-from tests.web.reporting import days, open_plan
+from tests.reporting import days, open_plan
 
 TODAY = datetime.date(2026, 5, 15)
 date = datetime.date

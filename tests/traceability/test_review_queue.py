@@ -14,7 +14,7 @@ from mipg.core.models import ReviewStatus
 from planning.models import Action
 from tests.builders import build_plan
 from tests.factories import ActionFactory, MeasurementFactory, ProgressReportFactory
-from tests.web.reporting import open_plan
+from tests.reporting import open_plan
 
 
 @pytest.fixture
