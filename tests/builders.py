@@ -1,16 +1,28 @@
-"""Bulk builders for query-count tests: large, fully related plans built with bulk_create."""
+"""Builders of test data: an approved plan with a period open today for the reporting
+workflow (open_plan), a small plan to work on through the API (Scenario) and fully
+related plans built with bulk_create for the query-count tests (build_plan)."""
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from evaluation.models import Indicator, IndicatorTarget
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.core.models import InstitutionalPlan, ReviewStatus
-from planning.models import Action, Goal
+from planning.models import Action, Goal, StrategicPlan
 from tests.factories import (
+    ActionFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
     ObjectiveFactory,
     PeriodFactory,
     PlanFactory,
+    ProgressReportFactory,
+    TargetFactory,
     UnitFactory,
     UserFactory,
     policy,
@@ -130,3 +142,86 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
         for period in plan_periods
     )
     return plan
+
+
+class Scenario:
+    """A draft plan with one objective → goal → action of `unit`, a period, an indicator of
+    `unit` with a target, and an approved plan (what anonymous clients see)."""
+
+    def __init__(self, unit):
+        self.plan = PlanFactory(name="Plan de Acción 2026")
+        self.objective = ObjectiveFactory(plan=self.plan, code="O1", weight=Decimal("60"))
+        self.goal = GoalFactory(
+            objective=self.objective, code="M1", unit=unit, weight=Decimal("50")
+        )
+        self.action = ActionFactory(goal=self.goal, code="A1", weight=Decimal("40"))
+        self.period = PeriodFactory(
+            plan=self.plan,
+            label="T1 2026",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 3, 31),
+        )
+        self.indicator = IndicatorFactory(goal=self.goal, code="IND-1")
+        self.target = TargetFactory(
+            indicator=self.indicator, period=self.period, value=Decimal("10")
+        )
+        self.public_plan = PlanFactory(name="Plan aprobado", status=StrategicPlan.Status.APPROVED)
+
+    def measurement(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
+        fields = {"indicator": self.indicator, "period": self.period, "status": status}
+        if by is not None:
+            fields["created_by"] = by
+            if status != ReviewStatus.DRAFT:
+                fields["submitted_by"] = by
+        return MeasurementFactory(**fields, **kwargs)
+
+    def report(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
+        fields = {"action": self.action, "period": self.period, "status": status}
+        if by is not None:
+            fields["created_by"] = by
+            if status != ReviewStatus.DRAFT:
+                fields["submitted_by"] = by
+        return ProgressReportFactory(**fields, **kwargs)
+
+
+PDF = b"%PDF-1.4\n% evidencia de prueba\n"
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
+    today = timezone.localdate()
+    plan = PlanFactory(
+        status=StrategicPlan.Status.APPROVED, start_year=today.year - 1, end_year=today.year + 1
+    )
+    period = PeriodFactory(
+        plan=plan,
+        label="Actual",
+        start_date=days(-30),
+        end_date=days(30),
+        due_date=days(40),
+        locked=locked,
+    )
+    action = ActionFactory(
+        goal__objective__plan=plan,
+        goal__unit=unit,
+        code=code,
+        name="Capacitar al personal",
+        start_date=days(-60),
+        end_date=days(200),
+    )
+    indicator = IndicatorFactory(
+        goal=action.goal, code=indicator_code, name="Personas capacitadas", unit=unit
+    )
+    TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    return SimpleNamespace(plan=plan, period=period, action=action, indicator=indicator)
+
+
+def pdf(name="acta.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []

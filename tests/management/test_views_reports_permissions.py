@@ -7,18 +7,10 @@ from django.urls import reverse
 
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
+from tests.builders import pdf
 from tests.factories import ProgressReportFactory, UserFactory
-from tests.reporting import open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

@@ -10,19 +10,10 @@ from django.urls import reverse
 
 from management.models import ProgressEvidence, ProgressReport
 from mipg.core.models import ReviewStatus
+from tests.builders import PDF, messages_of, open_plan, pdf
 from tests.factories import PeriodFactory, ProgressReportFactory
-from tests.reporting import PDF, messages_of, open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def create_url(data):

@@ -12,7 +12,7 @@ from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from mipg.traceability.worklists import open_periods, pending_for_user
 from planning.models import Action, ReportingPeriod, StrategicPlan
-from tests.builders import build_plan
+from tests.builders import build_plan, days, open_plan
 from tests.factories import (
     ActionFactory,
     MeasurementFactory,
@@ -21,7 +21,6 @@ from tests.factories import (
     ProgressReportFactory,
     TargetFactory,
 )
-from tests.reporting import days, open_plan
 
 TODAY = datetime.date(2026, 5, 15)
 date = datetime.date

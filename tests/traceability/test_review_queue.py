@@ -14,12 +14,6 @@ from mipg.core.models import ReviewStatus
 from planning.models import Action
 from tests.builders import build_plan
 from tests.factories import ActionFactory, MeasurementFactory, ProgressReportFactory
-from tests.reporting import open_plan
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
 
 
 def ago(hours):
