@@ -13,20 +13,7 @@ from evaluation.models import Indicator, IndicatorTarget
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal, StrategicPlan
-from tests.factories import (
-    ActionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    UnitFactory,
-    UserFactory,
-    policy,
-)
+from tests import factories
 
 
 def build_plan(n_actions, *, actions_per_goal=10, periods=2):
@@ -34,12 +21,12 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     the traceability layer and the roll-ups read: two objectives (one archived goal and
     one archived action among them), policies, Decreto 612 tags, indicators with targets,
     allocations with executions and approved progress reports."""
-    plan = PlanFactory(name=f"Plan grande {n_actions}")
-    user = UserFactory()
-    unit = UnitFactory()
+    plan = factories.PlanFactory(name=f"Plan grande {n_actions}")
+    user = factories.UserFactory()
+    unit = factories.UnitFactory()
     source = FundingSource.objects.get(code="RP")
     plan_periods = [
-        PeriodFactory(
+        factories.PeriodFactory(
             plan=plan,
             label=f"T{i}",
             start_date=datetime.date(2026, 3 * i - 2, 1),
@@ -48,7 +35,9 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
         for i in range(1, periods + 1)
     ]
     objectives = [
-        ObjectiveFactory(plan=plan, code=f"O{i}", weight=Decimal("50"), policies=[policy("P03")])
+        factories.ObjectiveFactory(
+            plan=plan, code=f"O{i}", weight=Decimal("50"), policies=[factories.policy("P03")]
+        )
         for i in (1, 2)
     ]
     n_goals = max(1, -(-n_actions // actions_per_goal))
@@ -149,23 +138,25 @@ class Scenario:
     `unit` with a target, and an approved plan (what anonymous clients see)."""
 
     def __init__(self, unit):
-        self.plan = PlanFactory(name="Plan de Acción 2026")
-        self.objective = ObjectiveFactory(plan=self.plan, code="O1", weight=Decimal("60"))
-        self.goal = GoalFactory(
+        self.plan = factories.PlanFactory(name="Plan de Acción 2026")
+        self.objective = factories.ObjectiveFactory(plan=self.plan, code="O1", weight=Decimal("60"))
+        self.goal = factories.GoalFactory(
             objective=self.objective, code="M1", unit=unit, weight=Decimal("50")
         )
-        self.action = ActionFactory(goal=self.goal, code="A1", weight=Decimal("40"))
-        self.period = PeriodFactory(
+        self.action = factories.ActionFactory(goal=self.goal, code="A1", weight=Decimal("40"))
+        self.period = factories.PeriodFactory(
             plan=self.plan,
             label="T1 2026",
             start_date=datetime.date(2026, 1, 1),
             end_date=datetime.date(2026, 3, 31),
         )
-        self.indicator = IndicatorFactory(goal=self.goal, code="IND-1")
-        self.target = TargetFactory(
+        self.indicator = factories.IndicatorFactory(goal=self.goal, code="IND-1")
+        self.target = factories.TargetFactory(
             indicator=self.indicator, period=self.period, value=Decimal("10")
         )
-        self.public_plan = PlanFactory(name="Plan aprobado", status=StrategicPlan.Status.APPROVED)
+        self.public_plan = factories.PlanFactory(
+            name="Plan aprobado", status=StrategicPlan.Status.APPROVED
+        )
 
     def measurement(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
         fields = {"indicator": self.indicator, "period": self.period, "status": status}
@@ -173,7 +164,7 @@ class Scenario:
             fields["created_by"] = by
             if status != ReviewStatus.DRAFT:
                 fields["submitted_by"] = by
-        return MeasurementFactory(**fields, **kwargs)
+        return factories.MeasurementFactory(**fields, **kwargs)
 
     def report(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
         fields = {"action": self.action, "period": self.period, "status": status}
@@ -181,7 +172,7 @@ class Scenario:
             fields["created_by"] = by
             if status != ReviewStatus.DRAFT:
                 fields["submitted_by"] = by
-        return ProgressReportFactory(**fields, **kwargs)
+        return factories.ProgressReportFactory(**fields, **kwargs)
 
 
 PDF = b"%PDF-1.4\n% evidencia de prueba\n"
@@ -193,10 +184,10 @@ def days(n):
 
 def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
     today = timezone.localdate()
-    plan = PlanFactory(
+    plan = factories.PlanFactory(
         status=StrategicPlan.Status.APPROVED, start_year=today.year - 1, end_year=today.year + 1
     )
-    period = PeriodFactory(
+    period = factories.PeriodFactory(
         plan=plan,
         label="Actual",
         start_date=days(-30),
@@ -204,7 +195,7 @@ def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
         due_date=days(40),
         locked=locked,
     )
-    action = ActionFactory(
+    action = factories.ActionFactory(
         goal__objective__plan=plan,
         goal__unit=unit,
         code=code,
@@ -212,10 +203,10 @@ def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
         start_date=days(-60),
         end_date=days(200),
     )
-    indicator = IndicatorFactory(
+    indicator = factories.IndicatorFactory(
         goal=action.goal, code=indicator_code, name="Personas capacitadas", unit=unit
     )
-    TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
     return SimpleNamespace(plan=plan, period=period, action=action, indicator=indicator)
 
 
