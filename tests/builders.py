@@ -216,3 +216,29 @@ def pdf(name="acta.pdf", content=PDF):
 
 def messages_of(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def submitted_report(data, by, **fields):
+    """A progress report on the action and period of `data` (see open_plan), submitted by
+    `by`; `fields` override any of them."""
+    return factories.ProgressReportFactory(
+        **{
+            "action": data.action,
+            "period": data.period,
+            "created_by": by,
+            "status": ReviewStatus.SUBMITTED,
+            "submitted_by": by,
+            **fields,
+        }
+    )
+
+
+LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
+
+
+def post_in_locked_period(client, user, period, url):
+    """Lock `period`, POST to `url` as `user` and return the messages shown after it."""
+    period.locked = True
+    period.save()
+    client.force_login(user)
+    return messages_of(client.post(url, follow=True))
