@@ -10,12 +10,9 @@ from django.urls import reverse
 
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from tests import factories
+from tests.pages import body
 
 pytestmark = pytest.mark.django_db
-
-
-def body(response):
-    return response.content.decode()
 
 
 def rows(response):
