@@ -16,21 +16,6 @@ D = Decimal
 OUTSIDE_2026 = "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan)."
 
 
-@pytest.fixture
-def plan(db):
-    return factories.PlanFactory(name="Plan de Acción 2026", start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def objective(plan):
-    return factories.ObjectiveFactory(plan=plan, code="O1", weight=D("100"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return factories.GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
-
-
 def action_kwargs(**overrides):
     values = {
         "code": "A1",

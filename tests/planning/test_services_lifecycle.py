@@ -25,21 +25,6 @@ date = datetime.date
 
 
 @pytest.fixture
-def plan(db):
-    return factories.PlanFactory(name="Plan de Acción 2026", start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def objective(plan):
-    return factories.ObjectiveFactory(plan=plan, code="O1", weight=D("100"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return factories.GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
-
-
-@pytest.fixture
 def action(goal):
     return factories.ActionFactory(goal=goal, code="A1", weight=D("100"))
 

@@ -13,18 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan():
-    return factories.PlanFactory(name="Plan de Acción 2026")
-
-
-@pytest.fixture
 def objective(plan):
     return factories.ObjectiveFactory(plan=plan, code="O1", weight=D("60"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return factories.GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
 
 
 @pytest.fixture
