@@ -159,20 +159,22 @@ class Scenario:
         )
 
     def measurement(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
-        fields = {"indicator": self.indicator, "period": self.period, "status": status}
-        if by is not None:
-            fields["created_by"] = by
-            if status != ReviewStatus.DRAFT:
-                fields["submitted_by"] = by
-        return factories.MeasurementFactory(**fields, **kwargs)
+        fields = {"indicator": self.indicator, **_authored(status, by)}
+        return factories.MeasurementFactory(**fields, period=self.period, **kwargs)
 
     def report(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
-        fields = {"action": self.action, "period": self.period, "status": status}
-        if by is not None:
-            fields["created_by"] = by
-            if status != ReviewStatus.DRAFT:
-                fields["submitted_by"] = by
-        return factories.ProgressReportFactory(**fields, **kwargs)
+        fields = {"action": self.action, **_authored(status, by)}
+        return factories.ProgressReportFactory(**fields, period=self.period, **kwargs)
+
+
+def _authored(status, by):
+    """Status, author and (once sent) submitter of a reported figure."""
+    fields = {"status": status}
+    if by is not None:
+        fields["created_by"] = by
+        if status != ReviewStatus.DRAFT:
+            fields["submitted_by"] = by
+    return fields
 
 
 PDF = b"%PDF-1.4\n% evidencia de prueba\n"
