@@ -16,6 +16,20 @@ from planning.models import Action, Goal, StrategicPlan
 from tests import factories
 
 
+def quarters_2026(plan):
+    """The four quarters of 2026 as reporting periods of `plan`, labelled 2026-T1 to 2026-T4."""
+    ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
+    return [
+        factories.PeriodFactory(
+            plan=plan,
+            label=f"2026-T{number}",
+            start_date=datetime.date(2026, month - 2, 1),
+            end_date=datetime.date(2026, month, day),
+        )
+        for number, (month, day) in enumerate(ends, start=1)
+    ]
+
+
 def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     """A plan with ``n_actions`` actions built with bulk_create, with data in every table
     the traceability layer and the roll-ups read: two objectives (one archived goal and

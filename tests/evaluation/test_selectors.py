@@ -16,12 +16,12 @@ from evaluation.selectors import (
 )
 from mipg.core.models import Entity, ReviewStatus
 from tests import factories
+from tests.builders import quarters_2026
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 Acc = Indicator.Accumulation
-QUARTER_ENDS = [(3, 31), (6, 30), (9, 30), (12, 31)]
 
 
 @pytest.fixture
@@ -36,15 +36,7 @@ def goal(plan):
 
 @pytest.fixture
 def quarters(plan):
-    return [
-        factories.PeriodFactory(
-            plan=plan,
-            label=f"2026-T{number}",
-            start_date=datetime.date(2026, month - 2, 1),
-            end_date=datetime.date(2026, month, day),
-        )
-        for number, (month, day) in enumerate(QUARTER_ENDS, start=1)
-    ]
+    return quarters_2026(plan)
 
 
 def indicator_with(goal, quarters, *, targets, values, status=ReviewStatus.APPROVED, **fields):

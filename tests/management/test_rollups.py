@@ -13,7 +13,7 @@ from management.selectors import (
 from mipg.core.models import ReviewStatus, User
 from planning.models import Action
 from tests import factories
-from tests.builders import build_plan
+from tests.builders import build_plan, quarters_2026
 
 D = Decimal
 APPROVED = ReviewStatus.APPROVED
@@ -30,15 +30,7 @@ def plan(db):
 
 @pytest.fixture
 def quarters(plan):
-    return [
-        factories.PeriodFactory(
-            plan=plan,
-            label=f"2026-T{q}",
-            start_date=datetime.date(2026, 3 * q - 2, 1),
-            end_date=datetime.date(2026, 3 * q, 30 if q in (2, 3) else 31),
-        )
-        for q in (1, 2, 3, 4)
-    ]
+    return quarters_2026(plan)
 
 
 @pytest.fixture
