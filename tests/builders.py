@@ -1,20 +1,33 @@
-"""Bulk builders for query-count tests: large, fully related plans built with bulk_create."""
+"""Builders of test data: an approved plan with a period open today for the reporting
+workflow (open_plan), a small plan to work on through the API (Scenario) and fully
+related plans built with bulk_create for the query-count tests (build_plan)."""
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from evaluation.models import Indicator, IndicatorTarget
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.core.models import InstitutionalPlan, ReviewStatus
-from planning.models import Action, Goal
-from tests.factories import (
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    UnitFactory,
-    UserFactory,
-    policy,
-)
+from planning.models import Action, Goal, StrategicPlan
+from tests import factories
+
+
+def quarters_2026(plan):
+    """The four quarters of 2026 as reporting periods of `plan`, labelled 2026-T1 to 2026-T4."""
+    ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
+    return [
+        factories.PeriodFactory(
+            plan=plan,
+            label=f"2026-T{number}",
+            start_date=datetime.date(2026, month - 2, 1),
+            end_date=datetime.date(2026, month, day),
+        )
+        for number, (month, day) in enumerate(ends, start=1)
+    ]
 
 
 def build_plan(n_actions, *, actions_per_goal=10, periods=2):
@@ -22,12 +35,12 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     the traceability layer and the roll-ups read: two objectives (one archived goal and
     one archived action among them), policies, Decreto 612 tags, indicators with targets,
     allocations with executions and approved progress reports."""
-    plan = PlanFactory(name=f"Plan grande {n_actions}")
-    user = UserFactory()
-    unit = UnitFactory()
+    plan = factories.PlanFactory(name=f"Plan grande {n_actions}")
+    user = factories.UserFactory()
+    unit = factories.UnitFactory()
     source = FundingSource.objects.get(code="RP")
     plan_periods = [
-        PeriodFactory(
+        factories.PeriodFactory(
             plan=plan,
             label=f"T{i}",
             start_date=datetime.date(2026, 3 * i - 2, 1),
@@ -36,7 +49,9 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
         for i in range(1, periods + 1)
     ]
     objectives = [
-        ObjectiveFactory(plan=plan, code=f"O{i}", weight=Decimal("50"), policies=[policy("P03")])
+        factories.ObjectiveFactory(
+            plan=plan, code=f"O{i}", weight=Decimal("50"), policies=[factories.policy("P03")]
+        )
         for i in (1, 2)
     ]
     n_goals = max(1, -(-n_actions // actions_per_goal))
@@ -130,3 +145,116 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
         for period in plan_periods
     )
     return plan
+
+
+class Scenario:
+    """A draft plan with one objective → goal → action of `unit`, a period, an indicator of
+    `unit` with a target, and an approved plan (what anonymous clients see)."""
+
+    def __init__(self, unit):
+        self.plan = factories.PlanFactory(name="Plan de Acción 2026")
+        self.objective = factories.ObjectiveFactory(plan=self.plan, code="O1", weight=Decimal("60"))
+        self.goal = factories.GoalFactory(
+            objective=self.objective, code="M1", unit=unit, weight=Decimal("50")
+        )
+        self.action = factories.ActionFactory(goal=self.goal, code="A1", weight=Decimal("40"))
+        self.period = factories.PeriodFactory(
+            plan=self.plan,
+            label="T1 2026",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 3, 31),
+        )
+        self.indicator = factories.IndicatorFactory(goal=self.goal, code="IND-1")
+        self.target = factories.TargetFactory(
+            indicator=self.indicator, period=self.period, value=Decimal("10")
+        )
+        self.public_plan = factories.PlanFactory(
+            name="Plan aprobado", status=StrategicPlan.Status.APPROVED
+        )
+
+    def measurement(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
+        fields = {"indicator": self.indicator, **_authored(status, by)}
+        return factories.MeasurementFactory(**fields, period=self.period, **kwargs)
+
+    def report(self, *, status=ReviewStatus.DRAFT, by=None, **kwargs):
+        fields = {"action": self.action, **_authored(status, by)}
+        return factories.ProgressReportFactory(**fields, period=self.period, **kwargs)
+
+
+def _authored(status, by):
+    """Status, author and (once sent) submitter of a reported figure."""
+    fields = {"status": status}
+    if by is not None:
+        fields["created_by"] = by
+        if status != ReviewStatus.DRAFT:
+            fields["submitted_by"] = by
+    return fields
+
+
+PDF = b"%PDF-1.4\n% evidencia de prueba\n"
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
+    today = timezone.localdate()
+    plan = factories.PlanFactory(
+        status=StrategicPlan.Status.APPROVED, start_year=today.year - 1, end_year=today.year + 1
+    )
+    period = factories.PeriodFactory(
+        plan=plan,
+        label="Actual",
+        start_date=days(-30),
+        end_date=days(30),
+        due_date=days(40),
+        locked=locked,
+    )
+    action = factories.ActionFactory(
+        goal__objective__plan=plan,
+        goal__unit=unit,
+        code=code,
+        name="Capacitar al personal",
+        start_date=days(-60),
+        end_date=days(200),
+    )
+    indicator = factories.IndicatorFactory(
+        goal=action.goal, code=indicator_code, name="Personas capacitadas", unit=unit
+    )
+    factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    return SimpleNamespace(plan=plan, period=period, action=action, indicator=indicator)
+
+
+def pdf(name="acta.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def submitted_report(data, by, **fields):
+    """A progress report on the action and period of `data` (see open_plan), submitted by
+    `by`; `fields` override any of them."""
+    return factories.ProgressReportFactory(
+        **{
+            "action": data.action,
+            "period": data.period,
+            "created_by": by,
+            "status": ReviewStatus.SUBMITTED,
+            "submitted_by": by,
+            **fields,
+        }
+    )
+
+
+LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
+
+
+def post_in_locked_period(client, user, period, url):
+    """Lock `period`, POST to `url` as `user` and return the messages shown after it."""
+    period.locked = True
+    period.save()
+    client.force_login(user)
+    return messages_of(client.post(url, follow=True))

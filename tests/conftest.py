@@ -1,11 +1,13 @@
-"""Shared fixtures: personas per role (in the style of healthchecks' hc/test.py) and a
-query-count helper that prints the SQL when the count is wrong."""
+"""Shared fixtures: personas per role (in the style of healthchecks' hc/test.py), API clients,
+the API scenario and a query-count helper that prints the SQL when the count is wrong."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from mipg.core import roles
+from tests.builders import Scenario, open_plan
 from tests.factories import UnitFactory, UserFactory
 
 
@@ -55,6 +57,52 @@ def director(db):
 @pytest.fixture
 def auditor(db):
     return UserFactory(username="control", roles=[roles.CONTROL_INTERNO])
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def data(unit):
+    """An approved plan with a period open today, an action and an indicator of `unit`
+    (tests.builders.open_plan) for the reporting-workflow tests."""
+    return open_plan(unit)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings):
+    """Anonymous throttling is tested on its own (tests/api/test_errors.py); elsewhere it would make
+    the suite depend on the order of the tests."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None},
+    }
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def scenario(unit):
+    return Scenario(unit)
 
 
 class _QueryCounter:

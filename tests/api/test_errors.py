@@ -194,7 +194,7 @@ def test_authenticated_clients_are_not_throttled(client_for, planner, settings):
 
 @pytest.mark.parametrize("value", ["lots", "0/minute", "60/fortnight", "-5/s"])
 def test_settings_reject_a_junk_anonymous_rate(value):
-    from tests.mipg.test_settings import _settings_in_subprocess
+    from tests.core.test_settings import _settings_in_subprocess
 
     result = _settings_in_subprocess(API_ANON_RATE=value)
     assert result.returncode != 0

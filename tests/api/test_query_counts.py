@@ -10,29 +10,9 @@ from evaluation.models import Indicator, Measurement, MeasurementEvidence
 from management.models import FundingSource, ProgressEvidence, ProgressReport
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, ReviewStatus
 from planning.models import ReportingPeriod
+from tests.api.resources import RESOURCES
 from tests.builders import build_plan
 from tests.factories import UnitFactory, UserFactory
-
-LISTS = [
-    "units",
-    "dimensions",
-    "policies",
-    "institutional-plans",
-    "plans",
-    "objectives",
-    "goals",
-    "actions",
-    "periods",
-    "indicators",
-    "targets",
-    "measurements",
-    "progress-reports",
-    "funding-sources",
-    "budget-allocations",
-    "budget-executions",
-    "accountability-reports",
-    "citizen-questions",
-]
 
 
 def _grow(n_actions, step):
@@ -93,7 +73,7 @@ def _measure(client, url, count_queries):
     return counted.count, body.get("count", len(body.get("actions", [])))
 
 
-@pytest.mark.parametrize("resource", LISTS)
+@pytest.mark.parametrize("resource", RESOURCES)
 def test_list_query_count_does_not_grow_with_the_data(client_for, planner, count_queries, resource):
     client = client_for(planner)
     url = f"/api/v1/{resource}/?page_size=200"

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 
+from tests.api.resources import RESOURCES
+
 HTTP_METHODS = {"get", "post", "patch", "put", "delete"}
 
 
@@ -35,26 +37,7 @@ def _operations(schema):
 
 def test_schema_covers_every_resource_of_the_issue(schema):
     resources = {path.split("/")[3] for path in schema["paths"]}
-    assert resources == {
-        "units",
-        "dimensions",
-        "policies",
-        "institutional-plans",
-        "plans",
-        "objectives",
-        "goals",
-        "actions",
-        "periods",
-        "indicators",
-        "targets",
-        "measurements",
-        "progress-reports",
-        "funding-sources",
-        "budget-allocations",
-        "budget-executions",
-        "accountability-reports",
-        "citizen-questions",
-    }
+    assert resources == set(RESOURCES)
     assert "/api/v1/plans/{id}/rollup/" in schema["paths"]
     assert "/api/v1/measurements/bulk/" in schema["paths"]
     for kind in ("measurements", "progress-reports"):

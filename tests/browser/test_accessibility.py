@@ -10,15 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mipg.core.models import ReviewStatus
+from tests import factories
 from tests.browser.scenarios import approved_plan_with_an_open_period
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    IndicatorFactory,
-    ProgressReportFactory,
-    TargetFactory,
-)
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,11 +40,15 @@ def seeded(unit, responsible):
     states: budget, an indicator with a target, a submitted report waiting for review
     (A1) and an action still to report (A2)."""
     plan, action, period = approved_plan_with_an_open_period(unit)
-    ActionFactory(goal=action.goal, code="A2", name="Publicar el informe", weight=Decimal("0"))
-    allocation = AllocationFactory(action=action, year=period.start_date.year)
-    ExecutionFactory(allocation=allocation)
-    TargetFactory(indicator=IndicatorFactory(goal=action.goal, code="IND-1"), period=period)
-    ProgressReportFactory(
+    factories.ActionFactory(
+        goal=action.goal, code="A2", name="Publicar el informe", weight=Decimal("0")
+    )
+    allocation = factories.AllocationFactory(action=action, year=period.start_date.year)
+    factories.ExecutionFactory(allocation=allocation)
+    factories.TargetFactory(
+        indicator=factories.IndicatorFactory(goal=action.goal, code="IND-1"), period=period
+    )
+    factories.ProgressReportFactory(
         action=action,
         period=period,
         progress=Decimal("40"),

@@ -16,15 +16,7 @@ from evaluation.services import (
     update_indicator,
 )
 from mipg.core.models import Entity, ReviewStatus
-from tests.factories import (
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    TargetFactory,
-    UserFactory,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +25,7 @@ D = Decimal
 
 @pytest.fixture
 def goal(unit):
-    return GoalFactory(unit=unit)
+    return factories.GoalFactory(unit=unit)
 
 
 @pytest.fixture
@@ -43,17 +35,17 @@ def plan(goal):
 
 @pytest.fixture
 def indicator(goal):
-    return IndicatorFactory(goal=goal, baseline_value=D("20"))
+    return factories.IndicatorFactory(goal=goal, baseline_value=D("20"))
 
 
 @pytest.fixture
 def period(plan):
-    return PeriodFactory(plan=plan, label="2026-T1")
+    return factories.PeriodFactory(plan=plan, label="2026-T1")
 
 
 @pytest.fixture
 def period2(plan):
-    return PeriodFactory(
+    return factories.PeriodFactory(
         plan=plan,
         label="2026-T2",
         start_date=datetime.date(2026, 4, 1),
@@ -80,7 +72,7 @@ def indicator_fields(measured_goal, **overrides):
 
 
 def approve(indicator, period, value="10"):
-    return MeasurementFactory(
+    return factories.MeasurementFactory(
         indicator=indicator, period=period, value=D(value), status=ReviewStatus.APPROVED
     )
 
@@ -169,7 +161,7 @@ def test_update_indicator_without_changes_writes_no_history(planner, indicator):
 
 
 def test_update_indicator_baseline_free_before_any_approval(planner, indicator, period):
-    MeasurementFactory(indicator=indicator, period=period, status=ReviewStatus.SUBMITTED)
+    factories.MeasurementFactory(indicator=indicator, period=period, status=ReviewStatus.SUBMITTED)
     update_indicator(indicator, by=planner, baseline_value=D("25"))
     assert Indicator.objects.get(pk=indicator.pk).baseline_value == D("25")
 
@@ -236,14 +228,14 @@ def test_update_indicator_can_switch_to_objective(planner, indicator):
 
 
 def test_update_indicator_refuses_moving_plan_with_targets(planner, indicator, period):
-    TargetFactory(indicator=indicator, period=period)
+    factories.TargetFactory(indicator=indicator, period=period)
     with pytest.raises(ValidationError) as excinfo:
-        update_indicator(indicator, by=planner, goal=GoalFactory())
+        update_indicator(indicator, by=planner, goal=factories.GoalFactory())
     assert "goal" in errors_of(excinfo)
 
 
 def test_update_indicator_moves_plan_without_figures(planner, indicator):
-    other = GoalFactory()
+    other = factories.GoalFactory()
     update_indicator(indicator, by=planner, goal=other)
     assert Indicator.objects.get(pk=indicator.pk).goal == other
 
@@ -278,20 +270,20 @@ def test_set_targets_creates_and_returns_them(planner, indicator, period, period
 
 
 def test_set_targets_for_objective_indicator(planner, goal, period):
-    indicator = IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
+    indicator = factories.IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
     set_targets(indicator, by=planner, values={period: D("7")})
     assert indicator.targets.get().value == D("7")
 
 
 def test_set_targets_none_deletes(planner, indicator, period):
-    target = TargetFactory(indicator=indicator, period=period)
+    target = factories.TargetFactory(indicator=indicator, period=period)
     assert set_targets(indicator, by=planner, values={period: None}) == {period.pk: None}
     assert not indicator.targets.exists()
     assert IndicatorTarget.history.filter(id=target.pk).first().history_type == "-"
 
 
 def test_set_targets_is_all_or_nothing(planner, indicator, period):
-    foreign = PeriodFactory()  # another plan
+    foreign = factories.PeriodFactory()  # another plan
     with pytest.raises(ValidationError) as excinfo:
         set_targets(indicator, by=planner, values={period: D("10"), foreign: D("20")})
     assert "no pertenece al plan" in errors_of(excinfo)["period"][0]
@@ -308,7 +300,7 @@ def test_set_targets_refuses_locked_period(planner, indicator, period, period2):
 
 
 def test_set_targets_locked_period_unchanged_value_is_accepted(planner, indicator, period, period2):
-    TargetFactory(indicator=indicator, period=period, value=D("10"))
+    factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
     period.locked = True
     period.save()
     set_targets(indicator, by=planner, values={period: D("10.0000"), period2: D("20")})
@@ -316,7 +308,7 @@ def test_set_targets_locked_period_unchanged_value_is_accepted(planner, indicato
 
 
 def test_set_targets_change_after_approval_needs_reason(planner, indicator, period, period2):
-    TargetFactory(indicator=indicator, period=period, value=D("10"))
+    factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
     approve(indicator, period)
     with pytest.raises(ValidationError) as excinfo:
         set_targets(indicator, by=planner, values={period: D("12"), period2: D("20")})
@@ -325,7 +317,7 @@ def test_set_targets_change_after_approval_needs_reason(planner, indicator, peri
 
 
 def test_set_targets_change_after_approval_keeps_reason(planner, indicator, period):
-    target = TargetFactory(indicator=indicator, period=period, value=D("10"))
+    target = factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
     approve(indicator, period)
     set_targets(indicator, by=planner, values={period: D("12")}, reason="Recorte presupuestal")
     target.refresh_from_db()
@@ -335,7 +327,7 @@ def test_set_targets_change_after_approval_keeps_reason(planner, indicator, peri
 
 
 def test_set_targets_delete_after_approval_needs_and_keeps_reason(planner, indicator, period):
-    target = TargetFactory(indicator=indicator, period=period, value=D("10"))
+    target = factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
     approve(indicator, period)
     with pytest.raises(ValidationError) as excinfo:
         set_targets(indicator, by=planner, values={period: None})
@@ -355,8 +347,8 @@ def test_set_targets_new_target_after_approval_needs_no_reason(planner, indicato
 
 
 def test_set_targets_unapproved_measurement_needs_no_reason(planner, indicator, period):
-    TargetFactory(indicator=indicator, period=period, value=D("10"))
-    MeasurementFactory(indicator=indicator, period=period, status=ReviewStatus.SUBMITTED)
+    factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
+    factories.MeasurementFactory(indicator=indicator, period=period, status=ReviewStatus.SUBMITTED)
     set_targets(indicator, by=planner, values={period: D("12")})
     assert indicator.targets.get().value == D("12")
 
@@ -382,14 +374,14 @@ def test_set_targets_needs_planning_role(request, indicator, period, persona):
 
 
 def test_set_targets_delete_needs_delete_permission(indicator, period):
-    user = UserFactory()
+    user = factories.UserFactory()
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="evaluation",
             codename__in=["change_indicatortarget", "add_indicatortarget"],
         )
     )
-    TargetFactory(indicator=indicator, period=period)
+    factories.TargetFactory(indicator=indicator, period=period)
     with pytest.raises(PermissionDenied):
         set_targets(indicator, by=user, values={period: None})
     assert indicator.targets.exists()
@@ -403,7 +395,7 @@ def test_set_target_wrapper(planner, indicator, period):
 
 
 def test_set_target_other_plan_period(planner, indicator):
-    other = PeriodFactory(plan=ObjectiveFactory().plan)
+    other = factories.PeriodFactory(plan=factories.ObjectiveFactory().plan)
     with pytest.raises(ValidationError) as excinfo:
         set_target(indicator, other, by=planner, value=D("1"))
     assert "period" in errors_of(excinfo)

@@ -15,54 +15,40 @@ from evaluation.selectors import (
     semaforo_counts,
 )
 from mipg.core.models import Entity, ReviewStatus
-from tests.factories import (
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    TargetFactory,
-)
+from tests import factories
+from tests.builders import quarters_2026
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 Acc = Indicator.Accumulation
-QUARTER_ENDS = [(3, 31), (6, 30), (9, 30), (12, 31)]
 
 
 @pytest.fixture
 def plan():
-    return PlanFactory()
+    return factories.PlanFactory()
 
 
 @pytest.fixture
 def goal(plan):
-    return GoalFactory(objective__plan=plan)
+    return factories.GoalFactory(objective__plan=plan)
 
 
 @pytest.fixture
 def quarters(plan):
-    return [
-        PeriodFactory(
-            plan=plan,
-            label=f"2026-T{number}",
-            start_date=datetime.date(2026, month - 2, 1),
-            end_date=datetime.date(2026, month, day),
-        )
-        for number, (month, day) in enumerate(QUARTER_ENDS, start=1)
-    ]
+    return quarters_2026(plan)
 
 
 def indicator_with(goal, quarters, *, targets, values, status=ReviewStatus.APPROVED, **fields):
     """An indicator of `goal` with a target and a measurement per quarter (None: none)."""
-    indicator = IndicatorFactory(goal=goal, **fields)
+    indicator = factories.IndicatorFactory(goal=goal, **fields)
     for period, target, value in zip(quarters, targets, values, strict=True):
         if target is not None:
-            TargetFactory(indicator=indicator, period=period, value=D(target))
+            factories.TargetFactory(indicator=indicator, period=period, value=D(target))
         if value is not None:
-            MeasurementFactory(indicator=indicator, period=period, value=D(value), status=status)
+            factories.MeasurementFactory(
+                indicator=indicator, period=period, value=D(value), status=status
+            )
     return indicator
 
 
@@ -200,9 +186,9 @@ def test_results_cumulative_ignores_later_periods_and_other_plans(goal, quarters
     indicator = indicator_with(
         goal, quarters, targets=["10", "20", "30", "40"], values=["10", "20", "30", "40"]
     )
-    other_period = PeriodFactory(start_date=datetime.date(2026, 1, 1))  # another plan
-    TargetFactory(indicator=indicator, period=other_period, value=D("1000"))
-    MeasurementFactory(
+    other_period = factories.PeriodFactory(start_date=datetime.date(2026, 1, 1))  # another plan
+    factories.TargetFactory(indicator=indicator, period=other_period, value=D("1000"))
+    factories.MeasurementFactory(
         indicator=indicator, period=other_period, value=D("1"), status=ReviewStatus.APPROVED
     )
     # Up to Q2 of its own plan: E = 10 + 20 = 30, P = 10 + 20 = 30
@@ -227,8 +213,10 @@ def test_results_cumulative_flow_sums_only_approved(goal, quarters):
     indicator = indicator_with(goal, quarters[:1], targets=["10"], values=["10"])
     unapproved = [ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.RETURNED]
     for period, status in zip(quarters[1:], unapproved, strict=True):
-        TargetFactory(indicator=indicator, period=period, value=D("10"))
-        MeasurementFactory(indicator=indicator, period=period, value=D("10"), status=status)
+        factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
+        factories.MeasurementFactory(
+            indicator=indicator, period=period, value=D("10"), status=status
+        )
     # E = 10 (first quarter only); P = 10 × 4 = 40 → 25.00 → rojo
     assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
         D("10"), D("40"), D("25.00"), SemaforoState.RED
@@ -243,7 +231,7 @@ def test_results_no_target_is_sin_meta_even_with_a_report(goal, quarters):
 
 
 def test_results_nothing_at_all_is_sin_meta(goal, quarters):
-    indicator = IndicatorFactory(goal=goal)
+    indicator = factories.IndicatorFactory(goal=goal)
     assert result_of(indicator, quarters[0]) == IndicatorResult(
         None, None, None, SemaforoState.NO_TARGET
     )
@@ -333,14 +321,14 @@ def test_results_of_no_indicators_is_empty(quarters, count_queries):
 
 
 def test_indicators_of_plan_leave_out_archived_and_other_plans(plan, goal):
-    of_goal = IndicatorFactory(goal=goal)
-    of_objective = IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
-    IndicatorFactory(goal=goal, archived=True)
-    IndicatorFactory(goal=GoalFactory(objective=goal.objective, archived=True))
-    IndicatorFactory(
-        goal=None, objective=ObjectiveFactory(plan=plan, archived=True), unit=goal.unit
+    of_goal = factories.IndicatorFactory(goal=goal)
+    of_objective = factories.IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
+    factories.IndicatorFactory(goal=goal, archived=True)
+    factories.IndicatorFactory(goal=factories.GoalFactory(objective=goal.objective, archived=True))
+    factories.IndicatorFactory(
+        goal=None, objective=factories.ObjectiveFactory(plan=plan, archived=True), unit=goal.unit
     )
-    IndicatorFactory()  # another plan
+    factories.IndicatorFactory()  # another plan
     assert set(indicators_of_plan(plan)) == {of_goal, of_objective}
 
 
@@ -352,10 +340,12 @@ def test_semaforo_counts_by_state(plan, goal, quarters):
     indicator_with(goal, [period], targets=["100"], values=["10"])  # 10 → rojo
     indicator_with(goal, [period], targets=["100"], values=[None])  # sin reporte
     indicator_with(goal, [period], targets=["100"], values=["90"], status=ReviewStatus.SUBMITTED)
-    IndicatorFactory(goal=goal)  # sin meta
-    objective_indicator = IndicatorFactory(goal=None, objective=goal.objective, unit=goal.unit)
-    TargetFactory(indicator=objective_indicator, period=period, value=D("100"))
-    MeasurementFactory(
+    factories.IndicatorFactory(goal=goal)  # sin meta
+    objective_indicator = factories.IndicatorFactory(
+        goal=None, objective=goal.objective, unit=goal.unit
+    )
+    factories.TargetFactory(indicator=objective_indicator, period=period, value=D("100"))
+    factories.MeasurementFactory(
         indicator=objective_indicator,
         period=period,
         value=D("100"),

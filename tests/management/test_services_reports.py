@@ -16,15 +16,7 @@ from management.models import (
     ProgressReport,
 )
 from planning.models import ReportingPeriod
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    FundingSourceFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-)
+from tests import factories
 
 D = Decimal
 date = datetime.date
@@ -32,32 +24,29 @@ LOCKED = "El periodo «T1 2026» está cerrado y no admite reportes."
 NOT_REPORTER = "Solo los responsables de la dependencia de la actividad pueden reportar su avance."
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
 def plan(db):
-    return PlanFactory(start_year=2026, end_year=2026)
+    return factories.PlanFactory(start_year=2026, end_year=2026)
 
 
 @pytest.fixture
 def action(plan, unit):
-    return ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
+    return factories.ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
 
 
 @pytest.fixture
 def period(plan):
-    return PeriodFactory(
+    return factories.PeriodFactory(
         plan=plan, label="T1 2026", start_date=date(2026, 1, 1), end_date=date(2026, 3, 31)
     )
 
 
 @pytest.fixture
 def report(action, period, responsible):
-    return ProgressReportFactory(action=action, period=period, created_by=responsible)
+    return factories.ProgressReportFactory(action=action, period=period, created_by=responsible)
 
 
 def in_state(report, status, *, by):
@@ -139,7 +128,7 @@ def test_create_progress_report_non_reporter_roles_refused(request, action, peri
 
 @pytest.mark.django_db
 def test_create_progress_report_action_without_unit_refused(responsible, plan, period):
-    action = ActionFactory(goal__objective__plan=plan, goal__unit=None)
+    action = factories.ActionFactory(goal__objective__plan=plan, goal__unit=None)
 
     with pytest.raises(PermissionDenied):
         services.create_progress_report(action, period, by=responsible, progress=D("10"))
@@ -154,7 +143,7 @@ def test_create_progress_report_by_admin_allowed(admin_user, action, period):
 
 @pytest.mark.django_db
 def test_create_progress_report_period_of_other_plan_refused(responsible, action):
-    foreign = PeriodFactory(plan=PlanFactory(), label="T1 2026")
+    foreign = factories.PeriodFactory(plan=factories.PlanFactory(), label="T1 2026")
 
     with pytest.raises(ValidationError) as exc:
         services.create_progress_report(action, foreign, by=responsible, progress=D("10"))
@@ -653,22 +642,22 @@ MANAGEMENT_WRITES = {
 def test_auditor_refused_on_every_management_write(
     auditor, responsible, plan, action, report, write
 ):
-    allocation = AllocationFactory(action=action, source=FundingSourceFactory())
+    allocation = factories.AllocationFactory(action=action, source=factories.FundingSourceFactory())
     world = {
         "action": action,
         "source": allocation.source,
         "allocation": allocation,
-        "execution": ExecutionFactory(allocation=allocation),
+        "execution": factories.ExecutionFactory(allocation=allocation),
         "report": report,
         "submitted": in_state(
-            ProgressReportFactory(
-                action=ActionFactory(goal=action.goal, code="A2", weight=D("0")),
+            factories.ProgressReportFactory(
+                action=factories.ActionFactory(goal=action.goal, code="A2", weight=D("0")),
                 period=report.period,
             ),
             "submitted",
             by=responsible,
         ),
-        "other_period": PeriodFactory(
+        "other_period": factories.PeriodFactory(
             plan=plan, label="T2 2026", start_date=date(2026, 4, 1), end_date=date(2026, 6, 30)
         ),
         "evidence": services.add_progress_evidence(report, by=responsible, file=pdf()),

@@ -10,33 +10,10 @@ from django.db import connection
 from mipg.core.models import InstitutionalPlan
 from planning import services
 from planning.models import Action, Goal, Objective, StrategicPlan
-from tests.factories import (
-    ActionFactory,
-    GoalFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    UserFactory,
-    policy,
-)
+from tests import factories
 
 D = Decimal
 OUTSIDE_2026 = "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan)."
-
-
-@pytest.fixture
-def plan(db):
-    return PlanFactory(name="Plan de Acción 2026", start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def objective(plan):
-    return ObjectiveFactory(plan=plan, code="O1", weight=D("100"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
 
 
 def action_kwargs(**overrides):
@@ -133,9 +110,9 @@ def test_update_plan_parent_to_itself_refused(planner, plan):
 
 @pytest.mark.django_db
 def test_update_plan_parent_cycle_refused(planner):
-    pei = PlanFactory(kind="pei", start_year=2026, end_year=2029)
-    action_plan = PlanFactory(parent=pei)
-    grandchild = PlanFactory(parent=action_plan)
+    pei = factories.PlanFactory(kind="pei", start_year=2026, end_year=2029)
+    action_plan = factories.PlanFactory(parent=pei)
+    grandchild = factories.PlanFactory(parent=action_plan)
 
     with pytest.raises(ValidationError) as exc:
         services.update_plan(pei, by=planner, parent=grandchild)
@@ -149,7 +126,7 @@ def test_update_plan_parent_cycle_refused(planner):
 
 @pytest.mark.django_db
 def test_update_plan_parent_without_cycle_accepted(planner, plan):
-    pei = PlanFactory(kind="pei", start_year=2026, end_year=2029)
+    pei = factories.PlanFactory(kind="pei", start_year=2026, end_year=2029)
 
     services.update_plan(plan, by=planner, parent=pei)
 
@@ -159,8 +136,8 @@ def test_update_plan_parent_without_cycle_accepted(planner, plan):
 
 @pytest.mark.django_db
 def test_update_plan_years_leaving_content_outside_refused(planner, plan, goal):
-    ActionFactory(goal=goal)  # 2026-02-01 … 2026-11-30
-    PeriodFactory(plan=plan)  # 2026-01-01 … 2026-03-31
+    factories.ActionFactory(goal=goal)  # 2026-02-01 … 2026-11-30
+    factories.PeriodFactory(plan=plan)  # 2026-01-01 … 2026-03-31
 
     with pytest.raises(ValidationError) as exc:
         services.update_plan(plan, by=planner, start_year=2027, end_year=2027)
@@ -177,7 +154,7 @@ def test_update_plan_years_leaving_content_outside_refused(planner, plan, goal):
 
 @pytest.mark.django_db
 def test_update_plan_extending_years_accepted(planner, plan, goal):
-    ActionFactory(goal=goal)
+    factories.ActionFactory(goal=goal)
 
     services.update_plan(plan, by=planner, end_year=2027)
 
@@ -280,7 +257,7 @@ def test_create_objective_with_policies_and_position(planner, plan):
         code="O1",
         name="Fortalecer la planeación",
         weight=D("60"),
-        policies=[policy("P03"), policy("P04")],
+        policies=[factories.policy("P03"), factories.policy("P04")],
     )
     second = services.create_objective(plan, by=planner, code="O2", name="Otro", weight="40")
 
@@ -339,7 +316,7 @@ def test_sibling_weights_decimals_refused_over_100(planner, objective):
 
 @pytest.mark.django_db
 def test_sibling_weights_ignore_archived_siblings(planner, plan):
-    ObjectiveFactory(plan=plan, code="O1", weight=D("70"), archived=True)
+    factories.ObjectiveFactory(plan=plan, code="O1", weight=D("70"), archived=True)
 
     services.create_objective(plan, by=planner, code="O2", name="Dos", weight=D("100"))
 
@@ -348,8 +325,8 @@ def test_sibling_weights_ignore_archived_siblings(planner, plan):
 
 @pytest.mark.django_db
 def test_update_objective_weight_counts_other_siblings_only(planner, plan):
-    first = ObjectiveFactory(plan=plan, code="O1", weight=D("60"))
-    second = ObjectiveFactory(plan=plan, code="O2", weight=D("40"))
+    first = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("60"))
+    second = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("40"))
 
     services.update_objective(first, by=planner, weight=D("55"))
     with pytest.raises(ValidationError) as exc:
@@ -377,7 +354,7 @@ def test_create_objective_weight_out_of_range_refused(planner, plan, weight):
 
 @pytest.mark.django_db
 def test_create_objective_duplicate_code_is_field_error(planner, plan):
-    ObjectiveFactory(plan=plan, code="O1", weight=D("10"))
+    factories.ObjectiveFactory(plan=plan, code="O1", weight=D("10"))
 
     with pytest.raises(ValidationError) as exc:
         services.create_objective(plan, by=planner, code=" O1 ", name="Otro", weight=D("10"))
@@ -390,7 +367,7 @@ def test_create_objective_duplicate_code_is_field_error(planner, plan):
 
 @pytest.mark.django_db
 def test_create_objective_same_code_in_other_plan_accepted(planner, plan):
-    ObjectiveFactory(code="O1", weight=D("10"))
+    factories.ObjectiveFactory(code="O1", weight=D("10"))
 
     objective = services.create_objective(plan, by=planner, code="O1", name="Uno", weight=10)
 
@@ -400,8 +377,8 @@ def test_create_objective_same_code_in_other_plan_accepted(planner, plan):
 
 @pytest.mark.django_db
 def test_update_objective_to_sibling_code_refused(planner, plan):
-    ObjectiveFactory(plan=plan, code="O1", weight=D("10"))
-    second = ObjectiveFactory(plan=plan, code="O2", weight=D("10"))
+    factories.ObjectiveFactory(plan=plan, code="O1", weight=D("10"))
+    second = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("10"))
 
     with pytest.raises(ValidationError) as exc:
         services.update_objective(second, by=planner, code="O1")
@@ -413,7 +390,9 @@ def test_update_objective_to_sibling_code_refused(planner, plan):
 
 @pytest.mark.django_db
 def test_update_objective_policies_recorded_in_history(planner, objective):
-    services.update_objective(objective, by=planner, name="Nuevo", policies=[policy("P16")])
+    services.update_objective(
+        objective, by=planner, name="Nuevo", policies=[factories.policy("P16")]
+    )
 
     objective.refresh_from_db()
     assert objective.name == "Nuevo"
@@ -478,7 +457,7 @@ def test_create_goal_saves_with_unit_and_history(planner, objective, unit):
 
 @pytest.mark.django_db
 def test_goal_weights_60_plus_50_refused(planner, objective):
-    GoalFactory(objective=objective, code="M1", weight=D("60"))
+    factories.GoalFactory(objective=objective, code="M1", weight=D("60"))
 
     with pytest.raises(ValidationError) as exc:
         services.create_goal(objective, by=planner, code="M2", name="Dos", weight=D("50"))
@@ -505,7 +484,7 @@ def test_create_goal_duplicate_code_is_field_error(planner, goal):
 
 @pytest.mark.django_db
 def test_create_goal_under_archived_objective_refused(planner, plan):
-    objective = ObjectiveFactory(plan=plan, code="O1", archived=True)
+    objective = factories.ObjectiveFactory(plan=plan, code="O1", archived=True)
 
     with pytest.raises(ValidationError) as exc:
         services.create_goal(objective, by=planner, code="M1", name="Meta", weight=D("10"))
@@ -516,8 +495,8 @@ def test_create_goal_under_archived_objective_refused(planner, plan):
 
 @pytest.mark.django_db
 def test_update_goal_weight_over_100_refused(planner, objective):
-    GoalFactory(objective=objective, code="M1", weight=D("60"))
-    second = GoalFactory(objective=objective, code="M2", weight=D("40"))
+    factories.GoalFactory(objective=objective, code="M1", weight=D("60"))
+    second = factories.GoalFactory(objective=objective, code="M2", weight=D("40"))
 
     with pytest.raises(ValidationError) as exc:
         services.update_goal(second, by=planner, weight=D("41"))
@@ -576,7 +555,7 @@ def test_action_weights_60_plus_40_accepted_and_50_refused(planner, goal):
 
 @pytest.mark.django_db
 def test_create_action_duplicate_code_is_field_error(planner, goal):
-    ActionFactory(goal=goal, code="A1", weight=D("10"))
+    factories.ActionFactory(goal=goal, code="A1", weight=D("10"))
 
     with pytest.raises(ValidationError) as exc:
         services.create_action(goal, by=planner, **action_kwargs(code="A1", weight=D("10")))
@@ -633,8 +612,8 @@ def test_create_action_on_plan_boundaries_accepted(planner, goal):
 
 @pytest.mark.django_db
 def test_create_action_in_later_year_of_multiyear_plan_accepted(planner, unit):
-    pei = PlanFactory(kind="pei", start_year=2026, end_year=2029)
-    goal = GoalFactory(objective__plan=pei, unit=unit)
+    pei = factories.PlanFactory(kind="pei", start_year=2026, end_year=2029)
+    goal = factories.GoalFactory(objective__plan=pei, unit=unit)
 
     action = services.create_action(
         goal,
@@ -658,7 +637,7 @@ def test_create_action_responsible_outside_unit_refused(planner, goal, outsider)
 
 @pytest.mark.django_db
 def test_create_action_inactive_responsible_refused(planner, goal, unit):
-    former = UserFactory(is_active=False, member_of=[unit])
+    former = factories.UserFactory(is_active=False, member_of=[unit])
 
     with pytest.raises(ValidationError) as exc:
         services.create_action(goal, by=planner, **action_kwargs(responsible=former))
@@ -668,7 +647,7 @@ def test_create_action_inactive_responsible_refused(planner, goal, unit):
 
 @pytest.mark.django_db
 def test_update_action_tags_responsible_and_dates(planner, goal, responsible):
-    action = ActionFactory(goal=goal, code="A1", weight=D("50"))
+    action = factories.ActionFactory(goal=goal, code="A1", weight=D("50"))
     peti = InstitutionalPlan.objects.get(code="PETI")
 
     services.update_action(
@@ -692,7 +671,7 @@ def test_update_action_tags_responsible_and_dates(planner, goal, responsible):
 
 @pytest.mark.django_db
 def test_update_action_end_date_outside_plan_refused(planner, goal):
-    action = ActionFactory(goal=goal, code="A1")
+    action = factories.ActionFactory(goal=goal, code="A1")
 
     with pytest.raises(ValidationError) as exc:
         services.update_action(action, by=planner, end_date=datetime.date(2027, 1, 31))
@@ -705,7 +684,7 @@ def test_update_action_end_date_outside_plan_refused(planner, goal):
 
 @pytest.mark.django_db
 def test_update_action_unit_change_checks_responsible(planner, goal, responsible, other_unit):
-    action = ActionFactory(goal=goal, responsible=responsible)
+    action = factories.ActionFactory(goal=goal, responsible=responsible)
 
     with pytest.raises(ValidationError) as exc:
         services.update_action(action, by=planner, unit=other_unit)
@@ -718,7 +697,7 @@ def test_update_action_unit_change_checks_responsible(planner, goal, responsible
 @pytest.mark.django_db
 def test_update_action_unrelated_field_ignores_stale_responsible(planner, goal, outsider):
     # The person left the unit after being assigned: editing the name still works.
-    action = ActionFactory(goal=goal, responsible=outsider)
+    action = factories.ActionFactory(goal=goal, responsible=outsider)
 
     services.update_action(action, by=planner, name="Nuevo nombre")
 
@@ -728,15 +707,15 @@ def test_update_action_unrelated_field_ignores_stale_responsible(planner, goal, 
 
 @pytest.mark.django_db
 def test_update_action_unknown_field_is_programming_error(planner, goal):
-    action = ActionFactory(goal=goal)
+    action = factories.ActionFactory(goal=goal)
 
     with pytest.raises(TypeError):
-        services.update_action(action, by=planner, goal=GoalFactory())
+        services.update_action(action, by=planner, goal=factories.GoalFactory())
 
 
 @pytest.mark.django_db
 def test_update_action_by_responsible_refused(responsible, goal):
-    action = ActionFactory(goal=goal, name="Original")
+    action = factories.ActionFactory(goal=goal, name="Original")
 
     with pytest.raises(PermissionDenied):
         services.update_action(action, by=responsible, name="Cambiado")
@@ -747,7 +726,7 @@ def test_update_action_by_responsible_refused(responsible, goal):
 
 @pytest.mark.django_db
 def test_update_action_in_closed_plan_refused(planner, plan, goal):
-    action = ActionFactory(goal=goal, name="Original")
+    action = factories.ActionFactory(goal=goal, name="Original")
     StrategicPlan.objects.filter(pk=plan.pk).update(status="closed")
 
     with pytest.raises(ValidationError) as exc:
@@ -763,7 +742,9 @@ def test_update_action_in_closed_plan_refused(planner, plan, goal):
 
 @pytest.mark.django_db
 def test_reorder_objectives_of_plan(planner, plan):
-    o1, o2, o3 = (ObjectiveFactory(plan=plan, code=f"O{i}", weight=D("10")) for i in (1, 2, 3))
+    o1, o2, o3 = (
+        factories.ObjectiveFactory(plan=plan, code=f"O{i}", weight=D("10")) for i in (1, 2, 3)
+    )
 
     services.reorder_children(plan, by=planner, ordered_ids=[o3.pk, o1.pk, str(o2.pk)])
 
@@ -777,9 +758,9 @@ def test_reorder_objectives_of_plan(planner, plan):
 
 @pytest.mark.django_db
 def test_reorder_goals_and_actions(planner, objective, goal):
-    second_goal = GoalFactory(objective=objective, code="M2", weight=D("0"))
-    a1 = ActionFactory(goal=goal, code="A1", weight=D("50"))
-    a2 = ActionFactory(goal=goal, code="A2", weight=D("50"), archived=True)
+    second_goal = factories.GoalFactory(objective=objective, code="M2", weight=D("0"))
+    a1 = factories.ActionFactory(goal=goal, code="A1", weight=D("50"))
+    a2 = factories.ActionFactory(goal=goal, code="A2", weight=D("50"), archived=True)
 
     services.reorder_children(objective, by=planner, ordered_ids=[second_goal.pk, goal.pk])
     services.reorder_children(goal, by=planner, ordered_ids=[a2.pk, a1.pk])
@@ -791,12 +772,12 @@ def test_reorder_goals_and_actions(planner, objective, goal):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ["missing", "duplicate", "foreign", "junk"])
 def test_reorder_children_incomplete_list_refused(planner, plan, case):
-    o1 = ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=5)
-    o2 = ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=6)
+    o1 = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=5)
+    o2 = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=6)
     ids = {
         "missing": [o2.pk],
         "duplicate": [o2.pk, o2.pk],
-        "foreign": [o2.pk, o1.pk, ObjectiveFactory().pk],
+        "foreign": [o2.pk, o1.pk, factories.ObjectiveFactory().pk],
         "junk": [o2.pk, "uno"],
     }[case]
 
@@ -813,8 +794,8 @@ def test_reorder_children_incomplete_list_refused(planner, plan, case):
 
 @pytest.mark.django_db
 def test_reorder_children_by_auditor_refused(auditor, plan):
-    o1 = ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=1)
-    o2 = ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=2)
+    o1 = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=1)
+    o2 = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=2)
 
     with pytest.raises(PermissionDenied):
         services.reorder_children(plan, by=auditor, ordered_ids=[o2.pk, o1.pk])
@@ -824,8 +805,8 @@ def test_reorder_children_by_auditor_refused(auditor, plan):
 
 @pytest.mark.django_db
 def test_reorder_children_in_closed_plan_refused(planner, plan):
-    o1 = ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=1)
-    o2 = ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=2)
+    o1 = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("10"), position=1)
+    o2 = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("10"), position=2)
     StrategicPlan.objects.filter(pk=plan.pk).update(status="closed")
 
     with pytest.raises(ValidationError):

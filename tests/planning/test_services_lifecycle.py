@@ -18,45 +18,20 @@ from planning.models import (
     ReportingPeriod,
     StrategicPlan,
 )
-from tests.factories import (
-    ActionFactory,
-    ExecutionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-)
+from tests import factories
 
 D = Decimal
 date = datetime.date
 
 
 @pytest.fixture
-def plan(db):
-    return PlanFactory(name="Plan de Acción 2026", start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def objective(plan):
-    return ObjectiveFactory(plan=plan, code="O1", weight=D("100"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
-
-
-@pytest.fixture
 def action(goal):
-    return ActionFactory(goal=goal, code="A1", weight=D("100"))
+    return factories.ActionFactory(goal=goal, code="A1", weight=D("100"))
 
 
 @pytest.fixture
 def period(plan):
-    return PeriodFactory(
+    return factories.PeriodFactory(
         plan=plan, label="T1 2026", start_date=date(2026, 1, 1), end_date=date(2026, 3, 31)
     )
 
@@ -70,7 +45,7 @@ def close(plan):
 
 @pytest.mark.django_db
 def test_delete_action_without_approved_figures_deletes_it_and_drafts(planner, action, period):
-    ProgressReportFactory(action=action, period=period, status="submitted")
+    factories.ProgressReportFactory(action=action, period=period, status="submitted")
     action_id = action.pk
 
     services.delete_action(action, by=planner)
@@ -83,7 +58,7 @@ def test_delete_action_without_approved_figures_deletes_it_and_drafts(planner, a
 
 @pytest.mark.django_db
 def test_delete_action_with_approved_report_refused(planner, action, period):
-    ProgressReportFactory(action=action, period=period, status="approved")
+    factories.ProgressReportFactory(action=action, period=period, status="approved")
 
     with pytest.raises(ValidationError) as exc:
         services.delete_action(action, by=planner)
@@ -99,7 +74,7 @@ def test_delete_action_with_approved_report_refused(planner, action, period):
 @pytest.mark.django_db
 @pytest.mark.parametrize("level", ["goal", "objective"])
 def test_delete_ancestor_of_approved_report_refused(planner, action, period, level):
-    ProgressReportFactory(action=action, period=period, status="approved")
+    factories.ProgressReportFactory(action=action, period=period, status="approved")
     item = getattr(action.goal, level) if level == "objective" else action.goal
 
     with pytest.raises(ValidationError) as exc:
@@ -111,7 +86,9 @@ def test_delete_ancestor_of_approved_report_refused(planner, action, period, lev
 
 @pytest.mark.django_db
 def test_delete_goal_with_approved_measurement_refused(planner, goal, period):
-    MeasurementFactory(indicator=IndicatorFactory(goal=goal), period=period, status="approved")
+    factories.MeasurementFactory(
+        indicator=factories.IndicatorFactory(goal=goal), period=period, status="approved"
+    )
 
     with pytest.raises(ValidationError):
         services.delete_goal(goal, by=planner)
@@ -126,11 +103,11 @@ def test_delete_objective_with_approved_measurement_refused(
     planner, objective, goal, period, measured
 ):
     indicator = (
-        IndicatorFactory(goal=None, objective=objective, unit=goal.unit)
+        factories.IndicatorFactory(goal=None, objective=objective, unit=goal.unit)
         if measured == "objective"
-        else IndicatorFactory(goal=goal)
+        else factories.IndicatorFactory(goal=goal)
     )
-    MeasurementFactory(indicator=indicator, period=period, status="approved")
+    factories.MeasurementFactory(indicator=indicator, period=period, status="approved")
 
     with pytest.raises(ValidationError):
         services.delete_objective(objective, by=planner)
@@ -140,8 +117,10 @@ def test_delete_objective_with_approved_measurement_refused(
 
 @pytest.mark.django_db
 def test_delete_objective_with_unapproved_figures_cascades(planner, objective, action, period):
-    ProgressReportFactory(action=action, period=period, status="returned")
-    MeasurementFactory(indicator=IndicatorFactory(goal=action.goal), period=period)
+    factories.ProgressReportFactory(action=action, period=period, status="returned")
+    factories.MeasurementFactory(
+        indicator=factories.IndicatorFactory(goal=action.goal), period=period
+    )
 
     services.delete_objective(objective, by=planner)
 
@@ -152,10 +131,10 @@ def test_delete_objective_with_unapproved_figures_cascades(planner, objective, a
 
 @pytest.mark.django_db
 def test_delete_objective_ignores_figures_of_other_objectives(planner, plan, period):
-    kept = ObjectiveFactory(plan=plan, code="O1", weight=D("50"))
-    doomed = ObjectiveFactory(plan=plan, code="O2", weight=D("50"))
-    ProgressReportFactory(
-        action=ActionFactory(goal__objective=kept), period=period, status="approved"
+    kept = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("50"))
+    doomed = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("50"))
+    factories.ProgressReportFactory(
+        action=factories.ActionFactory(goal__objective=kept), period=period, status="approved"
     )
 
     services.delete_objective(doomed, by=planner)
@@ -165,7 +144,7 @@ def test_delete_objective_ignores_figures_of_other_objectives(planner, plan, per
 
 @pytest.mark.django_db
 def test_delete_action_with_budget_execution_refused(planner, action):
-    ExecutionFactory(allocation__action=action)
+    factories.ExecutionFactory(allocation__action=action)
 
     with pytest.raises(ValidationError) as exc:
         services.delete_action(action, by=planner)
@@ -236,8 +215,8 @@ def test_unarchive_not_archived_refused(planner, action):
 
 @pytest.mark.django_db
 def test_unarchive_over_sibling_weight_refused(planner, plan):
-    old = ObjectiveFactory(plan=plan, code="O1", weight=D("60"), archived=True)
-    ObjectiveFactory(plan=plan, code="O2", weight=D("60"))
+    old = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("60"), archived=True)
+    factories.ObjectiveFactory(plan=plan, code="O2", weight=D("60"))
 
     with pytest.raises(ValidationError) as exc:
         services.unarchive_objective(old, by=planner)
@@ -254,7 +233,7 @@ def test_unarchive_over_sibling_weight_refused(planner, plan):
 
 @pytest.mark.django_db
 def test_archive_frees_weight_for_siblings(planner, objective):
-    first = GoalFactory(objective=objective, code="M1", weight=D("70"))
+    first = factories.GoalFactory(objective=objective, code="M1", weight=D("70"))
 
     services.archive_goal(first, by=planner)
     services.create_goal(objective, by=planner, code="M2", name="Nueva", weight=D("100"))
@@ -264,7 +243,7 @@ def test_archive_frees_weight_for_siblings(planner, objective):
 
 @pytest.mark.django_db
 def test_archive_action_with_departed_responsible_accepted(planner, goal, outsider):
-    action = ActionFactory(goal=goal, responsible=outsider)
+    action = factories.ActionFactory(goal=goal, responsible=outsider)
 
     services.archive_action(action, by=planner)
 
@@ -377,7 +356,7 @@ def test_create_period_overlap_refused(planner, plan, period):
 
 @pytest.mark.django_db
 def test_create_period_adjacent_and_other_plan_accepted(planner, plan, period):
-    PeriodFactory(start_date=date(2026, 4, 1), end_date=date(2026, 6, 30))  # another plan
+    factories.PeriodFactory(start_date=date(2026, 4, 1), end_date=date(2026, 6, 30))  # another plan
 
     services.create_period(
         plan, by=planner, label="T2 2026", start_date=date(2026, 4, 1), end_date=date(2026, 6, 30)
@@ -429,7 +408,7 @@ def test_create_quarterly_periods_creates_four_quarters(planner, plan):
 
 @pytest.mark.django_db
 def test_create_quarterly_periods_overlap_creates_nothing(planner, plan):
-    PeriodFactory(
+    factories.PeriodFactory(
         plan=plan, label="Agosto", start_date=date(2026, 8, 1), end_date=date(2026, 8, 31)
     )
 

@@ -11,18 +11,7 @@ import pytest
 from django.urls import reverse
 
 from mipg.core.models import ReviewStatus
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    PeriodFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    UserFactory,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +40,12 @@ def export(name, fmt):
 
 @pytest.fixture
 def actions(unit, other_unit):
-    goal = GoalFactory(unit=unit)
-    made = [ActionFactory(goal=goal, code=f"A{i:02d}", weight=Decimal("3.5")) for i in range(30)]
-    ActionFactory(goal=GoalFactory(unit=other_unit), code="OTRA")
+    goal = factories.GoalFactory(unit=unit)
+    made = [
+        factories.ActionFactory(goal=goal, code=f"A{i:02d}", weight=Decimal("3.5"))
+        for i in range(30)
+    ]
+    factories.ActionFactory(goal=factories.GoalFactory(unit=other_unit), code="OTRA")
     return made
 
 
@@ -79,7 +71,9 @@ def test_action_csv_exports_the_whole_filtered_list(client, planner, actions, un
 
 
 def test_action_xlsx_has_spanish_headers_numbers_and_dates(client, planner, actions, unit):
-    ProgressReportFactory(action=actions[0], progress=Decimal("62.5"), status=ReviewStatus.APPROVED)
+    factories.ProgressReportFactory(
+        action=actions[0], progress=Decimal("62.5"), status=ReviewStatus.APPROVED
+    )
     client.force_login(planner)
     response = client.get(
         export("planning:action-export", "xlsx"), {"unit": unit.pk, "ordering": "code"}
@@ -97,13 +91,13 @@ def test_action_xlsx_has_spanish_headers_numbers_and_dates(client, planner, acti
 
 
 def test_allocation_exports_carry_money_as_numbers(client, planner, unit):
-    allocation = AllocationFactory(
-        action=ActionFactory(goal=GoalFactory(unit=unit), code="A-PRES"),
+    allocation = factories.AllocationFactory(
+        action=factories.ActionFactory(goal=factories.GoalFactory(unit=unit), code="A-PRES"),
         rubro="2.3.2",
         appropriation=Decimal("2000000.50"),
     )
-    ExecutionFactory(allocation=allocation, stage="cdp", amount=Decimal("1500000"))
-    ExecutionFactory(allocation=allocation, stage="commitment", amount=Decimal("500000"))
+    factories.ExecutionFactory(allocation=allocation, stage="cdp", amount=Decimal("1500000"))
+    factories.ExecutionFactory(allocation=allocation, stage="commitment", amount=Decimal("500000"))
     client.force_login(planner)
 
     header, row = xlsx_rows(client.get(export("management:allocation-export", "xlsx")))
@@ -121,10 +115,10 @@ def test_allocation_exports_carry_money_as_numbers(client, planner, unit):
 
 
 def test_indicator_export_with_a_period_adds_its_figures(client, planner, unit):
-    indicator = IndicatorFactory(goal__unit=unit, code="IND-1")
-    period = PeriodFactory(plan=indicator.goal.objective.plan, label="T1")
-    TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
-    MeasurementFactory(
+    indicator = factories.IndicatorFactory(goal__unit=unit, code="IND-1")
+    period = factories.PeriodFactory(plan=indicator.goal.objective.plan, label="T1")
+    factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    factories.MeasurementFactory(
         indicator=indicator, period=period, value=Decimal("8"), status=ReviewStatus.APPROVED
     )
     client.force_login(planner)
@@ -142,12 +136,12 @@ def test_indicator_export_with_a_period_adds_its_figures(client, planner, unit):
 
 
 def test_indicator_export_keeps_the_semaforo_filter(client, planner, unit):
-    goal = GoalFactory(unit=unit)
-    period = PeriodFactory(plan=goal.objective.plan)
+    goal = factories.GoalFactory(unit=unit)
+    period = factories.PeriodFactory(plan=goal.objective.plan)
     for code, value in (("IND-V", "9"), ("IND-R", "2")):
-        indicator = IndicatorFactory(goal=goal, code=code)
-        TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
-        MeasurementFactory(
+        indicator = factories.IndicatorFactory(goal=goal, code=code)
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+        factories.MeasurementFactory(
             indicator=indicator, period=period, value=Decimal(value), status=ReviewStatus.APPROVED
         )
     client.force_login(planner)
@@ -160,7 +154,7 @@ def test_indicator_export_keeps_the_semaforo_filter(client, planner, unit):
 
 
 def test_report_export_has_status_and_dates(client, planner, responsible):
-    report = ProgressReportFactory(
+    report = factories.ProgressReportFactory(
         progress=Decimal("45"), status=ReviewStatus.SUBMITTED, submitted_by=responsible
     )
     client.force_login(planner)
@@ -173,7 +167,7 @@ def test_report_export_has_status_and_dates(client, planner, responsible):
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(client, planner):
-    ActionFactory(code="F1", name='=HYPERLINK("http://malo")')
+    factories.ActionFactory(code="F1", name='=HYPERLINK("http://malo")')
     client.force_login(planner)
     header, row = csv_rows(client.get(export("planning:action-export", "csv")))
     assert row[header.index("Actividad")] == '\'=HYPERLINK("http://malo")'
@@ -199,5 +193,5 @@ def test_unknown_export_format_is_404(client, planner):
     ],
 )
 def test_exports_are_forbidden_to_users_without_a_role(client, name):
-    client.force_login(UserFactory())
+    client.force_login(factories.UserFactory())
     assert client.get(export(name, "csv")).status_code == 403

@@ -12,38 +12,24 @@ from evaluation.models import Indicator, Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action
-from tests.builders import build_plan
+from tests.builders import build_plan, submitted_report
 from tests.factories import ActionFactory, MeasurementFactory, ProgressReportFactory
-from tests.web.reporting import open_plan
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
 
 
 def ago(hours):
     return timezone.now() - datetime.timedelta(hours=hours)
 
 
-def submitted_report(data, responsible, hours, **kwargs):
-    return ProgressReportFactory(
-        action=kwargs.pop("action", data.action),
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=responsible,
-        submitted_at=ago(hours),
-        **kwargs,
-    )
+def queued_report(data, responsible, hours, **kwargs):
+    return submitted_report(data, responsible, submitted_at=ago(hours), **kwargs)
 
 
 def test_review_queue_lists_reports_and_measurements_oldest_first(
     client, data, responsible, planner
 ):
     newer = ActionFactory(goal=data.action.goal, code="A2", name="Publicar informe")
-    submitted_report(data, responsible, 1, action=newer)
-    submitted_report(data, responsible, 5)
+    queued_report(data, responsible, 1, action=newer)
+    queued_report(data, responsible, 5)
     MeasurementFactory(
         indicator=data.indicator,
         period=data.period,
@@ -67,7 +53,7 @@ def test_review_queue_lists_reports_and_measurements_oldest_first(
 
 
 def test_review_queue_approve_and_return_from_the_row(client, data, responsible, planner):
-    report = submitted_report(data, responsible, 2)
+    report = queued_report(data, responsible, 2)
     client.force_login(planner)
     queue = reverse("management:review-queue") + "?page=1"
     response = client.post(
@@ -80,7 +66,7 @@ def test_review_queue_approve_and_return_from_the_row(client, data, responsible,
 
 
 def test_review_queue_ignores_foreign_next_urls(client, data, responsible, planner):
-    report = submitted_report(data, responsible, 2)
+    report = queued_report(data, responsible, 2)
     client.force_login(planner)
     response = client.post(
         reverse("management:report-return", args=[report.pk]),
@@ -92,7 +78,7 @@ def test_review_queue_ignores_foreign_next_urls(client, data, responsible, plann
 def test_review_queue_paginates_25_per_page(client, data, responsible, planner):
     for i in range(27):
         action = ActionFactory(goal=data.action.goal, code=f"X{i:02d}")
-        submitted_report(data, responsible, 100 - i, action=action)
+        queued_report(data, responsible, 100 - i, action=action)
     client.force_login(planner)
     first = client.get(reverse("management:review-queue"))
     second = client.get(reverse("management:review-queue") + "?page=2")

@@ -7,18 +7,10 @@ from django.urls import reverse
 
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
+from tests.builders import pdf, submitted_report
 from tests.factories import ProgressReportFactory, UserFactory
-from tests.web.reporting import open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
@@ -30,14 +22,7 @@ def draft(data, responsible):
 
 @pytest.fixture
 def submitted(data, responsible):
-    return ProgressReportFactory(
-        action=data.action,
-        period=data.period,
-        created_by=responsible,
-        progress=Decimal("30"),
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=responsible,
-    )
+    return submitted_report(data, responsible, progress=Decimal("30"))
 
 
 FORM = {"progress": "90", "narrative": "cambiado", "intent": "submit"}
@@ -99,13 +84,7 @@ def test_report_evidence_delete_is_forbidden_to_other_units(client, data, respon
 
 
 def test_planner_cannot_approve_a_report_they_submitted(client, data, admin_user):
-    report = ProgressReportFactory(
-        action=data.action,
-        period=data.period,
-        created_by=admin_user,
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=admin_user,
-    )
+    report = submitted_report(data, admin_user)
     client.force_login(admin_user)
     response = client.post(reverse("management:report-approve", args=[report.pk]))
     assert response.status_code == 403

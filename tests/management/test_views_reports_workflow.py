@@ -10,19 +10,18 @@ from django.urls import reverse
 
 from management.models import ProgressEvidence, ProgressReport
 from mipg.core.models import ReviewStatus
+from tests.builders import (
+    LOCKED_PERIOD,
+    PDF,
+    messages_of,
+    open_plan,
+    pdf,
+    post_in_locked_period,
+    submitted_report,
+)
 from tests.factories import PeriodFactory, ProgressReportFactory
-from tests.web.reporting import PDF, messages_of, open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def create_url(data):
@@ -189,16 +188,13 @@ def test_report_create_in_locked_period_is_refused_with_a_message(client, unit, 
     client.force_login(responsible)
     response = client.get(create_url(data), follow=True)
     assert response.redirect_chain[-1][0] == reverse("management:my-pending")
-    assert "El periodo «Actual» está cerrado y no admite reportes." in messages_of(response)
+    assert LOCKED_PERIOD in messages_of(response)
 
 
 def test_report_submit_after_period_locked_shows_message(client, data, responsible):
     report = ProgressReportFactory(action=data.action, period=data.period, created_by=responsible)
-    data.period.locked = True
-    data.period.save()
-    client.force_login(responsible)
-    response = client.post(reverse("management:report-submit", args=[report.pk]), follow=True)
-    assert "El periodo «Actual» está cerrado y no admite reportes." in messages_of(response)
+    url = reverse("management:report-submit", args=[report.pk])
+    assert LOCKED_PERIOD in post_in_locked_period(client, responsible, data.period, url)
     report.refresh_from_db()
     assert report.status == ReviewStatus.DRAFT
     response = client.get(reverse("management:report-edit", args=[report.pk]), follow=True)
@@ -207,18 +203,9 @@ def test_report_submit_after_period_locked_shows_message(client, data, responsib
 
 
 def test_report_approve_in_locked_period_shows_message(client, data, responsible, planner):
-    report = ProgressReportFactory(
-        action=data.action,
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=responsible,
-    )
-    data.period.locked = True
-    data.period.save()
-    client.force_login(planner)
-    response = client.post(reverse("management:report-approve", args=[report.pk]), follow=True)
-    assert "El periodo «Actual» está cerrado y no admite reportes." in messages_of(response)
+    report = submitted_report(data, responsible)
+    url = reverse("management:report-approve", args=[report.pk])
+    assert LOCKED_PERIOD in post_in_locked_period(client, planner, data.period, url)
     report.refresh_from_db()
     assert report.status == ReviewStatus.SUBMITTED
 

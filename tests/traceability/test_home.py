@@ -8,33 +8,24 @@ from django.urls import reverse
 from mipg.core.models import ReviewStatus
 from mipg.traceability.views.home import HOME_PLAN_LIMIT
 from planning.models import StrategicPlan
+from tests import factories
 from tests.builders import build_plan
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    IndicatorFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_shows_progress_side_by_side_for_current_plans(client, responsible):
-    action = ActionFactory(goal__objective__plan__name="Plan de Acción 2026")
+    action = factories.ActionFactory(goal__objective__plan__name="Plan de Acción 2026")
     plan = action.goal.objective.plan
-    period = PeriodFactory(plan=plan, label="T1 2026")
-    ProgressReportFactory(
+    period = factories.PeriodFactory(plan=plan, label="T1 2026")
+    factories.ProgressReportFactory(
         action=action, period=period, progress=D("40"), status=ReviewStatus.APPROVED
     )
-    allocation = AllocationFactory(action=action, appropriation=D("1000"))
-    ExecutionFactory(allocation=allocation, stage="cdp", amount=D("500"))
-    ExecutionFactory(allocation=allocation, stage="commitment", amount=D("250"))
-    TargetFactory(indicator=IndicatorFactory(goal=action.goal), period=period)
-    PlanFactory(name="Plan viejo", status=StrategicPlan.Status.CLOSED)
+    allocation = factories.AllocationFactory(action=action, appropriation=D("1000"))
+    factories.ExecutionFactory(allocation=allocation, stage="cdp", amount=D("500"))
+    factories.ExecutionFactory(allocation=allocation, stage="commitment", amount=D("250"))
+    factories.TargetFactory(indicator=factories.IndicatorFactory(goal=action.goal), period=period)
+    factories.PlanFactory(name="Plan viejo", status=StrategicPlan.Status.CLOSED)
     client.force_login(responsible)
     response = client.get(reverse("home"))
     body = response.content.decode()
@@ -49,20 +40,20 @@ def test_home_shows_progress_side_by_side_for_current_plans(client, responsible)
 
 
 def test_home_without_current_plans_says_so(client, planner):
-    PlanFactory(status=StrategicPlan.Status.CLOSED)
+    factories.PlanFactory(status=StrategicPlan.Status.CLOSED)
     client.force_login(planner)
     body = client.get(reverse("home")).content.decode()
     assert "No hay planes en curso; todos están cerrados." in body
 
 
 def test_home_query_count_does_not_grow_with_plan_size(client, planner, count_queries):
-    small = build_plan(10)
+    small = build_plan(1)
     client.force_login(planner)
     client.get(reverse("home"))  # creates the Entity row once
     with count_queries() as few:
         client.get(reverse("home"))
     StrategicPlan.objects.filter(pk=small.pk).update(status=StrategicPlan.Status.CLOSED)
-    big = build_plan(200)
+    big = build_plan(3)
     with count_queries() as many:
         response = client.get(reverse("home"))
     assert [card["plan"] for card in response.context["cards"]] == [big]
@@ -70,12 +61,12 @@ def test_home_query_count_does_not_grow_with_plan_size(client, planner, count_qu
 
 
 def test_home_rolls_up_a_bounded_number_of_plans(client, planner, count_queries):
-    PlanFactory.create_batch(HOME_PLAN_LIMIT)
+    factories.PlanFactory.create_batch(HOME_PLAN_LIMIT)
     client.force_login(planner)
     client.get(reverse("home"))
     with count_queries() as at_limit:
         client.get(reverse("home"))
-    PlanFactory.create_batch(3)
+    factories.PlanFactory.create_batch(3)
     with count_queries() as over_limit:
         response = client.get(reverse("home"))
     assert len(response.context["cards"]) == HOME_PLAN_LIMIT

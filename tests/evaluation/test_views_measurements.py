@@ -8,19 +8,10 @@ from django.urls import reverse
 
 from evaluation.models import Measurement, MeasurementEvidence
 from mipg.core.models import ReviewStatus
+from tests.builders import LOCKED_PERIOD, PDF, messages_of, open_plan, pdf, post_in_locked_period
 from tests.factories import MeasurementFactory, UserFactory
-from tests.web.reporting import PDF, messages_of, open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
@@ -150,16 +141,13 @@ def test_measurement_create_in_locked_period_is_refused(client, unit, responsibl
     data = open_plan(unit, locked=True)
     client.force_login(responsible)
     response = client.get(create_url(data), follow=True)
-    assert "El periodo «Actual» está cerrado y no admite reportes." in messages_of(response)
+    assert LOCKED_PERIOD in messages_of(response)
     assert Measurement.objects.count() == 0
 
 
 def test_measurement_submit_in_locked_period_shows_message(client, draft, data, responsible):
-    data.period.locked = True
-    data.period.save()
-    client.force_login(responsible)
-    response = client.post(reverse("evaluation:measurement-submit", args=[draft.pk]), follow=True)
-    assert "El periodo «Actual» está cerrado y no admite reportes." in messages_of(response)
+    url = reverse("evaluation:measurement-submit", args=[draft.pk])
+    assert LOCKED_PERIOD in post_in_locked_period(client, responsible, data.period, url)
     draft.refresh_from_db()
     assert draft.status == ReviewStatus.DRAFT
 

@@ -7,14 +7,7 @@ from django.urls import reverse
 
 from evaluation import services as evaluation_services
 from planning import services
-from tests.factories import (
-    GoalFactory,
-    IndicatorFactory,
-    PlanFactory,
-    UnitFactory,
-    UserFactory,
-    policy,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +21,17 @@ def changes(entry):
 
 
 def test_history_shows_who_changed_what_field_by_field(client, planner, auditor):
-    plan = PlanFactory()
+    plan = factories.PlanFactory()
     objective = services.create_objective(
-        plan, by=planner, code="O1", name="Antes", weight=D("50"), policies=[policy("P03")]
+        plan,
+        by=planner,
+        code="O1",
+        name="Antes",
+        weight=D("50"),
+        policies=[factories.policy("P03")],
     )
     services.update_objective(
-        objective, by=planner, name="Después", weight=D("60"), policies=[policy("P13")]
+        objective, by=planner, name="Después", weight=D("60"), policies=[factories.policy("P13")]
     )
     client.force_login(auditor)
     response = client.get(history(objective))
@@ -55,8 +53,8 @@ def test_history_shows_who_changed_what_field_by_field(client, planner, auditor)
 
 
 def test_history_names_related_objects(client, planner):
-    first, second = UnitFactory(name="Oficina A"), UnitFactory(name="Oficina B")
-    goal = GoalFactory(unit=first)
+    first, second = factories.UnitFactory(name="Oficina A"), factories.UnitFactory(name="Oficina B")
+    goal = factories.GoalFactory(unit=first)
     services.update_goal(goal, by=planner, unit=second)
     client.force_login(planner)
     [update, _creation] = client.get(history(goal)).context["entries"]
@@ -64,7 +62,7 @@ def test_history_names_related_objects(client, planner):
 
 
 def test_history_shows_the_change_reason(client, planner):
-    indicator = IndicatorFactory(baseline_value=D("10"))
+    indicator = factories.IndicatorFactory(baseline_value=D("10"))
     evaluation_services.update_indicator(
         indicator, by=planner, baseline_value=D("12"), reason="Corrección del DANE"
     )
@@ -74,7 +72,7 @@ def test_history_shows_the_change_reason(client, planner):
 
 
 def test_history_of_deleted_item_is_still_available(client, planner):
-    goal = GoalFactory(code="M7")
+    goal = factories.GoalFactory(code="M7")
     pk = goal.pk
     services.delete_goal(goal, by=planner)
     client.force_login(planner)
@@ -84,7 +82,7 @@ def test_history_of_deleted_item_is_still_available(client, planner):
 
 
 def test_history_is_paginated_and_diffs_across_pages(client, planner):
-    plan = PlanFactory()
+    plan = factories.PlanFactory()
     objective = services.create_objective(plan, by=planner, code="O1", name="v0", weight=D(0))
     for version in range(1, 31):
         services.update_objective(objective, by=planner, name=f"v{version}")
@@ -100,16 +98,16 @@ def test_history_is_paginated_and_diffs_across_pages(client, planner):
 def test_history_query_count_is_constant(client, planner, count_queries):
     """The count depends on which related models the shown changes name (here: the plan and
     the policies), never on the number of records."""
-    plan = PlanFactory()
+    plan = factories.PlanFactory()
     few_changes = services.create_objective(plan, by=planner, code="O1", name="a", weight=D(0))
     many_changes = services.create_objective(plan, by=planner, code="O2", name="a", weight=D(0))
-    services.update_objective(few_changes, by=planner, policies=[policy("P03")])
+    services.update_objective(few_changes, by=planner, policies=[factories.policy("P03")])
     for version in range(40):
         services.update_objective(
             many_changes,
             by=planner,
             name=f"v{version}",
-            policies=[policy("P03" if version % 2 else "P13")],
+            policies=[factories.policy("P03" if version % 2 else "P13")],
         )
     client.force_login(planner)
     pages = client.get(history(many_changes)).context["page"].paginator.num_pages
@@ -123,7 +121,7 @@ def test_history_query_count_is_constant(client, planner, count_queries):
 
 
 def test_history_needs_the_view_permission(client, unit):
-    client.force_login(UserFactory())  # no role
+    client.force_login(factories.UserFactory())  # no role
     assert client.get(reverse("history", args=["mipg.unit", unit.pk])).status_code == 403
 
 

@@ -12,16 +12,8 @@ from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from mipg.traceability.worklists import open_periods, pending_for_user
 from planning.models import Action, ReportingPeriod, StrategicPlan
-from tests.builders import build_plan
-from tests.factories import (
-    ActionFactory,
-    MeasurementFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-)
-from tests.web.reporting import days, open_plan
+from tests import factories
+from tests.builders import build_plan, days, open_plan
 
 TODAY = datetime.date(2026, 5, 15)
 date = datetime.date
@@ -33,13 +25,15 @@ def codes(items):
 
 @pytest.fixture
 def plan(db):
-    return PlanFactory(status=StrategicPlan.Status.APPROVED, start_year=2026, end_year=2026)
+    return factories.PlanFactory(
+        status=StrategicPlan.Status.APPROVED, start_year=2026, end_year=2026
+    )
 
 
 def quarter(plan, n, **kwargs):
     start = date(2026, 3 * n - 2, 1)
     end = date(2026, 3 * n, 30 if n in (2, 3) else 31)
-    return PeriodFactory(
+    return factories.PeriodFactory(
         plan=plan,
         label=f"T{n}",
         start_date=start,
@@ -61,26 +55,28 @@ def test_open_periods_are_the_current_and_the_last_ended_unlocked_ones(plan):
 
 
 def test_open_periods_skip_plans_that_are_not_approved(plan):
-    quarter(PlanFactory(status=StrategicPlan.Status.DRAFT), 2)
-    quarter(PlanFactory(status=StrategicPlan.Status.CLOSED), 2)
+    quarter(factories.PlanFactory(status=StrategicPlan.Status.DRAFT), 2)
+    quarter(factories.PlanFactory(status=StrategicPlan.Status.CLOSED), 2)
     quarter(plan, 2)
     assert [p.plan_id for p in open_periods(TODAY)] == [plan.pk]
 
 
 def test_pending_for_user_lists_what_needs_a_report(plan, unit, other_unit, responsible):
     t1, t2 = quarter(plan, 1), quarter(plan, 2)
-    mine = ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
-    ActionFactory(goal=mine.goal, code="A2", unit=other_unit)  # another unit's
-    ActionFactory(goal=mine.goal, code="A3", start_date=date(2026, 4, 15))  # not begun in T1
-    ActionFactory(goal=mine.goal, code="A4", archived=True)
-    done = ActionFactory(goal=mine.goal, code="A5")
-    ProgressReportFactory(action=done, period=t1, status=ReviewStatus.APPROVED)
-    ProgressReportFactory(action=done, period=t2, status=ReviewStatus.SUBMITTED)
-    indicator = TargetFactory(
+    mine = factories.ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
+    factories.ActionFactory(goal=mine.goal, code="A2", unit=other_unit)  # another unit's
+    factories.ActionFactory(
+        goal=mine.goal, code="A3", start_date=date(2026, 4, 15)
+    )  # not begun in T1
+    factories.ActionFactory(goal=mine.goal, code="A4", archived=True)
+    done = factories.ActionFactory(goal=mine.goal, code="A5")
+    factories.ProgressReportFactory(action=done, period=t1, status=ReviewStatus.APPROVED)
+    factories.ProgressReportFactory(action=done, period=t2, status=ReviewStatus.SUBMITTED)
+    indicator = factories.TargetFactory(
         indicator__goal=mine.goal, indicator__code="IND-1", period=t1
     ).indicator
-    TargetFactory(indicator__goal=mine.goal, indicator__code="IND-2", period=t2)
-    MeasurementFactory(indicator=indicator, period=t1, status=ReviewStatus.RETURNED)
+    factories.TargetFactory(indicator__goal=mine.goal, indicator__code="IND-2", period=t2)
+    factories.MeasurementFactory(indicator=indicator, period=t1, status=ReviewStatus.RETURNED)
 
     pending = pending_for_user(responsible, today=TODAY)
     assert codes(pending.to_report) == [
@@ -98,22 +94,22 @@ def test_pending_for_user_lists_what_needs_a_report(plan, unit, other_unit, resp
 
 def test_pending_drafts_of_locked_periods_are_left_out(plan, unit, responsible):
     t1 = quarter(plan, 1, locked=True)
-    action = ActionFactory(goal__objective__plan=plan, goal__unit=unit)
-    ProgressReportFactory(action=action, period=t1)
+    action = factories.ActionFactory(goal__objective__plan=plan, goal__unit=unit)
+    factories.ProgressReportFactory(action=action, period=t1)
     assert pending_for_user(responsible, today=TODAY).is_empty
 
 
 def test_my_pending_page_shows_items_due_dates_and_comments(client, unit, other_unit, responsible):
     data = open_plan(unit)
     open_plan(other_unit, code="B1", indicator_code="IND-9")
-    ended = PeriodFactory(
+    ended = factories.PeriodFactory(
         plan=data.plan,
         label="Anterior",
         start_date=days(-90),
         end_date=days(-31),
         due_date=days(-20),
     )
-    returned = ProgressReportFactory(
+    returned = factories.ProgressReportFactory(
         action=data.action,
         period=ended,
         status=ReviewStatus.RETURNED,

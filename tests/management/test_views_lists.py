@@ -9,27 +9,10 @@ import pytest
 from django.urls import reverse
 
 from mipg.core.models import InstitutionalPlan, ReviewStatus
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    UserFactory,
-    policy,
-)
+from tests import factories
+from tests.pages import body
 
 pytestmark = pytest.mark.django_db
-
-
-def body(response):
-    return response.content.decode()
 
 
 def rows(response):
@@ -45,58 +28,62 @@ def rows(response):
 def data(unit, other_unit):
     """Two actions of two units under objectives with different policies and tags, with a
     report, an indicator and an allocation each."""
-    plan = PlanFactory(name="Plan de Acción 2026")
-    t1 = PeriodFactory(
+    plan = factories.PlanFactory(name="Plan de Acción 2026")
+    t1 = factories.PeriodFactory(
         plan=plan,
         label="T1",
         start_date=datetime.date(2026, 1, 1),
         end_date=datetime.date(2026, 3, 31),
     )
-    t2 = PeriodFactory(
+    t2 = factories.PeriodFactory(
         plan=plan,
         label="T2",
         start_date=datetime.date(2026, 4, 1),
         end_date=datetime.date(2026, 6, 30),
     )
-    digital = GoalFactory(
-        objective=ObjectiveFactory(plan=plan, code="O1", policies=[policy("P06")]),
+    digital = factories.GoalFactory(
+        objective=factories.ObjectiveFactory(
+            plan=plan, code="O1", policies=[factories.policy("P06")]
+        ),
         code="M1",
         unit=unit,
     )
-    people = GoalFactory(
-        objective=ObjectiveFactory(plan=plan, code="O2", policies=[policy("P01")]),
+    people = factories.GoalFactory(
+        objective=factories.ObjectiveFactory(
+            plan=plan, code="O2", policies=[factories.policy("P01")]
+        ),
         code="M2",
         unit=other_unit,
     )
-    alfa = ActionFactory(
+    alfa = factories.ActionFactory(
         goal=digital,
         code="ACT-ALFA",
         name="Sede electrónica",
         institutional_plans=[InstitutionalPlan.objects.get(code="PETI")],
     )
-    beta = ActionFactory(
+    beta = factories.ActionFactory(
         goal=people,
         code="ACT-BETA",
         name="Plan de vacantes",
         institutional_plans=[InstitutionalPlan.objects.get(code="PAV")],
     )
-    ProgressReportFactory(
+    factories.ProgressReportFactory(
         action=alfa, period=t1, progress=Decimal("40"), status=ReviewStatus.APPROVED
     )
-    ProgressReportFactory(action=beta, period=t2, progress=Decimal("10"))
-    green = IndicatorFactory(goal=digital, code="IND-VERDE", unit=unit)
-    red = IndicatorFactory(goal=people, code="IND-ROJO", unit=other_unit)
+    factories.ProgressReportFactory(action=beta, period=t2, progress=Decimal("10"))
+    green = factories.IndicatorFactory(goal=digital, code="IND-VERDE", unit=unit)
+    red = factories.IndicatorFactory(goal=people, code="IND-ROJO", unit=other_unit)
     for indicator, value in ((green, "9"), (red, "3")):
-        TargetFactory(indicator=indicator, period=t1, value=Decimal("10"))
-        MeasurementFactory(
+        factories.TargetFactory(indicator=indicator, period=t1, value=Decimal("10"))
+        factories.MeasurementFactory(
             indicator=indicator, period=t1, value=Decimal(value), status=ReviewStatus.APPROVED
         )
-    alfa_budget = AllocationFactory(
+    alfa_budget = factories.AllocationFactory(
         action=alfa, rubro="R-ALFA", appropriation=Decimal("2000000"), year=2026
     )
-    ExecutionFactory(allocation=alfa_budget, stage="cdp", amount=Decimal("1500000"))
-    ExecutionFactory(allocation=alfa_budget, stage="commitment", amount=Decimal("500000"))
-    AllocationFactory(action=beta, rubro="R-BETA", appropriation=Decimal("1000000"))
+    factories.ExecutionFactory(allocation=alfa_budget, stage="cdp", amount=Decimal("1500000"))
+    factories.ExecutionFactory(allocation=alfa_budget, stage="commitment", amount=Decimal("500000"))
+    factories.AllocationFactory(action=beta, rubro="R-BETA", appropriation=Decimal("1000000"))
     return {"plan": plan, "t1": t1, "t2": t2, "alfa": alfa, "beta": beta}
 
 
@@ -120,8 +107,8 @@ ALLOCATIONS = reverse("management:allocation-list")
 def test_action_list_filters(client, planner, data, unit, query, expected):
     values = {
         "unit": lambda _v: unit.pk,
-        "policy": lambda code: policy(code).pk,
-        "dimension": lambda code: policy(code).dimension_id,
+        "policy": lambda code: factories.policy(code).pk,
+        "dimension": lambda code: factories.policy(code).dimension_id,
         "institutional_plan": lambda code: InstitutionalPlan.objects.get(code=code).pk,
         "q": lambda v: v,
     }
@@ -149,9 +136,9 @@ def test_action_list_sorts_by_the_chosen_column(client, planner, data):
 
 
 def test_action_list_paginates_25_per_page_keeping_filters(client, planner, unit):
-    goal = GoalFactory(unit=unit)
+    goal = factories.GoalFactory(unit=unit)
     for i in range(30):
-        ActionFactory(goal=goal, code=f"A{i:02d}")
+        factories.ActionFactory(goal=goal, code=f"A{i:02d}")
     client.force_login(planner)
     first = client.get(ACTIONS, {"unit": unit.pk, "ordering": "code"})
     assert rows(first) == [f"A{i:02d}" for i in range(25)]
@@ -195,14 +182,14 @@ def test_indicator_list_semaforo_without_period_asks_for_one(client, planner, da
 def test_indicator_list_filters_by_unit_policy_and_dimension(client, planner, data, other_unit):
     client.force_login(planner)
     assert rows(client.get(INDICATORS, {"unit": other_unit.pk})) == ["IND-ROJO"]
-    assert rows(client.get(INDICATORS, {"policy": policy("P06").pk})) == ["IND-VERDE"]
-    dimension = policy("P01").dimension_id
+    assert rows(client.get(INDICATORS, {"policy": factories.policy("P06").pk})) == ["IND-VERDE"]
+    dimension = factories.policy("P01").dimension_id
     assert rows(client.get(INDICATORS, {"dimension": dimension})) == ["IND-ROJO"]
 
 
 def test_indicator_list_sorts_by_code_both_ways(client, planner, data):
     client.force_login(planner)
-    IndicatorFactory(goal=data["alfa"].goal, code="IND-ZZ", name="Aaa primero")
+    factories.IndicatorFactory(goal=data["alfa"].goal, code="IND-ZZ", name="Aaa primero")
     names = rows(client.get(INDICATORS, {"ordering": "code"}))
     assert names == ["IND-ROJO", "IND-VERDE", "IND-ZZ"]
     assert rows(client.get(INDICATORS, {"ordering": "-code"})) == names[::-1]
@@ -239,7 +226,7 @@ def test_allocation_list_filters_by_unit_policy_and_decreto_612_plan(
     client.force_login(planner)
     beta = ["ACT-BETA Plan de vacantes"]
     assert rows(client.get(ALLOCATIONS, {"unit": other_unit.pk})) == beta
-    assert rows(client.get(ALLOCATIONS, {"policy": policy("P01").pk})) == beta
+    assert rows(client.get(ALLOCATIONS, {"policy": factories.policy("P01").pk})) == beta
     pav = InstitutionalPlan.objects.get(code="PAV").pk
     assert rows(client.get(ALLOCATIONS, {"institutional_plan": pav})) == beta
     assert rows(client.get(ALLOCATIONS, {"year": 2025})) == []
@@ -247,13 +234,17 @@ def test_allocation_list_filters_by_unit_policy_and_decreto_612_plan(
 
 def test_allocation_totals_are_not_inflated_by_many_valued_filters(client, planner, unit):
     """An objective with two policies must not count each execution twice."""
-    action = ActionFactory(
-        goal=GoalFactory(objective=ObjectiveFactory(policies=[policy("P06"), policy("P07")]))
+    action = factories.ActionFactory(
+        goal=factories.GoalFactory(
+            objective=factories.ObjectiveFactory(
+                policies=[factories.policy("P06"), factories.policy("P07")]
+            )
+        )
     )
-    allocation = AllocationFactory(action=action, appropriation=Decimal("1000"))
-    ExecutionFactory(allocation=allocation, stage="cdp", amount=Decimal("700"))
+    allocation = factories.AllocationFactory(action=action, appropriation=Decimal("1000"))
+    factories.ExecutionFactory(allocation=allocation, stage="cdp", amount=Decimal("700"))
     client.force_login(planner)
-    page = body(client.get(ALLOCATIONS, {"dimension": policy("P06").dimension_id}))
+    page = body(client.get(ALLOCATIONS, {"dimension": factories.policy("P06").dimension_id}))
     assert "$ 700" in page and "$ 1.400" not in page
 
 
@@ -268,7 +259,7 @@ def test_lists_are_readable_by_every_internal_role(client, data, persona, url, r
 
 @pytest.mark.parametrize("url", [ACTIONS, INDICATORS, REPORTS, ALLOCATIONS])
 def test_lists_are_forbidden_to_users_without_a_role(client, data, url):
-    client.force_login(UserFactory())
+    client.force_login(factories.UserFactory())
     response = client.get(url)
     assert response.status_code == 403
     assert "Acceso denegado" in body(response)

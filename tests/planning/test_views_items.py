@@ -7,38 +7,19 @@ from django.urls import reverse
 
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    GoalFactory,
-    ObjectiveFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    policy,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan():
-    return PlanFactory(name="Plan de Acción 2026")
-
-
-@pytest.fixture
 def objective(plan):
-    return ObjectiveFactory(plan=plan, code="O1", weight=D("60"))
-
-
-@pytest.fixture
-def goal(objective, unit):
-    return GoalFactory(objective=objective, code="M1", weight=D("100"), unit=unit)
+    return factories.ObjectiveFactory(plan=plan, code="O1", weight=D("60"))
 
 
 @pytest.fixture
 def action(goal):
-    return ActionFactory(goal=goal, code="A1", weight=D("50"))
+    return factories.ActionFactory(goal=goal, code="A1", weight=D("50"))
 
 
 def field_error(field, message):
@@ -72,7 +53,7 @@ def test_create_objective_with_policies(client, planner, plan):
             "name": "Fortalecer la planeación",
             "description": "",
             "weight": "100",
-            "policies": [policy("P03").pk, policy("P13").pk],
+            "policies": [factories.policy("P03").pk, factories.policy("P13").pk],
         },
     )
     objective = Objective.objects.get(plan=plan, code="O1")
@@ -189,7 +170,7 @@ def test_edit_goal_saves_changes(client, planner, goal):
 
 
 def test_edit_action_bad_weight_is_not_saved(client, planner, action):
-    ActionFactory(goal=action.goal, code="A2", weight=D("50"))
+    factories.ActionFactory(goal=action.goal, code="A2", weight=D("50"))
     client.force_login(planner)
     response = client.post(
         reverse("planning:action-edit", args=[action.pk]),
@@ -217,9 +198,9 @@ def test_edit_without_changes_saves_nothing(client, planner, objective):
 
 
 def test_reorder_moves_an_action_up(client, planner, goal):
-    ActionFactory(goal=goal, code="A1", weight=D("10"), position=1)
-    ActionFactory(goal=goal, code="A2", weight=D("10"), position=2)
-    third = ActionFactory(goal=goal, code="A3", weight=D("10"), position=3)
+    factories.ActionFactory(goal=goal, code="A1", weight=D("10"), position=1)
+    factories.ActionFactory(goal=goal, code="A2", weight=D("10"), position=2)
+    third = factories.ActionFactory(goal=goal, code="A3", weight=D("10"), position=3)
     client.force_login(planner)
     response = client.post(
         reverse("planning:action-reorder", args=[third.pk]),
@@ -231,9 +212,9 @@ def test_reorder_moves_an_action_up(client, planner, goal):
 
 
 def test_reorder_skips_hidden_archived_siblings(client, planner, plan):
-    one = ObjectiveFactory(plan=plan, code="O1", weight=D("50"), position=1)
-    ObjectiveFactory(plan=plan, code="O2", weight=D("0"), position=2, archived=True)
-    ObjectiveFactory(plan=plan, code="O3", weight=D("50"), position=3)
+    one = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("50"), position=1)
+    factories.ObjectiveFactory(plan=plan, code="O2", weight=D("0"), position=2, archived=True)
+    factories.ObjectiveFactory(plan=plan, code="O3", weight=D("50"), position=3)
     client.force_login(planner)
     client.post(reverse("planning:objective-reorder", args=[one.pk]), {"direction": "down"})
     order = list(plan.objectives.order_by("position").values_list("code", flat=True))
@@ -241,8 +222,8 @@ def test_reorder_skips_hidden_archived_siblings(client, planner, plan):
 
 
 def test_reorder_first_item_up_changes_nothing(client, planner, goal):
-    first = ActionFactory(goal=goal, code="A1", weight=D("10"), position=1)
-    ActionFactory(goal=goal, code="A2", weight=D("10"), position=2)
+    first = factories.ActionFactory(goal=goal, code="A1", weight=D("10"), position=1)
+    factories.ActionFactory(goal=goal, code="A2", weight=D("10"), position=2)
     client.force_login(planner)
     response = client.post(
         reverse("planning:action-reorder", args=[first.pk]), {"direction": "up"}, follow=True
@@ -298,7 +279,7 @@ def test_delete_objective_lists_what_goes_with_it(client, planner, action):
 
 
 def test_delete_refused_with_approved_figures_offers_archive(client, planner, action):
-    ProgressReportFactory(action=action, status=ReviewStatus.APPROVED)
+    factories.ProgressReportFactory(action=action, status=ReviewStatus.APPROVED)
     client.force_login(planner)
     response = client.post(reverse("planning:goal-delete", args=[action.goal_id]))
     body = response.content.decode()
@@ -312,7 +293,7 @@ def test_delete_refused_with_approved_figures_offers_archive(client, planner, ac
 
 
 def test_delete_refused_with_budget_execution(client, planner, action):
-    ExecutionFactory(allocation=AllocationFactory(action=action))
+    factories.ExecutionFactory(allocation=factories.AllocationFactory(action=action))
     client.force_login(planner)
     response = client.post(reverse("planning:action-delete", args=[action.pk]))
     assert "tiene ejecución presupuestal registrada" in response.content.decode()

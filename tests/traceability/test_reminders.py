@@ -16,15 +16,7 @@ from mipg.traceability.reminders import send_report_reminders
 from mipg.traceability.tasks import send_report_reminders_task
 from mipg.traceability.worklists import overdue_items_by_user
 from planning.models import ReportingPeriod, StrategicPlan
-from tests.factories import (
-    ActionFactory,
-    MeasurementFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    UserFactory,
-)
+from tests import factories
 
 TODAY = datetime.date(2026, 5, 15)
 date = datetime.date
@@ -37,12 +29,14 @@ def locmem_email(settings):
 
 @pytest.fixture
 def plan(db):
-    return PlanFactory(status=StrategicPlan.Status.APPROVED, start_year=2026, end_year=2026)
+    return factories.PlanFactory(
+        status=StrategicPlan.Status.APPROVED, start_year=2026, end_year=2026
+    )
 
 
 @pytest.fixture
 def t1(plan):
-    return PeriodFactory(
+    return factories.PeriodFactory(
         plan=plan,
         label="T1 2026",
         start_date=date(2026, 1, 1),
@@ -56,14 +50,14 @@ def scenario(plan, t1, unit, other_unit, responsible, outsider):
     """In `unit`: A1 without report, A2 submitted, A3 returned, IND-1 without measurement,
     IND-2 approved. In `other_unit`: B1 in draft. Nothing due in T2 (due in July) nor in a
     locked period, nor in a draft plan."""
-    t2 = PeriodFactory(
+    t2 = factories.PeriodFactory(
         plan=plan,
         label="T2 2026",
         start_date=date(2026, 4, 1),
         end_date=date(2026, 6, 30),
         due_date=date(2026, 7, 10),
     )
-    locked = PeriodFactory(
+    locked = factories.PeriodFactory(
         plan=plan,
         label="Cerrado",
         start_date=date(2025, 10, 1),
@@ -71,24 +65,28 @@ def scenario(plan, t1, unit, other_unit, responsible, outsider):
         due_date=date(2026, 1, 10),
         locked=True,
     )
-    a1 = ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1", name="Capacitar")
+    a1 = factories.ActionFactory(
+        goal__objective__plan=plan, goal__unit=unit, code="A1", name="Capacitar"
+    )
     goal = a1.goal
-    a2 = ActionFactory(goal=goal, code="A2")
-    a3 = ActionFactory(goal=goal, code="A3", name="Publicar")
-    ProgressReportFactory(action=a2, period=t1, status=ReviewStatus.SUBMITTED)
-    ProgressReportFactory(action=a3, period=t1, status=ReviewStatus.RETURNED)
-    ind1 = TargetFactory(
+    a2 = factories.ActionFactory(goal=goal, code="A2")
+    a3 = factories.ActionFactory(goal=goal, code="A3", name="Publicar")
+    factories.ProgressReportFactory(action=a2, period=t1, status=ReviewStatus.SUBMITTED)
+    factories.ProgressReportFactory(action=a3, period=t1, status=ReviewStatus.RETURNED)
+    ind1 = factories.TargetFactory(
         indicator__goal=goal, indicator__code="IND-1", indicator__name="Personas", period=t1
     ).indicator
-    ind2 = TargetFactory(indicator__goal=goal, indicator__code="IND-2", period=t1).indicator
-    TargetFactory(indicator=ind1, period=t2)
-    TargetFactory(indicator=ind1, period=locked)
-    MeasurementFactory(indicator=ind2, period=t1, status=ReviewStatus.APPROVED)
-    b1 = ActionFactory(goal__objective__plan=plan, goal__unit=other_unit, code="B1")
-    ProgressReportFactory(action=b1, period=t1, status=ReviewStatus.DRAFT)
-    draft_plan = PlanFactory(status=StrategicPlan.Status.DRAFT)
-    PeriodFactory(plan=draft_plan, due_date=date(2026, 4, 10))
-    ActionFactory(goal__objective__plan=draft_plan, goal__unit=unit, code="Z1")
+    ind2 = factories.TargetFactory(
+        indicator__goal=goal, indicator__code="IND-2", period=t1
+    ).indicator
+    factories.TargetFactory(indicator=ind1, period=t2)
+    factories.TargetFactory(indicator=ind1, period=locked)
+    factories.MeasurementFactory(indicator=ind2, period=t1, status=ReviewStatus.APPROVED)
+    b1 = factories.ActionFactory(goal__objective__plan=plan, goal__unit=other_unit, code="B1")
+    factories.ProgressReportFactory(action=b1, period=t1, status=ReviewStatus.DRAFT)
+    draft_plan = factories.PlanFactory(status=StrategicPlan.Status.DRAFT)
+    factories.PeriodFactory(plan=draft_plan, due_date=date(2026, 4, 10))
+    factories.ActionFactory(goal__objective__plan=draft_plan, goal__unit=unit, code="Z1")
     return {"a1": a1, "ind1": ind1}
 
 
@@ -107,10 +105,14 @@ def test_overdue_items_by_user_lists_each_responsable_items(scenario):
 
 
 def test_overdue_items_skip_users_without_email_or_inactive_or_without_role(scenario, unit):
-    UserFactory(username="sin-correo", email="", roles=[roles.RESPONSABLE], member_of=[unit])
-    UserFactory(username="inactivo", is_active=False, roles=[roles.RESPONSABLE], member_of=[unit])
-    UserFactory(username="sin-rol", member_of=[unit])
-    UserFactory(username="control", roles=[roles.CONTROL_INTERNO], member_of=[unit])
+    factories.UserFactory(
+        username="sin-correo", email="", roles=[roles.RESPONSABLE], member_of=[unit]
+    )
+    factories.UserFactory(
+        username="inactivo", is_active=False, roles=[roles.RESPONSABLE], member_of=[unit]
+    )
+    factories.UserFactory(username="sin-rol", member_of=[unit])
+    factories.UserFactory(username="control", roles=[roles.CONTROL_INTERNO], member_of=[unit])
     assert set(items_of(overdue_items_by_user(today=TODAY))) == {"otro", "responsable"}
 
 
@@ -141,8 +143,8 @@ def test_send_report_reminders_without_overdue_items_sends_nothing(plan, t1, res
 
 
 def test_reminders_stop_once_the_report_is_submitted(scenario, t1, responsible):
-    ProgressReportFactory(action=scenario["a1"], period=t1, status=ReviewStatus.SUBMITTED)
-    MeasurementFactory(
+    factories.ProgressReportFactory(action=scenario["a1"], period=t1, status=ReviewStatus.SUBMITTED)
+    factories.MeasurementFactory(
         indicator=scenario["ind1"], period=t1, status=ReviewStatus.SUBMITTED, value=Decimal("1")
     )
     send_report_reminders(today=TODAY)
@@ -165,7 +167,7 @@ def test_overdue_items_query_count_is_constant(scenario, plan, unit, count_queri
         overdue_items_by_user(today=TODAY)
     goal = scenario["a1"].goal
     for i in range(15):
-        ActionFactory(goal=goal, code=f"N{i}")
+        factories.ActionFactory(goal=goal, code=f"N{i}")
     with count_queries() as large:
         result = overdue_items_by_user(today=TODAY)
     assert sum(len(items) for items in result.values()) == 4 + 15

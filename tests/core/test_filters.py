@@ -9,39 +9,37 @@ from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.filters import ActionFilter
 from planning.models import Action
-from tests.factories import (
-    ActionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    policy,
-)
+from tests import factories
 
 
 @pytest.mark.django_db
 def test_action_filter_by_policy_dimension_and_decreto_612_tag():
     from mipg.core.models import InstitutionalPlan
 
-    tagged = ActionFactory(
-        goal=GoalFactory(objective=ObjectiveFactory(policies=[policy("P06")])),
+    tagged = factories.ActionFactory(
+        goal=factories.GoalFactory(
+            objective=factories.ObjectiveFactory(policies=[factories.policy("P06")])
+        ),
         institutional_plans=[InstitutionalPlan.objects.get(code="PETI")],
     )
-    ActionFactory(goal=GoalFactory(objective=ObjectiveFactory(policies=[policy("P01")])))
+    factories.ActionFactory(
+        goal=factories.GoalFactory(
+            objective=factories.ObjectiveFactory(policies=[factories.policy("P01")])
+        )
+    )
     qs = Action.objects.all()
-    assert list(ActionFilter({"policy": policy("P06").pk}, qs).qs) == [tagged]
-    assert list(ActionFilter({"dimension": policy("P06").dimension_id}, qs).qs) == [tagged]
+    assert list(ActionFilter({"policy": factories.policy("P06").pk}, qs).qs) == [tagged]
+    assert list(ActionFilter({"dimension": factories.policy("P06").dimension_id}, qs).qs) == [
+        tagged
+    ]
     peti = InstitutionalPlan.objects.get(code="PETI").pk
     assert list(ActionFilter({"institutional_plan": peti}, qs).qs) == [tagged]
 
 
 @pytest.mark.django_db
 def test_progress_report_filter_by_status_and_unit():
-    approved = ProgressReportFactory(status=ReviewStatus.APPROVED)
-    ProgressReportFactory(status=ReviewStatus.DRAFT)
+    approved = factories.ProgressReportFactory(status=ReviewStatus.APPROVED)
+    factories.ProgressReportFactory(status=ReviewStatus.DRAFT)
     qs = ProgressReport.objects.all()
     assert list(ProgressReportFilter({"status": "approved"}, qs).qs) == [approved]
     assert list(ProgressReportFilter({"unit": approved.action.unit_id}, qs).qs) == [approved]
@@ -49,13 +47,13 @@ def test_progress_report_filter_by_status_and_unit():
 
 @pytest.mark.django_db
 def test_indicator_filter_by_semaforo_in_a_period():
-    goal = GoalFactory()
-    period = PeriodFactory(plan=goal.objective.plan)
-    green = IndicatorFactory(goal=goal)
-    red = IndicatorFactory(goal=goal)
+    goal = factories.GoalFactory()
+    period = factories.PeriodFactory(plan=goal.objective.plan)
+    green = factories.IndicatorFactory(goal=goal)
+    red = factories.IndicatorFactory(goal=goal)
     for indicator, value in ((green, "9"), (red, "3")):
-        TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
-        MeasurementFactory(
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+        factories.MeasurementFactory(
             indicator=indicator, period=period, value=Decimal(value), status=ReviewStatus.APPROVED
         )
     qs = Indicator.objects.all()

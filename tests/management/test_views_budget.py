@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource
 from tests.factories import ActionFactory, AllocationFactory, ExecutionFactory
+from tests.pages import assert_edit_pages_open, body
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,6 @@ def action(unit):
 @pytest.fixture
 def allocation(action):
     return AllocationFactory(action=action, rubro="2.3.2.02", appropriation=Decimal("1000000"))
-
-
-def body(response):
-    return response.content.decode()
 
 
 def budget_url(action):
@@ -294,11 +291,7 @@ def test_budget_edit_pages_are_forbidden_to_non_planners(client, edit_pages, per
 
 @pytest.mark.parametrize("persona", ["planner", "admin_user"])
 def test_budget_edit_pages_open_for_planning_and_admin(client, edit_pages, persona, request):
-    client.force_login(request.getfixturevalue(persona))
-    for url, _data in edit_pages:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert "<form" in body(response)
+    assert_edit_pages_open(client, request.getfixturevalue(persona), edit_pages)
 
 
 @pytest.mark.parametrize("persona", ["responsible", "outsider", "director", "auditor"])

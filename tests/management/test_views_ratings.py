@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from mipg.core.models import ReviewStatus
 from planning.models import Action, ActionRating, StrategicPlan
-from tests.builders import build_plan
+from tests.builders import build_plan, open_plan
 from tests.factories import ActionFactory, PlanFactory, ProgressReportFactory
-from tests.web.reporting import open_plan
 
 
 @pytest.fixture

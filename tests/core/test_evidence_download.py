@@ -8,21 +8,13 @@ from django.urls import reverse
 from evaluation import services as evaluation_services
 from management import services as management_services
 from tests.factories import MeasurementFactory, ProgressReportFactory, UserFactory
-from tests.web.reporting import open_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def media_url(media_root, settings):
     settings.MEDIA_URL = "/media/"
-    return tmp_path
-
-
-@pytest.fixture
-def data(unit):
-    return open_plan(unit)
 
 
 @pytest.fixture

