@@ -1,11 +1,18 @@
 """Shared fixtures: personas per role (in the style of healthchecks' hc/test.py), API clients,
 the API scenario and a query-count helper that prints the SQL when the count is wrong."""
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from mipg.celery import app
 from mipg.core import roles
 from tests.builders import Scenario, open_plan
 from tests.factories import UnitFactory, UserFactory
@@ -142,12 +149,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     committed, visible to another process). Skips in inline mode (no broker, SQLite);
     fails instead when REQUIRE_CELERY_WORKER is set, so CI never skips it silently.
     """
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from django.conf import settings
 
     required = os.environ.get("REQUIRE_CELERY_WORKER") == "1"
     db = settings.DATABASES["default"]
@@ -182,7 +183,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         ],
         env=env,
     )
-    from mipg.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

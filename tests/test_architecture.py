@@ -9,7 +9,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import its own floor and the floors below it.
-FLOORS = ["mipg.core", "planning", "management", "evaluation", "mipg.traceability", "accountability"]
+FLOORS = [
+    "mipg.core",
+    "planning",
+    "management",
+    "evaluation",
+    "mipg.traceability",
+    "accountability",
+]
 APPS = ("planning", "management", "evaluation", "accountability")
 WIRING = ["mipg.settings", "mipg.urls", "mipg.api", "mipg.celery", "mipg.wsgi", "mipg.demo"]
 

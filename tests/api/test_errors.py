@@ -4,7 +4,10 @@ import json
 
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
+from mipg.core.api.exceptions import flatten
+from tests.core.test_settings import _settings_in_subprocess
 from tests.factories import AllocationFactory
 
 ERROR_KEYS = {"detail", "code", "errors"}
@@ -194,7 +197,6 @@ def test_authenticated_clients_are_not_throttled(client_for, planner, settings):
 
 @pytest.mark.parametrize("value", ["lots", "0/minute", "60/fortnight", "-5/s"])
 def test_settings_reject_a_junk_anonymous_rate(value):
-    from tests.core.test_settings import _settings_in_subprocess
 
     result = _settings_in_subprocess(API_ANON_RATE=value)
     assert result.returncode != 0
@@ -202,7 +204,6 @@ def test_settings_reject_a_junk_anonymous_rate(value):
 
 
 def test_nested_error_details_are_flattened_with_dotted_names():
-    from mipg.core.api.exceptions import flatten
 
     detail = {
         "name": ["Requerido."],
@@ -229,7 +230,6 @@ def test_nested_error_details_are_flattened_with_dotted_names():
     ],
 )
 def test_id_filters_beyond_the_integer_range_give_an_empty_list(admin_user, url):
-    from rest_framework.test import APIClient
 
     client = APIClient()
     client.force_authenticate(admin_user)

@@ -12,6 +12,7 @@ from evaluation.models import Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action, StrategicPlan
+from tests.factories import AllocationFactory
 
 PERSONAS = ["admin_user", "planner", "responsible", "outsider", "director", "auditor", None]
 
@@ -104,7 +105,6 @@ def test_edit_indicator_needs_the_planning_role(as_persona, scenario, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_record_budget_execution_needs_the_planning_role(as_persona, scenario, persona):
-    from tests.factories import AllocationFactory
 
     allocation = AllocationFactory(action=scenario.action)
     client, _user = as_persona(persona)

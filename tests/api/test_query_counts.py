@@ -9,7 +9,7 @@ from accountability.models import AccountabilityReport, CitizenQuestion
 from evaluation.models import Indicator, Measurement, MeasurementEvidence
 from management.models import FundingSource, ProgressEvidence, ProgressReport
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, ReviewStatus
-from planning.models import ReportingPeriod
+from planning.models import ReportingPeriod, StrategicPlan
 from tests.api.resources import RESOURCES
 from tests.builders import build_plan
 from tests.factories import UnitFactory, UserFactory
@@ -96,7 +96,6 @@ def test_plan_rollup_query_count_does_not_grow(client_for, planner, count_querie
 
 
 def test_public_action_list_query_count_does_not_grow(api, count_queries):
-    from planning.models import StrategicPlan
 
     build_plan(5)
     StrategicPlan.objects.update(status=StrategicPlan.Status.APPROVED)

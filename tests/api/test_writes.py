@@ -8,7 +8,7 @@ from evaluation.models import IndicatorTarget, Measurement
 from management.models import BudgetAllocation
 from mipg.core.models import ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
-from tests.factories import AllocationFactory, IndicatorFactory, PeriodFactory
+from tests.factories import AllocationFactory, ExecutionFactory, IndicatorFactory, PeriodFactory
 
 
 def test_plan_lifecycle_create_edit_approve_close(client_for, planner, director):
@@ -355,7 +355,6 @@ def test_indicator_create_and_baseline_change_needs_reason_after_approval(
 
 
 def test_allocation_update_refuses_appropriation_below_cdp(client_for, planner, scenario):
-    from tests.factories import ExecutionFactory
 
     allocation = AllocationFactory(action=scenario.action, appropriation=Decimal("1000"))
     ExecutionFactory(allocation=allocation, amount=Decimal("800"))

@@ -15,6 +15,8 @@ import re
 import shutil
 
 import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
 
 PASSWORD = "clave-segura-123"  # tests.factories.UserFactory's password
 CHROMIUM_ARGS = [
@@ -47,8 +49,6 @@ def chromium(django_db_setup):
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; browser tests may not be skipped in CI")
         pytest.skip(reason)
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread. Django then
     # refuses ORM calls from the test body (SynchronousOnlyOperation) unless allowed, and

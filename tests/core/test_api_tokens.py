@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -145,7 +146,6 @@ def test_revoking_another_users_token_is_404(client, responsible, planner):
 
 
 def test_nobody_creates_tokens_for_someone_else_but_the_administrator(responsible, planner):
-    from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         create_api_token(planner, name="Intruso", by=responsible)

@@ -6,7 +6,7 @@ from evaluation.filters import IndicatorFilter
 from evaluation.models import Indicator
 from management.filters import ProgressReportFilter
 from management.models import ProgressReport
-from mipg.core.models import ReviewStatus
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.filters import ActionFilter
 from planning.models import Action
 from tests import factories
@@ -14,7 +14,6 @@ from tests import factories
 
 @pytest.mark.django_db
 def test_action_filter_by_policy_dimension_and_decreto_612_tag():
-    from mipg.core.models import InstitutionalPlan
 
     tagged = factories.ActionFactory(
         goal=factories.GoalFactory(

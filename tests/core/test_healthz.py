@@ -1,6 +1,7 @@
 import os
 
 import pytest
+import redis
 
 
 @pytest.mark.django_db
@@ -25,7 +26,6 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_reports_a_reachable_redis_broker(client, settings):
-    import redis
 
     try:
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()

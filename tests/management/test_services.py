@@ -9,6 +9,7 @@ from django.db import connection
 
 from management import services
 from management.models import BudgetAllocation, BudgetExecution, FundingSource
+from management.services import record_execution, update_allocation
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
@@ -484,8 +485,6 @@ def test_record_execution_locks_allocation_row(planner, count_queries, allocatio
 
 
 def test_update_allocation_year_zero_is_a_field_error_not_a_crash(planner):
-    from management.services import record_execution, update_allocation
-    from tests.factories import AllocationFactory
 
     allocation = AllocationFactory()
     record_execution(

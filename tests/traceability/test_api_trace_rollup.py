@@ -6,7 +6,7 @@ import pytest
 
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.traceability.rollup import plan_rollup
-from tests.factories import AllocationFactory, ExecutionFactory, policy
+from tests.factories import AllocationFactory, ExecutionFactory, PeriodFactory, policy
 
 
 @pytest.fixture
@@ -108,7 +108,6 @@ def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, 
 
 
 def test_rollup_refuses_a_period_of_another_plan_and_bad_years(client_for, director, scenario):
-    from tests.factories import PeriodFactory
 
     client = client_for(director)
     url = f"/api/v1/plans/{scenario.plan.pk}/rollup/"
