@@ -209,6 +209,8 @@ class Measurement(ReviewedFigureBase):
         {**Indicator.trace_route.under("indicator").roles, "period": ("period",)}
     )
 
+    url_prefix = "evaluation:measurement"
+
     class Meta:
         ordering = ["period__start_date", "indicator"]
         verbose_name = _("medición")
@@ -231,9 +233,6 @@ class Measurement(ReviewedFigureBase):
     def __str__(self):
         return f"{self.indicator.code} · {self.period.label}: {self.value}"
 
-    def get_absolute_url(self):
-        return reverse("evaluation:measurement-detail", args=[self.pk])
-
 
 class MeasurementEvidence(EvidenceFileBase):
     measurement = models.ForeignKey(
@@ -242,6 +241,8 @@ class MeasurementEvidence(EvidenceFileBase):
         related_name="evidence",
         verbose_name=_("medición"),
     )
+
+    url_prefix = "evaluation:evidence"
 
     class Meta:
         verbose_name = _("evidencia de medición")

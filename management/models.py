@@ -141,6 +141,8 @@ class ProgressReport(ReviewedFigureBase):
 
     trace_route = TraceRoute({**Action.trace_route.under("action").roles, "period": ("period",)})
 
+    url_prefix = "management:report"
+
     class Meta:
         ordering = ["period__start_date", "action"]
         verbose_name = _("reporte de avance")
@@ -160,9 +162,6 @@ class ProgressReport(ReviewedFigureBase):
     def __str__(self):
         return f"{self.action.code} · {self.period.label}"
 
-    def get_absolute_url(self):
-        return reverse("management:report-detail", args=[self.pk])
-
 
 class ProgressEvidence(EvidenceFileBase):
     report = models.ForeignKey(
@@ -171,6 +170,8 @@ class ProgressEvidence(EvidenceFileBase):
         related_name="evidence",
         verbose_name=_("reporte"),
     )
+
+    url_prefix = "management:evidence"
 
     class Meta:
         verbose_name = _("evidencia de avance")

@@ -22,6 +22,41 @@ WEIGHT_FIELD_KWARGS = {
 }
 
 
+class TreeItemUrls:
+    """The pages of an item of the plan tree, declared once: planning/urls.py names them
+    "planning:<model>-<verb>" (objective, goal, action); `child_model` is the level below,
+    whose creation page hangs under the item."""
+
+    child_model = ""
+
+    def _item_url(self, verb):
+        return reverse(f"planning:{self._meta.model_name}-{verb}", args=[self.pk])
+
+    def get_edit_url(self):
+        return self._item_url("edit")
+
+    def get_delete_url(self):
+        return self._item_url("delete")
+
+    def get_archive_url(self):
+        return self._item_url("archive")
+
+    def get_unarchive_url(self):
+        return self._item_url("unarchive")
+
+    def get_reorder_url(self):
+        return self._item_url("reorder")
+
+    def get_add_child_url(self):
+        return reverse(f"planning:{self.child_model}-create", args=[self.pk])
+
+    def get_trace_url(self):
+        return reverse("trace", args=[self._meta.label_lower, self.pk])
+
+    def get_history_url(self):
+        return reverse("history", args=[self._meta.label_lower, self.pk])
+
+
 class StrategicPlan(models.Model):
     class Kind(models.TextChoices):
         PEI = "pei", _("Plan Estratégico Institucional")
@@ -89,7 +124,9 @@ class StrategicPlan(models.Model):
         return reverse("planning:plan-detail", args=[self.pk])
 
 
-class Objective(models.Model):
+class Objective(TreeItemUrls, models.Model):
+    child_model = "goal"
+
     plan = models.ForeignKey(
         StrategicPlan,
         on_delete=models.CASCADE,
@@ -127,8 +164,10 @@ class Objective(models.Model):
         return reverse("planning:plan-detail", args=[self.plan_id]) + f"#objetivo-{self.pk}"
 
 
-class Goal(models.Model):
+class Goal(TreeItemUrls, models.Model):
     """A meta: what an objective commits to deliver."""
+
+    child_model = "action"
 
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="goals", verbose_name=_("objetivo")
@@ -171,7 +210,7 @@ class Goal(models.Model):
         return reverse("planning:goal-detail", args=[self.pk])
 
 
-class Action(models.Model):
+class Action(TreeItemUrls, models.Model):
     """An actividad of the action plan."""
 
     goal = models.ForeignKey(

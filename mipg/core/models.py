@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -171,11 +172,20 @@ class EvidenceFileBase(models.Model):
     )
     uploaded_at = models.DateTimeField(_("cargado el"), auto_now_add=True)
 
+    # "<namespace>:evidence": the app's pages of a file are "<url_prefix>-download" and "-delete"
+    url_prefix = ""
+
     class Meta:
         abstract = True
 
     def __str__(self):
         return self.original_name
+
+    def get_download_url(self):
+        return reverse(f"{self.url_prefix}-download", args=[self.pk])
+
+    def get_delete_url(self):
+        return reverse(f"{self.url_prefix}-delete", args=[self.pk])
 
 
 class ReviewStatus(models.TextChoices):
@@ -218,8 +228,30 @@ class ReviewedFigureBase(models.Model):
     reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
     review_comment = models.TextField(_("comentario de revisión"), blank=True)
 
+    # "<namespace>:<name>": the workflow pages of a figure (mipg/core/review/views.py) are
+    # "<url_prefix>-detail", "-edit", "-submit", "-approve" and "-return"
+    url_prefix = ""
+
     class Meta:
         abstract = True
+
+    def get_absolute_url(self):
+        return self._figure_url("detail")
+
+    def _figure_url(self, page):
+        return reverse(f"{self.url_prefix}-{page}", args=[self.pk])
+
+    def get_edit_url(self):
+        return self._figure_url("edit")
+
+    def get_submit_url(self):
+        return self._figure_url("submit")
+
+    def get_approve_url(self):
+        return self._figure_url("approve")
+
+    def get_return_url(self):
+        return self._figure_url("return")
 
 
 class ApiToken(models.Model):

@@ -151,6 +151,7 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
             kind.subject: subject,
             "period": period,
             kind.name: figure,
+            "figure": figure,
             **kind.form_context(subject, period),
             "evidence": _evidence_of(figure) if figure is not None else [],
             "crumbs": crumbs,
@@ -237,6 +238,7 @@ def figure_detail(request, pk, *, kind):
         kind.detail_template,
         {
             kind.name: figure,
+            "figure": figure,
             "evidence": _evidence_of(figure),
             "history": review_history(figure),
             "can_edit": can_edit,

@@ -98,6 +98,8 @@ def goal_detail(request, pk):
         "planning/goal_detail.html",
         {
             "goal": goal,
+            "item": goal,
+            "kind": "goal",
             "plan": plan,
             "period": period,
             "actions": actions,
@@ -138,6 +140,8 @@ def action_detail(request, pk):
         "planning/action_detail.html",
         {
             "action": action,
+            "item": action,
+            "kind": "action",
             "plan": plan,
             "budget_lines": lines,
             "budget_total": total,
