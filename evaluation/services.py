@@ -11,12 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from evaluation.selectors import effective_thresholds, indicator_plan_id
 from mipg.core.evidence import validate_evidence_file
 from mipg.core.models import ReviewStatus
-from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.permissions import require_perm
+from mipg.core.review import services as review
 from mipg.core.review import workflow
 from planning.models import ReportingPeriod
 
@@ -315,13 +317,7 @@ def _resolve_figures(indicator, *, value, numerator, denominator):
 
 def _require_reporter(user, indicator, *perms):
     for perm in perms:
-        require(
-            can_report(user, unit_id=indicator.unit_id, perm=perm),
-            _(
-                "Solo los responsables de la dependencia del indicador pueden reportar "
-                "sus mediciones."
-            ),
-        )
+        MEASUREMENTS.require_reporter(user, indicator, perm)
 
 
 def _lock_measurement(pk):
@@ -330,6 +326,18 @@ def _lock_measurement(pk):
         .select_related("indicator", "period")
         .get(pk=pk)
     )
+
+
+MEASUREMENTS = review.ReviewedKind(
+    model=Measurement,
+    subject="indicator",
+    lock=lambda measurement: _lock_measurement(measurement.pk),
+    not_reporter=gettext_lazy(
+        "Solo los responsables de la dependencia del indicador pueden reportar sus mediciones."
+    ),
+    not_reviewer=gettext_lazy("Solo la oficina de planeación puede aprobar o devolver mediciones."),
+    own_submission=gettext_lazy("No puede aprobar una medición que usted mismo envió."),
+)
 
 
 def _save_measurement(measurement, *, by):
@@ -412,51 +420,16 @@ def update_measurement(
     return measurement
 
 
-@transaction.atomic
 def submit_measurement(measurement, *, by):
-    """Send a draft or returned measurement to the planning office for review."""
-    current = _lock_measurement(measurement.pk)
-    _require_reporter(by, current.indicator, "evaluation.submit_measurement")
-    workflow.ensure_period_open(current.period)
-    workflow.mark_submitted(current, by=by)
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.submit(measurement, kind=MEASUREMENTS, by=by)
 
 
-def _lock_for_review(measurement, *, by):
-    require_perm(
-        by,
-        "evaluation.review_measurement",
-        _("Solo la oficina de planeación puede aprobar o devolver mediciones."),
-    )
-    current = _lock_measurement(measurement.pk)
-    workflow.ensure_period_open(current.period)
-    return current
-
-
-@transaction.atomic
 def approve_measurement(measurement, *, by, comment=""):
-    """Approve a submitted measurement; from now on it counts. Not by its own submitter."""
-    current = _lock_for_review(measurement, by=by)
-    require(
-        current.submitted_by_id != by.pk,
-        _("No puede aprobar una medición que usted mismo envió."),
-    )
-    workflow.mark_approved(current, by=by, comment=comment or "")
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.approve(measurement, kind=MEASUREMENTS, by=by, comment=comment)
 
 
-@transaction.atomic
 def return_measurement(measurement, *, by, comment):
-    """Return a submitted measurement to its unit with a comment explaining why."""
-    current = _lock_for_review(measurement, by=by)
-    workflow.mark_returned(current, by=by, comment=comment)
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.return_(measurement, kind=MEASUREMENTS, by=by, comment=comment)
 
 
 def _lock_for_evidence(measurement_id, *, by, perm):
