@@ -3,10 +3,11 @@ and measurements (evaluation): the form (draft, evidence, submit), the read view
 evidence and review history, the review actions (approve, return) and evidence
 download/removal.
 
-Each app describes its kind of figure once in a `FigureKind` and binds these views to it
-(management/views/reports.py, evaluation/views/measurements.py). Every write goes through
-the services the kind names; the permission checks done here on GET only mirror the
-services' own, so a page a user may not use answers 403 before showing a form.
+Each app describes its kind of figure once in a `FigureKind` (management/views/reports.py,
+evaluation/views/measurements.py) and mounts these pages with `figure_urls`. Every write
+goes through the services the kind names and the review services; the permission checks
+done here on GET only mirror the services' own, so a page a user may not use answers 403
+before showing a form.
 """
 
 from collections.abc import Callable
@@ -19,14 +20,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mipg.core.models import ReviewStatus
 from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.review import services as review
 from mipg.core.review.forms import SUBMIT, ReturnForm
+from mipg.core.review.services import ReviewedKind
 from mipg.core.review.workflow import EDITABLE, review_history
 from mipg.core.views.evidence import serve_evidence
 from mipg.core.web import apply_service_errors, crumbs_for
@@ -38,10 +41,9 @@ MY_PENDING_URL = "management:my-pending"
 @dataclass(frozen=True)
 class FigureMessages:
     """The Spanish texts (gettext_lazy) that name the kind of figure. `approved` and
-    `returned` take the figure and return the formatted text (their placeholders differ)."""
+    `returned` take the figure and return the formatted text (their placeholders differ).
+    The 403 texts are the review services' (`ReviewedKind`)."""
 
-    only_reporters: str  # 403 for users who may not report for the subject's unit
-    only_reviewers: str  # 403 on the return form
     already_reported: str  # the subject already has a figure in the period
     not_editable: str  # with %(status)s
     saved: str
@@ -55,10 +57,9 @@ class FigureMessages:
 class FigureKind:
     """What differs between progress reports and measurements in the workflow pages."""
 
-    model: type  # its Django permissions "<app>.<verb>_<model>" guard the pages
+    reviewed: ReviewedKind  # the model, its subject and the review transitions
     evidence_model: type
     name: str  # template variable of the figure, and the evidence's foreign key to it
-    subject: str  # the figure's foreign key to what it reports on (template variable too)
     detail_url: str
     edit_url: str
     form_template: str
@@ -69,12 +70,19 @@ class FigureKind:
     form_context: Callable[[Any, Any], dict]  # extra context of the form for (subject, period)
     create: Callable  # create(subject, period, *, by, **fields)
     update: Callable  # update(figure, *, by, **fields)
-    submit: Callable
-    approve: Callable
-    return_: Callable
     add_evidence: Callable
     remove_evidence: Callable
     messages: FigureMessages
+
+    @property
+    def model(self):
+        """The figure's model; its permissions "<app>.<verb>_<model>" guard the pages."""
+        return self.reviewed.model
+
+    @property
+    def subject(self):
+        """The figure's foreign key to what it reports on (a template variable too)."""
+        return self.reviewed.subject
 
     def perm(self, action, model=None):
         """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
@@ -101,7 +109,7 @@ def next_url(request, default):
 def _require_reporter(user, kind, subject, perm):
     require(
         user.has_perm(perm) and can_report(user, unit_id=subject.unit_id, perm=kind.perm("submit")),
-        kind.messages.only_reporters,
+        kind.reviewed.not_reporter,
     )
 
 
@@ -134,7 +142,7 @@ def _save(request, kind, form, *, subject, period, figure):
             for upload in form.cleaned_data["file"]:
                 kind.add_evidence(figure, by=request.user, file=upload)
             if submit:
-                kind.submit(figure, by=request.user)
+                review.submit(figure, kind=kind.reviewed, by=request.user)
     except ValidationError as error:
         apply_service_errors(form, error)
         return None
@@ -252,15 +260,23 @@ def figure_detail(request, pk, *, kind):
 # --- workflow actions -------------------------------------------------------------------
 
 
+def _transition(request, pk, kind, transition):
+    """Run a review transition on the figure; a refusal becomes an error message.
+    Returns the figure and whether it moved."""
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    try:
+        transition(figure, kind=kind.reviewed, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return figure, False
+    return figure, True
+
+
 @login_required
 @require_POST
 def figure_submit(request, pk, *, kind):
-    figure = get_object_or_404(kind.queryset(), pk=pk)
-    try:
-        kind.submit(figure, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+    figure, moved = _transition(request, pk, kind, review.submit)
+    if moved:
         messages.success(request, kind.messages.submitted)
     return redirect(kind.detail_url, figure.pk)
 
@@ -268,11 +284,8 @@ def figure_submit(request, pk, *, kind):
 @login_required
 @require_POST
 def figure_approve(request, pk, *, kind):
-    figure = get_object_or_404(kind.queryset(), pk=pk)
-    try:
-        kind.approve(figure, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    figure, moved = _transition(request, pk, kind, review.approve)
+    if not moved:
         return redirect(kind.detail_url, figure.pk)
     messages.success(request, kind.messages.approved(figure))
     return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
@@ -281,12 +294,17 @@ def figure_approve(request, pk, *, kind):
 @login_required
 def figure_return(request, pk, *, kind):
     """GET: the comment form; POST: return the figure to its unit with the comment."""
-    require_perm(request.user, kind.perm("review"), kind.messages.only_reviewers)
+    require_perm(request.user, kind.perm("review"), kind.reviewed.not_reviewer)
     figure = get_object_or_404(kind.queryset(), pk=pk)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            kind.return_(figure, by=request.user, comment=form.cleaned_data["review_comment"])
+            review.return_(
+                figure,
+                kind=kind.reviewed,
+                by=request.user,
+                comment=form.cleaned_data["review_comment"],
+            )
         except ValidationError as error:
             figure.refresh_from_db()
             apply_service_errors(form, error)
@@ -351,3 +369,25 @@ def evidence_delete(request, pk, *, kind):
             "crumbs": crumbs_for(figure, last=_("Eliminar evidencia")),
         },
     )
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+
+def figure_urls(kind, *, prefix, name):
+    """The URL patterns of the pages of `kind` but its creation form (the app's): read
+    view, form and review actions under `<prefix>/<pk>/`, named `<name>-detail`, `-edit`,
+    `-submit`, `-approve` and `-return`, and the download and removal of its evidence."""
+    figure = f"{prefix}/<int:pk>/"
+    options = {"kind": kind}
+    return [
+        path(figure, figure_detail, options, name=f"{name}-detail"),
+        path(f"{figure}editar/", figure_edit, options, name=f"{name}-edit"),
+        path(f"{figure}enviar/", figure_submit, options, name=f"{name}-submit"),
+        path(f"{figure}aprobar/", figure_approve, options, name=f"{name}-approve"),
+        path(f"{figure}devolver/", figure_return, options, name=f"{name}-return"),
+        path(
+            "evidencias/<int:pk>/descargar/", evidence_download, options, name="evidence-download"
+        ),
+        path("evidencias/<int:pk>/eliminar/", evidence_delete, options, name="evidence-delete"),
+    ]
