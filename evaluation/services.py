@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from evaluation.selectors import effective_thresholds, indicator_plan_id
-from mipg.core.evidence import validate_evidence_file
 from mipg.core.models import ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
@@ -315,11 +314,6 @@ def _resolve_figures(indicator, *, value, numerator, denominator):
     return computed.quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP), numerator, denominator
 
 
-def _require_reporter(user, indicator, *perms):
-    for perm in perms:
-        MEASUREMENTS.require_reporter(user, indicator, perm)
-
-
 def _lock_measurement(pk):
     return (
         Measurement.objects.select_for_update(of=("self",))
@@ -330,7 +324,9 @@ def _lock_measurement(pk):
 
 MEASUREMENTS = review.ReviewedKind(
     model=Measurement,
+    name="measurement",
     subject="indicator",
+    evidence_model=MeasurementEvidence,
     lock=lambda measurement: _lock_measurement(measurement.pk),
     not_reporter=gettext_lazy(
         "Solo los responsables de la dependencia del indicador pueden reportar sus mediciones."
@@ -354,7 +350,7 @@ def create_measurement(
     # Locking the indicator serialises reports of the same indicator, so the "one per
     # period" check below cannot race.
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    _require_reporter(by, indicator, "evaluation.add_measurement", "evaluation.submit_measurement")
+    MEASUREMENTS.require_reporter(by, indicator, "evaluation.add_measurement")
     if indicator.archived:
         raise ValidationError(
             {"indicator": _("El indicador está archivado y no admite nuevas mediciones.")}
@@ -402,9 +398,7 @@ def update_measurement(
     not passed become empty), with the rule of create_measurement.
     """
     current = _lock_measurement(measurement.pk)
-    _require_reporter(
-        by, current.indicator, "evaluation.change_measurement", "evaluation.submit_measurement"
-    )
+    MEASUREMENTS.require_reporter(by, current.indicator, "evaluation.change_measurement")
     workflow.ensure_period_open(current.period)
     workflow.ensure_editable(current)
     figures = {"value": value, "numerator": numerator, "denominator": denominator}
@@ -432,34 +426,9 @@ def return_measurement(measurement, *, by, comment):
     return review.return_(measurement, kind=MEASUREMENTS, by=by, comment=comment)
 
 
-def _lock_for_evidence(measurement_id, *, by, perm):
-    current = _lock_measurement(measurement_id)
-    _require_reporter(by, current.indicator, perm)
-    workflow.ensure_period_open(current.period)
-    # Evidence is part of what the planning office reviews: frozen once submitted.
-    workflow.ensure_editable(current)
-    return current
-
-
-@transaction.atomic
 def add_measurement_evidence(measurement, *, by, file):
-    """Attach an evidence file to a draft or returned measurement."""
-    current = _lock_for_evidence(measurement.pk, by=by, perm="evaluation.add_measurementevidence")
-    name = validate_evidence_file(file)
-    evidence = MeasurementEvidence(
-        measurement=current, file=file, original_name=name, size=file.size, uploaded_by=by
-    )
-    evidence.full_clean()
-    evidence.save()
-    return evidence
+    return review.add_evidence(measurement, kind=MEASUREMENTS, by=by, file=file)
 
 
-@transaction.atomic
 def remove_measurement_evidence(evidence, *, by):
-    """Delete an evidence file of a draft or returned measurement (the file once committed)."""
-    evidence = MeasurementEvidence.objects.select_for_update().get(pk=evidence.pk)
-    _lock_for_evidence(evidence.measurement_id, by=by, perm="evaluation.delete_measurementevidence")
-    storage, name = evidence.file.storage, evidence.file.name
-    evidence.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    return review.remove_evidence(evidence, kind=MEASUREMENTS, by=by)

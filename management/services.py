@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
-from mipg.core.evidence import validate_evidence_file
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
 from mipg.core.review.workflow import ensure_editable, ensure_period_open
@@ -284,34 +283,11 @@ def return_progress_report(report, *, by, comment):
 
 
 def add_progress_evidence(report, *, by, file):
-    """Attach an evidence file to a draft or returned report."""
-    require_perm(by, "management.add_progressevidence")
-    PROGRESS_REPORTS.require_reporter(by, report.action)
-    name = validate_evidence_file(file)
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        ensure_editable(report)
-        evidence = ProgressEvidence(report=report, file=file, original_name=name)
-        evidence.size = file.size
-        evidence.uploaded_by = by
-        evidence.full_clean()
-        evidence.save()
-        return evidence
+    return review.add_evidence(report, kind=PROGRESS_REPORTS, by=by, file=file)
 
 
 def remove_progress_evidence(evidence, *, by):
-    """Delete the evidence row; the stored file is deleted once the transaction commits."""
-    require_perm(by, "management.delete_progressevidence")
-    report = evidence.report
-    PROGRESS_REPORTS.require_reporter(by, report.action)
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        ensure_editable(report)
-        storage, name = evidence.file.storage, evidence.file.name
-        evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+    return review.remove_evidence(evidence, kind=PROGRESS_REPORTS, by=by)
 
 
 def _lock_report(report):
@@ -331,7 +307,9 @@ def _progress_errors(report):
 
 PROGRESS_REPORTS = review.ReviewedKind(
     model=ProgressReport,
+    name="report",
     subject="action",
+    evidence_model=ProgressEvidence,
     lock=_lock_report,
     not_reporter=gettext_lazy(
         "Solo los responsables de la dependencia de la actividad pueden reportar su avance."

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from evaluation import services
 from evaluation.forms_measurements import MeasurementForm
-from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
+from evaluation.models import Indicator, IndicatorTarget, Measurement
 from mipg.core.review import views as workflow
 from planning.models import ReportingPeriod
 
@@ -63,8 +63,6 @@ def _plan_id(indicator):
 
 MEASUREMENTS = workflow.FigureKind(
     reviewed=services.MEASUREMENTS,
-    evidence_model=MeasurementEvidence,
-    name="measurement",
     detail_url="evaluation:measurement-detail",
     edit_url="evaluation:measurement-edit",
     form_template="evaluation/measurements/form.html",
@@ -75,8 +73,6 @@ MEASUREMENTS = workflow.FigureKind(
     form_context=lambda indicator, period: {"target": _target(indicator, period)},
     create=services.create_measurement,
     update=services.update_measurement,
-    add_evidence=services.add_measurement_evidence,
-    remove_evidence=services.remove_measurement_evidence,
     messages=workflow.FigureMessages(
         already_reported=gettext_lazy("Este indicador ya tiene una medición para el periodo."),
         not_editable=gettext_lazy(

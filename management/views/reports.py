@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from management import services
 from management.forms import ProgressReportForm
-from management.models import ProgressEvidence, ProgressReport
+from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from mipg.core.review import views as workflow
 from planning.models import Action, ReportingPeriod
@@ -57,8 +57,6 @@ def _previous_approved(action, period):
 
 REPORTS = workflow.FigureKind(
     reviewed=services.PROGRESS_REPORTS,
-    evidence_model=ProgressEvidence,
-    name="report",
     detail_url="management:report-detail",
     edit_url="management:report-edit",
     form_template="management/reports/form.html",
@@ -69,8 +67,6 @@ REPORTS = workflow.FigureKind(
     form_context=lambda action, period: {"previous": _previous_approved(action, period)},
     create=services.create_progress_report,
     update=services.update_progress_report,
-    add_evidence=services.add_progress_evidence,
-    remove_evidence=services.remove_progress_evidence,
     messages=workflow.FigureMessages(
         already_reported=gettext_lazy("Esta actividad ya tiene un reporte para el periodo."),
         not_editable=gettext_lazy(

@@ -1,5 +1,6 @@
 """The review transitions of every reviewed kind of figure (MIPG.md §5): submit, approve,
-return. One implementation for progress reports and measurements.
+return, and the evidence files attached while the figure is editable. One implementation
+for progress reports and measurements.
 
 Each app describes its kind once in a `ReviewedKind` next to its services and passes it
 in (the ground imports no app). Every transition runs in one transaction: lock the rows,
@@ -19,8 +20,10 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mipg.core.evidence import validate_evidence_file
 from mipg.core.permissions import can_report, require, require_perm
 from mipg.core.review.workflow import (
+    ensure_editable,
     ensure_period_open,
     mark_approved,
     mark_returned,
@@ -33,7 +36,9 @@ class ReviewedKind:
     """What differs between kinds of reviewed figures in the transitions."""
 
     model: type  # its "submit" and "review" permissions guard the transitions
+    name: str  # the evidence's foreign key to the figure
     subject: str  # the figure's foreign key to what it reports on, which has the unit
+    evidence_model: type
     # lock(figure): inside the transaction, lock the rows in the app's lock order and
     # return the locked figure, with `period` and `subject` loaded (may be `figure` itself).
     lock: Callable[[Any], Any]
@@ -43,15 +48,18 @@ class ReviewedKind:
     # check(figure) → {field: message} of rules beyond the model's own, checked on submit.
     check: Callable[[Any], dict] = lambda figure: {}
 
-    def perm(self, action):
-        opts = self.model._meta
+    def perm(self, action, model=None):
+        """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
+        delete) of the figure's model, or of `model` (the evidence's)."""
+        opts = (model or self.model)._meta
         return f"{opts.app_label}.{get_permission_codename(action, opts)}"
 
     def require_reporter(self, user, subject, perm=None):
-        """Only active users of the unit of `subject` (an action, an indicator) holding
-        `perm` (default: the submit permission) report figures on it."""
+        """Only active members of the unit of `subject` (an action, an indicator) with the
+        submit permission, and `perm` when given, report figures on it."""
         require(
-            can_report(user, unit_id=subject.unit_id, perm=perm or self.perm("submit")),
+            (perm is None or user.has_perm(perm))
+            and can_report(user, unit_id=subject.unit_id, perm=self.perm("submit")),
             self.not_reporter,
         )
 
@@ -89,6 +97,42 @@ def return_(figure, *, kind, by, comment):
         ensure_period_open(current.period)
         mark_returned(current, by=by, comment=comment)
         return _save(figure, current, by=by)
+
+
+def add_evidence(figure, *, kind, by, file):
+    """Attach an evidence file to a draft or returned figure."""
+    with transaction.atomic():
+        current = _lock_for_evidence(figure, kind=kind, by=by, action="add")
+        name = validate_evidence_file(file)
+        evidence = kind.evidence_model(
+            **{kind.name: current}, file=file, original_name=name, size=file.size, uploaded_by=by
+        )
+        evidence.full_clean()
+        evidence.save()
+        return evidence
+
+
+def remove_evidence(evidence, *, kind, by):
+    """Delete an evidence file of a draft or returned figure: the row now, the stored file
+    once the transaction commits."""
+    with transaction.atomic():
+        evidence = kind.evidence_model.objects.select_for_update().get(pk=evidence.pk)
+        _lock_for_evidence(getattr(evidence, kind.name), kind=kind, by=by, action="delete")
+        storage, name = evidence.file.storage, evidence.file.name
+        evidence.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def _lock_for_evidence(figure, *, kind, by, action):
+    current = kind.lock(figure)
+    kind.require_reporter(
+        by, getattr(current, kind.subject), kind.perm(action, kind.evidence_model)
+    )
+    ensure_period_open(current.period)
+    # Evidence is part of what the planning office reviews: frozen once submitted.
+    ensure_editable(current)
+    return current
 
 
 def _save(figure, current, *, by):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_permission_codename
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mipg.core.models import ReviewStatus
-from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.permissions import can_report, require_perm
 from mipg.core.review import services as review
 from mipg.core.review.forms import SUBMIT, ReturnForm
 from mipg.core.review.services import ReviewedKind
@@ -57,9 +56,7 @@ class FigureMessages:
 class FigureKind:
     """What differs between progress reports and measurements in the workflow pages."""
 
-    reviewed: ReviewedKind  # the model, its subject and the review transitions
-    evidence_model: type
-    name: str  # template variable of the figure, and the evidence's foreign key to it
+    reviewed: ReviewedKind  # the model, its subject and evidence, the 403 texts
     detail_url: str
     edit_url: str
     form_template: str
@@ -70,8 +67,6 @@ class FigureKind:
     form_context: Callable[[Any, Any], dict]  # extra context of the form for (subject, period)
     create: Callable  # create(subject, period, *, by, **fields)
     update: Callable  # update(figure, *, by, **fields)
-    add_evidence: Callable
-    remove_evidence: Callable
     messages: FigureMessages
 
     @property
@@ -80,15 +75,21 @@ class FigureKind:
         return self.reviewed.model
 
     @property
+    def name(self):
+        """The template variable of the figure, and the evidence's foreign key to it."""
+        return self.reviewed.name
+
+    @property
     def subject(self):
         """The figure's foreign key to what it reports on (a template variable too)."""
         return self.reviewed.subject
 
+    @property
+    def evidence_model(self):
+        return self.reviewed.evidence_model
+
     def perm(self, action, model=None):
-        """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
-        delete) of the figure's model, or of `model` (the evidence's)."""
-        opts = (model or self.model)._meta
-        return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+        return self.reviewed.perm(action, model)
 
 
 def error_text(error):
@@ -104,13 +105,6 @@ def next_url(request, default):
     ):
         return candidate
     return default
-
-
-def _require_reporter(user, kind, subject, perm):
-    require(
-        user.has_perm(perm) and can_report(user, unit_id=subject.unit_id, perm=kind.perm("submit")),
-        kind.reviewed.not_reporter,
-    )
 
 
 def _can_edit(user, kind, figure):
@@ -140,7 +134,7 @@ def _save(request, kind, form, *, subject, period, figure):
             else:
                 kind.update(figure, by=request.user, **kind.fields(form))
             for upload in form.cleaned_data["file"]:
-                kind.add_evidence(figure, by=request.user, file=upload)
+                review.add_evidence(figure, kind=kind.reviewed, by=request.user, file=upload)
             if submit:
                 review.submit(figure, kind=kind.reviewed, by=request.user)
     except ValidationError as error:
@@ -172,7 +166,7 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
 def figure_create(request, subject, period, *, kind):
     """The form of a new figure; the app's (login-required) view has fetched `subject` and
     `period` and checked that the period belongs to the subject's plan."""
-    _require_reporter(request.user, kind, subject, kind.perm("add"))
+    kind.reviewed.require_reporter(request.user, subject, kind.perm("add"))
 
     existing = kind.model.objects.filter(**{kind.subject: subject, "period": period}).first()
     if existing is not None:
@@ -207,7 +201,7 @@ def figure_create(request, subject, period, *, kind):
 def figure_edit(request, pk, *, kind):
     figure = get_object_or_404(kind.queryset(), pk=pk)
     subject = getattr(figure, kind.subject)
-    _require_reporter(request.user, kind, subject, kind.perm("change"))
+    kind.reviewed.require_reporter(request.user, subject, kind.perm("change"))
     if figure.period.locked or figure.status not in EDITABLE:
         messages.error(
             request, kind.messages.not_editable % {"status": figure.get_status_display()}
@@ -343,15 +337,12 @@ def evidence_delete(request, pk, *, kind):
         pk=pk,
     )
     figure = getattr(evidence, kind.name)
-    _require_reporter(
-        request.user,
-        kind,
-        getattr(figure, kind.subject),
-        kind.perm("delete", kind.evidence_model),
+    kind.reviewed.require_reporter(
+        request.user, getattr(figure, kind.subject), kind.perm("delete", kind.evidence_model)
     )
     if request.method == "POST":
         try:
-            kind.remove_evidence(evidence, by=request.user)
+            review.remove_evidence(evidence, kind=kind.reviewed, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect(kind.detail_url, figure.pk)
