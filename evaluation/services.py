@@ -366,18 +366,11 @@ def create_measurement(
                 % {"label": period.label}
             }
         )
-    value, numerator, denominator = _resolve_figures(
+    measurement = Measurement(indicator=indicator, period=period, created_by=by)
+    measurement.value, measurement.numerator, measurement.denominator = _resolve_figures(
         indicator, value=value, numerator=numerator, denominator=denominator
     )
-    measurement = Measurement(
-        indicator=indicator,
-        period=period,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        narrative=(narrative or "").strip(),
-        created_by=by,
-    )
+    measurement.narrative = (narrative or "").strip()
     _save_measurement(measurement, by=by)
     return measurement
 

@@ -69,28 +69,6 @@ class FigureKind:
     update: Callable  # update(figure, *, by, **fields)
     messages: FigureMessages
 
-    @property
-    def model(self):
-        """The figure's model; its permissions "<app>.<verb>_<model>" guard the pages."""
-        return self.reviewed.model
-
-    @property
-    def name(self):
-        """The template variable of the figure, and the evidence's foreign key to it."""
-        return self.reviewed.name
-
-    @property
-    def subject(self):
-        """The figure's foreign key to what it reports on (a template variable too)."""
-        return self.reviewed.subject
-
-    @property
-    def evidence_model(self):
-        return self.reviewed.evidence_model
-
-    def perm(self, action, model=None):
-        return self.reviewed.perm(action, model)
-
 
 def error_text(error):
     """All messages of a ValidationError as one line, for a flash message."""
@@ -111,9 +89,11 @@ def _can_edit(user, kind, figure):
     return (
         figure.status in EDITABLE
         and not figure.period.locked
-        and user.has_perm(kind.perm("change"))
+        and user.has_perm(kind.reviewed.perm("change"))
         and can_report(
-            user, unit_id=getattr(figure, kind.subject).unit_id, perm=kind.perm("submit")
+            user,
+            unit_id=getattr(figure, kind.reviewed.subject).unit_id,
+            perm=kind.reviewed.perm("submit"),
         )
     )
 
@@ -150,9 +130,9 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
         kind.form_template,
         {
             "form": form,
-            kind.subject: subject,
+            kind.reviewed.subject: subject,
             "period": period,
-            kind.name: figure,
+            kind.reviewed.name: figure,
             **kind.form_context(subject, period),
             "evidence": _evidence_of(figure) if figure is not None else [],
             "crumbs": crumbs,
@@ -166,9 +146,11 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
 def figure_create(request, subject, period, *, kind):
     """The form of a new figure; the app's (login-required) view has fetched `subject` and
     `period` and checked that the period belongs to the subject's plan."""
-    kind.reviewed.require_reporter(request.user, subject, kind.perm("add"))
+    kind.reviewed.require_reporter(request.user, subject, kind.reviewed.perm("add"))
 
-    existing = kind.model.objects.filter(**{kind.subject: subject, "period": period}).first()
+    existing = kind.reviewed.model.objects.filter(
+        **{kind.reviewed.subject: subject, "period": period}
+    ).first()
     if existing is not None:
         messages.info(request, kind.messages.already_reported)
         editable = existing.status in EDITABLE
@@ -200,8 +182,8 @@ def figure_create(request, subject, period, *, kind):
 @login_required
 def figure_edit(request, pk, *, kind):
     figure = get_object_or_404(kind.queryset(), pk=pk)
-    subject = getattr(figure, kind.subject)
-    kind.reviewed.require_reporter(request.user, subject, kind.perm("change"))
+    subject = getattr(figure, kind.reviewed.subject)
+    kind.reviewed.require_reporter(request.user, subject, kind.reviewed.perm("change"))
     if figure.period.locked or figure.status not in EDITABLE:
         messages.error(
             request, kind.messages.not_editable % {"status": figure.get_status_display()}
@@ -231,21 +213,21 @@ def figure_edit(request, pk, *, kind):
 @login_required
 def figure_detail(request, pk, *, kind):
     user = request.user
-    require_perm(user, kind.perm("view"))
+    require_perm(user, kind.reviewed.perm("view"))
     figure = get_object_or_404(kind.queryset(), pk=pk)
     can_edit = _can_edit(user, kind, figure)
     return render(
         request,
         kind.detail_template,
         {
-            kind.name: figure,
+            kind.reviewed.name: figure,
             "evidence": _evidence_of(figure),
             "history": review_history(figure),
             "can_edit": can_edit,
             "can_submit": can_edit,
             "can_review": figure.status == ReviewStatus.SUBMITTED
             and not figure.period.locked
-            and user.has_perm(kind.perm("review")),
+            and user.has_perm(kind.reviewed.perm("review")),
             "crumbs": crumbs_for(figure),
         },
     )
@@ -288,7 +270,7 @@ def figure_approve(request, pk, *, kind):
 @login_required
 def figure_return(request, pk, *, kind):
     """GET: the comment form; POST: return the figure to its unit with the comment."""
-    require_perm(request.user, kind.perm("review"), kind.reviewed.not_reviewer)
+    require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
     figure = get_object_or_404(kind.queryset(), pk=pk)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -323,22 +305,26 @@ def figure_return(request, pk, *, kind):
 
 @login_required
 def evidence_download(request, pk, *, kind):
-    evidence = get_object_or_404(kind.evidence_model, pk=pk)
-    return serve_evidence(request, evidence, perm=kind.perm("view", kind.evidence_model))
+    evidence = get_object_or_404(kind.reviewed.evidence_model, pk=pk)
+    return serve_evidence(
+        request, evidence, perm=kind.reviewed.perm("view", kind.reviewed.evidence_model)
+    )
 
 
 @login_required
 def evidence_delete(request, pk, *, kind):
     """GET: confirmation; POST: remove the file from a draft or returned figure."""
     evidence = get_object_or_404(
-        kind.evidence_model.objects.select_related(
-            f"{kind.name}__{kind.subject}__unit", f"{kind.name}__period"
+        kind.reviewed.evidence_model.objects.select_related(
+            f"{kind.reviewed.name}__{kind.reviewed.subject}__unit", f"{kind.reviewed.name}__period"
         ),
         pk=pk,
     )
-    figure = getattr(evidence, kind.name)
+    figure = getattr(evidence, kind.reviewed.name)
     kind.reviewed.require_reporter(
-        request.user, getattr(figure, kind.subject), kind.perm("delete", kind.evidence_model)
+        request.user,
+        getattr(figure, kind.reviewed.subject),
+        kind.reviewed.perm("delete", kind.reviewed.evidence_model),
     )
     if request.method == "POST":
         try:
