@@ -140,6 +140,21 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
     )
 
 
+def _figure_page(request, template, figure, *, cancel, last, **context):
+    """A page about one figure (the return form, the evidence removal): Cancel goes back to
+    the figure's page named `cancel`; `last` is the last breadcrumb."""
+    return render(
+        request,
+        template,
+        {
+            "figure": figure,
+            "cancel_url": reverse(cancel, args=[figure.pk]),
+            "crumbs": crumbs_for(figure, last=last),
+            **context,
+        },
+    )
+
+
 # --- form -------------------------------------------------------------------------------
 
 
@@ -287,16 +302,14 @@ def figure_return(request, pk, *, kind):
         else:
             messages.success(request, kind.messages.returned(figure))
             return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
-    return render(
+    return _figure_page(
         request,
         "management/reports/return.html",
-        {
-            "figure": figure,
-            "form": form,
-            "cancel_url": reverse(kind.detail_url, args=[figure.pk]),
-            "next": next_url(request, ""),
-            "crumbs": crumbs_for(figure, last=_("Devolver")),
-        },
+        figure,
+        cancel=kind.detail_url,
+        last=_("Devolver"),
+        form=form,
+        next=next_url(request, ""),
     )
 
 
@@ -305,26 +318,26 @@ def figure_return(request, pk, *, kind):
 
 @login_required
 def evidence_download(request, pk, *, kind):
-    evidence = get_object_or_404(kind.reviewed.evidence_model, pk=pk)
-    return serve_evidence(
-        request, evidence, perm=kind.reviewed.perm("view", kind.reviewed.evidence_model)
-    )
+    model = kind.reviewed.evidence_model
+    evidence = get_object_or_404(model, pk=pk)
+    return serve_evidence(request, evidence, perm=kind.reviewed.perm("view", model))
 
 
 @login_required
 def evidence_delete(request, pk, *, kind):
     """GET: confirmation; POST: remove the file from a draft or returned figure."""
+    reviewed = kind.reviewed
     evidence = get_object_or_404(
-        kind.reviewed.evidence_model.objects.select_related(
-            f"{kind.reviewed.name}__{kind.reviewed.subject}__unit", f"{kind.reviewed.name}__period"
+        reviewed.evidence_model.objects.select_related(
+            f"{reviewed.name}__{reviewed.subject}__unit", f"{reviewed.name}__period"
         ),
         pk=pk,
     )
-    figure = getattr(evidence, kind.reviewed.name)
-    kind.reviewed.require_reporter(
+    figure = getattr(evidence, reviewed.name)
+    reviewed.require_reporter(
         request.user,
-        getattr(figure, kind.reviewed.subject),
-        kind.reviewed.perm("delete", kind.reviewed.evidence_model),
+        getattr(figure, reviewed.subject),
+        reviewed.perm("delete", reviewed.evidence_model),
     )
     if request.method == "POST":
         try:
@@ -336,15 +349,13 @@ def evidence_delete(request, pk, *, kind):
             request, _("Evidencia «%(name)s» eliminada.") % {"name": evidence.original_name}
         )
         return redirect(kind.edit_url, figure.pk)
-    return render(
+    return _figure_page(
         request,
         "management/reports/evidence_confirm_delete.html",
-        {
-            "evidence": evidence,
-            "figure": figure,
-            "cancel_url": reverse(kind.edit_url, args=[figure.pk]),
-            "crumbs": crumbs_for(figure, last=_("Eliminar evidencia")),
-        },
+        figure,
+        cancel=kind.edit_url,
+        last=_("Eliminar evidencia"),
+        evidence=evidence,
     )
 
 
