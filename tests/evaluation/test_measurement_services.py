@@ -20,15 +20,9 @@ from evaluation.services import (
 from mipg.core.models import ReviewStatus
 from tests.factories import IndicatorFactory, MeasurementFactory, PeriodFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

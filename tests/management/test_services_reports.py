@@ -32,10 +32,7 @@ LOCKED = "El periodo «T1 2026» está cerrado y no admite reportes."
 NOT_REPORTER = "Solo los responsables de la dependencia de la actividad pueden reportar su avance."
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

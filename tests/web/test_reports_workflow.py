@@ -13,11 +13,7 @@ from mipg.core.models import ReviewStatus
 from tests.factories import PeriodFactory, ProgressReportFactory
 from tests.web.reporting import PDF, messages_of, open_plan, pdf
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture
