@@ -316,7 +316,6 @@ PROGRESS_REPORTS = review.ReviewedKind(
     ),
     not_reviewer=gettext_lazy("Solo Planeación revisa reportes."),
     own_submission=gettext_lazy("No puede aprobar un reporte que usted mismo envió."),
-    check=_progress_errors,
 )
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mipg.core.evidence import validate_evidence_file
@@ -45,8 +44,6 @@ class ReviewedKind:
     not_reporter: str  # PermissionDenied for users who may not report for the unit
     not_reviewer: str  # PermissionDenied for users who may not review
     own_submission: str  # PermissionDenied when the submitter tries to approve
-    # check(figure) → {field: message} of rules beyond the model's own, checked on submit.
-    check: Callable[[Any], dict] = lambda figure: {}
 
     def perm(self, action, model=None):
         """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
@@ -71,9 +68,6 @@ def submit(figure, *, kind, by):
         kind.require_reporter(by, getattr(current, kind.subject))
         ensure_period_open(current.period)
         mark_submitted(current, by=by)
-        errors = kind.check(current)
-        if errors:
-            raise ValidationError(errors)
         return _save(figure, current, by=by)
 
 
