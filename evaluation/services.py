@@ -11,12 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from evaluation.selectors import effective_thresholds, indicator_plan_id
-from mipg.core.evidence import validate_evidence_file
 from mipg.core.models import ReviewStatus
-from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.permissions import require_perm
+from mipg.core.review import services as review
 from mipg.core.review import workflow
 from planning.models import ReportingPeriod
 
@@ -313,23 +314,26 @@ def _resolve_figures(indicator, *, value, numerator, denominator):
     return computed.quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP), numerator, denominator
 
 
-def _require_reporter(user, indicator, *perms):
-    for perm in perms:
-        require(
-            can_report(user, unit_id=indicator.unit_id, perm=perm),
-            _(
-                "Solo los responsables de la dependencia del indicador pueden reportar "
-                "sus mediciones."
-            ),
-        )
-
-
 def _lock_measurement(pk):
     return (
         Measurement.objects.select_for_update(of=("self",))
         .select_related("indicator", "period")
         .get(pk=pk)
     )
+
+
+MEASUREMENTS = review.ReviewedKind(
+    model=Measurement,
+    name="measurement",
+    subject="indicator",
+    evidence_model=MeasurementEvidence,
+    lock=lambda measurement: _lock_measurement(measurement.pk),
+    not_reporter=gettext_lazy(
+        "Solo los responsables de la dependencia del indicador pueden reportar sus mediciones."
+    ),
+    not_reviewer=gettext_lazy("Solo la oficina de planeación puede aprobar o devolver mediciones."),
+    own_submission=gettext_lazy("No puede aprobar una medición que usted mismo envió."),
+)
 
 
 def _save_measurement(measurement, *, by):
@@ -346,7 +350,7 @@ def create_measurement(
     # Locking the indicator serialises reports of the same indicator, so the "one per
     # period" check below cannot race.
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    _require_reporter(by, indicator, "evaluation.add_measurement", "evaluation.submit_measurement")
+    MEASUREMENTS.require_reporter(by, indicator, "evaluation.add_measurement")
     if indicator.archived:
         raise ValidationError(
             {"indicator": _("El indicador está archivado y no admite nuevas mediciones.")}
@@ -362,18 +366,11 @@ def create_measurement(
                 % {"label": period.label}
             }
         )
-    value, numerator, denominator = _resolve_figures(
+    measurement = Measurement(indicator=indicator, period=period, created_by=by)
+    measurement.value, measurement.numerator, measurement.denominator = _resolve_figures(
         indicator, value=value, numerator=numerator, denominator=denominator
     )
-    measurement = Measurement(
-        indicator=indicator,
-        period=period,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        narrative=(narrative or "").strip(),
-        created_by=by,
-    )
+    measurement.narrative = (narrative or "").strip()
     _save_measurement(measurement, by=by)
     return measurement
 
@@ -394,9 +391,7 @@ def update_measurement(
     not passed become empty), with the rule of create_measurement.
     """
     current = _lock_measurement(measurement.pk)
-    _require_reporter(
-        by, current.indicator, "evaluation.change_measurement", "evaluation.submit_measurement"
-    )
+    MEASUREMENTS.require_reporter(by, current.indicator, "evaluation.change_measurement")
     workflow.ensure_period_open(current.period)
     workflow.ensure_editable(current)
     figures = {"value": value, "numerator": numerator, "denominator": denominator}
@@ -412,81 +407,21 @@ def update_measurement(
     return measurement
 
 
-@transaction.atomic
 def submit_measurement(measurement, *, by):
-    """Send a draft or returned measurement to the planning office for review."""
-    current = _lock_measurement(measurement.pk)
-    _require_reporter(by, current.indicator, "evaluation.submit_measurement")
-    workflow.ensure_period_open(current.period)
-    workflow.mark_submitted(current, by=by)
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.submit(measurement, kind=MEASUREMENTS, by=by)
 
 
-def _lock_for_review(measurement, *, by):
-    require_perm(
-        by,
-        "evaluation.review_measurement",
-        _("Solo la oficina de planeación puede aprobar o devolver mediciones."),
-    )
-    current = _lock_measurement(measurement.pk)
-    workflow.ensure_period_open(current.period)
-    return current
-
-
-@transaction.atomic
 def approve_measurement(measurement, *, by, comment=""):
-    """Approve a submitted measurement; from now on it counts. Not by its own submitter."""
-    current = _lock_for_review(measurement, by=by)
-    require(
-        current.submitted_by_id != by.pk,
-        _("No puede aprobar una medición que usted mismo envió."),
-    )
-    workflow.mark_approved(current, by=by, comment=comment or "")
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.approve(measurement, kind=MEASUREMENTS, by=by, comment=comment)
 
 
-@transaction.atomic
 def return_measurement(measurement, *, by, comment):
-    """Return a submitted measurement to its unit with a comment explaining why."""
-    current = _lock_for_review(measurement, by=by)
-    workflow.mark_returned(current, by=by, comment=comment)
-    _save_measurement(current, by=by)
-    _copy_fields(measurement, current)
-    return measurement
+    return review.return_(measurement, kind=MEASUREMENTS, by=by, comment=comment)
 
 
-def _lock_for_evidence(measurement_id, *, by, perm):
-    current = _lock_measurement(measurement_id)
-    _require_reporter(by, current.indicator, perm)
-    workflow.ensure_period_open(current.period)
-    # Evidence is part of what the planning office reviews: frozen once submitted.
-    workflow.ensure_editable(current)
-    return current
-
-
-@transaction.atomic
 def add_measurement_evidence(measurement, *, by, file):
-    """Attach an evidence file to a draft or returned measurement."""
-    current = _lock_for_evidence(measurement.pk, by=by, perm="evaluation.add_measurementevidence")
-    name = validate_evidence_file(file)
-    evidence = MeasurementEvidence(
-        measurement=current, file=file, original_name=name, size=file.size, uploaded_by=by
-    )
-    evidence.full_clean()
-    evidence.save()
-    return evidence
+    return review.add_evidence(measurement, kind=MEASUREMENTS, by=by, file=file)
 
 
-@transaction.atomic
 def remove_measurement_evidence(evidence, *, by):
-    """Delete an evidence file of a draft or returned measurement (the file once committed)."""
-    evidence = MeasurementEvidence.objects.select_for_update().get(pk=evidence.pk)
-    _lock_for_evidence(evidence.measurement_id, by=by, perm="evaluation.delete_measurementevidence")
-    storage, name = evidence.file.storage, evidence.file.name
-    evidence.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    return review.remove_evidence(evidence, kind=MEASUREMENTS, by=by)

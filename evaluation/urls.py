@@ -1,6 +1,7 @@
 from django.urls import path  # noqa: F401
 
 from evaluation.views import indicators, lists, measurements
+from mipg.core.review import views as workflow
 
 app_name = "evaluation"
 
@@ -18,19 +19,5 @@ urlpatterns = [
         measurements.measurement_create,
         name="measurement-create",
     ),
-    path("mediciones/<int:pk>/", measurements.measurement_detail, name="measurement-detail"),
-    path("mediciones/<int:pk>/editar/", measurements.measurement_edit, name="measurement-edit"),
-    path("mediciones/<int:pk>/enviar/", measurements.measurement_submit, name="measurement-submit"),
-    path(
-        "mediciones/<int:pk>/aprobar/", measurements.measurement_approve, name="measurement-approve"
-    ),
-    path(
-        "mediciones/<int:pk>/devolver/", measurements.measurement_return, name="measurement-return"
-    ),
-    path(
-        "evidencias/<int:pk>/descargar/",
-        measurements.evidence_download,
-        name="evidence-download",
-    ),
-    path("evidencias/<int:pk>/eliminar/", measurements.evidence_delete, name="evidence-delete"),
+    *workflow.figure_urls(measurements.MEASUREMENTS, prefix="mediciones", name="measurement"),
 ]

@@ -16,17 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
-from mipg.core.evidence import validate_evidence_file
-from mipg.core.permissions import can_report, require, require_perm
-from mipg.core.review.workflow import (
-    ensure_editable,
-    ensure_period_open,
-    mark_approved,
-    mark_returned,
-    mark_submitted,
-)
+from mipg.core.permissions import require_perm
+from mipg.core.review import services as review
+from mipg.core.review.workflow import ensure_editable, ensure_period_open
 from planning.models import Action, ReportingPeriod
 
 STAGES = list(BudgetExecution.Stage.values)
@@ -228,7 +223,7 @@ def _money(value):
 
 def create_progress_report(action, period, *, by, progress, narrative=""):
     require_perm(by, "management.add_progressreport")
-    _require_reporter(by, action)
+    PROGRESS_REPORTS.require_reporter(by, action)
     with transaction.atomic():
         _lock(period)
         _lock(action)
@@ -259,7 +254,7 @@ def create_progress_report(action, period, *, by, progress, narrative=""):
 def update_progress_report(report, *, by, progress=_UNSET, narrative=_UNSET):
     """Change the progress and/or narrative of a draft or returned report."""
     require_perm(by, "management.change_progressreport")
-    _require_reporter(by, report.action)
+    PROGRESS_REPORTS.require_reporter(by, report.action)
     with transaction.atomic():
         _lock_report(report)
         ensure_period_open(report.period)
@@ -276,73 +271,23 @@ def update_progress_report(report, *, by, progress=_UNSET, narrative=_UNSET):
 
 
 def submit_progress_report(report, *, by):
-    _require_reporter(by, report.action)
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        mark_submitted(report, by=by)
-        return _save(report, by=by)
+    return review.submit(report, kind=PROGRESS_REPORTS, by=by)
 
 
 def approve_progress_report(report, *, by, comment=""):
-    require_perm(by, "management.review_progressreport", _("Solo Planeación revisa reportes."))
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        # Segregation of duties: whoever sent a report may not approve it.
-        require(
-            report.submitted_by_id != by.pk,
-            _("No puede aprobar un reporte que usted mismo envió."),
-        )
-        mark_approved(report, by=by, comment=comment or "")
-        return _save(report, by=by)
+    return review.approve(report, kind=PROGRESS_REPORTS, by=by, comment=comment)
 
 
 def return_progress_report(report, *, by, comment):
-    require_perm(by, "management.review_progressreport", _("Solo Planeación revisa reportes."))
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        mark_returned(report, by=by, comment=comment)
-        return _save(report, by=by)
+    return review.return_(report, kind=PROGRESS_REPORTS, by=by, comment=comment)
 
 
 def add_progress_evidence(report, *, by, file):
-    """Attach an evidence file to a draft or returned report."""
-    require_perm(by, "management.add_progressevidence")
-    _require_reporter(by, report.action)
-    name = validate_evidence_file(file)
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        ensure_editable(report)
-        evidence = ProgressEvidence(report=report, file=file, original_name=name)
-        evidence.size = file.size
-        evidence.uploaded_by = by
-        evidence.full_clean()
-        evidence.save()
-        return evidence
+    return review.add_evidence(report, kind=PROGRESS_REPORTS, by=by, file=file)
 
 
 def remove_progress_evidence(evidence, *, by):
-    """Delete the evidence row; the stored file is deleted once the transaction commits."""
-    require_perm(by, "management.delete_progressevidence")
-    report = evidence.report
-    _require_reporter(by, report.action)
-    with transaction.atomic():
-        _lock_report(report)
-        ensure_period_open(report.period)
-        ensure_editable(report)
-        storage, name = evidence.file.storage, evidence.file.name
-        evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-def _require_reporter(by, action):
-    require(
-        can_report(by, unit_id=action.unit_id, perm="management.submit_progressreport"),
-        _("Solo los responsables de la dependencia de la actividad pueden reportar su avance."),
-    )
+    return review.remove_evidence(evidence, kind=PROGRESS_REPORTS, by=by)
 
 
 def _lock_report(report):
@@ -351,12 +296,27 @@ def _lock_report(report):
     action = Action.objects.select_for_update().get(pk=report.action_id)
     _lock(report)
     report.period, report.action = period, action
+    return report
 
 
 def _progress_errors(report):
     if not Decimal("0") <= report.progress <= Decimal("100"):
         return {"progress": _("El avance debe estar entre 0 y 100 %.")}
     return {}
+
+
+PROGRESS_REPORTS = review.ReviewedKind(
+    model=ProgressReport,
+    name="report",
+    subject="action",
+    evidence_model=ProgressEvidence,
+    lock=_lock_report,
+    not_reporter=gettext_lazy(
+        "Solo los responsables de la dependencia de la actividad pueden reportar su avance."
+    ),
+    not_reviewer=gettext_lazy("Solo Planeación revisa reportes."),
+    own_submission=gettext_lazy("No puede aprobar un reporte que usted mismo envió."),
+)
 
 
 # --- Helpers -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path  # noqa: F401
 
 from management.views import action_list, budget, lists, ratings, reports
+from mipg.core.review import views as workflow
 
 app_name = "management"
 
@@ -31,13 +32,7 @@ urlpatterns = [
         reports.report_create,
         name="report-create",
     ),
-    path("reportes/<int:pk>/", reports.report_detail, name="report-detail"),
-    path("reportes/<int:pk>/editar/", reports.report_edit, name="report-edit"),
-    path("reportes/<int:pk>/enviar/", reports.report_submit, name="report-submit"),
-    path("reportes/<int:pk>/aprobar/", reports.report_approve, name="report-approve"),
-    path("reportes/<int:pk>/devolver/", reports.report_return, name="report-return"),
-    path("evidencias/<int:pk>/descargar/", reports.evidence_download, name="evidence-download"),
-    path("evidencias/<int:pk>/eliminar/", reports.evidence_delete, name="evidence-delete"),
+    *workflow.figure_urls(reports.REPORTS, prefix="reportes", name="report"),
 ]
 
 # Pages of the planning URL area (/planeacion/, namespace "planning") that show management

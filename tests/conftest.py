@@ -25,6 +25,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files (evidence) go to a temporary folder of the test."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def unit(db):
     return UnitFactory(code="SPL", name="Secretaría de Planeación")
 

@@ -19,7 +19,14 @@ from evaluation.api import filters, serializers
 from evaluation.filters import MeasurementFilter
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from mipg.core.api.exceptions import NON_FIELD, error_body, flatten, service_errors
-from mipg.core.api.views import ApiViewSet, ReviewWorkflowMixin, TraceMixin
+from mipg.core.api.views import (
+    ApiViewSet,
+    CreateMixin,
+    ReviewWorkflowMixin,
+    TraceMixin,
+    UpdateMixin,
+)
+from mipg.core.review import services as review
 
 
 class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TraceMixin, ApiViewSet):
@@ -43,7 +50,7 @@ class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TraceMixin,
         responses=serializers.IndicatorSerializer,
     ),
 )
-class IndicatorViewSet(_ReadViewSet):
+class IndicatorViewSet(CreateMixin, UpdateMixin, _ReadViewSet):
     queryset = Indicator.objects.all()
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorApiFilter
@@ -51,16 +58,10 @@ class IndicatorViewSet(_ReadViewSet):
         "create": "evaluation.add_indicator",
         "partial_update": "evaluation.change_indicator",
     }
-
-    def create(self, request):
-        data = self.validated(serializers.IndicatorCreateSerializer)
-        indicator = self.perform(services.create_indicator, **data)
-        return self.respond(indicator, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        indicator = self.get_object()
-        data = self.validated(serializers.IndicatorUpdateSerializer, partial=True)
-        return self.respond(self.perform(services.update_indicator, indicator, **data))
+    create_serializer = serializers.IndicatorCreateSerializer
+    create_service = staticmethod(services.create_indicator)
+    update_serializer = serializers.IndicatorUpdateSerializer
+    update_service = staticmethod(services.update_indicator)
 
 
 @extend_schema_view(
@@ -150,7 +151,7 @@ MEASUREMENT_EXAMPLE = {"indicator": 12, "period": 3, "value": "87.5", "narrative
         responses=serializers.MeasurementSerializer,
     ),
 )
-class MeasurementViewSet(ReviewWorkflowMixin, _ReadViewSet):
+class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadViewSet):
     queryset = Measurement.objects.all()
     serializer_class = serializers.MeasurementSerializer
     filterset_class = MeasurementFilter
@@ -162,24 +163,15 @@ class MeasurementViewSet(ReviewWorkflowMixin, _ReadViewSet):
         "approve": "evaluation.review_measurement",
         "return_": "evaluation.review_measurement",
     }
-    submit_service = staticmethod(services.submit_measurement)
-    approve_service = staticmethod(services.approve_measurement)
-    return_service = staticmethod(services.return_measurement)
+    create_serializer = serializers.MeasurementCreateSerializer
+    create_args = ("indicator", "period")
+    create_service = staticmethod(services.create_measurement)
+    update_serializer = serializers.MeasurementUpdateSerializer
+    update_service = staticmethod(services.update_measurement)
+    reviewed = services.MEASUREMENTS
 
     def base_queryset(self):
         return Measurement.objects.prefetch_related("evidence")
-
-    def create(self, request):
-        data = dict(self.validated(serializers.MeasurementCreateSerializer))
-        measurement = self.perform(
-            services.create_measurement, data.pop("indicator"), data.pop("period"), **data
-        )
-        return self.respond(measurement, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        measurement = self.get_object()
-        data = self.validated(serializers.MeasurementUpdateSerializer, partial=True)
-        return self.respond(self.perform(services.update_measurement, measurement, **data))
 
     @extend_schema(
         summary="Reportar mediciones de muchos indicadores a la vez (todo o nada)",
@@ -238,7 +230,7 @@ class MeasurementViewSet(ReviewWorkflowMixin, _ReadViewSet):
                         item.pop("indicator"), item.pop("period"), by=request.user, **item
                     )
                     if submit:
-                        services.submit_measurement(measurement, by=request.user)
+                        review.submit(measurement, kind=services.MEASUREMENTS, by=request.user)
                 except DjangoValidationError as error:
                     item_errors[str(index)] = service_errors(error)
                 except PermissionDenied as error:

@@ -2,10 +2,9 @@
 history, the review actions (approve, return) and evidence download/removal.
 
 The pages are the reporting workflow's, shared with progress reports (mipg.core.review.views);
-this module describes measurements to them. Every write goes through evaluation.services.
+this module describes measurements to them and evaluation/urls.py mounts them. Every write
+goes through evaluation.services and the review services.
 """
-
-from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from evaluation import services
 from evaluation.forms_measurements import MeasurementForm
-from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
+from evaluation.models import Indicator, IndicatorTarget, Measurement
 from mipg.core.review import views as workflow
 from planning.models import ReportingPeriod
 
@@ -63,10 +62,7 @@ def _plan_id(indicator):
 
 
 MEASUREMENTS = workflow.FigureKind(
-    model=Measurement,
-    evidence_model=MeasurementEvidence,
-    name="measurement",
-    subject="indicator",
+    reviewed=services.MEASUREMENTS,
     detail_url="evaluation:measurement-detail",
     edit_url="evaluation:measurement-edit",
     form_template="evaluation/measurements/form.html",
@@ -77,18 +73,7 @@ MEASUREMENTS = workflow.FigureKind(
     form_context=lambda indicator, period: {"target": _target(indicator, period)},
     create=services.create_measurement,
     update=services.update_measurement,
-    submit=services.submit_measurement,
-    approve=services.approve_measurement,
-    return_=services.return_measurement,
-    add_evidence=services.add_measurement_evidence,
-    remove_evidence=services.remove_measurement_evidence,
     messages=workflow.FigureMessages(
-        only_reporters=gettext_lazy(
-            "Solo los responsables de la dependencia del indicador pueden reportar sus mediciones."
-        ),
-        only_reviewers=gettext_lazy(
-            "Solo la oficina de planeación puede aprobar o devolver mediciones."
-        ),
         already_reported=gettext_lazy("Este indicador ya tiene una medición para el periodo."),
         not_editable=gettext_lazy(
             "Esta medición no se puede modificar: está «%(status)s» o su periodo está cerrado."
@@ -113,12 +98,3 @@ def measurement_create(request, indicator_pk, period_pk):
     if period.plan_id != _plan_id(indicator):
         raise Http404(_("El periodo no pertenece al plan del indicador."))
     return workflow.figure_create(request, indicator, period, kind=MEASUREMENTS)
-
-
-measurement_detail = partial(workflow.figure_detail, kind=MEASUREMENTS)
-measurement_edit = partial(workflow.figure_edit, kind=MEASUREMENTS)
-measurement_submit = partial(workflow.figure_submit, kind=MEASUREMENTS)
-measurement_approve = partial(workflow.figure_approve, kind=MEASUREMENTS)
-measurement_return = partial(workflow.figure_return, kind=MEASUREMENTS)
-evidence_download = partial(workflow.evidence_download, kind=MEASUREMENTS)
-evidence_delete = partial(workflow.evidence_delete, kind=MEASUREMENTS)

@@ -4,8 +4,7 @@ Writes call management.services. Only funding sources are public."""
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, status
-from rest_framework.response import Response
+from rest_framework import mixins
 
 from management import services
 from management.api import serializers
@@ -13,9 +12,12 @@ from management.filters import BudgetAllocationFilter, BudgetExecutionFilter, Pr
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.core.api.views import (
     ApiViewSet,
+    CreateMixin,
+    DestroyMixin,
     PublicReferenceViewSet,
     ReviewWorkflowMixin,
     TraceMixin,
+    UpdateMixin,
 )
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -68,7 +70,7 @@ def _stage_total(stage):
         description="Se niega si tiene registros de ejecución.",
     ),
 )
-class BudgetAllocationViewSet(_ReadViewSet):
+class BudgetAllocationViewSet(CreateMixin, UpdateMixin, DestroyMixin, _ReadViewSet):
     queryset = BudgetAllocation.objects.all()
     serializer_class = serializers.BudgetAllocationSerializer
     filterset_class = BudgetAllocationFilter
@@ -77,6 +79,12 @@ class BudgetAllocationViewSet(_ReadViewSet):
         "partial_update": "management.change_budgetallocation",
         "destroy": "management.delete_budgetallocation",
     }
+    create_serializer = serializers.AllocationCreateSerializer
+    create_args = ("action",)
+    create_service = staticmethod(services.create_allocation)
+    update_serializer = serializers.AllocationUpdateSerializer
+    update_service = staticmethod(services.update_allocation)
+    delete_service = staticmethod(services.delete_allocation)
 
     def base_queryset(self):
         stages = BudgetExecution.Stage
@@ -86,20 +94,6 @@ class BudgetAllocationViewSet(_ReadViewSet):
             obligation=_stage_total(stages.OBLIGATION),
             payment=_stage_total(stages.PAYMENT),
         )
-
-    def create(self, request):
-        data = dict(self.validated(serializers.AllocationCreateSerializer))
-        allocation = self.perform(services.create_allocation, data.pop("action"), **data)
-        return self.respond(allocation, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        allocation = self.get_object()
-        data = self.validated(serializers.AllocationUpdateSerializer, partial=True)
-        return self.respond(self.perform(services.update_allocation, allocation, **data))
-
-    def destroy(self, request, pk=None):
-        self.perform(services.delete_allocation, self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
@@ -127,7 +121,7 @@ class BudgetAllocationViewSet(_ReadViewSet):
     ),
     destroy=extend_schema(summary="Eliminar un registro de ejecución"),
 )
-class BudgetExecutionViewSet(_ReadViewSet):
+class BudgetExecutionViewSet(CreateMixin, DestroyMixin, _ReadViewSet):
     queryset = BudgetExecution.objects.all()
     serializer_class = serializers.BudgetExecutionSerializer
     filterset_class = BudgetExecutionFilter
@@ -135,15 +129,10 @@ class BudgetExecutionViewSet(_ReadViewSet):
         "create": "management.add_budgetexecution",
         "destroy": "management.delete_budgetexecution",
     }
-
-    def create(self, request):
-        data = dict(self.validated(serializers.ExecutionCreateSerializer))
-        entry = self.perform(services.record_execution, data.pop("allocation"), **data)
-        return self.respond(entry, status.HTTP_201_CREATED)
-
-    def destroy(self, request, pk=None):
-        self.perform(services.delete_execution, self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    create_serializer = serializers.ExecutionCreateSerializer
+    create_args = ("allocation",)
+    create_service = staticmethod(services.record_execution)
+    delete_service = staticmethod(services.delete_execution)
 
 
 @extend_schema_view(
@@ -162,7 +151,7 @@ class BudgetExecutionViewSet(_ReadViewSet):
         responses=serializers.ProgressReportSerializer,
     ),
 )
-class ProgressReportViewSet(ReviewWorkflowMixin, _ReadViewSet):
+class ProgressReportViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadViewSet):
     queryset = ProgressReport.objects.all()
     serializer_class = serializers.ProgressReportSerializer
     filterset_class = ProgressReportFilter
@@ -173,21 +162,12 @@ class ProgressReportViewSet(ReviewWorkflowMixin, _ReadViewSet):
         "approve": "management.review_progressreport",
         "return_": "management.review_progressreport",
     }
-    submit_service = staticmethod(services.submit_progress_report)
-    approve_service = staticmethod(services.approve_progress_report)
-    return_service = staticmethod(services.return_progress_report)
+    create_serializer = serializers.ProgressReportCreateSerializer
+    create_args = ("action", "period")
+    create_service = staticmethod(services.create_progress_report)
+    update_serializer = serializers.ProgressReportUpdateSerializer
+    update_service = staticmethod(services.update_progress_report)
+    reviewed = services.PROGRESS_REPORTS
 
     def base_queryset(self):
         return ProgressReport.objects.prefetch_related("evidence")
-
-    def create(self, request):
-        data = dict(self.validated(serializers.ProgressReportCreateSerializer))
-        report = self.perform(
-            services.create_progress_report, data.pop("action"), data.pop("period"), **data
-        )
-        return self.respond(report, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        report = self.get_object()
-        data = self.validated(serializers.ProgressReportUpdateSerializer, partial=True)
-        return self.respond(self.perform(services.update_progress_report, report, **data))

@@ -2,11 +2,9 @@
 review history, the review actions (approve, return) and evidence download/removal.
 
 The pages are the reporting workflow's, shared with measurements (mipg.core.review.views);
-this module describes progress reports to them. Every write goes through
-management.services.
+this module describes progress reports to them and management/urls.py mounts them. Every
+write goes through management.services and the review services.
 """
-
-from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from management import services
 from management.forms import ProgressReportForm
-from management.models import ProgressEvidence, ProgressReport
+from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from mipg.core.review import views as workflow
 from planning.models import Action, ReportingPeriod
@@ -58,10 +56,7 @@ def _previous_approved(action, period):
 
 
 REPORTS = workflow.FigureKind(
-    model=ProgressReport,
-    evidence_model=ProgressEvidence,
-    name="report",
-    subject="action",
+    reviewed=services.PROGRESS_REPORTS,
     detail_url="management:report-detail",
     edit_url="management:report-edit",
     form_template="management/reports/form.html",
@@ -72,16 +67,7 @@ REPORTS = workflow.FigureKind(
     form_context=lambda action, period: {"previous": _previous_approved(action, period)},
     create=services.create_progress_report,
     update=services.update_progress_report,
-    submit=services.submit_progress_report,
-    approve=services.approve_progress_report,
-    return_=services.return_progress_report,
-    add_evidence=services.add_progress_evidence,
-    remove_evidence=services.remove_progress_evidence,
     messages=workflow.FigureMessages(
-        only_reporters=gettext_lazy(
-            "Solo los responsables de la dependencia de la actividad pueden reportar su avance."
-        ),
-        only_reviewers=gettext_lazy("Solo Planeación revisa reportes."),
         already_reported=gettext_lazy("Esta actividad ya tiene un reporte para el periodo."),
         not_editable=gettext_lazy(
             "Este reporte no se puede modificar: está «%(status)s» o su periodo está cerrado."
@@ -106,12 +92,3 @@ def report_create(request, action_pk, period_pk):
     if period.plan_id != action.goal.objective.plan_id:
         raise Http404(_("El periodo no pertenece al plan de la actividad."))
     return workflow.figure_create(request, action, period, kind=REPORTS)
-
-
-report_detail = partial(workflow.figure_detail, kind=REPORTS)
-report_edit = partial(workflow.figure_edit, kind=REPORTS)
-report_submit = partial(workflow.figure_submit, kind=REPORTS)
-report_approve = partial(workflow.figure_approve, kind=REPORTS)
-report_return = partial(workflow.figure_return, kind=REPORTS)
-evidence_download = partial(workflow.evidence_download, kind=REPORTS)
-evidence_delete = partial(workflow.evidence_delete, kind=REPORTS)

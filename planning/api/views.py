@@ -8,9 +8,15 @@ their non-archived objectives, goals and actions — the published action plan (
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from mipg.core.api.views import READ_ACTIONS, ApiViewSet, TraceMixin
+from mipg.core.api.views import (
+    READ_ACTIONS,
+    ApiViewSet,
+    CreateMixin,
+    DestroyMixin,
+    TraceMixin,
+    UpdateMixin,
+)
 from planning import services
 from planning.api import filters, serializers
 from planning.filters import ActionFilter
@@ -27,27 +33,10 @@ class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TraceMixin,
     public_actions = READ_ACTIONS
 
 
-class _TreeItemViewSet(_ReadViewSet):
+class _TreeItemViewSet(CreateMixin, UpdateMixin, DestroyMixin, _ReadViewSet):
     """Objectives, goals and actions: create, edit, delete, archive and unarchive."""
 
-    create_serializer = update_serializer = None
-    create_service = update_service = delete_service = None
     archive_service = unarchive_service = None
-
-    def create(self, request):
-        data = dict(self.validated(self.create_serializer))
-        parent = data.pop(self.parent_field)
-        item = self.perform(self.create_service, parent, **data)
-        return self.respond(item, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        item = self.get_object()
-        data = self.validated(self.update_serializer, partial=True)
-        return self.respond(self.perform(self.update_service, item, **data))
-
-    def destroy(self, request, pk=None):
-        self.perform(self.delete_service, self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
@@ -177,7 +166,7 @@ class ObjectiveViewSet(_TreeItemViewSet):
     serializer_class = serializers.ObjectiveSerializer
     filterset_class = filters.ObjectiveFilter
     write_perms = _perms(Objective)
-    parent_field = "plan"
+    create_args = ("plan",)
     create_serializer = serializers.ObjectiveCreateSerializer
     update_serializer = serializers.ObjectiveUpdateSerializer
     create_service = staticmethod(services.create_objective)
@@ -204,7 +193,7 @@ class GoalViewSet(_TreeItemViewSet):
     serializer_class = serializers.GoalSerializer
     filterset_class = filters.GoalFilter
     write_perms = _perms(Goal)
-    parent_field = "objective"
+    create_args = ("objective",)
     create_serializer = serializers.GoalCreateSerializer
     update_serializer = serializers.GoalUpdateSerializer
     create_service = staticmethod(services.create_goal)
@@ -236,7 +225,7 @@ class ActionViewSet(_TreeItemViewSet):
     serializer_class = serializers.ActionSerializer
     filterset_class = ActionFilter
     write_perms = _perms(Action)
-    parent_field = "goal"
+    create_args = ("goal",)
     create_serializer = serializers.ActionCreateSerializer
     update_serializer = serializers.ActionUpdateSerializer
     create_service = staticmethod(services.create_action)

@@ -26,6 +26,7 @@ from mipg.core.api.serializers import (
     trace_data,
 )
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
+from mipg.core.review import services as review
 from mipg.core.trace import trace_up
 
 READ_ACTIONS = frozenset({"list", "retrieve"})
@@ -76,6 +77,43 @@ class ApiViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(obj).data, status=status_code)
 
 
+# The write mixins carry comments, not docstrings: drf-spectacular would show a docstring
+# as the description of every operation of the viewsets that use them.
+
+
+# POST …/: parse the body with `create_serializer` and call `create_service` with the
+# fields named in `create_args` as positional arguments (the parent, the period), the
+# others as keywords; answers 201 with the new object.
+class CreateMixin:
+    create_serializer = create_service = None
+    create_args = ()
+
+    def create(self, request):
+        data = dict(self.validated(self.create_serializer))
+        args = [data.pop(name) for name in self.create_args]
+        obj = self.perform(self.create_service, *args, **data)
+        return self.respond(obj, status.HTTP_201_CREATED)
+
+
+# PATCH …/{id}/: parse the body with `update_serializer`, call `update_service`.
+class UpdateMixin:
+    update_serializer = update_service = None
+
+    def partial_update(self, request, pk=None):
+        obj = self.get_object()
+        data = self.validated(self.update_serializer, partial=True)
+        return self.respond(self.perform(self.update_service, obj, **data))
+
+
+# DELETE …/{id}/: call `delete_service`; 204.
+class DestroyMixin:
+    delete_service = None
+
+    def destroy(self, request, pk=None):
+        self.perform(self.delete_service, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class ReadOnlyApiViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     pass
 
@@ -100,7 +138,7 @@ class ReviewWorkflowMixin:
     """POST …/{id}/submit/, …/approve/ and …/return/ of a figure reported by the first
     line and reviewed by the second (draft → submitted → approved | returned)."""
 
-    submit_service = approve_service = return_service = None
+    reviewed = None  # the app's ReviewedKind, passed to mipg.core.review.services
 
     @extend_schema(
         summary="Enviar a revisión (borrador o devuelto → enviado)",
@@ -109,7 +147,8 @@ class ReviewWorkflowMixin:
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self.respond(self.perform(self.submit_service, self.get_object()))
+        figure = self.get_object()
+        return self.respond(self.perform(review.submit, figure, kind=self.reviewed))
 
     @extend_schema(
         summary="Aprobar (enviado → aprobado)",
@@ -118,11 +157,7 @@ class ReviewWorkflowMixin:
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        figure = self.get_object()
-        comment = self.validated(ApproveSerializer)["comment"]
-        return self.respond(
-            self.perform(self.approve_service, figure, comment=comment, rename=_COMMENT)
-        )
+        return self._review(review.approve, ApproveSerializer)
 
     @extend_schema(
         summary="Devolver con comentario (enviado → devuelto)",
@@ -138,11 +173,13 @@ class ReviewWorkflowMixin:
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
+        return self._review(review.return_, ReturnSerializer)
+
+    def _review(self, service, serializer_class):
         figure = self.get_object()
-        comment = self.validated(ReturnSerializer)["comment"]
-        return self.respond(
-            self.perform(self.return_service, figure, comment=comment, rename=_COMMENT)
-        )
+        comment = self.validated(serializer_class)["comment"]
+        figure = self.perform(service, figure, kind=self.reviewed, comment=comment, rename=_COMMENT)
+        return self.respond(figure)
 
 
 _COMMENT = {"review_comment": "comment"}

@@ -3,10 +3,11 @@ and measurements (evaluation): the form (draft, evidence, submit), the read view
 evidence and review history, the review actions (approve, return) and evidence
 download/removal.
 
-Each app describes its kind of figure once in a `FigureKind` and binds these views to it
-(management/views/reports.py, evaluation/views/measurements.py). Every write goes through
-the services the kind names; the permission checks done here on GET only mirror the
-services' own, so a page a user may not use answers 403 before showing a form.
+Each app describes its kind of figure once in a `FigureKind` (management/views/reports.py,
+evaluation/views/measurements.py) and mounts these pages with `figure_urls`. Every write
+goes through the services the kind names and the review services; the permission checks
+done here on GET only mirror the services' own, so a page a user may not use answers 403
+before showing a form.
 """
 
 from collections.abc import Callable
@@ -14,19 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_permission_codename
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mipg.core.models import ReviewStatus
-from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.permissions import can_report, require_perm
+from mipg.core.review import services as review
 from mipg.core.review.forms import SUBMIT, ReturnForm
+from mipg.core.review.services import ReviewedKind
 from mipg.core.review.workflow import EDITABLE, review_history
 from mipg.core.views.evidence import serve_evidence
 from mipg.core.web import apply_service_errors, crumbs_for
@@ -38,10 +40,9 @@ MY_PENDING_URL = "management:my-pending"
 @dataclass(frozen=True)
 class FigureMessages:
     """The Spanish texts (gettext_lazy) that name the kind of figure. `approved` and
-    `returned` take the figure and return the formatted text (their placeholders differ)."""
+    `returned` take the figure and return the formatted text (their placeholders differ).
+    The 403 texts are the review services' (`ReviewedKind`)."""
 
-    only_reporters: str  # 403 for users who may not report for the subject's unit
-    only_reviewers: str  # 403 on the return form
     already_reported: str  # the subject already has a figure in the period
     not_editable: str  # with %(status)s
     saved: str
@@ -55,10 +56,7 @@ class FigureMessages:
 class FigureKind:
     """What differs between progress reports and measurements in the workflow pages."""
 
-    model: type  # its Django permissions "<app>.<verb>_<model>" guard the pages
-    evidence_model: type
-    name: str  # template variable of the figure, and the evidence's foreign key to it
-    subject: str  # the figure's foreign key to what it reports on (template variable too)
+    reviewed: ReviewedKind  # the model, its subject and evidence, the 403 texts
     detail_url: str
     edit_url: str
     form_template: str
@@ -69,18 +67,7 @@ class FigureKind:
     form_context: Callable[[Any, Any], dict]  # extra context of the form for (subject, period)
     create: Callable  # create(subject, period, *, by, **fields)
     update: Callable  # update(figure, *, by, **fields)
-    submit: Callable
-    approve: Callable
-    return_: Callable
-    add_evidence: Callable
-    remove_evidence: Callable
     messages: FigureMessages
-
-    def perm(self, action, model=None):
-        """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
-        delete) of the figure's model, or of `model` (the evidence's)."""
-        opts = (model or self.model)._meta
-        return f"{opts.app_label}.{get_permission_codename(action, opts)}"
 
 
 def error_text(error):
@@ -98,20 +85,15 @@ def next_url(request, default):
     return default
 
 
-def _require_reporter(user, kind, subject, perm):
-    require(
-        user.has_perm(perm) and can_report(user, unit_id=subject.unit_id, perm=kind.perm("submit")),
-        kind.messages.only_reporters,
-    )
-
-
 def _can_edit(user, kind, figure):
     return (
         figure.status in EDITABLE
         and not figure.period.locked
-        and user.has_perm(kind.perm("change"))
+        and user.has_perm(kind.reviewed.perm("change"))
         and can_report(
-            user, unit_id=getattr(figure, kind.subject).unit_id, perm=kind.perm("submit")
+            user,
+            unit_id=getattr(figure, kind.reviewed.subject).unit_id,
+            perm=kind.reviewed.perm("submit"),
         )
     )
 
@@ -132,9 +114,9 @@ def _save(request, kind, form, *, subject, period, figure):
             else:
                 kind.update(figure, by=request.user, **kind.fields(form))
             for upload in form.cleaned_data["file"]:
-                kind.add_evidence(figure, by=request.user, file=upload)
+                review.add_evidence(figure, kind=kind.reviewed, by=request.user, file=upload)
             if submit:
-                kind.submit(figure, by=request.user)
+                review.submit(figure, kind=kind.reviewed, by=request.user)
     except ValidationError as error:
         apply_service_errors(form, error)
         return None
@@ -148,13 +130,28 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
         kind.form_template,
         {
             "form": form,
-            kind.subject: subject,
+            kind.reviewed.subject: subject,
             "period": period,
-            kind.name: figure,
+            kind.reviewed.name: figure,
             "figure": figure,
             **kind.form_context(subject, period),
             "evidence": _evidence_of(figure) if figure is not None else [],
             "crumbs": crumbs,
+        },
+    )
+
+
+def _figure_page(request, template, figure, *, cancel, last, **context):
+    """A page about one figure (the return form, the evidence removal): Cancel goes back to
+    the figure's page named `cancel`; `last` is the last breadcrumb."""
+    return render(
+        request,
+        template,
+        {
+            "figure": figure,
+            "cancel_url": reverse(cancel, args=[figure.pk]),
+            "crumbs": crumbs_for(figure, last=last),
+            **context,
         },
     )
 
@@ -165,9 +162,11 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
 def figure_create(request, subject, period, *, kind):
     """The form of a new figure; the app's (login-required) view has fetched `subject` and
     `period` and checked that the period belongs to the subject's plan."""
-    _require_reporter(request.user, kind, subject, kind.perm("add"))
+    kind.reviewed.require_reporter(request.user, subject, kind.reviewed.perm("add"))
 
-    existing = kind.model.objects.filter(**{kind.subject: subject, "period": period}).first()
+    existing = kind.reviewed.model.objects.filter(
+        **{kind.reviewed.subject: subject, "period": period}
+    ).first()
     if existing is not None:
         messages.info(request, kind.messages.already_reported)
         editable = existing.status in EDITABLE
@@ -199,8 +198,8 @@ def figure_create(request, subject, period, *, kind):
 @login_required
 def figure_edit(request, pk, *, kind):
     figure = get_object_or_404(kind.queryset(), pk=pk)
-    subject = getattr(figure, kind.subject)
-    _require_reporter(request.user, kind, subject, kind.perm("change"))
+    subject = getattr(figure, kind.reviewed.subject)
+    kind.reviewed.require_reporter(request.user, subject, kind.reviewed.perm("change"))
     if figure.period.locked or figure.status not in EDITABLE:
         messages.error(
             request, kind.messages.not_editable % {"status": figure.get_status_display()}
@@ -230,14 +229,14 @@ def figure_edit(request, pk, *, kind):
 @login_required
 def figure_detail(request, pk, *, kind):
     user = request.user
-    require_perm(user, kind.perm("view"))
+    require_perm(user, kind.reviewed.perm("view"))
     figure = get_object_or_404(kind.queryset(), pk=pk)
     can_edit = _can_edit(user, kind, figure)
     return render(
         request,
         kind.detail_template,
         {
-            kind.name: figure,
+            kind.reviewed.name: figure,
             "figure": figure,
             "evidence": _evidence_of(figure),
             "history": review_history(figure),
@@ -245,7 +244,7 @@ def figure_detail(request, pk, *, kind):
             "can_submit": can_edit,
             "can_review": figure.status == ReviewStatus.SUBMITTED
             and not figure.period.locked
-            and user.has_perm(kind.perm("review")),
+            and user.has_perm(kind.reviewed.perm("review")),
             "crumbs": crumbs_for(figure),
         },
     )
@@ -254,15 +253,23 @@ def figure_detail(request, pk, *, kind):
 # --- workflow actions -------------------------------------------------------------------
 
 
+def _transition(request, pk, kind, transition):
+    """Run a review transition on the figure; a refusal becomes an error message.
+    Returns the figure and whether it moved."""
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    try:
+        transition(figure, kind=kind.reviewed, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return figure, False
+    return figure, True
+
+
 @login_required
 @require_POST
 def figure_submit(request, pk, *, kind):
-    figure = get_object_or_404(kind.queryset(), pk=pk)
-    try:
-        kind.submit(figure, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+    figure, moved = _transition(request, pk, kind, review.submit)
+    if moved:
         messages.success(request, kind.messages.submitted)
     return redirect(kind.detail_url, figure.pk)
 
@@ -270,11 +277,8 @@ def figure_submit(request, pk, *, kind):
 @login_required
 @require_POST
 def figure_approve(request, pk, *, kind):
-    figure = get_object_or_404(kind.queryset(), pk=pk)
-    try:
-        kind.approve(figure, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    figure, moved = _transition(request, pk, kind, review.approve)
+    if not moved:
         return redirect(kind.detail_url, figure.pk)
     messages.success(request, kind.messages.approved(figure))
     return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
@@ -283,28 +287,31 @@ def figure_approve(request, pk, *, kind):
 @login_required
 def figure_return(request, pk, *, kind):
     """GET: the comment form; POST: return the figure to its unit with the comment."""
-    require_perm(request.user, kind.perm("review"), kind.messages.only_reviewers)
+    require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
     figure = get_object_or_404(kind.queryset(), pk=pk)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            kind.return_(figure, by=request.user, comment=form.cleaned_data["review_comment"])
+            review.return_(
+                figure,
+                kind=kind.reviewed,
+                by=request.user,
+                comment=form.cleaned_data["review_comment"],
+            )
         except ValidationError as error:
             figure.refresh_from_db()
             apply_service_errors(form, error)
         else:
             messages.success(request, kind.messages.returned(figure))
             return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
-    return render(
+    return _figure_page(
         request,
         "management/reports/return.html",
-        {
-            "figure": figure,
-            "form": form,
-            "cancel_url": reverse(kind.detail_url, args=[figure.pk]),
-            "next": next_url(request, ""),
-            "crumbs": crumbs_for(figure, last=_("Devolver")),
-        },
+        figure,
+        cancel=kind.detail_url,
+        last=_("Devolver"),
+        form=form,
+        next=next_url(request, ""),
     )
 
 
@@ -313,29 +320,30 @@ def figure_return(request, pk, *, kind):
 
 @login_required
 def evidence_download(request, pk, *, kind):
-    evidence = get_object_or_404(kind.evidence_model, pk=pk)
-    return serve_evidence(request, evidence, perm=kind.perm("view", kind.evidence_model))
+    model = kind.reviewed.evidence_model
+    evidence = get_object_or_404(model, pk=pk)
+    return serve_evidence(request, evidence, perm=kind.reviewed.perm("view", model))
 
 
 @login_required
 def evidence_delete(request, pk, *, kind):
     """GET: confirmation; POST: remove the file from a draft or returned figure."""
+    reviewed = kind.reviewed
     evidence = get_object_or_404(
-        kind.evidence_model.objects.select_related(
-            f"{kind.name}__{kind.subject}__unit", f"{kind.name}__period"
+        reviewed.evidence_model.objects.select_related(
+            f"{reviewed.name}__{reviewed.subject}__unit", f"{reviewed.name}__period"
         ),
         pk=pk,
     )
-    figure = getattr(evidence, kind.name)
-    _require_reporter(
+    figure = getattr(evidence, reviewed.name)
+    reviewed.require_reporter(
         request.user,
-        kind,
-        getattr(figure, kind.subject),
-        kind.perm("delete", kind.evidence_model),
+        getattr(figure, reviewed.subject),
+        reviewed.perm("delete", reviewed.evidence_model),
     )
     if request.method == "POST":
         try:
-            kind.remove_evidence(evidence, by=request.user)
+            review.remove_evidence(evidence, kind=kind.reviewed, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect(kind.detail_url, figure.pk)
@@ -343,13 +351,33 @@ def evidence_delete(request, pk, *, kind):
             request, _("Evidencia «%(name)s» eliminada.") % {"name": evidence.original_name}
         )
         return redirect(kind.edit_url, figure.pk)
-    return render(
+    return _figure_page(
         request,
         "management/reports/evidence_confirm_delete.html",
-        {
-            "evidence": evidence,
-            "figure": figure,
-            "cancel_url": reverse(kind.edit_url, args=[figure.pk]),
-            "crumbs": crumbs_for(figure, last=_("Eliminar evidencia")),
-        },
+        figure,
+        cancel=kind.edit_url,
+        last=_("Eliminar evidencia"),
+        evidence=evidence,
     )
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+
+def figure_urls(kind, *, prefix, name):
+    """The URL patterns of the pages of `kind` but its creation form (the app's): read
+    view, form and review actions under `<prefix>/<pk>/`, named `<name>-detail`, `-edit`,
+    `-submit`, `-approve` and `-return`, and the download and removal of its evidence."""
+    figure = f"{prefix}/<int:pk>/"
+    options = {"kind": kind}
+    return [
+        path(figure, figure_detail, options, name=f"{name}-detail"),
+        path(f"{figure}editar/", figure_edit, options, name=f"{name}-edit"),
+        path(f"{figure}enviar/", figure_submit, options, name=f"{name}-submit"),
+        path(f"{figure}aprobar/", figure_approve, options, name=f"{name}-approve"),
+        path(f"{figure}devolver/", figure_return, options, name=f"{name}-return"),
+        path(
+            "evidencias/<int:pk>/descargar/", evidence_download, options, name="evidence-download"
+        ),
+        path("evidencias/<int:pk>/eliminar/", evidence_delete, options, name="evidence-delete"),
+    ]

@@ -1,8 +1,9 @@
 """The reporting workflow shared by progress reports and measurements (MIPG.md §5).
 
 draft → submitted → approved, or submitted → returned → submitted again. Only approved
-figures count. A locked period refuses every write. Apps call these helpers from their own
-services, which own the transaction, the row lock and the permission checks by unit.
+figures count. A locked period refuses every write. The review services
+(mipg.core.review.services) and the apps' create/update services call these helpers; they
+own the transaction, the row lock and the permission checks by unit.
 """
 
 import datetime

@@ -1,0 +1,140 @@
+"""The review transitions of every reviewed kind of figure (MIPG.md §5): submit, approve,
+return, and the evidence files attached while the figure is editable. One implementation
+for progress reports and measurements.
+
+Each app describes its kind once in a `ReviewedKind` next to its services and passes it
+in (the ground imports no app). Every transition runs in one transaction: lock the rows,
+check who may do it (the first line of the figure's unit submits, the planning office
+reviews, never the one who submitted), refuse a locked period, move the state, full_clean,
+save with the history user.
+
+Reopening an approved figure (MIPG.md §5, planning office with a reason) is not
+implemented yet.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_permission_codename
+from django.db import transaction
+
+from mipg.core.evidence import validate_evidence_file
+from mipg.core.permissions import can_report, require, require_perm
+from mipg.core.review.workflow import (
+    ensure_editable,
+    ensure_period_open,
+    mark_approved,
+    mark_returned,
+    mark_submitted,
+)
+
+
+@dataclass(frozen=True)
+class ReviewedKind:
+    """What differs between kinds of reviewed figures in the transitions."""
+
+    model: type  # its "submit" and "review" permissions guard the transitions
+    name: str  # the evidence's foreign key to the figure
+    subject: str  # the figure's foreign key to what it reports on, which has the unit
+    evidence_model: type
+    # lock(figure): inside the transaction, lock the rows in the app's lock order and
+    # return the locked figure, with `period` and `subject` loaded (may be `figure` itself).
+    lock: Callable[[Any], Any]
+    not_reporter: str  # PermissionDenied for users who may not report for the unit
+    not_reviewer: str  # PermissionDenied for users who may not review
+    own_submission: str  # PermissionDenied when the submitter tries to approve
+
+    def perm(self, action, model=None):
+        """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
+        delete) of the figure's model, or of `model` (the evidence's)."""
+        opts = (model or self.model)._meta
+        return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+
+    def require_reporter(self, user, subject, perm=None):
+        """Only active members of the unit of `subject` (an action, an indicator) with the
+        submit permission, and `perm` when given, report figures on it."""
+        require(
+            (perm is None or user.has_perm(perm))
+            and can_report(user, unit_id=subject.unit_id, perm=self.perm("submit")),
+            self.not_reporter,
+        )
+
+
+def submit(figure, *, kind, by):
+    """Send a draft or returned figure to the planning office for review."""
+    with transaction.atomic():
+        current = kind.lock(figure)
+        kind.require_reporter(by, getattr(current, kind.subject))
+        ensure_period_open(current.period)
+        mark_submitted(current, by=by)
+        return _save(figure, current, by=by)
+
+
+def approve(figure, *, kind, by, comment=""):
+    """Approve a submitted figure; from now on it counts. Not by its own submitter."""
+    require_perm(by, kind.perm("review"), kind.not_reviewer)
+    with transaction.atomic():
+        current = kind.lock(figure)
+        ensure_period_open(current.period)
+        # Segregation of duties: whoever sent a figure may not approve it.
+        require(current.submitted_by_id != by.pk, kind.own_submission)
+        mark_approved(current, by=by, comment=comment or "")
+        return _save(figure, current, by=by)
+
+
+def return_(figure, *, kind, by, comment):
+    """Return a submitted figure to its unit with a comment explaining why."""
+    require_perm(by, kind.perm("review"), kind.not_reviewer)
+    with transaction.atomic():
+        current = kind.lock(figure)
+        ensure_period_open(current.period)
+        mark_returned(current, by=by, comment=comment)
+        return _save(figure, current, by=by)
+
+
+def add_evidence(figure, *, kind, by, file):
+    """Attach an evidence file to a draft or returned figure."""
+    with transaction.atomic():
+        current = _lock_for_evidence(figure, kind=kind, by=by, action="add")
+        name = validate_evidence_file(file)
+        evidence = kind.evidence_model(
+            **{kind.name: current}, file=file, original_name=name, size=file.size, uploaded_by=by
+        )
+        evidence.full_clean()
+        evidence.save()
+        return evidence
+
+
+def remove_evidence(evidence, *, kind, by):
+    """Delete an evidence file of a draft or returned figure: the row now, the stored file
+    once the transaction commits."""
+    with transaction.atomic():
+        evidence = kind.evidence_model.objects.select_for_update().get(pk=evidence.pk)
+        _lock_for_evidence(getattr(evidence, kind.name), kind=kind, by=by, action="delete")
+        storage, name = evidence.file.storage, evidence.file.name
+        evidence.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def _lock_for_evidence(figure, *, kind, by, action):
+    current = kind.lock(figure)
+    kind.require_reporter(
+        by, getattr(current, kind.subject), kind.perm(action, kind.evidence_model)
+    )
+    ensure_period_open(current.period)
+    # Evidence is part of what the planning office reviews: frozen once submitted.
+    ensure_editable(current)
+    return current
+
+
+def _save(figure, current, *, by):
+    """Save the locked row and reflect it on the caller's instance; returns the latter."""
+    current.full_clean()
+    current._history_user = by
+    current.save()
+    if current is not figure:
+        for field in current._meta.concrete_fields:
+            setattr(figure, field.attname, getattr(current, field.attname))
+    return figure
