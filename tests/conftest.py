@@ -74,13 +74,6 @@ def auditor(db):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """Uploaded evidence goes to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def data(unit):
     """An approved plan with a period open today, an action and an indicator of `unit`
     (tests.builders.open_plan) for the reporting-workflow tests."""

@@ -85,7 +85,7 @@ def _filterset(request):
 def action_list(request):
     filterset = _filterset(request)
     context = exports.list_context(request, filterset, HEADERS, "planning:action-export")
-    return render(request, "planning/lists/action_list.html", context)
+    return render(request, "management/lists/action_list.html", context)
 
 
 @login_required

@@ -88,7 +88,7 @@ def rating_list(request):
         )
     return render(
         request,
-        "planning/ratings/list.html",
+        "management/ratings/list.html",
         {
             "form": form,
             "plan": plan,
@@ -147,7 +147,7 @@ def rating_edit(request, action_pk, year, semester):
     )
     return render(
         request,
-        "planning/ratings/edit.html",
+        "management/ratings/edit.html",
         {
             "form": form,
             "action": action,

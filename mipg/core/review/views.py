@@ -306,7 +306,7 @@ def figure_return(request, pk, *, kind):
             return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
     return _figure_page(
         request,
-        "management/reports/return.html",
+        "review/return.html",
         figure,
         cancel=kind.detail_url,
         last=_("Devolver"),
@@ -353,7 +353,7 @@ def evidence_delete(request, pk, *, kind):
         return redirect(kind.edit_url, figure.pk)
     return _figure_page(
         request,
-        "management/reports/evidence_confirm_delete.html",
+        "review/evidence_confirm_delete.html",
         figure,
         cancel=kind.edit_url,
         last=_("Eliminar evidencia"),

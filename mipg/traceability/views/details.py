@@ -95,7 +95,7 @@ def goal_detail(request, pk):
     results = indicator_results(indicators, period=period, cumulative=True) if period else {}
     return render(
         request,
-        "planning/goal_detail.html",
+        "traceability/goal_detail.html",
         {
             "goal": goal,
             "item": goal,
@@ -137,7 +137,7 @@ def action_detail(request, pk):
     ]
     return render(
         request,
-        "planning/action_detail.html",
+        "traceability/action_detail.html",
         {
             "action": action,
             "item": action,

@@ -40,7 +40,7 @@ def home(request):
     )
     return render(
         request,
-        "mipg/home.html",
+        "traceability/home.html",
         {
             "cards": cards,
             "current_count": by_status.get(StrategicPlan.Status.DRAFT, 0)

@@ -48,7 +48,7 @@ def plan_integrity(request, pk):
         groups.append({"severity": severity, "label": label, "css": css, "rows": rows})
     return render(
         request,
-        "planning/plan_integrity.html",
+        "traceability/plan_integrity.html",
         {
             "plan": plan,
             "groups": groups,

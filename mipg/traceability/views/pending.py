@@ -19,7 +19,7 @@ def my_pending(request):
     pending = pending_for_user(request.user, today=today)
     return render(
         request,
-        "management/reports/pending.html",
+        "traceability/pending.html",
         {
             "pending": pending,
             "page": paginate(request, pending.to_report),

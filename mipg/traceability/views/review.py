@@ -22,7 +22,7 @@ def review_queue(request):
     page = paginate(request, review_queue_keys())
     return render(
         request,
-        "management/reports/review_queue.html",
+        "traceability/review_queue.html",
         {
             "page": page,
             "items": review_queue_items(page.object_list),

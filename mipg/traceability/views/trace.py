@@ -143,7 +143,7 @@ def trace(request, label, pk):
     chain = [{"kind": kind, "obj": obj, "url": link_for(obj)} for kind, obj in found.chain()]
     return render(
         request,
-        "mipg/trace.html",
+        "traceability/trace.html",
         {
             "item": item,
             "kind": capfirst(model._meta.verbose_name),

@@ -183,7 +183,7 @@ def plan_list(request):
         status = ""
     return render(
         request,
-        "planning/plan_list.html",
+        "traceability/plan_list.html",
         {
             "page": paginate(request, plans),
             "status": status,
@@ -206,7 +206,7 @@ def plan_detail(request, pk):
     )
     return render(
         request,
-        "planning/plan_detail.html",
+        "traceability/plan_detail.html",
         {
             "plan": plan,
             "rows": rows,
