@@ -1,8 +1,11 @@
-"""Forms of the indicator pages: the hoja de vida and the targets of every period.
+"""Forms of the indicator pages: the hoja de vida, the targets of every period and a
+measurement (executed value in a period, with evidence files).
 
 They only parse input; evaluation.services validates the rules and the views show its
 errors beside these fields (`service_errors` renames the service's field names to ours).
 Figures are localised: "1.500,25" and "1500.25" both read as 1 500,25.
+The figures rule of a measurement (a value, or a numerator and a denominator) is also
+enforced by evaluation.services.
 """
 
 from crispy_forms.helper import FormHelper
@@ -11,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
+from management.forms import EvidenceFormMixin, evidence_field
 from mipg.core.models import Unit, User
 from planning.models import Goal, Objective
 
@@ -228,3 +232,43 @@ class TargetsForm(_Form):
     def values(self):
         """{period id: Decimal or None} for evaluation.services.set_targets."""
         return {period.pk: self.cleaned_data[self.field_name(period)] for period in self.periods}
+
+
+VALUE_KWARGS = {"max_digits": 20, "decimal_places": 4, "required": False}
+
+
+class MeasurementForm(EvidenceFormMixin, forms.Form):
+    value = forms.DecimalField(
+        label=_("Valor ejecutado"),
+        help_text=_("Déjelo vacío si reporta el numerador y el denominador."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        **VALUE_KWARGS,
+    )
+    numerator = forms.DecimalField(
+        label=_("Numerador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
+    )
+    denominator = forms.DecimalField(
+        label=_("Denominador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
+    )
+    narrative = forms.CharField(
+        label=_("Descripción del avance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Cómo se obtuvo el valor, fuente de los datos y observaciones."),
+    )
+    file = evidence_field()
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator.numerator_description:
+            self.fields["numerator"].help_text = indicator.numerator_description
+        if indicator.denominator_description:
+            self.fields["denominator"].help_text = indicator.denominator_description
+        self.fields["value"].label = _("Valor ejecutado (%(unit)s)") % {
+            "unit": indicator.measurement_unit
+        }
+
+    def figures(self):
+        """The keyword arguments of the services' figures."""
+        data = self.cleaned_data
+        return {name: data.get(name) for name in ("value", "numerator", "denominator")}

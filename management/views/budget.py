@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from management import selectors_budget, services
-from management.forms_budget import AllocationForm, ExecutionForm
+from management import selectors, services
+from management.forms import AllocationForm, ExecutionForm
 from management.models import BudgetAllocation, BudgetExecution
 from mipg.core.permissions import require_perm
 from mipg.core.templatetags.mipg_format import money
@@ -45,7 +45,7 @@ def _budget_url(action_id, allocation_id=None):
 def action_budget(request, pk):
     require_perm(request.user, "management.view_budgetallocation")
     action = _action(pk)
-    allocations, totals = selectors_budget.action_budget(action)
+    allocations, totals = selectors.action_budget(action)
     return render(
         request,
         "management/budget/action_budget.html",
@@ -53,7 +53,7 @@ def action_budget(request, pk):
             "action": action,
             "allocations": allocations,
             "totals": totals,
-            "stage_labels": selectors_budget.STAGE_LABELS,
+            "stage_labels": selectors.STAGE_LABELS,
             "crumbs": crumbs_for(action, last=_("Presupuesto")),
         },
     )

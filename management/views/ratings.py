@@ -21,7 +21,7 @@ from management.selectors import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import apply_service_errors, crumbs_for, paginate
 from planning import services
-from planning.forms_ratings import UNRATED, RatingFilterForm, RatingForm
+from planning.forms import UNRATED, RatingFilterForm, RatingForm
 from planning.models import Action, ActionRating
 
 
