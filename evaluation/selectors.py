@@ -180,10 +180,7 @@ def indicator_plan_id(indicator):
 
 def indicators_of_plan(plan):
     """Live indicators of a plan: not archived, nor under an archived goal or objective."""
-    return Indicator.objects.filter(archived=False).filter(
-        Q(goal__objective__plan=plan, goal__archived=False, goal__objective__archived=False)
-        | Q(objective__plan=plan, objective__archived=False)
-    )
+    return Indicator.objects.live().filter(Q(goal__objective__plan=plan) | Q(objective__plan=plan))
 
 
 def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period_order):

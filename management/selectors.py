@@ -52,22 +52,19 @@ def percent(value):
 
 
 def _live_objectives(plan):
-    return Objective.objects.filter(plan=plan, archived=False)
+    return Objective.objects.live().filter(plan=plan)
 
 
 def _live_goals(plan):
-    return Goal.objects.filter(
-        objective__plan=plan, archived=False, objective__archived=False
-    ).order_by("objective__position", "objective__code", "position", "code")
+    return (
+        Goal.objects.live()
+        .filter(objective__plan=plan)
+        .order_by("objective__position", "objective__code", "position", "code")
+    )
 
 
 def _live_actions(plan):
-    return Action.objects.filter(
-        goal__objective__plan=plan,
-        archived=False,
-        goal__archived=False,
-        goal__objective__archived=False,
-    )
+    return Action.objects.live().filter(goal__objective__plan=plan)
 
 
 # --- Physical progress ----------------------------------------------------------------
@@ -359,12 +356,7 @@ def plan_financial_progress(plan, *, year=None):
             "code",
         )
     )
-    allocations = BudgetAllocation.objects.filter(
-        action__goal__objective__plan=plan,
-        action__archived=False,
-        action__goal__archived=False,
-        action__goal__objective__archived=False,
-    )
+    allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
     appropriations = dict(

@@ -89,6 +89,36 @@ class StrategicPlan(models.Model):
         return reverse("planning:plan-detail", args=[self.pk])
 
 
+class LiveQuerySet(models.QuerySet):
+    """``live()``: the rows that are in the plan, i.e. neither archived themselves nor under an
+    archived ancestor. Archiving keeps the rows; every roll-up, worklist and public list
+    reads only the live ones."""
+
+    # Lookups from a row to each ancestor that has its own ``archived`` flag.
+    archived_ancestors = ()
+
+    @classmethod
+    def live_q(cls, prefix=""):
+        """The live rule as a Q, for a query that reaches this model through ``prefix``
+        (e.g. ``"action__"`` from a budget allocation)."""
+        return Q(**{f"{prefix}{path}archived": False for path in ("", *cls.archived_ancestors)})
+
+    def live(self):
+        return self.filter(self.live_q())
+
+
+class ObjectiveQuerySet(LiveQuerySet):
+    pass
+
+
+class GoalQuerySet(LiveQuerySet):
+    archived_ancestors = ("objective__",)
+
+
+class ActionQuerySet(LiveQuerySet):
+    archived_ancestors = ("goal__", "goal__objective__")
+
+
 class Objective(models.Model):
     plan = models.ForeignKey(
         StrategicPlan,
@@ -106,6 +136,8 @@ class Objective(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[policies])
+
+    objects = ObjectiveQuerySet.as_manager()
 
     trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
 
@@ -148,6 +180,8 @@ class Goal(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
+
+    objects = GoalQuerySet.as_manager()
 
     trace_route = TraceRoute(
         {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
@@ -208,6 +242,8 @@ class Action(models.Model):
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[institutional_plans])
+
+    objects = ActionQuerySet.as_manager()
 
     trace_route = Goal.trace_route.under("goal", "action")
 

@@ -25,20 +25,11 @@ from planning.forms import UNRATED, RatingFilterForm, RatingForm
 from planning.models import Action, ActionRating
 
 
-def _live_actions(plan):
-    return Action.objects.filter(
-        goal__objective__plan=plan,
-        archived=False,
-        goal__archived=False,
-        goal__objective__archived=False,
-    )
-
-
 def rated_actions(plan, *, year, semester, unit=None, q="", rating=""):
     """Live actions of ``plan`` with ``physical_progress`` and ``semester_ratings`` (the
     rating of that year and semester, as a list of zero or one) — two queries per page."""
     ratings = ActionRating.objects.filter(year=year, semester=semester)
-    actions = _live_actions(plan)
+    actions = Action.objects.live().filter(goal__objective__plan=plan)
     if unit is not None:
         actions = actions.filter(unit=unit)
     if q:
