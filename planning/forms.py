@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import InstitutionalPlan, Policy, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.selectors import plans_newest_first
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"})
@@ -51,7 +52,7 @@ class PlanForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = StrategicPlan.objects.order_by("-start_year", "name")
+        parents = plans_newest_first()
         if self.instance is not None:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
@@ -145,7 +146,7 @@ class RatingFilterForm(forms.Form):
     the current semester."""
 
     plan = forms.ModelChoiceField(
-        queryset=StrategicPlan.objects.order_by("-start_year", "name"),
+        queryset=plans_newest_first(),
         required=False,
         label=_("Plan"),
     )
@@ -181,7 +182,7 @@ class RatingFilterForm(forms.Form):
 
 
 def _default_plan():
-    plans = StrategicPlan.objects.order_by("-start_year", "name")
+    plans = plans_newest_first()
     return plans.filter(status=StrategicPlan.Status.APPROVED).first() or plans.first()
 
 

@@ -2,7 +2,6 @@
 lock/unlock them for reporting."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from mipg.core.web import crumbs_for
 from planning import services
 from planning.forms import PeriodForm, QuarterlyPeriodsForm
 from planning.models import ReportingPeriod, StrategicPlan
+from planning.selectors import periods_with_figure_counts
 from planning.views.base import confirm_page, form_page
 
 
@@ -29,10 +29,7 @@ def _crumbs(plan, title):
 def period_list(request, pk):
     require_perm(request.user, "planning.view_reportingperiod")
     plan = get_object_or_404(StrategicPlan, pk=pk)
-    periods = plan.periods.annotate(
-        report_count=Count("progress_reports", distinct=True),
-        measurement_count=Count("measurements", distinct=True),
-    ).order_by("start_date", "pk")
+    periods = periods_with_figure_counts(plan)
     return render(
         request,
         "planning/period_list.html",

@@ -14,6 +14,7 @@ from management.selectors import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning.models import Action, Goal
+from planning.selectors import periods_of
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -123,7 +124,7 @@ def action_detail(request, pk):
         report.period_id: report
         for report in action.progress_reports.select_related("created_by", "reviewed_by")
     }
-    periods = plan.periods.order_by("start_date", "pk")
+    periods = periods_of(plan)
     ratings = {
         (rating.year, rating.semester): rating
         for rating in action.ratings.select_related("rated_by")
