@@ -1,10 +1,27 @@
-"""Reads of planning used by several pages: plans in choice order, a plan's periods, and
-what hangs below a tree item."""
+"""Reads of planning used by several pages: the live items of a plan, plans in choice
+order, a plan's periods, and what hangs below a tree item."""
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from planning.models import Action, Goal, Objective, StrategicPlan
+
+
+def live_objectives(plan):
+    return Objective.objects.live().filter(plan=plan)
+
+
+def live_goals(plan):
+    """The live goals of ``plan`` in tree order."""
+    return (
+        Goal.objects.live()
+        .filter(objective__plan=plan)
+        .order_by("objective__position", "objective__code", "position", "code")
+    )
+
+
+def live_actions(plan):
+    return Action.objects.live().filter(goal__objective__plan=plan)
 
 
 def plans_newest_first():

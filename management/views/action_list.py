@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from management.selectors import with_physical_progress
+from management.selectors.physical import with_physical_progress
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.models import Policy

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from management import selectors, services
+from management import services
 from management.forms import AllocationForm, ExecutionForm
 from management.models import BudgetAllocation, BudgetExecution
+from management.selectors.budget import STAGE_LABELS, action_allocations_with_entries
 from mipg.core.permissions import require_perm
 from mipg.core.templatetags.mipg_format import money
 from mipg.core.web import apply_service_errors, crumbs_for
@@ -42,10 +43,10 @@ def _budget_url(action_id, allocation_id=None):
 
 
 @login_required
-def action_budget(request, pk):
+def action_budget_page(request, pk):
     require_perm(request.user, "management.view_budgetallocation")
     action = _action(pk)
-    allocations, totals = selectors.action_budget(action)
+    allocations, totals = action_allocations_with_entries(action)
     return render(
         request,
         "management/budget/action_budget.html",
@@ -53,7 +54,7 @@ def action_budget(request, pk):
             "action": action,
             "allocations": allocations,
             "totals": totals,
-            "stage_labels": selectors.STAGE_LABELS,
+            "stage_labels": STAGE_LABELS,
             "crumbs": crumbs_for(action, last=_("Presupuesto")),
         },
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from management.filters import BudgetAllocationFilter, ProgressReportFilter
 from management.models import ProgressReport
-from management.selectors import allocation_rows, commitment_percent
+from management.selectors.budget import allocation_rows, commitment_percent
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.permissions import require_perm

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from management.models import ProgressReport
-from management.selectors import with_physical_progress
+from management.selectors.physical import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import apply_service_errors, crumbs_for, paginate
 from planning import services
