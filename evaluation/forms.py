@@ -120,9 +120,7 @@ class IndicatorForm(_Form):
         keep_objective = indicator.objective_id if indicator else None
         objectives = Objective.objects.filter(plan=plan).order_by("position", "code")
         goals = (
-            Goal.objects.filter(objective__plan=plan)
-            .select_related("objective")
-            .order_by("objective__position", "objective__code", "position", "code")
+            Goal.objects.filter(objective__plan=plan).select_related("objective").in_tree_order()
         )
         self.fields["measures"].choices = [
             ("", "---------"),

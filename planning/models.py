@@ -107,15 +107,28 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(self.live_q())
 
 
-class ObjectiveQuerySet(LiveQuerySet):
+class TreeItemQuerySet(LiveQuerySet):
+    """Objectives, goals and actions: ``live()`` and the order of the plan tree."""
+
+    @classmethod
+    def tree_order(cls):
+        """Order by the position and code of each ancestor, top first, then the row's own."""
+        paths = (*reversed(cls.archived_ancestors), "")
+        return [f"{path}{field}" for path in paths for field in ("position", "code")]
+
+    def in_tree_order(self):
+        return self.order_by(*self.tree_order())
+
+
+class ObjectiveQuerySet(TreeItemQuerySet):
     pass
 
 
-class GoalQuerySet(LiveQuerySet):
+class GoalQuerySet(TreeItemQuerySet):
     archived_ancestors = ("objective__",)
 
 
-class ActionQuerySet(LiveQuerySet):
+class ActionQuerySet(TreeItemQuerySet):
     archived_ancestors = ("goal__", "goal__objective__")
 
 

@@ -13,11 +13,7 @@ def live_objectives(plan):
 
 def live_goals(plan):
     """The live goals of ``plan`` in tree order."""
-    return (
-        Goal.objects.live()
-        .filter(objective__plan=plan)
-        .order_by("objective__position", "objective__code", "position", "code")
-    )
+    return Goal.objects.live().filter(objective__plan=plan).in_tree_order()
 
 
 def live_actions(plan):

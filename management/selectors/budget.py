@@ -257,16 +257,7 @@ def plan_financial_progress(plan, *, year=None):
     """
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
-    actions = list(
-        live_actions(plan).order_by(
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
-        )
-    )
+    actions = list(live_actions(plan).in_tree_order())
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)

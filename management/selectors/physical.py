@@ -153,14 +153,7 @@ def plan_physical_progress(plan, *, as_of=None):
     """
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
-    actions = with_physical_progress(live_actions(plan), as_of=as_of).order_by(
-        "goal__objective__position",
-        "goal__objective__code",
-        "goal__position",
-        "goal__code",
-        "position",
-        "code",
-    )
+    actions = with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of)
     action_nodes = {
         a.pk: NodeProgress(
             id=a.pk,

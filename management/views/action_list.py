@@ -11,7 +11,7 @@ from mipg.core.exports import Column
 from mipg.core.models import Policy
 from mipg.core.permissions import require_perm
 from planning.filters import ActionFilter
-from planning.models import Action
+from planning.models import Action, ActionQuerySet
 
 HEADERS = [
     (_("Código"), "code"),
@@ -65,12 +65,7 @@ def action_rows():
         .order_by(
             "goal__objective__plan__start_year",
             "goal__objective__plan_id",
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
+            *ActionQuerySet.tree_order(),
             "pk",
         )
     )

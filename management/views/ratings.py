@@ -48,14 +48,7 @@ def rated_actions(plan, *, year, semester, unit=None, q="", rating=""):
                 to_attr="semester_ratings",
             )
         )
-        .order_by(
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
-        )
+        .in_tree_order()
     )
 
 
