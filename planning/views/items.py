@@ -21,7 +21,7 @@ from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from planning.selectors import counts_below
-from planning.views.base import confirm_page, form_page
+from planning.views.base import confirm_page, confirm_step, form_page
 
 HUNDRED = Decimal("100")
 
@@ -238,18 +238,15 @@ def _archive_page(request, pk, *, kind, archive):
         question = _("¿Desarchivar «%(item)s»? Vuelve a contar en los avances del plan.")
         done = _("Se desarchivó «%(item)s».")
     act = kind.archive if archive else kind.unarchive
-    return confirm_page(
+    return confirm_step(
         request,
         act=lambda: act(item, by=request.user),
-        context={
-            "title": title,
-            "question": question % names,
-            "button": title,
-            "cancel_url": kind.tree_url(item),
-            "crumbs": crumbs_for(item, last=title),
-        },
+        title=title,
+        question=question % names,
+        back_url=kind.tree_url(item),
+        crumbs=crumbs_for(item, last=title),
         success_url=lambda saved: kind.tree_url(saved),
-        success_message=done % names,
+        done=done % names,
     )
 
 

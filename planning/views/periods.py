@@ -13,7 +13,7 @@ from planning import services
 from planning.forms import PeriodForm, QuarterlyPeriodsForm
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import periods_with_figure_counts
-from planning.views.base import confirm_page, form_page
+from planning.views.base import confirm_step, form_page
 
 
 def _periods_url(plan_id):
@@ -123,17 +123,13 @@ def _lock_page(request, pk, *, lock):
         question = _("¿Volver a abrir el periodo «%(label)s» para reportes?")
         done = _("Se abrió el periodo «%(label)s».")
         act = services.unlock_period
-    return confirm_page(
+    return confirm_step(
         request,
         act=lambda: act(period, by=request.user),
-        context={
-            "title": title,
-            "question": question % names,
-            "button": title,
-            "danger": lock,
-            "cancel_url": _periods_url(period.plan_id),
-            "crumbs": _crumbs(period.plan, title),
-        },
-        success_url=_periods_url(period.plan_id),
-        success_message=done % names,
+        title=title,
+        question=question % names,
+        danger=lock,
+        back_url=_periods_url(period.plan_id),
+        crumbs=_crumbs(period.plan, title),
+        done=done % names,
     )
