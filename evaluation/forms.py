@@ -8,13 +8,12 @@ The figures rule of a measurement (a value, or a numerator and a denominator) is
 enforced by evaluation.services.
 """
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
-from management.forms import EvidenceFormMixin, evidence_field
+from management.forms import EvidenceFormMixin, InnerForm, evidence_field
 from mipg.core.models import Unit, User
 from planning.models import Goal, Objective
 
@@ -59,15 +58,17 @@ def service_errors(error):
     return ValidationError(renamed)
 
 
-class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+def _reason_field(help_text):
+    """The optional "why" of a change, kept in the history."""
+    return forms.CharField(
+        label=_("Motivo del cambio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
 
 
-class IndicatorForm(_Form):
+class IndicatorForm(InnerForm):
     """The hoja de vida (MIPG.md §4). `plan` limits what it can measure to the live
     objectives and goals of that plan (plus the one it measures now)."""
 
@@ -179,31 +180,25 @@ class IndicatorForm(_Form):
 
 
 class IndicatorEditForm(IndicatorForm):
-    reason = forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
+    reason = _reason_field(
+        _(
             "Obligatorio al cambiar la línea base de un indicador que ya tiene mediciones "
             "aprobadas; queda en el historial."
-        ),
+        )
     )
 
 
-class TargetsForm(_Form):
+class TargetsForm(InnerForm):
     """One optional target per period of the plan (empty = no target) and a reason.
 
     Locked periods are shown but disabled: their value is kept as it is.
     """
 
-    reason = forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
+    reason = _reason_field(
+        _(
             "Obligatorio al cambiar la meta de un periodo que ya tiene una medición "
             "aprobada; queda en el historial."
-        ),
+        )
     )
 
     def __init__(self, *args, periods, targets, **kwargs):

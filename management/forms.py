@@ -99,7 +99,9 @@ def money_field(label, **kwargs):
     )
 
 
-class _Form(forms.Form):
+class InnerForm(forms.Form):
+    """A form whose fields crispy renders inside the page's own <form> tag."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -107,7 +109,7 @@ class _Form(forms.Form):
         self.helper.disable_csrf = True
 
 
-class AllocationForm(_Form):
+class AllocationForm(InnerForm):
     source = forms.ModelChoiceField(queryset=FundingSource.objects.none(), label=_("Fuente"))
     year = forms.IntegerField(label=_("Vigencia"), min_value=2000, max_value=2100)
     rubro = forms.CharField(label=_("Rubro presupuestal"), max_length=100)
@@ -135,7 +137,7 @@ class AllocationForm(_Form):
         }
 
 
-class ExecutionForm(_Form):
+class ExecutionForm(InnerForm):
     stage = forms.ChoiceField(label=_("Etapa"), choices=BudgetExecution.Stage.choices)
     amount = money_field(
         _("Valor"),
