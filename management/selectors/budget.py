@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from management.models import BudgetAllocation, BudgetExecution
-from management.selectors.physical import HUNDRED, ZERO, decimal_or_zero, percent
+from management.selectors.physical import HUNDRED, ZERO, TreeRollup, decimal_or_zero, percent
 from planning.selectors import live_actions, live_goals, live_objectives
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -211,22 +211,19 @@ class NodeFinance(BudgetTotals):
     name: str
     parent_id: int | None = None
 
+    @classmethod
+    def of(cls, item, *, parent_id, totals):
+        """The node of an objective, goal or action with its BudgetTotals."""
+        return cls(
+            id=item.pk, code=item.code, name=item.name, parent_id=parent_id, **totals.amounts()
+        )
+
 
 @dataclass(frozen=True)
-class FinancialProgress:
-    """The budget roll-up of a plan. Dicts are keyed by id and ordered as the tree."""
+class FinancialProgress(TreeRollup):
+    """The budget roll-up of a plan (NodeFinance nodes)."""
 
-    plan: NodeFinance
-    objectives: dict
-    goals: dict
-    actions: dict
     year: int | None = None
-
-    def goals_of(self, objective_id):
-        return [g for g in self.goals.values() if g.parent_id == objective_id]
-
-    def actions_of(self, goal_id):
-        return [a for a in self.actions.values() if a.parent_id == goal_id]
 
 
 def _parent_nodes(items, children, *, parent_id):
@@ -235,12 +232,8 @@ def _parent_nodes(items, children, *, parent_id):
     for child in children.values():
         by_parent[child.parent_id].append(child)
     return {
-        item.pk: NodeFinance(
-            id=item.pk,
-            code=item.code,
-            name=item.name,
-            parent_id=parent_id(item),
-            **BudgetTotals.sum(by_parent[item.pk]).amounts(),
+        item.pk: NodeFinance.of(
+            item, parent_id=parent_id(item), totals=BudgetTotals.sum(by_parent[item.pk])
         )
         for item in items
     }
@@ -276,15 +269,16 @@ def plan_financial_progress(plan, *, year=None):
     }
 
     action_nodes = {
-        action.pk: NodeFinance(
-            id=action.pk,
-            code=action.code,
-            name=action.name,
+        action.pk: NodeFinance.of(
+            action,
             parent_id=action.goal_id,
-            appropriation=decimal_or_zero(appropriations.get(action.pk)),
-            **{
-                stage: decimal_or_zero(executions.get(action.pk, {}).get(stage)) for stage in STAGES
-            },
+            totals=BudgetTotals(
+                appropriation=decimal_or_zero(appropriations.get(action.pk)),
+                **{
+                    stage: decimal_or_zero(executions.get(action.pk, {}).get(stage))
+                    for stage in STAGES
+                },
+            ),
         )
         for action in actions
     }

@@ -93,26 +93,37 @@ class NodeProgress:
     has_report: bool = False
     has_children: bool = True
 
+    @classmethod
+    def of(cls, item, **figures):
+        """The node of an objective, goal or action with ``figures``."""
+        return cls(id=item.pk, code=item.code, name=item.name, weight=item.weight, **figures)
+
     @property
     def physical_display(self):
         return percent(self.physical)
 
 
 @dataclass(frozen=True)
-class PhysicalProgress:
-    """The roll-up of a plan. Dicts are keyed by id and ordered as the tree."""
+class TreeRollup:
+    """Nodes of a plan's roll-up. Dicts are keyed by id and ordered as the tree."""
 
-    plan: NodeProgress
+    plan: object
     objectives: dict
     goals: dict
     actions: dict
-    as_of: object = None
 
     def goals_of(self, objective_id):
         return [g for g in self.goals.values() if g.parent_id == objective_id]
 
     def actions_of(self, goal_id):
         return [a for a in self.actions.values() if a.parent_id == goal_id]
+
+
+@dataclass(frozen=True)
+class PhysicalProgress(TreeRollup):
+    """The physical roll-up of a plan (NodeProgress nodes)."""
+
+    as_of: object = None
 
 
 def _relative_average(weighted_sum, weight_sum, plain_sum, count):
@@ -155,11 +166,8 @@ def plan_physical_progress(plan, *, as_of=None):
     goals = list(live_goals(plan))
     actions = with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of)
     action_nodes = {
-        a.pk: NodeProgress(
-            id=a.pk,
-            code=a.code,
-            name=a.name,
-            weight=a.weight,
+        a.pk: NodeProgress.of(
+            a,
             physical=a.physical_progress,
             parent_id=a.goal_id,
             has_report=a.has_report,
@@ -186,11 +194,8 @@ def plan_physical_progress(plan, *, as_of=None):
     by_objective = defaultdict(_Accumulator)
     for goal in goals:
         row = grouped.get(goal.pk)
-        node = NodeProgress(
-            id=goal.pk,
-            code=goal.code,
-            name=goal.name,
-            weight=goal.weight,
+        node = NodeProgress.of(
+            goal,
             physical=_relative_average(
                 decimal_or_zero(row["weighted"]),
                 decimal_or_zero(row["weights"]),
@@ -210,11 +215,8 @@ def plan_physical_progress(plan, *, as_of=None):
     whole_plan = _Accumulator()
     for objective in objectives:
         acc = by_objective.get(objective.pk, _Accumulator())
-        node = NodeProgress(
-            id=objective.pk,
-            code=objective.code,
-            name=objective.name,
-            weight=objective.weight,
+        node = NodeProgress.of(
+            objective,
             physical=acc.value,
             parent_id=plan.pk,
             has_report=acc.has_report,
