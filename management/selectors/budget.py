@@ -212,7 +212,7 @@ class NodeFinance(BudgetTotals):
     parent_id: int | None = None
 
     @classmethod
-    def of(cls, item, *, parent_id, totals):
+    def for_item(cls, item, *, parent_id, totals):
         """The node of an objective, goal or action with its BudgetTotals."""
         return cls(
             id=item.pk, code=item.code, name=item.name, parent_id=parent_id, **totals.amounts()
@@ -232,7 +232,7 @@ def _parent_nodes(items, children, *, parent_id):
     for child in children.values():
         by_parent[child.parent_id].append(child)
     return {
-        item.pk: NodeFinance.of(
+        item.pk: NodeFinance.for_item(
             item, parent_id=parent_id(item), totals=BudgetTotals.sum(by_parent[item.pk])
         )
         for item in items
@@ -269,7 +269,7 @@ def plan_financial_progress(plan, *, year=None):
     }
 
     action_nodes = {
-        action.pk: NodeFinance.of(
+        action.pk: NodeFinance.for_item(
             action,
             parent_id=action.goal_id,
             totals=BudgetTotals(

@@ -94,7 +94,7 @@ class NodeProgress:
     has_children: bool = True
 
     @classmethod
-    def of(cls, item, **figures):
+    def for_item(cls, item, **figures):
         """The node of an objective, goal or action with ``figures``."""
         return cls(id=item.pk, code=item.code, name=item.name, weight=item.weight, **figures)
 
@@ -166,7 +166,7 @@ def plan_physical_progress(plan, *, as_of=None):
     goals = list(live_goals(plan))
     actions = with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of)
     action_nodes = {
-        a.pk: NodeProgress.of(
+        a.pk: NodeProgress.for_item(
             a,
             physical=a.physical_progress,
             parent_id=a.goal_id,
@@ -194,7 +194,7 @@ def plan_physical_progress(plan, *, as_of=None):
     by_objective = defaultdict(_Accumulator)
     for goal in goals:
         row = grouped.get(goal.pk)
-        node = NodeProgress.of(
+        node = NodeProgress.for_item(
             goal,
             physical=_relative_average(
                 decimal_or_zero(row["weighted"]),
@@ -215,7 +215,7 @@ def plan_physical_progress(plan, *, as_of=None):
     whole_plan = _Accumulator()
     for objective in objectives:
         acc = by_objective.get(objective.pk, _Accumulator())
-        node = NodeProgress.of(
+        node = NodeProgress.for_item(
             objective,
             physical=acc.value,
             parent_id=plan.pk,
