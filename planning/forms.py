@@ -47,7 +47,7 @@ class ServiceForm(forms.Form):
 
 class PlanForm(ServiceForm):
     model = StrategicPlan
-    field_names = ("name", "kind", "description", "start_year", "end_year", "parent")
+    field_names = StrategicPlan.writable_fields
     widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -63,7 +63,7 @@ class PlanForm(ServiceForm):
 
 class ObjectiveForm(ServiceForm):
     model = Objective
-    field_names = ("code", "name", "description", "weight", "policies")
+    field_names = Objective.writable_fields
     widgets = {
         "description": forms.Textarea(attrs={"rows": 3}),
         "weight": WEIGHT_WIDGET,
@@ -78,7 +78,7 @@ class ObjectiveForm(ServiceForm):
 
 class GoalForm(ServiceForm):
     model = Goal
-    field_names = ("code", "name", "product", "weight", "unit")
+    field_names = Goal.writable_fields
     widgets = {"weight": WEIGHT_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -88,17 +88,7 @@ class GoalForm(ServiceForm):
 
 class ActionForm(ServiceForm):
     model = Action
-    field_names = (
-        "code",
-        "name",
-        "deliverable",
-        "unit",
-        "responsible",
-        "start_date",
-        "end_date",
-        "weight",
-        "institutional_plans",
-    )
+    field_names = Action.writable_fields
     widgets = {
         "start_date": DATE_WIDGET,
         "end_date": DATE_WIDGET,

@@ -67,6 +67,8 @@ class StrategicPlan(models.Model):
     history = HistoricalRecords()
 
     trace_route = TraceRoute({"plan": ("",)})
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("name", "kind", "description", "start_year", "end_year", "parent")
 
     class Meta:
         ordering = ["-start_year", "name"]
@@ -153,6 +155,8 @@ class Objective(models.Model):
     objects = ObjectiveQuerySet.as_manager()
 
     trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("code", "name", "description", "weight", "policies")
 
     class Meta:
         ordering = ["position", "code"]
@@ -199,6 +203,8 @@ class Goal(models.Model):
     trace_route = TraceRoute(
         {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
     )
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("code", "name", "product", "weight", "unit")
 
     class Meta:
         ordering = ["position", "code"]
@@ -259,6 +265,18 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     trace_route = Goal.trace_route.under("goal", "action")
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = (
+        "code",
+        "name",
+        "deliverable",
+        "unit",
+        "responsible",
+        "start_date",
+        "end_date",
+        "weight",
+        "institutional_plans",
+    )
 
     class Meta:
         ordering = ["position", "code"]

@@ -102,50 +102,39 @@ class PeriodSerializer(serializers.ModelSerializer):
 class PlanWriteSerializer(WriteSerializer):
     class Meta:
         model = StrategicPlan
-        fields = ["name", "kind", "description", "start_year", "end_year", "parent"]
+        fields = StrategicPlan.writable_fields
 
 
 class ObjectiveCreateSerializer(WriteSerializer):
     class Meta:
         model = Objective
-        fields = ["plan", "code", "name", "description", "weight", "policies"]
+        fields = ["plan", *Objective.writable_fields]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class ObjectiveUpdateSerializer(WriteSerializer):
     class Meta:
         model = Objective
-        fields = ["code", "name", "description", "weight", "policies"]
+        fields = Objective.writable_fields
 
 
 class GoalCreateSerializer(WriteSerializer):
     class Meta:
         model = Goal
-        fields = ["objective", "code", "name", "product", "weight", "unit"]
+        fields = ["objective", *Goal.writable_fields]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class GoalUpdateSerializer(WriteSerializer):
     class Meta:
         model = Goal
-        fields = ["code", "name", "product", "weight", "unit"]
+        fields = Goal.writable_fields
 
 
 class ActionCreateSerializer(WriteSerializer):
     class Meta:
         model = Action
-        fields = [
-            "goal",
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
-        ]
+        fields = ["goal", *Action.writable_fields]
         extra_kwargs = {
             "weight": {"required": True},
             "unit": {"help_text": "Vacío: la dependencia de la meta."},
@@ -155,17 +144,7 @@ class ActionCreateSerializer(WriteSerializer):
 class ActionUpdateSerializer(WriteSerializer):
     class Meta:
         model = Action
-        fields = [
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
-        ]
+        fields = Action.writable_fields
 
 
 class PeriodCreateSerializer(WriteSerializer):
