@@ -30,17 +30,7 @@ class PlanSerializer(PublicFieldsMixin, serializers.ModelSerializer):
 class ObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objective
-        fields = [
-            "id",
-            "plan",
-            "code",
-            "name",
-            "description",
-            "weight",
-            "policies",
-            "position",
-            "archived",
-        ]
+        fields = ["id", "plan", *Objective.writable_fields, "position", "archived"]
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -48,18 +38,7 @@ class GoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "plan",
-            "objective",
-            "code",
-            "name",
-            "product",
-            "weight",
-            "unit",
-            "position",
-            "archived",
-        ]
+        fields = ["id", "plan", "objective", *Goal.writable_fields, "position", "archived"]
 
 
 class ActionSerializer(PublicFieldsMixin, serializers.ModelSerializer):
@@ -75,15 +54,7 @@ class ActionSerializer(PublicFieldsMixin, serializers.ModelSerializer):
             "plan",
             "objective",
             "goal",
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
+            *Action.writable_fields,
             "position",
             "archived",
         ]
