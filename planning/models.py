@@ -91,6 +91,17 @@ class StrategicPlan(models.Model):
         return reverse("planning:plan-detail", args=[self.pk])
 
 
+def tree_item_constraints(kind, parent, *, unique_name):
+    """An objective's, goal's or action's code is unique under its parent and its weight is
+    between 0 and 100."""
+    return [
+        models.UniqueConstraint(fields=[parent, "code"], name=unique_name),
+        models.CheckConstraint(
+            condition=Q(weight__gte=0, weight__lte=100), name=f"{kind}_weight_0_100"
+        ),
+    ]
+
+
 class LiveQuerySet(models.QuerySet):
     """``live()``: the rows that are in the plan, i.e. neither archived themselves nor under an
     archived ancestor. Archiving keeps the rows; every roll-up, worklist and public list
@@ -162,12 +173,9 @@ class Objective(models.Model):
         ordering = ["position", "code"]
         verbose_name = _("objetivo")
         verbose_name_plural = _("objetivos")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_in_plan"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="objective_weight_0_100"
-            ),
-        ]
+        constraints = tree_item_constraints(
+            "objective", "plan", unique_name="objective_code_unique_in_plan"
+        )
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -210,12 +218,7 @@ class Goal(models.Model):
         ordering = ["position", "code"]
         verbose_name = _("meta")
         verbose_name_plural = _("metas")
-        constraints = [
-            models.UniqueConstraint(fields=["objective", "code"], name="goal_code_unique"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="goal_weight_0_100"
-            ),
-        ]
+        constraints = tree_item_constraints("goal", "objective", unique_name="goal_code_unique")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -284,10 +287,7 @@ class Action(models.Model):
         verbose_name_plural = _("actividades")
         permissions = [("rate_action", _("Puede calificar actividades (control interno)"))]
         constraints = [
-            models.UniqueConstraint(fields=["goal", "code"], name="action_code_unique"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="action_weight_0_100"
-            ),
+            *tree_item_constraints("action", "goal", unique_name="action_code_unique"),
             models.CheckConstraint(
                 condition=Q(start_date__lte=F("end_date")), name="action_dates_ordered"
             ),
