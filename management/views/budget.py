@@ -59,37 +59,29 @@ def action_budget_page(request, pk):
     )
 
 
-def _form(request, form, *, save, title, action, cancel_url, submit_label, done, success_url):
+def _context(*, title, action, **more):
+    """A budget write page's context: under the action's budget, titled ``title``."""
+    return {"title": title, "action": action, "crumbs": crumbs_for(action, last=title), **more}
+
+
+def _form(request, form, *, save, done, success_url, **context):
     return form_page(
         request,
         form,
         save=save,
         template=FORM_TEMPLATE,
-        context={
-            "title": title,
-            "action": action,
-            "cancel_url": cancel_url,
-            "submit_label": submit_label,
-            "crumbs": crumbs_for(action, last=title),
-        },
+        context=_context(**context),
         success_url=success_url,
         success_message=done,
     )
 
 
-def _confirm(request, *, act, title, question, obj, action, cancel_url, done, success_url):
+def _confirm(request, *, act, done, success_url, obj, **context):
     return confirm_page(
         request,
         act=act,
         template=CONFIRM_TEMPLATE,
-        context={
-            "title": title,
-            "question": question,
-            "object": obj,
-            "action": action,
-            "cancel_url": cancel_url,
-            "crumbs": crumbs_for(action, last=title),
-        },
+        context=_context(object=obj, **context),
         success_url=success_url,
         success_message=done,
     )
