@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
-from management.forms import EvidenceFormMixin, InnerForm, evidence_field
+from management.forms import EvidenceFormMixin, InnerForm, evidence_field, narrative_field
 from mipg.core.models import Unit, User
 from planning.models import Goal, Objective
 
@@ -243,12 +243,7 @@ class MeasurementForm(EvidenceFormMixin, forms.Form):
     denominator = forms.DecimalField(
         label=_("Denominador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
     )
-    narrative = forms.CharField(
-        label=_("Descripción del avance"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Cómo se obtuvo el valor, fuente de los datos y observaciones."),
-    )
+    narrative = narrative_field(_("Cómo se obtuvo el valor, fuente de los datos y observaciones."))
     file = evidence_field()
 
     def __init__(self, *args, indicator, **kwargs):

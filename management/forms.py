@@ -46,6 +46,16 @@ def evidence_field():
     )
 
 
+def narrative_field(help_text):
+    """The optional narrative of a reported figure (progress report, measurement)."""
+    return forms.CharField(
+        label=_("Descripción del avance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=help_text,
+    )
+
+
 class EvidenceFormMixin:
     """Checks every uploaded file's type and size before any service is called, so a bad
     file leaves nothing saved and its message appears beside the field ("file")."""
@@ -72,12 +82,7 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
         help_text=_("Porcentaje acumulado de la actividad al final del periodo, de 0 a 100."),
         widget=forms.NumberInput(attrs={"min": "0", "max": "100", "step": "0.01"}),
     )
-    narrative = forms.CharField(
-        label=_("Descripción del avance"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Qué se hizo en el periodo, dificultades y cómo se atendieron."),
-    )
+    narrative = narrative_field(_("Qué se hizo en el periodo, dificultades y cómo se atendieron."))
     file = evidence_field()
 
     def clean_progress(self):
