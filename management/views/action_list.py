@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from management.selectors.physical import with_physical_progress
+from management.views.lists import ListPage
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.models import Policy
-from mipg.core.permissions import require_perm
 from planning.filters import ActionFilter
 from planning.models import Action, ActionQuerySet
 
@@ -71,20 +71,23 @@ def action_rows():
     )
 
 
-def _filterset(request):
-    require_perm(request.user, "planning.view_action")
-    return ActionFilter(request.GET or None, queryset=action_rows(), request=request)
+ACTIONS = ListPage(
+    perm="planning.view_action",
+    filterset=ActionFilter,
+    rows=action_rows,
+    headers=HEADERS,
+    columns=EXPORT_COLUMNS,
+    export_url="planning:action-export",
+    filename="actividades",
+    title=_("Actividades"),
+)
 
 
 @login_required
 def action_list(request):
-    filterset = _filterset(request)
-    context = exports.list_context(request, filterset, HEADERS, "planning:action-export")
-    return render(request, "planning/lists/action_list.html", context)
+    return render(request, "planning/lists/action_list.html", ACTIONS.context(request))
 
 
 @login_required
 def action_export(request, fmt):
-    return exports.export_filtered(
-        fmt, _filterset(request), EXPORT_COLUMNS, filename="actividades", title=_("Actividades")
-    )
+    return ACTIONS.export(request, fmt)
