@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, Measurement
 from evaluation.selectors import SemaforoState, indicator_results
-from mipg.core.filters import OrderingFilter
-from mipg.core.models import Dimension, Policy, ReviewStatus, Unit
-from planning.filters import PeriodFilter
-from planning.models import StrategicPlan
+from mipg.core.filters import ordering_by, unit_filter
+from mipg.core.models import Dimension, Policy, ReviewStatus
+from planning.filters import PeriodFilter, plan_filter
 
 
 class IndicatorFilterForm(forms.Form):
@@ -28,10 +27,8 @@ class IndicatorFilter(django_filters.FilterSet):
     """Filters indicators; `semaforo` needs `period` (the state is computed for it)."""
 
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(
-        method="filter_plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
-    )
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
+    plan = plan_filter(method="filter_plan")
+    unit = unit_filter()
     policy = django_filters.ModelChoiceFilter(
         method="filter_policy", queryset=Policy.objects.all(), label=_("Política MIPG")
     )
@@ -49,14 +46,10 @@ class IndicatorFilter(django_filters.FilterSet):
     semaforo = django_filters.ChoiceFilter(
         method="keep", choices=SemaforoState.choices, label=_("Semáforo")
     )
-    ordering = OrderingFilter(
-        fields=(("code", "code"), ("name", "name"), ("unit__name", "unit")),
-        label=_("Ordenar por"),
-        field_labels={
-            "code": _("Código"),
-            "name": _("Nombre"),
-            "unit__name": _("Dependencia"),
-        },
+    ordering = ordering_by(
+        ("code", "code", _("Código")),
+        ("name", "name", _("Nombre")),
+        ("unit__name", "unit", _("Dependencia")),
     )
 
     class Meta:
@@ -111,29 +104,16 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class MeasurementFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(
-        field_name="period__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
-    )
+    plan = plan_filter("period__plan")
     period = PeriodFilter()
     indicator = django_filters.NumberFilter(field_name="indicator__id", label=_("Indicador (id)"))
-    unit = django_filters.ModelChoiceFilter(
-        field_name="indicator__unit", queryset=Unit.objects.all(), label=_("Dependencia")
-    )
+    unit = unit_filter("indicator__unit")
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Estado"))
-    ordering = OrderingFilter(
-        fields=(
-            ("indicator__code", "indicator"),
-            ("period__start_date", "period"),
-            ("status", "status"),
-            ("submitted_at", "submitted_at"),
-        ),
-        label=_("Ordenar por"),
-        field_labels={
-            "indicator__code": _("Indicador"),
-            "period__start_date": _("Periodo"),
-            "status": _("Estado"),
-            "submitted_at": _("Enviado el"),
-        },
+    ordering = ordering_by(
+        ("indicator__code", "indicator", _("Indicador")),
+        ("period__start_date", "period", _("Periodo")),
+        ("status", "status", _("Estado")),
+        ("submitted_at", "submitted_at", _("Enviado el")),
     )
 
     class Meta:

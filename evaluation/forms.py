@@ -1,16 +1,19 @@
-"""Forms of the indicator pages: the hoja de vida and the targets of every period.
+"""Forms of the indicator pages: the hoja de vida, the targets of every period and a
+measurement (executed value in a period, with evidence files).
 
 They only parse input; evaluation.services validates the rules and the views show its
 errors beside these fields (`service_errors` renames the service's field names to ours).
 Figures are localised: "1.500,25" and "1500.25" both read as 1 500,25.
+The figures rule of a measurement (a value, or a numerator and a denominator) is also
+enforced by evaluation.services.
 """
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
+from management.forms import EvidenceFormMixin, InnerForm, evidence_field, narrative_field
 from mipg.core.models import Unit, User
 from planning.models import Goal, Objective
 
@@ -55,15 +58,17 @@ def service_errors(error):
     return ValidationError(renamed)
 
 
-class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+def _reason_field(help_text):
+    """The optional "why" of a change, kept in the history."""
+    return forms.CharField(
+        label=_("Motivo del cambio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
 
 
-class IndicatorForm(_Form):
+class IndicatorForm(InnerForm):
     """The hoja de vida (MIPG.md §4). `plan` limits what it can measure to the live
     objectives and goals of that plan (plus the one it measures now)."""
 
@@ -116,9 +121,7 @@ class IndicatorForm(_Form):
         keep_objective = indicator.objective_id if indicator else None
         objectives = Objective.objects.filter(plan=plan).order_by("position", "code")
         goals = (
-            Goal.objects.filter(objective__plan=plan)
-            .select_related("objective")
-            .order_by("objective__position", "objective__code", "position", "code")
+            Goal.objects.filter(objective__plan=plan).select_related("objective").in_tree_order()
         )
         self.fields["measures"].choices = [
             ("", "---------"),
@@ -177,31 +180,25 @@ class IndicatorForm(_Form):
 
 
 class IndicatorEditForm(IndicatorForm):
-    reason = forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
+    reason = _reason_field(
+        _(
             "Obligatorio al cambiar la línea base de un indicador que ya tiene mediciones "
             "aprobadas; queda en el historial."
-        ),
+        )
     )
 
 
-class TargetsForm(_Form):
+class TargetsForm(InnerForm):
     """One optional target per period of the plan (empty = no target) and a reason.
 
     Locked periods are shown but disabled: their value is kept as it is.
     """
 
-    reason = forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
+    reason = _reason_field(
+        _(
             "Obligatorio al cambiar la meta de un periodo que ya tiene una medición "
             "aprobada; queda en el historial."
-        ),
+        )
     )
 
     def __init__(self, *args, periods, targets, **kwargs):
@@ -228,3 +225,38 @@ class TargetsForm(_Form):
     def values(self):
         """{period id: Decimal or None} for evaluation.services.set_targets."""
         return {period.pk: self.cleaned_data[self.field_name(period)] for period in self.periods}
+
+
+VALUE_KWARGS = {"max_digits": 20, "decimal_places": 4, "required": False}
+
+
+class MeasurementForm(EvidenceFormMixin, forms.Form):
+    value = forms.DecimalField(
+        label=_("Valor ejecutado"),
+        help_text=_("Déjelo vacío si reporta el numerador y el denominador."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        **VALUE_KWARGS,
+    )
+    numerator = forms.DecimalField(
+        label=_("Numerador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
+    )
+    denominator = forms.DecimalField(
+        label=_("Denominador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
+    )
+    narrative = narrative_field(_("Cómo se obtuvo el valor, fuente de los datos y observaciones."))
+    file = evidence_field()
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator.numerator_description:
+            self.fields["numerator"].help_text = indicator.numerator_description
+        if indicator.denominator_description:
+            self.fields["denominator"].help_text = indicator.denominator_description
+        self.fields["value"].label = _("Valor ejecutado (%(unit)s)") % {
+            "unit": indicator.measurement_unit
+        }
+
+    def figures(self):
+        """The keyword arguments of the services' figures."""
+        data = self.cleaned_data
+        return {name: data.get(name) for name in ("value", "numerator", "denominator")}

@@ -9,8 +9,20 @@ from simple_history.models import HistoricalRecords
 
 from mipg.core.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
 from mipg.core.trace import TraceRoute
+from planning.models import GoalQuerySet, LiveQuerySet, ObjectiveQuerySet
 
 VALUE_FIELD_KWARGS = {"max_digits": 20, "decimal_places": 4}
+
+
+class IndicatorQuerySet(LiveQuerySet):
+    @classmethod
+    def live_q(cls, prefix=""):
+        """Live indicators: not archived, and measuring a live goal or a live objective."""
+        return Q(**{f"{prefix}archived": False}) & (
+            Q(**{f"{prefix}goal__isnull": False}) & GoalQuerySet.live_q(f"{prefix}goal__")
+            | Q(**{f"{prefix}objective__isnull": False})
+            & ObjectiveQuerySet.live_q(f"{prefix}objective__")
+        )
 
 
 class Indicator(models.Model):
@@ -115,6 +127,8 @@ class Indicator(models.Model):
     notes = models.TextField(_("observaciones"), blank=True)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     trace_route = TraceRoute(
         {

@@ -178,12 +178,31 @@ def indicator_plan_id(indicator):
     return Goal.objects.values_list("objective__plan_id", flat=True).get(pk=indicator.goal_id)
 
 
+def series_result(indicator, series, *, thresholds):
+    """IndicatorResult of ``indicator`` over ``series`` ([(target, approved value), ...],
+    oldest period first), banded with ``thresholds`` (red below, green from)."""
+    executed, target = aggregate(accumulation=indicator.accumulation, series=series)
+    percent = compliance(
+        polarity=indicator.polarity,
+        accumulation=indicator.accumulation,
+        executed=executed,
+        target=target,
+        baseline=indicator.baseline_value,
+    )
+    red_below, green_from = thresholds
+    state = result_state(
+        executed=executed,
+        target=target,
+        compliance=percent,
+        red_below=red_below,
+        green_from=green_from,
+    )
+    return IndicatorResult(executed, target, percent, state)
+
+
 def indicators_of_plan(plan):
     """Live indicators of a plan: not archived, nor under an archived goal or objective."""
-    return Indicator.objects.filter(archived=False).filter(
-        Q(goal__objective__plan=plan, goal__archived=False, goal__objective__archived=False)
-        | Q(objective__plan=plan, objective__archived=False)
-    )
+    return Indicator.objects.live().filter(Q(goal__objective__plan=plan) | Q(objective__plan=plan))
 
 
 def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period_order):
@@ -243,26 +262,11 @@ def indicator_results(indicators, *, period, cumulative=False):
     for indicator in indicators:
         indicator_targets = targets.get(indicator.pk, {})
         indicator_values = approved.get(indicator.pk, {})
-        executed, target = aggregate(
-            accumulation=indicator.accumulation,
-            series=[(indicator_targets.get(pk), indicator_values.get(pk)) for pk in period_ids],
+        results[indicator.pk] = series_result(
+            indicator,
+            [(indicator_targets.get(pk), indicator_values.get(pk)) for pk in period_ids],
+            thresholds=effective_thresholds(indicator, entity=entity),
         )
-        percent = compliance(
-            polarity=indicator.polarity,
-            accumulation=indicator.accumulation,
-            executed=executed,
-            target=target,
-            baseline=indicator.baseline_value,
-        )
-        red_below, green_from = effective_thresholds(indicator, entity=entity)
-        state = result_state(
-            executed=executed,
-            target=target,
-            compliance=percent,
-            red_below=red_below,
-            green_from=green_from,
-        )
-        results[indicator.pk] = IndicatorResult(executed, target, percent, state)
     return results
 
 

@@ -5,41 +5,24 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
-from mipg.core.filters import OrderingFilter, policy_dimension_plan_filters
-from mipg.core.models import ReviewStatus, Unit
-from planning.filters import PeriodFilter
-from planning.models import StrategicPlan
+from mipg.core.filters import ordering_by, policy_dimension_plan_filters, unit_filter
+from mipg.core.models import ReviewStatus
+from planning.filters import PeriodFilter, plan_filter
 
 
 class ProgressReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__plan",
-        queryset=StrategicPlan.objects.all(),
-        label=_("Plan"),
-    )
+    plan = plan_filter("action__goal__objective__plan")
     period = PeriodFilter()
-    unit = django_filters.ModelChoiceFilter(
-        field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
-    )
+    unit = unit_filter("action__unit")
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Estado"))
     policy, dimension, institutional_plan = policy_dimension_plan_filters("action__")
-    ordering = OrderingFilter(
-        fields=(
-            ("action__code", "action"),
-            ("period__start_date", "period"),
-            ("progress", "progress"),
-            ("status", "status"),
-            ("submitted_at", "submitted_at"),
-        ),
-        label=_("Ordenar por"),
-        field_labels={
-            "action__code": _("Actividad"),
-            "period__start_date": _("Periodo"),
-            "progress": _("Avance"),
-            "status": _("Estado"),
-            "submitted_at": _("Enviado el"),
-        },
+    ordering = ordering_by(
+        ("action__code", "action", _("Actividad")),
+        ("period__start_date", "period", _("Periodo")),
+        ("progress", "progress", _("Avance")),
+        ("status", "status", _("Estado")),
+        ("submitted_at", "submitted_at", _("Enviado el")),
     )
 
     class Meta:
@@ -65,34 +48,19 @@ class ProgressReportFilter(django_filters.FilterSet):
 
 class BudgetAllocationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(
-        field_name="action__goal__objective__plan",
-        queryset=StrategicPlan.objects.all(),
-        label=_("Plan"),
-    )
+    plan = plan_filter("action__goal__objective__plan")
     action = django_filters.NumberFilter(field_name="action__id", label=_("Actividad (id)"))
-    unit = django_filters.ModelChoiceFilter(
-        field_name="action__unit", queryset=Unit.objects.all(), label=_("Dependencia")
-    )
+    unit = unit_filter("action__unit")
     source = django_filters.ModelChoiceFilter(
         queryset=FundingSource.objects.all(), label=_("Fuente")
     )
     year = django_filters.NumberFilter(label=_("Vigencia"))
     policy, dimension, institutional_plan = policy_dimension_plan_filters("action__")
-    ordering = OrderingFilter(
-        fields=(
-            ("rubro", "rubro"),
-            ("year", "year"),
-            ("appropriation", "appropriation"),
-            ("action__code", "action"),
-        ),
-        label=_("Ordenar por"),
-        field_labels={
-            "rubro": _("Rubro"),
-            "year": _("Vigencia"),
-            "appropriation": _("Apropiación"),
-            "action__code": _("Actividad"),
-        },
+    ordering = ordering_by(
+        ("rubro", "rubro", _("Rubro")),
+        ("year", "year", _("Vigencia")),
+        ("appropriation", "appropriation", _("Apropiación")),
+        ("action__code", "action", _("Actividad")),
     )
 
     class Meta:
@@ -122,11 +90,7 @@ class BudgetExecutionFilter(django_filters.FilterSet):
     allocation = django_filters.NumberFilter(
         field_name="allocation__id", label=_("Asignación (id)")
     )
-    plan = django_filters.ModelChoiceFilter(
-        field_name="allocation__action__goal__objective__plan",
-        queryset=StrategicPlan.objects.all(),
-        label=_("Plan"),
-    )
+    plan = plan_filter("allocation__action__goal__objective__plan")
     stage = django_filters.ChoiceFilter(choices=BudgetExecution.Stage.choices, label=_("Etapa"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Desde"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Hasta"))

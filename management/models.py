@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from mipg.core.models import EvidenceFileBase, ReviewedFigureBase
 from mipg.core.trace import TraceRoute
-from planning.models import Action
+from planning.models import Action, ActionQuerySet
 
 MONEY_FIELD_KWARGS = {"max_digits": 18, "decimal_places": 2}
 
@@ -25,6 +25,12 @@ class FundingSource(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BudgetAllocationQuerySet(models.QuerySet):
+    def live(self):
+        """Allocations of live actions."""
+        return self.filter(ActionQuerySet.live_q("action__"))
 
 
 class BudgetAllocation(models.Model):
@@ -47,6 +53,8 @@ class BudgetAllocation(models.Model):
     bpin = models.CharField(_("código BPIN"), max_length=30, blank=True)
     appropriation = models.DecimalField(_("apropiación"), **MONEY_FIELD_KWARGS)
     history = HistoricalRecords()
+
+    objects = BudgetAllocationQuerySet.as_manager()
 
     trace_route = TraceRoute(
         Action.trace_route.under("action", "allocation").roles, extra=("source",)

@@ -9,16 +9,17 @@ Progress reports: lock order is period → action → report, so locking a perio
 action and reviewing a report cannot interleave badly.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
+from management.selectors.budget import allocation_totals
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
 from mipg.core.review.workflow import ensure_editable, ensure_period_open
@@ -101,9 +102,9 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
                 "year": allocation.year
             }
         if not errors:
-            totals = _stage_totals(allocation)
-            totals[entry.stage] += entry.amount
-            problem = _chain_problem(allocation.appropriation, totals)
+            totals = allocation_totals(allocation)
+            totals = replace(totals, **{entry.stage: getattr(totals, entry.stage) + entry.amount})
+            problem = _chain_problem(totals)
             if problem:
                 errors["amount"] = problem
         if errors:
@@ -116,7 +117,7 @@ def delete_execution(entry, *, by):
     with transaction.atomic():
         allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
         _lock(entry)
-        problem = _chain_problem(allocation.appropriation, _stage_totals(allocation, entry))
+        problem = _chain_problem(allocation_totals(allocation, without=entry))
         if problem:
             raise ValidationError(
                 _("No se puede eliminar el registro «%(document)s». %(problem)s")
@@ -153,7 +154,7 @@ def _save_allocation(allocation, *, by, changed):
             "«%(source)s» en la vigencia %(year)s."
         ) % {"rubro": allocation.rubro, "source": allocation.source, "year": allocation.year}
     if allocation.pk is not None:
-        cdp = _stage_totals(allocation)[BudgetExecution.Stage.CDP]
+        cdp = allocation_totals(allocation).cdp
         if "appropriation" not in errors and allocation.appropriation < cdp:
             errors["appropriation"] = _(
                 "La apropiación (%(appropriation)s) no puede quedar por debajo del CDP "
@@ -172,21 +173,11 @@ def _save_allocation(allocation, *, by, changed):
     return _save(allocation, by=by)
 
 
-def _stage_totals(allocation, without=None):
-    """Cumulative amount per stage, optionally leaving one execution entry out."""
-    entries = allocation.executions.order_by()
-    if without is not None:
-        entries = entries.exclude(pk=without.pk)
-    rows = entries.values("stage").annotate(total=Sum("amount"))
-    totals = dict.fromkeys(STAGES, Decimal("0"))
-    totals.update({row["stage"]: row["total"] for row in rows})
-    return totals
-
-
-def _chain_problem(appropriation, totals):
-    """Why the totals break 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación, or None."""
-    levels = [(_("Apropiación"), appropriation)]
-    levels += [(BudgetExecution.Stage(stage).label, totals[stage]) for stage in STAGES]
+def _chain_problem(totals):
+    """Why the BudgetTotals break 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación,
+    or None."""
+    levels = [(_("Apropiación"), totals.appropriation)]
+    levels += [(BudgetExecution.Stage(stage).label, getattr(totals, stage)) for stage in STAGES]
     for label, total in levels[1:]:
         if total < 0:
             return _(

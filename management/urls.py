@@ -7,7 +7,7 @@ app_name = "management"
 
 urlpatterns = [
     # Budget of an action, and the lists of reports and budget lines with their exports.
-    path("actividades/<int:pk>/presupuesto/", budget.action_budget, name="action-budget"),
+    path("actividades/<int:pk>/presupuesto/", budget.action_budget_page, name="action-budget"),
     path(
         "actividades/<int:action_pk>/presupuesto/nueva/",
         budget.allocation_create,

@@ -5,9 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from mipg.core.filters import OrderingFilter, policy_dimension_plan_filters
-from mipg.core.models import Unit
+from mipg.core.filters import ordering_by, policy_dimension_plan_filters, unit_filter
 from planning.models import Action, ReportingPeriod, StrategicPlan
+
+
+def plan_filter(field_name="plan", **kwargs):
+    """The strategic plan filter; ``field_name`` leads to the plan."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=StrategicPlan.objects.all(), label=_("Plan"), **kwargs
+    )
 
 
 class PeriodChoiceField(ModelChoiceField):
@@ -30,30 +36,17 @@ class PeriodFilter(django_filters.ModelChoiceFilter):
 
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(
-        field_name="goal__objective__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
-    )
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
+    plan = plan_filter("goal__objective__plan")
+    unit = unit_filter()
     policy, dimension, institutional_plan = policy_dimension_plan_filters()
     archived = django_filters.BooleanFilter(label=_("Archivada"))
-    ordering = OrderingFilter(
-        fields=(
-            ("code", "code"),
-            ("name", "name"),
-            ("start_date", "start_date"),
-            ("end_date", "end_date"),
-            ("weight", "weight"),
-            ("unit__name", "unit"),
-        ),
-        label=_("Ordenar por"),
-        field_labels={
-            "code": _("Código"),
-            "name": _("Nombre"),
-            "start_date": _("Fecha de inicio"),
-            "end_date": _("Fecha de fin"),
-            "weight": _("Ponderación"),
-            "unit__name": _("Dependencia"),
-        },
+    ordering = ordering_by(
+        ("code", "code", _("Código")),
+        ("name", "name", _("Nombre")),
+        ("start_date", "start_date", _("Fecha de inicio")),
+        ("end_date", "end_date", _("Fecha de fin")),
+        ("weight", "weight", _("Ponderación")),
+        ("unit__name", "unit", _("Dependencia")),
     )
 
     class Meta:

@@ -1,4 +1,5 @@
-"""Forms of the plan workspace. They only parse and validate input: the planning services
+"""Forms of the plan workspace and of control interno's ratings (which plan and semester to
+rate, and the rating). They only parse and validate input: the planning services
 validate the business rules and write, and their errors are put back on these forms with
 ``mipg.core.web.apply_service_errors``.
 
@@ -8,10 +9,12 @@ rather than ModelForm, so a form never builds or validates a model instance itse
 
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import InstitutionalPlan, Policy, Unit, User
-from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.selectors import plans_newest_first
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"})
@@ -44,12 +47,12 @@ class ServiceForm(forms.Form):
 
 class PlanForm(ServiceForm):
     model = StrategicPlan
-    field_names = ("name", "kind", "description", "start_year", "end_year", "parent")
+    field_names = StrategicPlan.writable_fields
     widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = StrategicPlan.objects.order_by("-start_year", "name")
+        parents = plans_newest_first()
         if self.instance is not None:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
@@ -60,7 +63,7 @@ class PlanForm(ServiceForm):
 
 class ObjectiveForm(ServiceForm):
     model = Objective
-    field_names = ("code", "name", "description", "weight", "policies")
+    field_names = Objective.writable_fields
     widgets = {
         "description": forms.Textarea(attrs={"rows": 3}),
         "weight": WEIGHT_WIDGET,
@@ -75,7 +78,7 @@ class ObjectiveForm(ServiceForm):
 
 class GoalForm(ServiceForm):
     model = Goal
-    field_names = ("code", "name", "product", "weight", "unit")
+    field_names = Goal.writable_fields
     widgets = {"weight": WEIGHT_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -85,17 +88,7 @@ class GoalForm(ServiceForm):
 
 class ActionForm(ServiceForm):
     model = Action
-    field_names = (
-        "code",
-        "name",
-        "deliverable",
-        "unit",
-        "responsible",
-        "start_date",
-        "end_date",
-        "weight",
-        "institutional_plans",
-    )
+    field_names = Action.writable_fields
     widgets = {
         "start_date": DATE_WIDGET,
         "end_date": DATE_WIDGET,
@@ -131,3 +124,65 @@ def _units(instance):
     if instance is not None and instance.unit_id:
         units = Unit.objects.filter(active=True) | Unit.objects.filter(pk=instance.unit_id)
     return units.order_by("name")
+
+
+SEMESTERS = [(1, _("Primer semestre")), (2, _("Segundo semestre"))]
+UNRATED = "none"
+
+
+class RatingFilterForm(forms.Form):
+    """GET form of the ratings page. ``resolved()`` fills the defaults: the most recent
+    approved plan (else the most recent plan), the current year within the plan's years and
+    the current semester."""
+
+    plan = forms.ModelChoiceField(
+        queryset=plans_newest_first(),
+        required=False,
+        label=_("Plan"),
+    )
+    year = forms.IntegerField(label=_("Año"), required=False, min_value=2000, max_value=2100)
+    semester = forms.TypedChoiceField(
+        label=_("Semestre"), choices=SEMESTERS, coerce=int, required=False, empty_value=None
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(), required=False, label=_("Dependencia")
+    )
+    rating = forms.ChoiceField(
+        label=_("Calificación"),
+        required=False,
+        choices=[("", _("Todas")), (UNRATED, _("Sin calificar")), *ActionRating.Rating.choices],
+    )
+    q = forms.CharField(label=_("Buscar"), required=False)
+
+    def resolved(self, today=None):
+        """(plan or None, year, semester, cleaned data) with the defaults applied."""
+        today = today or timezone.localdate()
+        data = {}
+        if self.is_bound:
+            # The valid fields count even when another one is not (its error is shown
+            # beside it): a bad year must not switch the page to another plan.
+            self.full_clean()
+            data = self.cleaned_data
+        plan = data.get("plan") or _default_plan()
+        year = data.get("year") or today.year
+        if plan is not None and not plan.start_year <= year <= plan.end_year:
+            year = min(max(year, plan.start_year), plan.end_year)
+        semester = data.get("semester") or (1 if today.month <= 6 else 2)
+        return plan, year, semester, data
+
+
+def _default_plan():
+    plans = plans_newest_first()
+    return plans.filter(status=StrategicPlan.Status.APPROVED).first() or plans.first()
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("Calificación"), choices=ActionRating.Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comentario"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Observaciones de la evaluación independiente (tercera línea de defensa)."),
+    )

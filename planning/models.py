@@ -102,6 +102,8 @@ class StrategicPlan(models.Model):
     history = HistoricalRecords()
 
     trace_route = TraceRoute({"plan": ("",)})
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("name", "kind", "description", "start_year", "end_year", "parent")
 
     class Meta:
         ordering = ["-start_year", "name"]
@@ -124,6 +126,60 @@ class StrategicPlan(models.Model):
         return reverse("planning:plan-detail", args=[self.pk])
 
 
+def tree_item_constraints(kind, parent, *, unique_name):
+    """An objective's, goal's or action's code is unique under its parent and its weight is
+    between 0 and 100."""
+    return [
+        models.UniqueConstraint(fields=[parent, "code"], name=unique_name),
+        models.CheckConstraint(
+            condition=Q(weight__gte=0, weight__lte=100), name=f"{kind}_weight_0_100"
+        ),
+    ]
+
+
+class LiveQuerySet(models.QuerySet):
+    """``live()``: the rows that are in the plan, i.e. neither archived themselves nor under an
+    archived ancestor. Archiving keeps the rows; every roll-up, worklist and public list
+    reads only the live ones."""
+
+    # Lookups from a row to each ancestor that has its own ``archived`` flag.
+    archived_ancestors = ()
+
+    @classmethod
+    def live_q(cls, prefix=""):
+        """The live rule as a Q, for a query that reaches this model through ``prefix``
+        (e.g. ``"action__"`` from a budget allocation)."""
+        return Q(**{f"{prefix}{path}archived": False for path in ("", *cls.archived_ancestors)})
+
+    def live(self):
+        return self.filter(self.live_q())
+
+
+class TreeItemQuerySet(LiveQuerySet):
+    """Objectives, goals and actions: ``live()`` and the order of the plan tree."""
+
+    @classmethod
+    def tree_order(cls):
+        """Order by the position and code of each ancestor, top first, then the row's own."""
+        paths = (*reversed(cls.archived_ancestors), "")
+        return [f"{path}{field}" for path in paths for field in ("position", "code")]
+
+    def in_tree_order(self):
+        return self.order_by(*self.tree_order())
+
+
+class ObjectiveQuerySet(TreeItemQuerySet):
+    pass
+
+
+class GoalQuerySet(TreeItemQuerySet):
+    archived_ancestors = ("objective__",)
+
+
+class ActionQuerySet(TreeItemQuerySet):
+    archived_ancestors = ("goal__", "goal__objective__")
+
+
 class Objective(TreeItemUrls, models.Model):
     child_model = "goal"
 
@@ -144,18 +200,19 @@ class Objective(TreeItemUrls, models.Model):
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[policies])
 
+    objects = ObjectiveQuerySet.as_manager()
+
     trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("code", "name", "description", "weight", "policies")
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("objetivo")
         verbose_name_plural = _("objetivos")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_in_plan"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="objective_weight_0_100"
-            ),
-        ]
+        constraints = tree_item_constraints(
+            "objective", "plan", unique_name="objective_code_unique_in_plan"
+        )
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -188,20 +245,19 @@ class Goal(TreeItemUrls, models.Model):
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
 
+    objects = GoalQuerySet.as_manager()
+
     trace_route = TraceRoute(
         {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
     )
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = ("code", "name", "product", "weight", "unit")
 
     class Meta:
         ordering = ["position", "code"]
         verbose_name = _("meta")
         verbose_name_plural = _("metas")
-        constraints = [
-            models.UniqueConstraint(fields=["objective", "code"], name="goal_code_unique"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="goal_weight_0_100"
-            ),
-        ]
+        constraints = tree_item_constraints("goal", "objective", unique_name="goal_code_unique")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -248,7 +304,21 @@ class Action(TreeItemUrls, models.Model):
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[institutional_plans])
 
+    objects = ActionQuerySet.as_manager()
+
     trace_route = Goal.trace_route.under("goal", "action")
+    # What a planner sets, in form and API order (the parent only on creation, apart).
+    writable_fields = (
+        "code",
+        "name",
+        "deliverable",
+        "unit",
+        "responsible",
+        "start_date",
+        "end_date",
+        "weight",
+        "institutional_plans",
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -256,10 +326,7 @@ class Action(TreeItemUrls, models.Model):
         verbose_name_plural = _("actividades")
         permissions = [("rate_action", _("Puede calificar actividades (control interno)"))]
         constraints = [
-            models.UniqueConstraint(fields=["goal", "code"], name="action_code_unique"),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0, weight__lte=100), name="action_weight_0_100"
-            ),
+            *tree_item_constraints("action", "goal", unique_name="action_code_unique"),
             models.CheckConstraint(
                 condition=Q(start_date__lte=F("end_date")), name="action_dates_ordered"
             ),

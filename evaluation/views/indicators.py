@@ -1,7 +1,7 @@
 """Indicator pages: the hoja de vida with its targets and results per period, create and
 edit, and all the targets of an indicator on one form."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,11 +16,9 @@ from evaluation.forms import IndicatorEditForm, IndicatorForm, TargetsForm, serv
 from evaluation.models import Indicator
 from evaluation.selectors import (
     IndicatorResult,
-    aggregate,
-    compliance,
     effective_thresholds,
     indicator_results,
-    result_state,
+    series_result,
 )
 from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
@@ -71,7 +69,7 @@ def period_rows(indicator, periods, *, entity):
     measurements = {
         m.period_id: m for m in indicator.measurements.select_related("submitted_by", "reviewed_by")
     }
-    red_below, green_from = effective_thresholds(indicator, entity=entity)
+    thresholds = effective_thresholds(indicator, entity=entity)
     rows = []
     for period in periods:
         measurement = measurements.get(period.pk)
@@ -80,31 +78,11 @@ def period_rows(indicator, periods, *, entity):
             if measurement is not None and measurement.status == ReviewStatus.APPROVED
             else None
         )
-        executed, target = aggregate(
-            accumulation=indicator.accumulation, series=[(targets.get(period.pk), approved)]
+        result = series_result(
+            indicator, [(targets.get(period.pk), approved)], thresholds=thresholds
         )
-        percent = compliance(
-            polarity=indicator.polarity,
-            accumulation=indicator.accumulation,
-            executed=executed,
-            target=target,
-            baseline=indicator.baseline_value,
-        )
-        state = result_state(
-            executed=executed,
-            target=target,
-            compliance=percent,
-            red_below=red_below,
-            green_from=green_from,
-        )
-        rows.append(
-            PeriodRow(
-                period,
-                plain(targets.get(period.pk)),
-                measurement,
-                IndicatorResult(plain(executed), plain(target), percent, state),
-            )
-        )
+        shown = replace(result, executed=plain(result.executed), target=plain(result.target))
+        rows.append(PeriodRow(period, plain(targets.get(period.pk)), measurement, shown))
     return rows
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation import services
-from evaluation.forms_measurements import MeasurementForm
+from evaluation.forms import MeasurementForm
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from mipg.core.review import views as workflow
 from planning.models import ReportingPeriod

@@ -5,13 +5,13 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from management.selectors import with_physical_progress
+from management.selectors.physical import with_physical_progress
+from management.views.lists import ListPage
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.models import Policy
-from mipg.core.permissions import require_perm
 from planning.filters import ActionFilter
-from planning.models import Action
+from planning.models import Action, ActionQuerySet
 
 HEADERS = [
     (_("Código"), "code"),
@@ -65,31 +65,29 @@ def action_rows():
         .order_by(
             "goal__objective__plan__start_year",
             "goal__objective__plan_id",
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
+            *ActionQuerySet.tree_order(),
             "pk",
         )
     )
 
 
-def _filterset(request):
-    require_perm(request.user, "planning.view_action")
-    return ActionFilter(request.GET or None, queryset=action_rows(), request=request)
+ACTIONS = ListPage(
+    perm="planning.view_action",
+    filterset=ActionFilter,
+    rows=action_rows,
+    headers=HEADERS,
+    columns=EXPORT_COLUMNS,
+    export_url="planning:action-export",
+    filename="actividades",
+    title=_("Actividades"),
+)
 
 
 @login_required
 def action_list(request):
-    filterset = _filterset(request)
-    context = exports.list_context(request, filterset, HEADERS, "planning:action-export")
-    return render(request, "management/lists/action_list.html", context)
+    return render(request, "management/lists/action_list.html", ACTIONS.context(request))
 
 
 @login_required
 def action_export(request, fmt):
-    return exports.export_filtered(
-        fmt, _filterset(request), EXPORT_COLUMNS, filename="actividades", title=_("Actividades")
-    )
+    return ACTIONS.export(request, fmt)

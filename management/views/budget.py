@@ -7,20 +7,20 @@ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación; its errors appear 
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from management import selectors_budget, services
-from management.forms_budget import AllocationForm, ExecutionForm
+from management import services
+from management.forms import AllocationForm, ExecutionForm
 from management.models import BudgetAllocation, BudgetExecution
+from management.selectors.budget import STAGE_LABELS, action_allocations_with_entries
 from mipg.core.permissions import require_perm
 from mipg.core.templatetags.mipg_format import money
-from mipg.core.web import apply_service_errors, crumbs_for
+from mipg.core.web import crumbs_for
 from planning.models import Action
+from planning.views.base import confirm_page, form_page
 
 FORM_TEMPLATE = "management/budget/form.html"
 CONFIRM_TEMPLATE = "management/budget/confirm_delete.html"
@@ -42,10 +42,10 @@ def _budget_url(action_id, allocation_id=None):
 
 
 @login_required
-def action_budget(request, pk):
+def action_budget_page(request, pk):
     require_perm(request.user, "management.view_budgetallocation")
     action = _action(pk)
-    allocations, totals = selectors_budget.action_budget(action)
+    allocations, totals = action_allocations_with_entries(action)
     return render(
         request,
         "management/budget/action_budget.html",
@@ -53,24 +53,37 @@ def action_budget(request, pk):
             "action": action,
             "allocations": allocations,
             "totals": totals,
-            "stage_labels": selectors_budget.STAGE_LABELS,
+            "stage_labels": STAGE_LABELS,
             "crumbs": crumbs_for(action, last=_("Presupuesto")),
         },
     )
 
 
-def _render_form(request, form, *, title, action, cancel_url, submit_label):
-    return render(
+def _context(*, title, action, **more):
+    """A budget write page's context: under the action's budget, titled ``title``."""
+    return {"title": title, "action": action, "crumbs": crumbs_for(action, last=title), **more}
+
+
+def _form(request, form, *, save, done, success_url, **context):
+    return form_page(
         request,
-        FORM_TEMPLATE,
-        {
-            "form": form,
-            "title": title,
-            "action": action,
-            "cancel_url": cancel_url,
-            "submit_label": submit_label,
-            "crumbs": crumbs_for(action, last=title),
-        },
+        form,
+        save=save,
+        template=FORM_TEMPLATE,
+        context=_context(**context),
+        success_url=success_url,
+        success_message=done,
+    )
+
+
+def _confirm(request, *, act, done, success_url, obj, **context):
+    return confirm_page(
+        request,
+        act=act,
+        template=CONFIRM_TEMPLATE,
+        context=_context(object=obj, **context),
+        success_url=success_url,
+        success_message=done,
     )
 
 
@@ -80,21 +93,16 @@ def allocation_create(request, action_pk):
     action = _action(action_pk)
     plan = action.goal.objective.plan
     form = AllocationForm(request.POST or None, initial={"year": plan.start_year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            allocation = services.create_allocation(action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Asignación «%(a)s» creada.") % {"a": allocation})
-            return redirect(_budget_url(action.pk, allocation.pk))
-    return _render_form(
+    return _form(
         request,
         form,
+        save=lambda f: services.create_allocation(action, by=request.user, **f.cleaned_data),
         title=_("Nueva asignación presupuestal"),
         action=action,
         cancel_url=_budget_url(action.pk),
         submit_label=_("Crear asignación"),
+        done=lambda allocation: _("Asignación «%(a)s» creada.") % {"a": allocation},
+        success_url=lambda allocation: _budget_url(action.pk, allocation.pk),
     )
 
 
@@ -107,38 +115,20 @@ def allocation_edit(request, pk):
         initial=AllocationForm.initial_from(allocation),
         current_source=allocation.source,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The service changes the instance it gets; keep ours for the page on errors.
-            services.update_allocation(copy.copy(allocation), by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Asignación actualizada."))
-            return redirect(_budget_url(allocation.action_id, allocation.pk))
-    return _render_form(
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _form(
         request,
         form,
+        # The service changes the instance it gets; keep ours for the page on errors.
+        save=lambda f: services.update_allocation(
+            copy.copy(allocation), by=request.user, **f.cleaned_data
+        ),
         title=_("Editar asignación %(a)s") % {"a": allocation},
         action=allocation.action,
-        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        cancel_url=budget_url,
         submit_label=_("Guardar cambios"),
-    )
-
-
-def _confirm(request, *, title, question, obj, action, cancel_url, errors=()):
-    return render(
-        request,
-        CONFIRM_TEMPLATE,
-        {
-            "title": title,
-            "question": question,
-            "object": obj,
-            "action": action,
-            "cancel_url": cancel_url,
-            "errors": errors,
-            "crumbs": crumbs_for(action, last=title),
-        },
+        done=_("Asignación actualizada."),
+        success_url=budget_url,
     )
 
 
@@ -146,24 +136,17 @@ def _confirm(request, *, title, question, obj, action, cancel_url, errors=()):
 def allocation_delete(request, pk):
     require_perm(request.user, "management.delete_budgetallocation")
     allocation = _allocation(pk)
-    errors = ()
-    if request.method == "POST":
-        try:
-            services.delete_allocation(copy.copy(allocation), by=request.user)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("Asignación «%(a)s» eliminada.") % {"a": allocation})
-            return redirect(_budget_url(allocation.action_id))
     return _confirm(
         request,
+        act=lambda: services.delete_allocation(copy.copy(allocation), by=request.user),
         title=_("Eliminar asignación"),
         question=_("¿Eliminar la asignación «%(a)s»? Esta acción no se puede deshacer.")
         % {"a": allocation},
         obj=allocation,
         action=allocation.action,
         cancel_url=_budget_url(allocation.action_id, allocation.pk),
-        errors=errors,
+        done=_("Asignación «%(a)s» eliminada.") % {"a": allocation},
+        success_url=_budget_url(allocation.action_id),
     )
 
 
@@ -171,28 +154,21 @@ def allocation_delete(request, pk):
 def execution_create(request, pk):
     require_perm(request.user, "management.add_budgetexecution")
     allocation = _allocation(pk)
-    form = ExecutionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.record_execution(
-                copy.copy(allocation), by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Registro «%(e)s» guardado en la asignación «%(a)s».")
-                % {"e": entry, "a": allocation},
-            )
-            return redirect(_budget_url(allocation.action_id, allocation.pk))
-    return _render_form(
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _form(
         request,
-        form,
+        ExecutionForm(request.POST or None),
+        save=lambda f: services.record_execution(
+            copy.copy(allocation), by=request.user, **f.cleaned_data
+        ),
         title=_("Registrar ejecución en %(a)s") % {"a": allocation},
         action=allocation.action,
-        cancel_url=_budget_url(allocation.action_id, allocation.pk),
+        cancel_url=budget_url,
         submit_label=_("Registrar"),
+        done=lambda entry: (
+            _("Registro «%(e)s» guardado en la asignación «%(a)s».") % {"e": entry, "a": allocation}
+        ),
+        success_url=budget_url,
     )
 
 
@@ -204,17 +180,10 @@ def execution_delete(request, pk):
         pk=pk,
     )
     allocation = entry.allocation
-    errors = ()
-    if request.method == "POST":
-        try:
-            services.delete_execution(copy.copy(entry), by=request.user)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("Registro «%(e)s» eliminado.") % {"e": entry})
-            return redirect(_budget_url(allocation.action_id, allocation.pk))
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
     return _confirm(
         request,
+        act=lambda: services.delete_execution(copy.copy(entry), by=request.user),
         title=_("Eliminar registro de ejecución"),
         question=_(
             "¿Eliminar el registro «%(e)s» por %(amount)s de la asignación «%(a)s»? Esta "
@@ -223,6 +192,7 @@ def execution_delete(request, pk):
         % {"e": entry, "amount": money(entry.amount, 2), "a": allocation},
         obj=entry,
         action=allocation.action,
-        cancel_url=_budget_url(allocation.action_id, allocation.pk),
-        errors=errors,
+        cancel_url=budget_url,
+        done=_("Registro «%(e)s» eliminado.") % {"e": entry},
+        success_url=budget_url,
     )

@@ -1,16 +1,47 @@
 """Lists of progress reports and budget lines with filters, sorting, pagination and
 exports of the whole filtered list."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from management.filters import BudgetAllocationFilter, ProgressReportFilter
 from management.models import ProgressReport
-from management.selectors_budget import allocation_rows, commitment_percent
+from management.selectors.budget import allocation_rows, commitment_percent
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.permissions import require_perm
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A filtered list page and the export of its whole filtered list: ``filterset`` over
+    ``rows()``, readable with ``perm``; ``headers`` of the table, ``columns`` of the export."""
+
+    perm: str
+    filterset: type
+    rows: Callable
+    headers: list
+    columns: list
+    export_url: str
+    filename: str
+    title: str
+
+    def filtered(self, request):
+        require_perm(request.user, self.perm)
+        return self.filterset(request.GET or None, queryset=self.rows(), request=request)
+
+    def context(self, request):
+        return exports.list_context(request, self.filtered(request), self.headers, self.export_url)
+
+    def export(self, request, fmt):
+        return exports.export_filtered(
+            fmt, self.filtered(request), self.columns, filename=self.filename, title=self.title
+        )
+
 
 # --- progress reports --------------------------------------------------------------------
 
@@ -48,27 +79,26 @@ def report_rows():
     ).order_by("period__plan_id", "period__start_date", "action__code", "pk")
 
 
-def _report_filterset(request):
-    require_perm(request.user, "management.view_progressreport")
-    return ProgressReportFilter(request.GET or None, queryset=report_rows(), request=request)
+REPORTS = ListPage(
+    perm="management.view_progressreport",
+    filterset=ProgressReportFilter,
+    rows=report_rows,
+    headers=REPORT_HEADERS,
+    columns=REPORT_COLUMNS,
+    export_url="management:report-export",
+    filename="reportes-de-avance",
+    title=_("Reportes de avance"),
+)
 
 
 @login_required
 def report_list(request):
-    filterset = _report_filterset(request)
-    context = exports.list_context(request, filterset, REPORT_HEADERS, "management:report-export")
-    return render(request, "management/lists/report_list.html", context)
+    return render(request, "management/lists/report_list.html", REPORTS.context(request))
 
 
 @login_required
 def report_export(request, fmt):
-    return exports.export_filtered(
-        fmt,
-        _report_filterset(request),
-        REPORT_COLUMNS,
-        filename="reportes-de-avance",
-        title=_("Reportes de avance"),
-    )
+    return REPORTS.export(request, fmt)
 
 
 # --- budget lines ------------------------------------------------------------------------
@@ -106,17 +136,21 @@ ALLOCATION_COLUMNS = [
 ]
 
 
-def _allocation_filterset(request):
-    require_perm(request.user, "management.view_budgetallocation")
-    return BudgetAllocationFilter(request.GET or None, queryset=allocation_rows(), request=request)
+ALLOCATIONS = ListPage(
+    perm="management.view_budgetallocation",
+    filterset=BudgetAllocationFilter,
+    rows=allocation_rows,
+    headers=ALLOCATION_HEADERS,
+    columns=ALLOCATION_COLUMNS,
+    export_url="management:allocation-export",
+    filename="presupuesto",
+    title=_("Presupuesto"),
+)
 
 
 @login_required
 def allocation_list(request):
-    filterset = _allocation_filterset(request)
-    context = exports.list_context(
-        request, filterset, ALLOCATION_HEADERS, "management:allocation-export"
-    )
+    context = ALLOCATIONS.context(request)
     page = context["page"]
     page.object_list = list(page.object_list)
     for allocation in page.object_list:
@@ -126,10 +160,4 @@ def allocation_list(request):
 
 @login_required
 def allocation_export(request, fmt):
-    return exports.export_filtered(
-        fmt,
-        _allocation_filterset(request),
-        ALLOCATION_COLUMNS,
-        filename="presupuesto",
-        title=_("Presupuesto"),
-    )
+    return ALLOCATIONS.export(request, fmt)

@@ -17,28 +17,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from management.models import ProgressReport
-from management.selectors import with_physical_progress
+from management.selectors.physical import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import apply_service_errors, crumbs_for, paginate
 from planning import services
-from planning.forms_ratings import UNRATED, RatingFilterForm, RatingForm
+from planning.forms import UNRATED, RatingFilterForm, RatingForm
 from planning.models import Action, ActionRating
-
-
-def _live_actions(plan):
-    return Action.objects.filter(
-        goal__objective__plan=plan,
-        archived=False,
-        goal__archived=False,
-        goal__objective__archived=False,
-    )
 
 
 def rated_actions(plan, *, year, semester, unit=None, q="", rating=""):
     """Live actions of ``plan`` with ``physical_progress`` and ``semester_ratings`` (the
     rating of that year and semester, as a list of zero or one) — two queries per page."""
     ratings = ActionRating.objects.filter(year=year, semester=semester)
-    actions = _live_actions(plan)
+    actions = Action.objects.live().filter(goal__objective__plan=plan)
     if unit is not None:
         actions = actions.filter(unit=unit)
     if q:
@@ -57,14 +48,7 @@ def rated_actions(plan, *, year, semester, unit=None, q="", rating=""):
                 to_attr="semester_ratings",
             )
         )
-        .order_by(
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
-        )
+        .in_tree_order()
     )
 
 

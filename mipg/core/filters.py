@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mipg.core.models import Dimension, InstitutionalPlan, Policy
+from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -26,6 +26,22 @@ class OrderingFilter(django_filters.OrderingFilter):
             return result
 
         return choices
+
+
+def ordering_by(*columns):
+    """The ``ordering`` filter of a list page over ``columns``: (lookup, URL value, label)."""
+    return OrderingFilter(
+        fields=tuple((lookup, param) for lookup, param, _label in columns),
+        label=gettext_lazy("Ordenar por"),
+        field_labels={lookup: label for lookup, _param, label in columns},
+    )
+
+
+def unit_filter(field_name="unit"):
+    """The responsible unit (dependencia) filter; ``field_name`` leads to the unit."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=Unit.objects.all(), label=gettext_lazy("Dependencia")
+    )
 
 
 def policy_dimension_plan_filters(prefix=""):

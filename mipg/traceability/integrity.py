@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import IndicatorTarget
 from mipg.traceability.subtree import trace_down
+from planning.selectors import periods_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -80,7 +81,7 @@ def integrity_report(plan):
     actions = [a for a in tree.actions if not tree.is_archived(a)]
     indicators = [i for i in tree.indicators if not tree.is_archived(i)]
     budgeted = {a.action_id for a in tree.allocations}
-    periods = list(plan.periods.order_by("start_date", "pk"))
+    periods = list(periods_of(plan))
     targeted = set(
         IndicatorTarget.objects.filter(period__plan=plan).values_list("indicator_id", "period_id")
     )

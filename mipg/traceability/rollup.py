@@ -1,6 +1,6 @@
 """The whole roll-up of a plan for dashboards, the plan tree and the API.
 
-Physical and financial progress (management.selectors) and indicator compliance
+Physical and financial progress (management.selectors.physical and .budget) and indicator compliance
 (evaluation.selectors) side by side, never merged into one number (MIPG.md §4). A goal's or
 objective's semáforo is the average of the capped compliance of the indicators that
 measure it (an objective's own and its goals'), banded with the entity's thresholds.
@@ -17,7 +17,8 @@ from evaluation.selectors import (
     indicators_of_plan,
     semaforo,
 )
-from management.selectors import plan_financial_progress, plan_physical_progress
+from management.selectors.budget import plan_financial_progress
+from management.selectors.physical import plan_physical_progress
 from mipg.core.models import Entity
 
 
@@ -34,8 +35,8 @@ class NodeSemaforo:
 class PlanRollup:
     plan: object
     period: object
-    physical: object  # management.selectors.PhysicalProgress
-    financial: object  # management.selectors.FinancialProgress
+    physical: object  # management.selectors.physical.PhysicalProgress
+    financial: object  # management.selectors.budget.FinancialProgress
     indicators: dict  # indicator id → (Indicator, IndicatorResult)
     semaforo_counts: dict  # SemaforoState → count
     goal_semaforo: dict = field(default_factory=dict)  # goal id → NodeSemaforo

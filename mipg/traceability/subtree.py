@@ -90,23 +90,8 @@ def trace_down(root):
     def under(prefix):
         return Q(**{_join(prefix, key): value for key, value in scope.children})
 
-    goals = list(
-        Goal.objects.filter(scope)
-        .select_related("unit")
-        .order_by("objective__position", "objective__code", "position", "code")
-    )
-    actions = list(
-        Action.objects.filter(under("goal"))
-        .select_related("unit")
-        .order_by(
-            "goal__objective__position",
-            "goal__objective__code",
-            "goal__position",
-            "goal__code",
-            "position",
-            "code",
-        )
-    )
+    goals = list(Goal.objects.filter(scope).select_related("unit").in_tree_order())
+    actions = list(Action.objects.filter(under("goal")).select_related("unit").in_tree_order())
     indicators = list(Indicator.objects.filter(under("goal") | scope).order_by("code", "pk"))
     allocations = list(
         BudgetAllocation.objects.filter(under("action__goal"))

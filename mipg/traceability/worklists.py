@@ -21,7 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.fields import CharField
 from django.utils import timezone
 
-from evaluation.models import IndicatorTarget, Measurement
+from evaluation.models import IndicatorQuerySet, IndicatorTarget, Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus, User
 from mipg.core.permissions import unit_ids
@@ -112,24 +112,6 @@ def open_periods(today):
 # --- queries shared by "Mis pendientes" and the reminders ------------------------------
 
 
-def _live_actions():
-    return Action.objects.filter(
-        archived=False, goal__archived=False, goal__objective__archived=False, unit__isnull=False
-    )
-
-
-def _live_indicator_q():
-    """Targets whose indicator is live: neither it nor its goal or objective archived."""
-    return Q(indicator__archived=False) & (
-        Q(
-            indicator__goal__isnull=False,
-            indicator__goal__archived=False,
-            indicator__goal__objective__archived=False,
-        )
-        | Q(indicator__objective__isnull=False, indicator__objective__archived=False)
-    )
-
-
 def _expected(periods, units):
     """(actions × periods, indicator targets) expected in ``periods`` for ``units``
     (``None``: every unit). Two queries."""
@@ -137,9 +119,9 @@ def _expected(periods, units):
     by_plan = {}
     for period in periods:
         by_plan.setdefault(period.plan_id, []).append(period)
-    actions = _live_actions().filter(goal__objective__plan_id__in=by_plan)
+    actions = Action.objects.live().filter(unit__isnull=False, goal__objective__plan_id__in=by_plan)
     targets = IndicatorTarget.objects.filter(period__in=[p.pk for p in periods]).filter(
-        _live_indicator_q()
+        IndicatorQuerySet.live_q("indicator__")  # targets of live indicators
     )
     if units is not None:
         actions = actions.filter(unit_id__in=units)

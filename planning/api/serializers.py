@@ -30,17 +30,7 @@ class PlanSerializer(PublicFieldsMixin, serializers.ModelSerializer):
 class ObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objective
-        fields = [
-            "id",
-            "plan",
-            "code",
-            "name",
-            "description",
-            "weight",
-            "policies",
-            "position",
-            "archived",
-        ]
+        fields = ["id", "plan", *Objective.writable_fields, "position", "archived"]
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -48,18 +38,7 @@ class GoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Goal
-        fields = [
-            "id",
-            "plan",
-            "objective",
-            "code",
-            "name",
-            "product",
-            "weight",
-            "unit",
-            "position",
-            "archived",
-        ]
+        fields = ["id", "plan", "objective", *Goal.writable_fields, "position", "archived"]
 
 
 class ActionSerializer(PublicFieldsMixin, serializers.ModelSerializer):
@@ -75,15 +54,7 @@ class ActionSerializer(PublicFieldsMixin, serializers.ModelSerializer):
             "plan",
             "objective",
             "goal",
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
+            *Action.writable_fields,
             "position",
             "archived",
         ]
@@ -102,50 +73,39 @@ class PeriodSerializer(serializers.ModelSerializer):
 class PlanWriteSerializer(WriteSerializer):
     class Meta:
         model = StrategicPlan
-        fields = ["name", "kind", "description", "start_year", "end_year", "parent"]
+        fields = StrategicPlan.writable_fields
 
 
 class ObjectiveCreateSerializer(WriteSerializer):
     class Meta:
         model = Objective
-        fields = ["plan", "code", "name", "description", "weight", "policies"]
+        fields = ["plan", *Objective.writable_fields]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class ObjectiveUpdateSerializer(WriteSerializer):
     class Meta:
         model = Objective
-        fields = ["code", "name", "description", "weight", "policies"]
+        fields = Objective.writable_fields
 
 
 class GoalCreateSerializer(WriteSerializer):
     class Meta:
         model = Goal
-        fields = ["objective", "code", "name", "product", "weight", "unit"]
+        fields = ["objective", *Goal.writable_fields]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class GoalUpdateSerializer(WriteSerializer):
     class Meta:
         model = Goal
-        fields = ["code", "name", "product", "weight", "unit"]
+        fields = Goal.writable_fields
 
 
 class ActionCreateSerializer(WriteSerializer):
     class Meta:
         model = Action
-        fields = [
-            "goal",
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
-        ]
+        fields = ["goal", *Action.writable_fields]
         extra_kwargs = {
             "weight": {"required": True},
             "unit": {"help_text": "Vacío: la dependencia de la meta."},
@@ -155,17 +115,7 @@ class ActionCreateSerializer(WriteSerializer):
 class ActionUpdateSerializer(WriteSerializer):
     class Meta:
         model = Action
-        fields = [
-            "code",
-            "name",
-            "deliverable",
-            "unit",
-            "responsible",
-            "start_date",
-            "end_date",
-            "weight",
-            "institutional_plans",
-        ]
+        fields = Action.writable_fields
 
 
 class PeriodCreateSerializer(WriteSerializer):

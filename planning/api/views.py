@@ -179,7 +179,7 @@ class ObjectiveViewSet(_TreeItemViewSet):
         return Objective.objects.prefetch_related("policies")
 
     def public_queryset(self, queryset):
-        return queryset.filter(plan__status__in=PUBLIC_PLAN_STATUSES, archived=False)
+        return queryset.live().filter(plan__status__in=PUBLIC_PLAN_STATUSES)
 
 
 @_tree_schema(
@@ -206,11 +206,7 @@ class GoalViewSet(_TreeItemViewSet):
         return Goal.objects.select_related("objective")
 
     def public_queryset(self, queryset):
-        return queryset.filter(
-            objective__plan__status__in=PUBLIC_PLAN_STATUSES,
-            archived=False,
-            objective__archived=False,
-        )
+        return queryset.live().filter(objective__plan__status__in=PUBLIC_PLAN_STATUSES)
 
 
 @_tree_schema(
@@ -240,12 +236,7 @@ class ActionViewSet(_TreeItemViewSet):
         )
 
     def public_queryset(self, queryset):
-        return queryset.filter(
-            goal__objective__plan__status__in=PUBLIC_PLAN_STATUSES,
-            archived=False,
-            goal__archived=False,
-            goal__objective__archived=False,
-        )
+        return queryset.live().filter(goal__objective__plan__status__in=PUBLIC_PLAN_STATUSES)
 
 
 @extend_schema_view(

@@ -10,14 +10,10 @@ from mipg.core.models import InstitutionalPlan, Policy
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 HUNDRED = Decimal("100")
-PLAN_FIELDS = frozenset({"name", "kind", "description", "start_year", "end_year", "parent"})
-OBJECTIVE_FIELDS = frozenset({"code", "name", "description", "weight", "policies"})
-GOAL_FIELDS = frozenset({"code", "name", "product", "weight", "unit"})
-ACTION_FIELDS = frozenset({"code", "name", "deliverable", "unit", "responsible", "weight"}) | {
-    "start_date",
-    "end_date",
-    "institutional_plans",
-}
+PLAN_FIELDS = frozenset(StrategicPlan.writable_fields)
+OBJECTIVE_FIELDS = frozenset(Objective.writable_fields)
+GOAL_FIELDS = frozenset(Goal.writable_fields)
+ACTION_FIELDS = frozenset(Action.writable_fields)
 M2M_MODELS = {"policies": Policy, "institutional_plans": InstitutionalPlan}
 # Tree item model → its foreign key to the parent; parent model → child model.
 PARENT_FIELD = {Objective: "plan", Goal: "objective", Action: "goal"}

@@ -39,5 +39,37 @@ def confirm_page(request, *, act, context, success_url, success_message, templat
     return render(request, template or "planning/confirm.html", {**context, "errors": errors})
 
 
+def confirm_step(
+    request,
+    *,
+    act,
+    title,
+    question,
+    done,
+    back_url,
+    crumbs,
+    success_url=None,
+    danger=False,
+    button=None,
+):
+    """``confirm_page`` of one step (approve, close, lock, archive...): the page titled
+    ``title`` asks ``question``; its Cancel leads to ``back_url``, and so does success unless
+    ``success_url`` says otherwise; ``done`` is flashed."""
+    return confirm_page(
+        request,
+        act=act,
+        context={
+            "title": title,
+            "question": question,
+            "button": button or title,
+            "danger": danger,
+            "cancel_url": back_url,
+            "crumbs": crumbs,
+        },
+        success_url=success_url or back_url,
+        success_message=done,
+    )
+
+
 def _call(value, arg):
     return value(arg) if callable(value) else value

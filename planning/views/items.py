@@ -20,7 +20,8 @@ from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
-from planning.views.base import confirm_page, form_page
+from planning.selectors import counts_below
+from planning.views.base import confirm_page, confirm_step, form_page
 
 HUNDRED = Decimal("100")
 
@@ -200,7 +201,7 @@ def item_delete(request, pk, *, kind):
             "title": _("Eliminar %(kind)s") % {"kind": kind.model._meta.verbose_name},
             "item": item,
             "kind": kind.name,
-            "below": _below(item),
+            "below": counts_below(item),
             "cancel_url": kind.tree_url(item),
             "archive_url": reverse(f"planning:{kind.name}-archive", args=[item.pk]),
             "crumbs": crumbs_for(item, last=_("Eliminar")),
@@ -208,25 +209,6 @@ def item_delete(request, pk, *, kind):
         success_url=plan_url,
         success_message=_("Se eliminó «%(item)s».") % {"item": item},
     )
-
-
-def _below(item):
-    """[(label, count), ...] of what a deletion would take with it."""
-    if isinstance(item, Objective):
-        return [
-            (_("metas"), item.goals.count()),
-            (_("actividades"), Action.objects.filter(goal__objective=item).count()),
-            (_("indicadores propios"), item.indicators.count()),
-        ]
-    if isinstance(item, Goal):
-        return [
-            (_("actividades"), item.actions.count()),
-            (_("indicadores"), item.indicators.count()),
-        ]
-    return [
-        (_("asignaciones presupuestales"), item.allocations.count()),
-        (_("reportes de avance"), item.progress_reports.count()),
-    ]
 
 
 @login_required
@@ -256,18 +238,15 @@ def _archive_page(request, pk, *, kind, archive):
         question = _("¿Desarchivar «%(item)s»? Vuelve a contar en los avances del plan.")
         done = _("Se desarchivó «%(item)s».")
     act = kind.archive if archive else kind.unarchive
-    return confirm_page(
+    return confirm_step(
         request,
         act=lambda: act(item, by=request.user),
-        context={
-            "title": title,
-            "question": question % names,
-            "button": title,
-            "cancel_url": kind.tree_url(item),
-            "crumbs": crumbs_for(item, last=title),
-        },
+        title=title,
+        question=question % names,
+        back_url=kind.tree_url(item),
+        crumbs=crumbs_for(item, last=title),
         success_url=lambda saved: kind.tree_url(saved),
-        success_message=done % names,
+        done=done % names,
     )
 
 

@@ -2,7 +2,6 @@
 lock/unlock them for reporting."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +12,8 @@ from mipg.core.web import crumbs_for
 from planning import services
 from planning.forms import PeriodForm, QuarterlyPeriodsForm
 from planning.models import ReportingPeriod, StrategicPlan
-from planning.views.base import confirm_page, form_page
+from planning.selectors import periods_with_figure_counts
+from planning.views.base import confirm_step, form_page
 
 
 def _periods_url(plan_id):
@@ -29,10 +29,7 @@ def _crumbs(plan, title):
 def period_list(request, pk):
     require_perm(request.user, "planning.view_reportingperiod")
     plan = get_object_or_404(StrategicPlan, pk=pk)
-    periods = plan.periods.annotate(
-        report_count=Count("progress_reports", distinct=True),
-        measurement_count=Count("measurements", distinct=True),
-    ).order_by("start_date", "pk")
+    periods = periods_with_figure_counts(plan)
     return render(
         request,
         "planning/period_list.html",
@@ -126,17 +123,13 @@ def _lock_page(request, pk, *, lock):
         question = _("¿Volver a abrir el periodo «%(label)s» para reportes?")
         done = _("Se abrió el periodo «%(label)s».")
         act = services.unlock_period
-    return confirm_page(
+    return confirm_step(
         request,
         act=lambda: act(period, by=request.user),
-        context={
-            "title": title,
-            "question": question % names,
-            "button": title,
-            "danger": lock,
-            "cancel_url": _periods_url(period.plan_id),
-            "crumbs": _crumbs(period.plan, title),
-        },
-        success_url=_periods_url(period.plan_id),
-        success_message=done % names,
+        title=title,
+        question=question % names,
+        danger=lock,
+        back_url=_periods_url(period.plan_id),
+        crumbs=_crumbs(period.plan, title),
+        done=done % names,
     )

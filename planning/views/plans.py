@@ -11,7 +11,7 @@ from mipg.core.web import crumbs_for
 from planning import services
 from planning.forms import PlanForm
 from planning.models import StrategicPlan
-from planning.views.base import confirm_page, form_page
+from planning.views.base import confirm_step, form_page
 
 
 @login_required
@@ -94,17 +94,14 @@ def _transition(request, pk, *, act, title, question, button, done, danger=False
     require_perm(request.user, "planning.approve_strategicplan")
     plan = get_object_or_404(StrategicPlan, pk=pk)
     names = {"plan": plan.name}
-    return confirm_page(
+    return confirm_step(
         request,
         act=lambda: act(plan, by=request.user),
-        context={
-            "title": title,
-            "question": question % names,
-            "button": button,
-            "danger": danger,
-            "cancel_url": plan.get_absolute_url(),
-            "crumbs": crumbs_for(plan, last=title),
-        },
-        success_url=plan.get_absolute_url(),
-        success_message=done % names,
+        title=title,
+        question=question % names,
+        button=button,
+        danger=danger,
+        back_url=plan.get_absolute_url(),
+        crumbs=crumbs_for(plan, last=title),
+        done=done % names,
     )

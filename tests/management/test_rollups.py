@@ -4,12 +4,8 @@ from decimal import Decimal
 import pytest
 
 from management.models import BudgetExecution
-from management.selectors import (
-    percent,
-    plan_financial_progress,
-    plan_physical_progress,
-    with_physical_progress,
-)
+from management.selectors.budget import plan_financial_progress
+from management.selectors.physical import percent, plan_physical_progress, with_physical_progress
 from mipg.core.models import ReviewStatus, User
 from planning.models import Action
 from tests import factories

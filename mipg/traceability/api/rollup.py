@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from evaluation.selectors import SemaforoState
-from management.selectors import percent
+from management.selectors.physical import percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ReportingPeriod, StrategicPlan

@@ -1,85 +1,16 @@
 """Goal and action pages: the item, where it sits, and what hangs from it (indicators of a
 goal; budget, progress reports and control interno's ratings of an action)."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, render
 
 from evaluation.selectors import indicator_results
-from management.models import BudgetExecution
-from management.selectors import with_physical_progress
+from management.selectors.budget import action_budget_lines
+from management.selectors.physical import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning.models import Action, Goal
-
-ZERO = Decimal("0")
-HUNDRED = Decimal("100")
-STAGES = BudgetExecution.Stage
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    """An allocation (or the total of them) with the running total of each stage."""
-
-    allocation: object
-    appropriation: Decimal
-    cdp: Decimal
-    commitment: Decimal
-    obligation: Decimal
-    payment: Decimal
-
-    def _pct(self, amount):
-        return amount / self.appropriation * HUNDRED if self.appropriation else None
-
-    @property
-    def cdp_pct(self):
-        return self._pct(self.cdp)
-
-    @property
-    def commitment_pct(self):
-        return self._pct(self.commitment)
-
-    @property
-    def obligation_pct(self):
-        return self._pct(self.obligation)
-
-    @property
-    def payment_pct(self):
-        return self._pct(self.payment)
-
-
-def action_budget(action):
-    """(lines, total): one BudgetLine per allocation of ``action`` and their sum, in one
-    query. Negative entries (releases) are included in the stage totals."""
-    allocations = (
-        action.allocations.select_related("source")
-        .annotate(
-            **{
-                f"{stage}_total": Sum(
-                    "executions__amount", filter=Q(executions__stage=stage), default=ZERO
-                )
-                for stage in STAGES.values
-            }
-        )
-        .order_by("year", "rubro", "pk")
-    )
-    lines = [
-        BudgetLine(
-            allocation,
-            allocation.appropriation,
-            *(Decimal(getattr(allocation, f"{stage}_total")) for stage in STAGES.values),
-        )
-        for allocation in allocations
-    ]
-    total = BudgetLine(
-        None,
-        sum((line.appropriation for line in lines), ZERO),
-        *(sum((getattr(line, stage) for line in lines), ZERO) for stage in STAGES.values),
-    )
-    return lines, total
+from planning.selectors import periods_of
 
 
 @login_required
@@ -120,12 +51,12 @@ def action_detail(request, pk):
         pk=pk,
     )
     plan = action.goal.objective.plan
-    lines, total = action_budget(action)
+    lines, total = action_budget_lines(action)
     reports = {
         report.period_id: report
         for report in action.progress_reports.select_related("created_by", "reviewed_by")
     }
-    periods = plan.periods.order_by("start_date", "pk")
+    periods = periods_of(plan)
     ratings = {
         (rating.year, rating.semester): rating
         for rating in action.ratings.select_related("rated_by")

@@ -18,6 +18,7 @@ from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for, paginate
 from mipg.traceability.rollup import plan_rollup
 from planning.models import Action, Goal, Objective, StrategicPlan
+from planning.selectors import periods_of
 
 TREE_ORDER = ("position", "code", "pk")
 
@@ -197,7 +198,7 @@ def plan_list(request):
 def plan_detail(request, pk):
     require_perm(request.user, "planning.view_strategicplan")
     plan = get_object_or_404(StrategicPlan.objects.select_related("parent", "approved_by"), pk=pk)
-    periods = list(plan.periods.order_by("start_date", "pk"))
+    periods = list(periods_of(plan))
     period = selected_period(request, periods)
     show_archived = request.GET.get("archivados") == "1"
     rollup = plan_rollup(plan, period=period)

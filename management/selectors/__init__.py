@@ -1,0 +1,2 @@
+"""Reads of management: physical progress (``physical``) and budget totals and financial
+progress (``budget``)."""

@@ -1,0 +1,290 @@
+"""Budget reads: apropiación and the cumulative execution stages (CDP, compromiso,
+obligación, pago) as one BudgetTotals, for an allocation, an action, the budget pages and
+the financial progress (ejecución presupuestal) of a plan, computed in the database.
+
+On the budget pages each stage is a correlated subquery rather than a join with a SUM: the
+list filters join through many-valued relations (policies, Decreto 612 plans), and a join
+would repeat execution rows and inflate the sums. Archived objectives, goals and actions —
+and everything under an archived node — are left out of the financial progress.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce
+
+from management.models import BudgetAllocation, BudgetExecution
+from management.selectors.physical import HUNDRED, ZERO, TreeRollup, decimal_or_zero, percent
+from planning.selectors import live_actions, live_goals, live_objectives
+
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+STAGES = tuple(BudgetExecution.Stage.values)
+
+
+# --- Budget totals --------------------------------------------------------------------
+
+AMOUNTS = ("appropriation", *STAGES)
+STAGE_LABELS = dict(BudgetExecution.Stage.choices)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetTotals:
+    """Apropiación and the cumulative amount of each execution stage (releases, i.e.
+    negative entries, included) of an allocation, an action or a node of the plan.
+    Percentages are of the appropriation and ``None`` without appropriation ("sin
+    presupuesto")."""
+
+    appropriation: Decimal = ZERO
+    cdp: Decimal = ZERO
+    commitment: Decimal = ZERO
+    obligation: Decimal = ZERO
+    payment: Decimal = ZERO
+
+    @classmethod
+    def of(cls, allocation):
+        """The totals of an allocation annotated by ``with_stage_totals``."""
+        return cls(**{name: getattr(allocation, name) for name in AMOUNTS})
+
+    @classmethod
+    def sum(cls, items):
+        """The totals of ``items`` (BudgetTotals or annotated allocations) added up."""
+        items = list(items)
+        return cls(**{name: sum((getattr(item, name) for item in items), ZERO) for name in AMOUNTS})
+
+    def amounts(self):
+        return {name: getattr(self, name) for name in AMOUNTS}
+
+    @property
+    def has_budget(self):
+        return self.appropriation != 0
+
+    @property
+    def available(self):
+        """Apropiación − CDP: what is still free to be certified."""
+        return self.appropriation - self.cdp
+
+    def ratio(self, amount):
+        """``amount`` as a percentage of the appropriation; None without appropriation."""
+        if not self.appropriation:
+            return None
+        return amount / self.appropriation * HUNDRED
+
+    @property
+    def cdp_pct(self):
+        return self.ratio(self.cdp)
+
+    @property
+    def commitment_pct(self):
+        return self.ratio(self.commitment)
+
+    @property
+    def obligation_pct(self):
+        return self.ratio(self.obligation)
+
+    @property
+    def payment_pct(self):
+        return self.ratio(self.payment)
+
+    @property
+    def commitment_percent(self):
+        """``commitment_pct`` rounded for display."""
+        return percent(self.commitment_pct)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllocationTotals(BudgetTotals):
+    """The totals of one allocation, kept with it."""
+
+    allocation: object
+
+
+def _stage_total(stage):
+    entries = (
+        BudgetExecution.objects.filter(allocation=OuterRef("pk"), stage=stage)
+        .order_by()
+        .values("allocation")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(entries, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
+
+
+def with_stage_totals(allocations):
+    """Annotate allocations with ``cdp``, ``commitment``, ``obligation`` and ``payment``
+    (cumulative sums, releases included; 0 without entries) and ``available``
+    (apropiación − CDP: what is still free to be certified)."""
+    allocations = allocations.annotate(**{stage: _stage_total(stage) for stage in STAGES})
+    return allocations.annotate(available=F("appropriation") - F("cdp"))
+
+
+def commitment_percent(allocation):
+    """Compromisos of an annotated allocation as a percentage of its appropriation, rounded;
+    None without appropriation."""
+    return BudgetTotals.of(allocation).commitment_percent
+
+
+def allocation_totals(allocation, *, without=None):
+    """BudgetTotals of ``allocation`` as it stands in memory (its appropriation may be an
+    unsaved edit) with the stage sums of its recorded entries, optionally leaving one entry
+    out. One query."""
+    entries = allocation.executions.all()
+    if without is not None:
+        entries = entries.exclude(pk=without.pk)
+    stages = entries.aggregate(
+        **{stage: Sum("amount", filter=Q(stage=stage), default=ZERO) for stage in STAGES}
+    )
+    return BudgetTotals(appropriation=allocation.appropriation, **stages)
+
+
+def allocation_rows():
+    """Allocations with their action (up to the plan), unit, source and stage totals."""
+    return with_stage_totals(
+        BudgetAllocation.objects.select_related(
+            "action__unit", "action__goal__objective__plan", "source"
+        ).order_by("action__goal__objective__plan_id", "action__code", "year", "rubro", "pk")
+    )
+
+
+def executions_with_running_totals():
+    """Execution entries, oldest first, each with ``running_total``: the cumulative amount
+    of its stage in its allocation up to and including that entry."""
+    return (
+        BudgetExecution.objects.select_related("created_by")
+        .annotate(
+            running_total=Window(
+                Sum("amount"),
+                partition_by=[F("allocation_id"), F("stage")],
+                order_by=[F("date").asc(), F("pk").asc()],
+            )
+        )
+        .order_by("date", "pk")
+    )
+
+
+def _allocations_of(action):
+    return with_stage_totals(action.allocations.select_related("source")).order_by(
+        "year", "rubro", "pk"
+    )
+
+
+def action_allocations_with_entries(action):
+    """(allocations of ``action`` with stage totals and their execution entries, with
+    running totals, prefetched as ``entries``; BudgetTotals of the action). Two queries."""
+    allocations = list(
+        _allocations_of(action).prefetch_related(
+            Prefetch("executions", queryset=executions_with_running_totals(), to_attr="entries")
+        )
+    )
+    return allocations, BudgetTotals.sum(allocations)
+
+
+def action_budget_lines(action):
+    """(one AllocationTotals per allocation of ``action``, BudgetTotals of the action), in
+    one query."""
+    lines = [
+        AllocationTotals(allocation=allocation, **BudgetTotals.of(allocation).amounts())
+        for allocation in _allocations_of(action)
+    ]
+    return lines, BudgetTotals.sum(lines)
+
+
+# --- Financial progress ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeFinance(BudgetTotals):
+    """Budget of one node of the plan tree."""
+
+    id: int
+    code: str
+    name: str
+    parent_id: int | None = None
+
+    @classmethod
+    def for_item(cls, item, *, parent_id, totals):
+        """The node of an objective, goal or action with its BudgetTotals."""
+        return cls(
+            id=item.pk, code=item.code, name=item.name, parent_id=parent_id, **totals.amounts()
+        )
+
+
+@dataclass(frozen=True)
+class FinancialProgress(TreeRollup):
+    """The budget roll-up of a plan (NodeFinance nodes)."""
+
+    year: int | None = None
+
+
+def _parent_nodes(items, children, *, parent_id):
+    """NodeFinance of each of ``items`` with the summed amounts of its ``children``."""
+    by_parent = defaultdict(list)
+    for child in children.values():
+        by_parent[child.parent_id].append(child)
+    return {
+        item.pk: NodeFinance.for_item(
+            item, parent_id=parent_id(item), totals=BudgetTotals.sum(by_parent[item.pk])
+        )
+        for item in items
+    }
+
+
+def plan_financial_progress(plan, *, year=None):
+    """Appropriation and execution per action, goal, objective and plan.
+
+    ``year`` limits to the allocations of that vigencia (and their executions). Five
+    queries whatever the size: objectives, goals, actions, appropriations grouped by
+    action, executions grouped by action with one conditional sum per stage.
+    Appropriations and executions are summed in separate queries: joining both would
+    repeat each appropriation once per execution entry.
+    """
+    objectives = list(live_objectives(plan))
+    goals = list(live_goals(plan))
+    actions = list(live_actions(plan).in_tree_order())
+    allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
+    if year is not None:
+        allocations = allocations.filter(year=year)
+    appropriations = dict(
+        allocations.order_by()
+        .values("action_id")
+        .annotate(total=Sum("appropriation"))
+        .values_list("action_id", "total")
+    )
+    executions = {
+        row["allocation__action_id"]: row
+        for row in BudgetExecution.objects.filter(allocation__in=allocations)
+        .order_by()
+        .values("allocation__action_id")
+        .annotate(**{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES})
+    }
+
+    action_nodes = {
+        action.pk: NodeFinance.for_item(
+            action,
+            parent_id=action.goal_id,
+            totals=BudgetTotals(
+                appropriation=decimal_or_zero(appropriations.get(action.pk)),
+                **{
+                    stage: decimal_or_zero(executions.get(action.pk, {}).get(stage))
+                    for stage in STAGES
+                },
+            ),
+        )
+        for action in actions
+    }
+    goal_nodes = _parent_nodes(goals, action_nodes, parent_id=lambda goal: goal.objective_id)
+    objective_nodes = _parent_nodes(objectives, goal_nodes, parent_id=lambda _objective: plan.pk)
+    plan_node = NodeFinance(
+        id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()
+    )
+    return FinancialProgress(plan_node, objective_nodes, goal_nodes, action_nodes, year)
