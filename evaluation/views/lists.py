@@ -14,23 +14,6 @@ from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.permissions import require_perm
 
-HEADERS = [
-    (_("Código"), "code"),
-    (_("Indicador"), "name"),
-    (_("Mide"), None),
-    (_("Dependencia"), "unit"),
-    (_("Unidad de medida"), None),
-    (_("Tipo"), None),
-    (_("Acumulación"), None),
-    (_("Sentido"), None),
-]
-PERIOD_HEADERS = [
-    (pgettext_lazy("indicator target", "Meta"), None),
-    (_("Ejecutado"), None),
-    (_("Cumplimiento"), None),
-    (_("Semáforo"), None),
-]
-
 
 def measured(indicator):
     return indicator.goal or indicator.objective
@@ -41,19 +24,23 @@ def _plan_name(indicator):
     return (item.plan if indicator.objective_id else item.objective.plan).name
 
 
-EXPORT_COLUMNS = [
+COLUMNS = [
     Column(_("Plan"), _plan_name),
-    Column(_("Código"), "code"),
-    Column(_("Nombre"), "name"),
-    Column(_("Mide"), lambda i: str(measured(i))),
-    Column(_("Dependencia responsable"), "unit.name"),
+    Column(_("Código"), "code", heading=_("Código"), sort="code"),
+    Column(_("Nombre"), "name", heading=_("Indicador"), sort="name"),
+    Column(_("Mide"), lambda i: str(measured(i)), heading=_("Mide")),
+    Column(_("Dependencia responsable"), "unit.name", heading=_("Dependencia"), sort="unit"),
+    # The table shows the unit of measure before the type; the export, after the formula.
+    Column(_("Unidad de medida"), "measurement_unit", heading=_("Unidad de medida"), export=False),
     Column(_("Persona responsable"), "responsible"),
-    Column(_("Tipo"), lambda i: i.get_type_display()),
+    Column(_("Tipo"), lambda i: i.get_type_display(), heading=_("Tipo")),
     Column(_("Nivel"), lambda i: i.get_level_display()),
     Column(_("Fórmula"), "formula"),
     Column(_("Unidad de medida"), "measurement_unit"),
-    Column(_("Tipo de acumulación"), lambda i: i.get_accumulation_display()),
-    Column(_("Sentido"), lambda i: i.get_polarity_display()),
+    Column(
+        _("Tipo de acumulación"), lambda i: i.get_accumulation_display(), heading=_("Acumulación")
+    ),
+    Column(_("Sentido"), lambda i: i.get_polarity_display(), heading=_("Sentido")),
     Column(_("Línea base"), "baseline_value", exports.NUMBER),
     Column(_("Fecha de la línea base"), "baseline_date", exports.DATE),
     Column(_("Frecuencia"), lambda i: i.get_frequency_display()),
@@ -62,16 +49,28 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _period_columns(period, results):
+def period_columns(period, results):
+    """The columns of the figures of a chosen period; ``results`` maps an indicator's id to
+    its IndicatorResult (read only when the export writes its rows)."""
+
     def result(attr):
         return lambda indicator: getattr(results[indicator.pk], attr)
 
     return [
         Column(_("Periodo"), lambda _indicator: f"{period.plan.name} · {period.label}"),
-        Column(_("Meta del periodo"), result("target"), exports.NUMBER),
-        Column(_("Ejecutado (aprobado)"), result("executed"), exports.NUMBER),
-        Column(_("Cumplimiento (%)"), result("compliance"), exports.PERCENT),
-        Column(_("Semáforo"), lambda i: results[i.pk].state.label),
+        Column(
+            _("Meta del periodo"),
+            result("target"),
+            exports.NUMBER,
+            heading=pgettext_lazy("indicator target", "Meta"),
+        ),
+        Column(
+            _("Ejecutado (aprobado)"), result("executed"), exports.NUMBER, heading=_("Ejecutado")
+        ),
+        Column(
+            _("Cumplimiento (%)"), result("compliance"), exports.PERCENT, heading=_("Cumplimiento")
+        ),
+        Column(_("Semáforo"), lambda i: results[i.pk].state.label, heading=_("Semáforo")),
     ]
 
 
@@ -98,8 +97,8 @@ def _period(filterset):
 def indicator_list(request):
     filterset = _filterset(request)
     period = _period(filterset)
-    headers = HEADERS + (PERIOD_HEADERS if period else [])
-    context = exports.list_context(request, filterset, headers, "evaluation:indicator-export")
+    columns = COLUMNS + (period_columns(period, {}) if period else [])
+    context = exports.list_context(request, filterset, columns, "evaluation:indicator-export")
     page = context["page"]
     page.object_list = list(page.object_list)
     if period is not None:
@@ -117,10 +116,10 @@ def indicator_export(request, fmt):
     filterset = _filterset(request)
     rows = exports.stable_order(filterset.qs)
     period = _period(filterset)
-    columns = EXPORT_COLUMNS
+    columns = COLUMNS
     if period is not None:
         rows = list(rows)
-        columns = EXPORT_COLUMNS + _period_columns(period, indicator_results(rows, period=period))
+        columns = COLUMNS + period_columns(period, indicator_results(rows, period=period))
     return exports.export_response(
         fmt,
         exports.iterate(rows) if period is None else rows,

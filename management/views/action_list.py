@@ -6,49 +6,51 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from management.selectors.physical import with_physical_progress
-from management.views.lists import ListPage
 from mipg.core import exports
-from mipg.core.exports import Column
+from mipg.core.exports import Column, ListPage
 from mipg.core.models import Policy
 from planning.filters import ActionFilter
 from planning.models import Action, ActionQuerySet
-
-HEADERS = [
-    (_("Código"), "code"),
-    (_("Actividad"), "name"),
-    (_("Meta"), None),
-    (_("Objetivo"), None),
-    (_("Dependencia"), "unit"),
-    (_("Inicio"), "start_date"),
-    (_("Fin"), "end_date"),
-    (_("Ponderación"), "weight"),
-    (_("Avance físico"), None),
-    (_("Planes Decreto 612"), None),
-    (_("Políticas MIPG"), None),
-]
 
 
 def _names(items):
     return "; ".join(str(item) for item in items)
 
 
-EXPORT_COLUMNS = [
+COLUMNS = [
     Column(_("Plan"), "goal.objective.plan.name"),
     Column(_("Código objetivo"), "goal.objective.code"),
     Column(_("Objetivo"), "goal.objective.name"),
     Column(_("Código meta"), "goal.code"),
     Column(_("Meta"), "goal.name"),
-    Column(_("Código"), "code"),
-    Column(_("Actividad"), "name"),
+    Column(_("Código"), "code", heading=_("Código"), sort="code"),
+    Column(_("Actividad"), "name", heading=_("Actividad"), sort="name"),
+    # The table shows the goal and the objective after the action; the export, before it.
+    Column(_("Meta"), "goal", heading=_("Meta"), export=False),
+    Column(_("Objetivo"), "goal.objective", heading=_("Objetivo"), export=False),
     Column(_("Entregable"), "deliverable"),
-    Column(_("Dependencia"), "unit.name"),
+    Column(_("Dependencia"), "unit.name", heading=_("Dependencia"), sort="unit"),
     Column(_("Persona responsable"), "responsible"),
-    Column(_("Fecha de inicio"), "start_date", exports.DATE),
-    Column(_("Fecha de fin"), "end_date", exports.DATE),
-    Column(_("Ponderación (%)"), "weight", exports.PERCENT),
-    Column(_("Avance físico (%)"), "physical_progress", exports.PERCENT),
-    Column(_("Planes del Decreto 612"), lambda a: _names(a.institutional_plans.all())),
-    Column(_("Políticas MIPG"), lambda a: _names(a.goal.objective.policies.all())),
+    Column(
+        _("Fecha de inicio"), "start_date", exports.DATE, heading=_("Inicio"), sort="start_date"
+    ),
+    Column(_("Fecha de fin"), "end_date", exports.DATE, heading=_("Fin"), sort="end_date"),
+    Column(
+        _("Ponderación (%)"), "weight", exports.PERCENT, heading=_("Ponderación"), sort="weight"
+    ),
+    Column(
+        _("Avance físico (%)"), "physical_progress", exports.PERCENT, heading=_("Avance físico")
+    ),
+    Column(
+        _("Planes del Decreto 612"),
+        lambda a: _names(a.institutional_plans.all()),
+        heading=_("Planes Decreto 612"),
+    ),
+    Column(
+        _("Políticas MIPG"),
+        lambda a: _names(a.goal.objective.policies.all()),
+        heading=_("Políticas MIPG"),
+    ),
     Column(_("Archivada"), "archived", exports.BOOLEAN),
 ]
 
@@ -75,8 +77,7 @@ ACTIONS = ListPage(
     perm="planning.view_action",
     filterset=ActionFilter,
     rows=action_rows,
-    headers=HEADERS,
-    columns=EXPORT_COLUMNS,
+    columns=COLUMNS,
     export_url="planning:action-export",
     filename="actividades",
     title=_("Actividades"),

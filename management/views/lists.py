@@ -1,9 +1,6 @@
 """Lists of progress reports and budget lines with filters, sorting, pagination and
 exports of the whole filtered list."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -12,62 +9,34 @@ from management.filters import BudgetAllocationFilter, ProgressReportFilter
 from management.models import ProgressReport
 from management.selectors.budget import allocation_rows, commitment_percent
 from mipg.core import exports
-from mipg.core.exports import Column
-from mipg.core.permissions import require_perm
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """A filtered list page and the export of its whole filtered list: ``filterset`` over
-    ``rows()``, readable with ``perm``; ``headers`` of the table, ``columns`` of the export."""
-
-    perm: str
-    filterset: type
-    rows: Callable
-    headers: list
-    columns: list
-    export_url: str
-    filename: str
-    title: str
-
-    def filtered(self, request):
-        require_perm(request.user, self.perm)
-        return self.filterset(request.GET or None, queryset=self.rows(), request=request)
-
-    def context(self, request):
-        return exports.list_context(request, self.filtered(request), self.headers, self.export_url)
-
-    def export(self, request, fmt):
-        return exports.export_filtered(
-            fmt, self.filtered(request), self.columns, filename=self.filename, title=self.title
-        )
-
+from mipg.core.exports import Column, ListPage
 
 # --- progress reports --------------------------------------------------------------------
-
-REPORT_HEADERS = [
-    (_("Actividad"), "action"),
-    (_("Dependencia"), None),
-    (_("Periodo"), "period"),
-    (_("Avance"), "progress"),
-    (_("Estado"), "status"),
-    (_("Enviado por"), None),
-    (_("Enviado el"), "submitted_at"),
-    (_("Revisado por"), None),
-]
 
 REPORT_COLUMNS = [
     Column(_("Plan"), "period.plan.name"),
     Column(_("Código actividad"), "action.code"),
-    Column(_("Actividad"), "action.name"),
-    Column(_("Dependencia"), "action.unit.name"),
-    Column(_("Periodo"), "period.label"),
-    Column(_("Avance físico acumulado (%)"), "progress", exports.PERCENT),
-    Column(_("Estado"), lambda r: r.get_status_display()),
+    Column(_("Actividad"), "action.name", heading=_("Actividad"), sort="action"),
+    Column(_("Dependencia"), "action.unit.name", heading=_("Dependencia")),
+    Column(_("Periodo"), "period.label", heading=_("Periodo"), sort="period"),
+    Column(
+        _("Avance físico acumulado (%)"),
+        "progress",
+        exports.PERCENT,
+        heading=_("Avance"),
+        sort="progress",
+    ),
+    Column(_("Estado"), lambda r: r.get_status_display(), heading=_("Estado"), sort="status"),
     Column(_("Descripción del avance"), "narrative"),
-    Column(_("Enviado por"), "submitted_by"),
-    Column(_("Enviado el"), "submitted_at", exports.DATETIME),
-    Column(_("Revisado por"), "reviewed_by"),
+    Column(_("Enviado por"), "submitted_by", heading=_("Enviado por")),
+    Column(
+        _("Enviado el"),
+        "submitted_at",
+        exports.DATETIME,
+        heading=_("Enviado el"),
+        sort="submitted_at",
+    ),
+    Column(_("Revisado por"), "reviewed_by", heading=_("Revisado por")),
     Column(_("Revisado el"), "reviewed_at", exports.DATETIME),
     Column(_("Comentario de revisión"), "review_comment"),
 ]
@@ -83,7 +52,6 @@ REPORTS = ListPage(
     perm="management.view_progressreport",
     filterset=ProgressReportFilter,
     rows=report_rows,
-    headers=REPORT_HEADERS,
     columns=REPORT_COLUMNS,
     export_url="management:report-export",
     filename="reportes-de-avance",
@@ -103,36 +71,28 @@ def report_export(request, fmt):
 
 # --- budget lines ------------------------------------------------------------------------
 
-ALLOCATION_HEADERS = [
-    (_("Actividad"), "action"),
-    (_("Dependencia"), None),
-    (_("Fuente"), None),
-    (_("Vigencia"), "year"),
-    (_("Rubro"), "rubro"),
-    (_("Apropiación"), "appropriation"),
-    (_("CDP"), None),
-    (_("Compromiso / RP"), None),
-    (_("Obligación"), None),
-    (_("Pago"), None),
-    (_("Compromiso (%)"), None),
-]
-
 ALLOCATION_COLUMNS = [
     Column(_("Plan"), "action.goal.objective.plan.name"),
     Column(_("Código actividad"), "action.code"),
-    Column(_("Actividad"), "action.name"),
-    Column(_("Dependencia"), "action.unit.name"),
-    Column(_("Fuente"), "source.name"),
-    Column(_("Vigencia"), "year", exports.NUMBER),
-    Column(_("Rubro"), "rubro"),
+    Column(_("Actividad"), "action.name", heading=_("Actividad"), sort="action"),
+    Column(_("Dependencia"), "action.unit.name", heading=_("Dependencia")),
+    Column(_("Fuente"), "source.name", heading=_("Fuente")),
+    Column(_("Vigencia"), "year", exports.NUMBER, heading=_("Vigencia"), sort="year"),
+    Column(_("Rubro"), "rubro", heading=_("Rubro"), sort="rubro"),
     Column(_("Código BPIN"), "bpin"),
-    Column(_("Apropiación"), "appropriation", exports.MONEY),
-    Column(_("CDP"), "cdp", exports.MONEY),
-    Column(_("Compromiso / RP"), "commitment", exports.MONEY),
-    Column(_("Obligación"), "obligation", exports.MONEY),
-    Column(_("Pago"), "payment", exports.MONEY),
+    Column(
+        _("Apropiación"),
+        "appropriation",
+        exports.MONEY,
+        heading=_("Apropiación"),
+        sort="appropriation",
+    ),
+    Column(_("CDP"), "cdp", exports.MONEY, heading=_("CDP")),
+    Column(_("Compromiso / RP"), "commitment", exports.MONEY, heading=_("Compromiso / RP")),
+    Column(_("Obligación"), "obligation", exports.MONEY, heading=_("Obligación")),
+    Column(_("Pago"), "payment", exports.MONEY, heading=_("Pago")),
     Column(_("Saldo disponible"), "available", exports.MONEY),
-    Column(_("Compromiso (%)"), commitment_percent, exports.PERCENT),
+    Column(_("Compromiso (%)"), commitment_percent, exports.PERCENT, heading=_("Compromiso (%)")),
 ]
 
 
@@ -140,7 +100,6 @@ ALLOCATIONS = ListPage(
     perm="management.view_budgetallocation",
     filterset=BudgetAllocationFilter,
     rows=allocation_rows,
-    headers=ALLOCATION_HEADERS,
     columns=ALLOCATION_COLUMNS,
     export_url="management:allocation-export",
     filename="presupuesto",

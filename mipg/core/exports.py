@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from mipg.core.permissions import require_perm
 from mipg.core.web import paginate
 
 TEXT = "text"
@@ -50,12 +51,21 @@ CHUNK_SIZE = 2000
 
 @dataclass(frozen=True)
 class Column:
-    """One exported column. `value` is an attribute path ("action.unit.name") or a
-    callable taking the row; `kind` says how the value is written."""
+    """One column of a list page, declared once for its HTML table and its export.
+
+    `header` is the export's header, `value` an attribute path ("action.unit.name") or a
+    callable taking the row, `kind` how the value is exported. `heading` puts the column in
+    the HTML table under that header (the template renders the cell), `sort` makes that
+    header sortable by a key of the FilterSet's OrderingFilter, and `export=False` leaves a
+    column to the table only. The table and the export each take their columns in the
+    order of the list."""
 
     header: str
     value: str | Callable[[Any], Any]
     kind: str = TEXT
+    heading: str | None = None
+    sort: str | None = None
+    export: bool = True
 
     def get(self, row):
         if callable(self.value):
@@ -121,6 +131,16 @@ def _filename(name, fmt):
     return f"{name}-{stamp}.{fmt}"
 
 
+def exported(columns):
+    """The columns of a list's export, in order."""
+    return [column for column in columns if column.export]
+
+
+def table_headers(columns):
+    """[(heading, ordering key or None), ...] of a list's HTML table, for `sort_headers`."""
+    return [(column.heading, column.sort) for column in columns if column.heading is not None]
+
+
 def csv_response(rows: Iterable, columns, *, filename):
     """A streamed CSV (UTF-8 with BOM so Excel reads the accents; comma separated; decimal
     point; dates in ISO 8601)."""
@@ -180,7 +200,9 @@ def xlsx_response(rows: Iterable, columns, *, filename, title):
 
 
 def export_response(fmt, rows, columns, *, filename, title):
-    """The CSV or XLSX response for `fmt`; 404 for any other format."""
+    """The CSV or XLSX response for `fmt` with the exported `columns`; 404 for any other
+    format."""
+    columns = exported(columns)
     if fmt == "csv":
         return csv_response(rows, columns, filename=filename)
     if fmt == "xlsx":
@@ -252,13 +274,40 @@ def export_links(request, url_name, **kwargs):
     return {fmt: reverse(url_name, kwargs={**kwargs, "fmt": fmt}) + suffix for fmt in FORMATS}
 
 
-def list_context(request, filterset, headers, export_url):
+def list_context(request, filterset, columns, export_url):
     """The context of a filtered list page: the filters, the current page of the rows in a
-    stable order, the sortable headers (see `sort_headers`) and the export links of
-    `export_url`."""
+    stable order, the sortable headers of the table's `columns` (see `sort_headers`) and
+    the export links of `export_url`."""
     return {
         "filter": filterset,
         "page": paginate(request, stable_order(filterset.qs)),
-        "headers": sort_headers(request, headers),
+        "headers": sort_headers(request, table_headers(columns)),
         "exports": export_links(request, export_url),
     }
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A filtered list page and the export of its whole filtered list: ``filterset`` over
+    ``rows()``, readable with ``perm``; one list of ``columns`` for the table and the
+    export."""
+
+    perm: str
+    filterset: type
+    rows: Callable
+    columns: list
+    export_url: str
+    filename: str
+    title: str
+
+    def filtered(self, request):
+        require_perm(request.user, self.perm)
+        return self.filterset(request.GET or None, queryset=self.rows(), request=request)
+
+    def context(self, request):
+        return list_context(request, self.filtered(request), self.columns, self.export_url)
+
+    def export(self, request, fmt):
+        return export_filtered(
+            fmt, self.filtered(request), self.columns, filename=self.filename, title=self.title
+        )
