@@ -1,8 +1,7 @@
 """Funding sources, budget allocations and execution entries, and progress reports.
 Writes call management.services. Only funding sources are public."""
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -10,6 +9,7 @@ from management import services
 from management.api import serializers
 from management.filters import BudgetAllocationFilter, BudgetExecutionFilter, ProgressReportFilter
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.selectors.budget import with_stage_totals
 from mipg.core.api.views import (
     ApiViewSet,
     CreateMixin,
@@ -35,17 +35,6 @@ class FundingSourceViewSet(PublicReferenceViewSet):
     queryset = FundingSource.objects.all()
     serializer_class = serializers.FundingSourceSerializer
     filterset_fields = ["active"]
-
-
-def _stage_total(stage):
-    total = (
-        BudgetExecution.objects.filter(allocation=OuterRef("pk"), stage=stage)
-        .order_by()
-        .values("allocation")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=MONEY), Value(0), output_field=MONEY)
 
 
 @extend_schema_view(
@@ -87,13 +76,7 @@ class BudgetAllocationViewSet(CreateMixin, UpdateMixin, DestroyMixin, _ReadViewS
     delete_service = staticmethod(services.delete_allocation)
 
     def base_queryset(self):
-        stages = BudgetExecution.Stage
-        return BudgetAllocation.objects.annotate(
-            cdp=_stage_total(stages.CDP),
-            commitment=_stage_total(stages.COMMITMENT),
-            obligation=_stage_total(stages.OBLIGATION),
-            payment=_stage_total(stages.PAYMENT),
-        )
+        return with_stage_totals(BudgetAllocation.objects.all())
 
 
 @extend_schema_view(
