@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from management.selectors.physical import with_physical_progress
 from mipg.core import exports
@@ -32,7 +33,11 @@ COLUMNS = [
     Column(_("Dependencia"), "unit.name", heading=_("Dependencia"), sort="unit"),
     Column(_("Persona responsable"), "responsible"),
     Column(
-        _("Fecha de inicio"), "start_date", exports.DATE, heading=_("Inicio"), sort="start_date"
+        _("Fecha de inicio"),
+        "start_date",
+        exports.DATE,
+        heading=pgettext_lazy("start date", "Inicio"),
+        sort="start_date",
     ),
     Column(_("Fecha de fin"), "end_date", exports.DATE, heading=_("Fin"), sort="end_date"),
     Column(

@@ -30,7 +30,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import ActionFactory, GoalFactory, ObjectiveFactory, PlanFactory
+from tests.factories import (
+    ActionFactory,
+    GoalFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+)
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -331,3 +337,16 @@ def test_plan_workspace_is_english_with_the_language_cookie(client, planner, wor
     assert "Fortalecer la planeación" in body  # data stays as entered
     assert "Árbol del plan" not in body
     assert _spanish_left_in(body) == []
+
+
+@pytest.mark.django_db
+def test_start_date_headers_read_start_not_home_in_english(client, planner, workspace_plan):
+    """«Inicio» is both the home page and a start date; the date headers carry a context."""
+    PeriodFactory(plan=workspace_plan, label="T1")
+    client.force_login(planner)
+    english = _english(client)
+    actions = english.get(reverse("planning:action-list")).content.decode()
+    periods = english.get(reverse("planning:period-list", args=[workspace_plan.pk]))
+    assert re.search(r"<th[^>]*>\s*<a[^>]*>\s*Start\s*</a>", actions)
+    assert '<th scope="col">Start</th>' in periods.content.decode()
+    assert re.search(r'class="nav-link"[^>]*>Home</a>', actions)
