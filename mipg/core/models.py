@@ -137,6 +137,23 @@ class Entity(models.Model):
         default=Decimal("80"),
         validators=PERCENT_VALIDATORS,
     )
+    maintenance_tolerance_percent = models.DecimalField(
+        _("tolerancia por omisión de los indicadores de mantenimiento, en porcentaje de la meta"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=PERCENT_VALIDATORS,
+        help_text=_(
+            "Banda alrededor de la meta dentro de la cual un indicador de mantenimiento "
+            "cumple por completo, cuando el indicador no define su propia tolerancia."
+        ),
+    )
+    evidence_required_to_submit = models.BooleanField(
+        _("exigir evidencia para enviar un reporte"), default=True
+    )
+    report_days_before_period = models.PositiveSmallIntegerField(
+        _("días antes del inicio del periodo en que se puede reportar"), default=0
+    )
     history = HistoricalRecords()
 
     class Meta:
