@@ -99,6 +99,19 @@ class IndicatorForm(InnerForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    baseline_horizon = forms.TypedChoiceField(
+        label=_("Horizonte de la línea base"),
+        choices=Indicator.BaselineHorizon.choices,
+        initial=Indicator.BaselineHorizon.PER_YEAR,
+        required=False,
+        empty_value=Indicator.BaselineHorizon.PER_YEAR,
+        help_text=Indicator._meta.get_field("baseline_horizon").help_text,
+    )
+    maintenance_tolerance = value_field(
+        _("Tolerancia (mantenimiento)"),
+        min_value=0,
+        help_text=Indicator._meta.get_field("maintenance_tolerance").help_text,
+    )
     frequency = forms.ChoiceField(label=_("Frecuencia"), choices=Indicator.Frequency.choices)
     data_source = forms.CharField(label=_("Fuente de datos"), max_length=500, required=False)
     unit = forms.ModelChoiceField(

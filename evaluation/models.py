@@ -1,6 +1,7 @@
 """Indicators (hoja de vida), targets per period, measurements and semáforo thresholds."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -44,11 +45,16 @@ class Indicator(models.Model):
         CUMULATIVE = "cumulative", _("Acumulado")
         CAPACITY = "capacity", _("Capacidad")
         REDUCTION = "reduction", _("Reducción")
+        ANNUAL_REDUCTION = "annual_reduction", _("Reducción anual")
 
     class Polarity(models.TextChoices):
         INCREASING = "increasing", _("Creciente")
         DECREASING = "decreasing", _("Decreciente")
         MAINTENANCE = "maintenance", _("Mantenimiento")
+
+    class BaselineHorizon(models.TextChoices):
+        PER_YEAR = "per_year", _("Por año")
+        PER_PERIOD = "per_period", _("Por periodo")
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("Mensual")
@@ -90,6 +96,27 @@ class Indicator(models.Model):
         _("línea base"), null=True, blank=True, **VALUE_FIELD_KWARGS
     )
     baseline_date = models.DateField(_("fecha de la línea base"), null=True, blank=True)
+    baseline_horizon = models.CharField(
+        _("horizonte de la línea base"),
+        max_length=16,
+        choices=BaselineHorizon.choices,
+        default=BaselineHorizon.PER_YEAR,
+        help_text=_(
+            "Por año: en un indicador de flujo se divide por los periodos del año "
+            "(según la frecuencia) para compararla con la meta de cada periodo."
+        ),
+    )
+    maintenance_tolerance = models.DecimalField(
+        _("tolerancia (mantenimiento)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Solo indicadores de mantenimiento: distancia a la meta, en la unidad del "
+            "indicador, dentro de la cual cumple por completo. Vacío: usa la de la entidad."
+        ),
+        **VALUE_FIELD_KWARGS,
+    )
     frequency = models.CharField(_("frecuencia"), max_length=16, choices=Frequency.choices)
     data_source = models.CharField(_("fuente de datos"), max_length=500, blank=True)
     unit = models.ForeignKey(

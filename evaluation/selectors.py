@@ -1,6 +1,6 @@
 """Reads of the evaluation app: compliance (cumplimiento), semáforo and indicator results.
 
-The arithmetic of MIPG.md §4 lives in small pure functions (`compliance`, `aggregate`,
+The arithmetic of MIPG.md §4 lives in small pure functions (`compliance`, `evaluate`,
 `semaforo`) so it can be checked by hand; `indicator_results` and `semaforo_counts` feed
 them from the database in a fixed number of queries, however many indicators there are.
 Only approved measurements count (MIPG.md §5).
@@ -8,10 +8,12 @@ Only approved measurements count (MIPG.md §5).
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.query import QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
@@ -21,13 +23,20 @@ from planning.models import Goal, Objective
 HUNDRED = Decimal("100")
 PERCENT_QUANTUM = Decimal("0.01")
 VALUE_QUANTUM = Decimal("0.0001")
-LAST_VALUE_ACCUMULATIONS = frozenset(
-    {
-        Indicator.Accumulation.STOCK,
-        Indicator.Accumulation.CUMULATIVE,
-        Indicator.Accumulation.REDUCTION,
-    }
-)
+ZERO = Decimal("0")
+Acc = Indicator.Accumulation
+# The value at a cut is the one reported for the cut's period (MIPG.md §4).
+AT_CUT_ACCUMULATIONS = frozenset({Acc.STOCK, Acc.CUMULATIVE, Acc.REDUCTION, Acc.ANNUAL_REDUCTION})
+# Levels that measure progress from the baseline when they have one.
+BASELINE_LEVEL_ACCUMULATIONS = frozenset({Acc.STOCK, Acc.CUMULATIVE})
+PERIODS_PER_YEAR = {
+    Indicator.Frequency.MONTHLY: 12,
+    Indicator.Frequency.BIMONTHLY: 6,
+    Indicator.Frequency.QUARTERLY: 4,
+    Indicator.Frequency.FOUR_MONTHLY: 3,
+    Indicator.Frequency.SEMIANNUAL: 2,
+    Indicator.Frequency.ANNUAL: 1,
+}
 
 
 class SemaforoState(models.TextChoices):
@@ -36,16 +45,59 @@ class SemaforoState(models.TextChoices):
     RED = "rojo", _("Rojo")
     NO_TARGET = "sin_meta", _("Sin meta")
     NOT_REPORTED = "sin_reporte", _("Sin reporte")
+    NO_BASELINE = "sin_linea_base", _("Sin línea base")
+
+
+class Point(NamedTuple):
+    """One period of a series: its target, its approved value, its label and year."""
+
+    target: Decimal | None
+    executed: Decimal | None
+    label: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What the arithmetic needs to know about an indicator (pure data, no database)."""
+
+    polarity: str = Indicator.Polarity.INCREASING
+    accumulation: str = Acc.FLOW
+    baseline: Decimal | None = None
+    baseline_per_year: bool = True
+    periods_per_year: int = 1
+    tolerance: Decimal | None = None  # absolute, in the indicator's unit (Mantenimiento)
+    tolerance_percent: Decimal = Decimal("10")  # entity default: % of the target
+
+    @classmethod
+    def of(cls, indicator, *, entity):
+        return cls(
+            polarity=indicator.polarity,
+            accumulation=indicator.accumulation,
+            baseline=_decimal(indicator.baseline_value),
+            baseline_per_year=indicator.baseline_horizon != Indicator.BaselineHorizon.PER_PERIOD,
+            periods_per_year=PERIODS_PER_YEAR.get(indicator.frequency, 1),
+            tolerance=_decimal(indicator.maintenance_tolerance),
+            tolerance_percent=_decimal(entity.maintenance_tolerance_percent),
+        )
 
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """Executed value, target and raw (uncapped) compliance % of one indicator in a view."""
+    """Executed value, target and raw (uncapped) compliance % of one indicator in a view.
+
+    ``explanation`` is the formula with the numbers plugged in; ``unreported`` the number
+    of periods with a target and no approved value that counted 0; ``last_reported`` the
+    (period label, value) of the latest approved value when the cut itself has none.
+    """
 
     executed: Decimal | None
     target: Decimal | None
     compliance: Decimal | None
     state: SemaforoState
+    explanation: str = ""
+    unreported: int = 0
+    last_reported: tuple | None = None
 
 
 # --- the arithmetic (pure) -------------------------------------------------------------
@@ -55,69 +107,279 @@ def _decimal(number):
     return number if number is None or isinstance(number, Decimal) else Decimal(str(number))
 
 
+def _round(value):
+    return value.quantize(PERCENT_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def num(value):
+    """A figure in the active language's format, without trailing zeros (95.5000 → 95,5)."""
+    value = _decimal(value).normalize()
+    if value.as_tuple().exponent > 0:
+        value = value.quantize(Decimal(1))
+    places = max(-value.as_tuple().exponent, 0)
+    return number_format(value, places, use_l10n=True, force_grouping=True)
+
+
 def is_decreasing(*, polarity, accumulation):
-    return (
-        polarity == Indicator.Polarity.DECREASING
-        or accumulation == Indicator.Accumulation.REDUCTION
+    return polarity == Indicator.Polarity.DECREASING or accumulation in (
+        Acc.REDUCTION,
+        Acc.ANNUAL_REDUCTION,
     )
 
 
-def compliance(*, polarity, accumulation, executed, target, baseline):
-    """Cumplimiento in %, raw (may exceed 100 or be negative), rounded to two decimals.
+def needs_baseline(*, polarity, accumulation):
+    """Decreasing rules measure from the baseline: without one they cannot be judged."""
+    return polarity != Indicator.Polarity.MAINTENANCE and is_decreasing(
+        polarity=polarity, accumulation=accumulation
+    )
 
-    - Creciente and Mantenimiento: E / P × 100.
-    - Decreciente, or accumulation Reducción: (LB − E) / (LB − P) × 100, which needs a
-      baseline; without one the result is None. Doing better than the target (E < P)
-      gives more than 100; getting worse than the baseline (E > LB) gives a negative value.
-    - A zero denominator (P = 0, or LB = P) cannot be divided by: the result is 100 when
-      the target is met (E ≥ P increasing, E ≤ P decreasing) and 0 otherwise.
-    - None when E or P is missing.
+
+def explained_compliance(*, polarity, accumulation, executed, target, baseline, tolerance=None):
+    """(compliance %, formula with the numbers) of one (E, P): raw, two decimals.
+
+    - Mantenimiento (keep at P): 100 while |E − P| ≤ tolerance, then falling linearly to 0
+      at 2 × tolerance beyond the band, on either side (overshooting is not better). A
+      tolerance of None means 0.
+    - Decreciente, or accumulation Reducción / Reducción anual: (LB − E) / (LB − P) with LB
+      the baseline (for Reducción anual, the previous year's value V); None without it.
+    - Creciente Stock / Acumulado with a baseline and P ≠ LB: (E − LB) / (P − LB), progress
+      from the baseline (DNP, «Guía para la construcción y análisis de indicadores de
+      gestión», §3 tipos de acumulación, as summarised in MIPG.md §4); E / P otherwise.
+    - A zero denominator (P = 0, or LB = P) gives 100 when the target is met and 0 otherwise.
+    - (None, "") when E or P is missing.
     """
-    executed, target, baseline = _decimal(executed), _decimal(target), _decimal(baseline)
+    executed, target = _decimal(executed), _decimal(target)
+    baseline, tolerance = _decimal(baseline), _decimal(tolerance)
     if executed is None or target is None:
-        return None
+        return None, ""
+    if polarity == Indicator.Polarity.MAINTENANCE:
+        return _maintenance(executed, target, tolerance or ZERO)
     if is_decreasing(polarity=polarity, accumulation=accumulation):
         if baseline is None:
-            return None
+            return None, ""
         numerator, denominator, met = baseline - executed, baseline - target, executed <= target
+        text = f"({num(baseline)} − {num(executed)}) / ({num(baseline)} − {num(target)})"
+    elif (
+        accumulation in BASELINE_LEVEL_ACCUMULATIONS
+        and baseline is not None
+        and (target != baseline)
+    ):
+        numerator, denominator, met = executed - baseline, target - baseline, executed >= target
+        text = f"({num(executed)} − {num(baseline)}) / ({num(target)} − {num(baseline)})"
     else:
         numerator, denominator, met = executed, target, executed >= target
+        text = f"{num(executed)} / {num(target)}"
     if denominator == 0:
-        return HUNDRED if met else Decimal("0")
-    return (numerator / denominator * HUNDRED).quantize(PERCENT_QUANTUM, rounding=ROUND_HALF_UP)
+        value = HUNDRED if met else ZERO
+        note = _("denominador 0, meta cumplida") if met else _("denominador 0, meta no cumplida")
+        return value, f"{text}: {note} → {num(value)} %"
+    value = _round(numerator / denominator * HUNDRED)
+    return value, f"{text} = {num(value)} %"
 
 
-def _mean(numbers):
-    return (sum(numbers) / len(numbers)).quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP)
+def _maintenance(executed, target, tolerance):
+    distance = abs(executed - target)
+    if distance <= tolerance:
+        value = HUNDRED
+        text = f"|{num(executed)} − {num(target)}| = {num(distance)} ≤ {num(tolerance)}"
+    elif tolerance == 0:
+        value = ZERO
+        text = f"|{num(executed)} − {num(target)}| = {num(distance)} > 0"
+    else:
+        value = _round(max(ZERO, HUNDRED * (1 - (distance - tolerance) / (2 * tolerance))))
+        text = (
+            f"|{num(executed)} − {num(target)}| = {num(distance)}; "
+            f"100 × (1 − ({num(distance)} − {num(tolerance)}) / (2 × {num(tolerance)}))"
+        )
+    return value, f"{text} → {num(value)} %"
 
 
-def aggregate(*, accumulation, series):
-    """(E, P) of a cumulative view by accumulation type.
+def compliance(*, polarity, accumulation, executed, target, baseline, tolerance=None):
+    """Cumplimiento in %, raw (may exceed 100 or be negative): see `explained_compliance`."""
+    return explained_compliance(
+        polarity=polarity,
+        accumulation=accumulation,
+        executed=executed,
+        target=target,
+        baseline=baseline,
+        tolerance=tolerance,
+    )[0]
 
-    `series` lists (target, approved executed value) per period, oldest first, for the
-    periods of the plan up to and including the period of the view; either may be None.
 
-    - Flujo: E = Σ approved values; P = Σ targets of those periods. A period without an
-      approved value adds nothing to E.
-    - Stock, Acumulado and Reducción: E = the latest approved value and P = the target of
-      that same period. With no approved value yet, E is None and P the latest target
-      (so the view reads "sin reporte" rather than "sin meta").
-    - Capacidad: E = average of the approved values; P = average of the targets.
+def _points(series):
+    return [Point(*(_decimal(v) if i < 2 else v for i, v in enumerate(p))) for p in series]
 
-    E is None when no period has an approved value, P when no period has a target. A
-    one-period series gives that period's own (E, P) for every accumulation.
+
+def _tolerance(rule, target, periods=1):
+    """Absolute tolerance on P's horizon: the indicator's per period (× periods summed), or
+    else the entity's percentage of |P|."""
+    if rule.tolerance is not None:
+        return rule.tolerance * periods
+    if target is None:
+        return None
+    return abs(target) * rule.tolerance_percent / HUNDRED
+
+
+def evaluate(rule, series, *, red_below, green_from):
+    """IndicatorResult of a series of Points (oldest first, the last one is the cut).
+
+    - Flujo: E = Σ approved values, P = Σ targets of the periods up to the cut (a period
+      with a target and no value adds 0 and is counted as unreported). A baseline stated
+      per year is brought to P's horizon: LB ÷ periods per year × periods summed. Periods
+      per year come from the indicator's frequency (Trimestral = 4, …), not from the plan's
+      calendar, so a plan with a missing period does not change the baseline.
+    - Stock, Acumulado, Reducción, Reducción anual: E and P of the cut's period only. No
+      approved value there: "sin reporte", with the latest earlier value as information.
+      Reducción anual compares with V, the latest approved value of an earlier year (the
+      baseline when there is none).
+    - Capacidad: per-period compliance averaged over the periods with a target up to the
+      cut; an unreported period counts 0 and is counted.
+    States: "sin meta" without a target at the cut, "sin línea base" when the rule needs a
+    baseline it does not have, "sin reporte" without an approved value, else the colour.
     """
-    series = [(_decimal(target), _decimal(executed)) for target, executed in series]
-    targets = [target for target, _executed in series if target is not None]
-    values = [executed for _target, executed in series if executed is not None]
-    if accumulation in LAST_VALUE_ACCUMULATIONS:
-        for target, executed in reversed(series):
-            if executed is not None:
-                return executed, target
-        return None, (targets[-1] if targets else None)
-    if accumulation == Indicator.Accumulation.CAPACITY:
-        return (_mean(values) if values else None), (_mean(targets) if targets else None)
-    return (sum(values) if values else None), (sum(targets) if targets else None)
+    points = _points(series)
+    if rule.accumulation in AT_CUT_ACCUMULATIONS:
+        return _at_cut(rule, points, red_below, green_from)
+    if rule.accumulation == Acc.CAPACITY:
+        return _capacity(rule, points, red_below, green_from)
+    return _flow(rule, points, red_below, green_from)
+
+
+def _result(rule, executed, target, value, text, *, red_below, green_from, **extra):
+    """The state, then the result. A computed value with no executed figure at the cut
+    (Capacidad: unreported periods count 0) is judged by its colour."""
+    if target is None:
+        state = SemaforoState.NO_TARGET
+    elif value is None and needs_baseline(polarity=rule.polarity, accumulation=rule.accumulation):
+        state = SemaforoState.NO_BASELINE
+    elif value is None:
+        state = SemaforoState.NOT_REPORTED
+    else:
+        state = semaforo(value, red_below=red_below, green_from=green_from)
+    return IndicatorResult(executed, target, value, state, text, **extra)
+
+
+def _flow(rule, points, red_below, green_from):
+    with_target = [p for p in points if p.target is not None]
+    values = [p.executed for p in points if p.executed is not None]
+    executed = sum(values) if values else None
+    target = sum(p.target for p in with_target) if with_target else None
+    unreported = sum(1 for p in with_target if p.executed is None)
+    baseline, prefix = rule.baseline, ""
+    if baseline is not None and is_decreasing(
+        polarity=rule.polarity, accumulation=rule.accumulation
+    ):
+        periods = max(len(with_target), 1)
+        if rule.baseline_per_year and rule.periods_per_year != 1:
+            baseline = baseline / rule.periods_per_year * periods
+            prefix = f"LB = {num(rule.baseline)} ÷ {rule.periods_per_year}"
+            prefix += f" × {periods}" if periods != 1 else ""
+            prefix += f" = {num(baseline)}; "
+        elif not rule.baseline_per_year and periods != 1:
+            baseline = baseline * periods
+            prefix = f"LB = {num(rule.baseline)} × {periods} = {num(baseline)}; "
+    value, text = explained_compliance(
+        polarity=rule.polarity,
+        accumulation=rule.accumulation,
+        executed=executed,
+        target=target,
+        baseline=baseline,
+        tolerance=_tolerance(rule, target, max(len(with_target), 1)),
+    )
+    return _result(
+        rule,
+        executed,
+        target,
+        value,
+        prefix + text if text else "",
+        red_below=red_below,
+        green_from=green_from,
+        unreported=unreported if executed is not None else 0,
+    )
+
+
+def _at_cut(rule, points, red_below, green_from):
+    if not points:
+        return _result(rule, None, None, None, "", red_below=red_below, green_from=green_from)
+    cut = points[-1]
+    last = next(
+        ((p.label, p.executed) for p in reversed(points[:-1]) if p.executed is not None), None
+    )
+    baseline, prefix = rule.baseline, ""
+    if rule.accumulation == Acc.ANNUAL_REDUCTION:
+        previous = [
+            p
+            for p in points[:-1]
+            if p.executed is not None
+            and p.year is not None
+            and cut.year is not None
+            and p.year < cut.year
+        ]
+        if previous:
+            baseline = previous[-1].executed
+            prefix = f"V = {previous[-1].label} = {num(baseline)}; "
+    value, text = explained_compliance(
+        polarity=rule.polarity,
+        accumulation=rule.accumulation,
+        executed=cut.executed,
+        target=cut.target,
+        baseline=baseline,
+        tolerance=_tolerance(rule, cut.target),
+    )
+    return _result(
+        rule,
+        cut.executed,
+        cut.target,
+        value,
+        prefix + text if text else "",
+        red_below=red_below,
+        green_from=green_from,
+        last_reported=last if cut.executed is None else None,
+    )
+
+
+def _capacity(rule, points, red_below, green_from):
+    with_target = [p for p in points if p.target is not None]
+    cut = points[-1] if points else Point(None, None)
+    if not with_target or all(p.executed is None for p in with_target):
+        # Nothing to average: "sin meta" without targets, else "sin reporte".
+        target = with_target[-1].target if with_target else None
+        return _result(rule, None, target, None, "", red_below=red_below, green_from=green_from)
+    parts, texts = [], []
+    for point in with_target:
+        if point.executed is None:
+            parts.append(ZERO)
+            texts.append("0 %")
+            continue
+        value, _text = explained_compliance(
+            polarity=rule.polarity,
+            accumulation=rule.accumulation,
+            executed=point.executed,
+            target=point.target,
+            baseline=rule.baseline,
+            tolerance=_tolerance(rule, point.target),
+        )
+        if value is None:  # a decreasing rule without baseline
+            return _result(
+                rule, cut.executed, cut.target, None, "", red_below=red_below, green_from=green_from
+            )
+        parts.append(value)
+        texts.append(f"{num(value)} %")
+    average = _round(sum(parts) / len(parts))
+    if len(parts) == 1:
+        text = _text if with_target[0].executed is not None else "0 %"
+    else:
+        text = f"({' + '.join(texts)}) / {len(parts)} = {num(average)} %"
+    return _result(
+        rule,
+        cut.executed,
+        cut.target,
+        average,
+        text,
+        red_below=red_below,
+        green_from=green_from,
+        unreported=sum(1 for p in with_target if p.executed is None),
+    )
 
 
 def semaforo(compliance, *, red_below, green_from):
@@ -140,22 +402,7 @@ def capped(compliance):
     """Compliance for weighted roll-ups: kept within 0–100 (MIPG.md §4)."""
     if compliance is None:
         return None
-    return min(max(compliance, Decimal("0")), HUNDRED)
-
-
-def result_state(*, executed, target, compliance, red_below, green_from):
-    """Sin meta without a target; sin reporte without an approved value; else the colour.
-
-    A compliance that cannot be computed although both figures exist (Reducción or
-    Decreciente without a baseline) reads as grey "sin meta": it cannot be judged.
-    """
-    if target is None:
-        return SemaforoState.NO_TARGET
-    if executed is None:
-        return SemaforoState.NOT_REPORTED
-    if compliance is None:
-        return SemaforoState.NO_TARGET
-    return semaforo(compliance, red_below=red_below, green_from=green_from)
+    return min(max(compliance, ZERO), HUNDRED)
 
 
 # --- database reads --------------------------------------------------------------------
@@ -178,26 +425,17 @@ def indicator_plan_id(indicator):
     return Goal.objects.values_list("objective__plan_id", flat=True).get(pk=indicator.goal_id)
 
 
-def series_result(indicator, series, *, thresholds):
-    """IndicatorResult of ``indicator`` over ``series`` ([(target, approved value), ...],
-    oldest period first), banded with ``thresholds`` (red below, green from)."""
-    executed, target = aggregate(accumulation=indicator.accumulation, series=series)
-    percent = compliance(
-        polarity=indicator.polarity,
-        accumulation=indicator.accumulation,
-        executed=executed,
-        target=target,
-        baseline=indicator.baseline_value,
-    )
+def series_result(indicator, series, *, thresholds, entity=None):
+    """IndicatorResult of ``indicator`` over ``series`` (Points or (target, approved value)
+    pairs, oldest period first, the cut last), banded with ``thresholds`` (red below, green
+    from). The one rule behind every figure: indicator page, lists, exports, roll-ups, API."""
     red_below, green_from = thresholds
-    state = result_state(
-        executed=executed,
-        target=target,
-        compliance=percent,
+    return evaluate(
+        Rule.of(indicator, entity=entity or Entity.current()),
+        series,
         red_below=red_below,
         green_from=green_from,
     )
-    return IndicatorResult(executed, target, percent, state)
 
 
 def indicators_of_plan(plan):
@@ -208,7 +446,7 @@ def indicators_of_plan(plan):
 def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period_order):
     """{indicator_id: {period_id: value}} for the view's periods, in one query.
 
-    Records each period's sort key (start date, id) in `period_order` on the way.
+    Records each period's sort key (start date, id), label and year in `period_order`.
     """
     if cumulative:
         queryset = queryset.filter(
@@ -218,11 +456,11 @@ def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period
         queryset = queryset.filter(period_id=period.pk)
     figures = {}
     rows = queryset.filter(**indicator_filter).values_list(
-        "indicator_id", "period_id", "period__start_date", "value"
+        "indicator_id", "period_id", "period__start_date", "period__label", "value"
     )
-    for indicator_id, period_id, start_date, value in rows:
+    for indicator_id, period_id, start_date, label, value in rows:
         figures.setdefault(indicator_id, {})[period_id] = value
-        period_order[period_id] = (start_date, period_id)
+        period_order[period_id] = (start_date, period_id, label)
     return figures
 
 
@@ -230,7 +468,7 @@ def indicator_results(indicators, *, period, cumulative=False):
     """{indicator id: IndicatorResult} for `period`, or up to it when `cumulative`.
 
     The period view pairs the period's target with its approved value; the cumulative view
-    aggregates the plan's periods up to and including `period` (see `aggregate`).
+    evaluates the plan's periods up to and including `period` (see `evaluate`).
     `indicators` is a queryset (or a list of Indicator). Four queries: the indicators, the
     entity's default thresholds, the targets and the approved measurements.
     """
@@ -244,7 +482,9 @@ def indicator_results(indicators, *, period, cumulative=False):
     if indicator_filter is None:
         indicator_filter = {"indicator_id__in": [indicator.pk for indicator in indicators]}
     entity = Entity.current()
-    period_order = {}
+    # The cut's own period is always in the series, figures or not: "at the cut" rules
+    # read it (never an older period in its place).
+    period_order = {period.pk: (period.start_date, period.pk, period.label)}
     targets = _figures_by_indicator(
         IndicatorTarget.objects.all(), indicator_filter, period, cumulative, period_order
     )
@@ -256,7 +496,7 @@ def indicator_results(indicators, *, period, cumulative=False):
         period_order,
     )
     # Oldest first; periods without any figure add nothing to any aggregate.
-    period_ids = sorted(period_order, key=period_order.get)
+    period_ids = sorted(period_order, key=lambda pk: period_order[pk][:2])
 
     results = {}
     for indicator in indicators:
@@ -264,8 +504,17 @@ def indicator_results(indicators, *, period, cumulative=False):
         indicator_values = approved.get(indicator.pk, {})
         results[indicator.pk] = series_result(
             indicator,
-            [(indicator_targets.get(pk), indicator_values.get(pk)) for pk in period_ids],
+            [
+                Point(
+                    indicator_targets.get(pk),
+                    indicator_values.get(pk),
+                    period_order[pk][2],
+                    period_order[pk][0].year,
+                )
+                for pk in period_ids
+            ],
             thresholds=effective_thresholds(indicator, entity=entity),
+            entity=entity,
         )
     return results
 

@@ -23,7 +23,7 @@ from planning.models import ReportingPeriod
 
 VALUE_QUANTUM = Decimal("0.0001")  # the four decimal places of the value fields
 PERCENT_UNIT_WORDS = ("%", "porcentaje")
-BASELINE_FIELDS = ("baseline_value", "baseline_date")
+BASELINE_FIELDS = ("baseline_value", "baseline_date", "baseline_horizon")
 UNCHANGED = object()  # update_measurement: "argument not given"
 _INDICATOR_FIELDS = frozenset(
     name

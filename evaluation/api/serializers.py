@@ -23,6 +23,8 @@ INDICATOR_FIELDS = [
     "polarity",
     "baseline_value",
     "baseline_date",
+    "baseline_horizon",
+    "maintenance_tolerance",
     "frequency",
     "data_source",
     "unit",

@@ -16,6 +16,7 @@ from evaluation.forms import IndicatorEditForm, IndicatorForm, TargetsForm, serv
 from evaluation.models import Indicator
 from evaluation.selectors import (
     IndicatorResult,
+    Point,
     effective_thresholds,
     indicator_results,
     series_result,
@@ -79,7 +80,10 @@ def period_rows(indicator, periods, *, entity):
             else None
         )
         result = series_result(
-            indicator, [(targets.get(period.pk), approved)], thresholds=thresholds
+            indicator,
+            [Point(targets.get(period.pk), approved, period.label, period.start_date.year)],
+            thresholds=thresholds,
+            entity=entity,
         )
         shown = replace(result, executed=plain(result.executed), target=plain(result.target))
         rows.append(PeriodRow(period, plain(targets.get(period.pk)), measurement, shown))
@@ -115,11 +119,16 @@ def indicator_detail(request, pk):
             "plan": plan,
             "measures": indicator.goal or indicator.objective,
             "baseline": plain(indicator.baseline_value),
+            "tolerance": plain(indicator.maintenance_tolerance),
+            "tolerance_percent": entity.maintenance_tolerance_percent,
             "rows": rows,
             "cumulative": cumulative,
             "cumulative_period": last,
             "cumulative_executed": plain(cumulative.executed) if cumulative else None,
             "cumulative_target": plain(cumulative.target) if cumulative else None,
+            "last_reported_value": plain(cumulative.last_reported[1])
+            if cumulative and cumulative.last_reported
+            else None,
             "red_below": red_below,
             "green_from": green_from,
             "own_thresholds": indicator.semaforo_red_below is not None

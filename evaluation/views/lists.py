@@ -71,6 +71,7 @@ def period_columns(period, results):
             _("Cumplimiento (%)"), result("compliance"), exports.PERCENT, heading=_("Cumplimiento")
         ),
         Column(_("Semáforo"), lambda i: results[i.pk].state.label, heading=_("Semáforo")),
+        Column(_("Cálculo"), result("explanation")),
     ]
 
 

@@ -1,14 +1,24 @@
 """The whole roll-up of a plan for dashboards, the plan tree and the API.
 
 Physical and financial progress (management.selectors.physical and .budget) and indicator compliance
-(evaluation.selectors) side by side, never merged into one number (MIPG.md §4). A goal's or
-objective's semáforo is the average of the capped compliance of the indicators that
-measure it (an objective's own and its goals'), banded with the entity's thresholds.
-The query count is constant whatever the size of the plan.
+(evaluation.selectors) side by side, never merged into one number (MIPG.md §4).
+
+The semáforo of a node is weighted by the tree (MIPG.md §4, semáforo and roll-up), on the
+compliance capped to 0–100 (each indicator keeps its raw figure):
+- a goal: the equal average of its indicators;
+- an objective: its goals by goal weight (Σ w·x / Σ w over the goals that have a score);
+  when it also has indicators of its own, they measure it directly and the objective is the
+  plain average of two parts, its own indicators and its goals;
+- the plan: its objectives by objective weight.
+An unreported indicator ("sin reporte") counts 0 and every node says how many it holds:
+not reporting never raises a score. "Sin meta" and "sin línea base" indicators cannot be
+judged and are left out of the averages (a node with nothing else takes their state).
+Weights that sum to 0 fall back to the plain average. The query count is constant.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from evaluation.selectors import (
     SemaforoState,
@@ -26,9 +36,10 @@ from mipg.core.models import Entity
 class NodeSemaforo:
     """Compliance summary of the indicators under a node (None when it has none)."""
 
-    compliance: object  # Decimal average of capped compliance, or None
+    compliance: object  # Decimal weighted average of capped compliance, or None
     state: str
     indicators: int
+    unreported: int = 0  # indicators "sin reporte" in the node (counted as 0)
 
 
 @dataclass(frozen=True)
@@ -44,22 +55,88 @@ class PlanRollup:
     plan_semaforo: NodeSemaforo | None = None
 
 
-def _summarise(results, *, red_below, green_from):
+JUDGED_OUT = frozenset({SemaforoState.NO_TARGET, SemaforoState.NO_BASELINE})
+
+
+def _score(result):
+    """Capped compliance of an indicator for a roll-up: 0 when unreported, None when it
+    cannot be judged (sin meta, sin línea base)."""
+    if result.state == SemaforoState.NOT_REPORTED:
+        return Decimal("0")
+    if result.state in JUDGED_OUT:
+        return None
+    return capped(result.compliance)
+
+
+def _weighted(parts):
+    """Σ w·x / Σ w over (weight, value) with a value; the plain mean when Σ w is 0."""
+    parts = [(Decimal(weight), value) for weight, value in parts if value is not None]
+    if not parts:
+        return None
+    total = sum(weight for weight, _value in parts)
+    if total:
+        return sum(weight * value for weight, value in parts) / total
+    return sum(value for _weight, value in parts) / len(parts)
+
+
+def _node(value, results, *, red_below, green_from):
+    """NodeSemaforo of a node scored `value` over its subtree's indicator `results`."""
     if not results:
         return None
-    values = [capped(r.compliance) for r in results if r.compliance is not None]
-    if values:
-        average = sum(values) / len(values)
-        return NodeSemaforo(
-            average, semaforo(average, red_below=red_below, green_from=green_from), len(results)
+    unreported = sum(1 for r in results if r.state == SemaforoState.NOT_REPORTED)
+    if value is None:
+        states = {r.state for r in results}
+        state = (
+            SemaforoState.NO_BASELINE
+            if SemaforoState.NO_BASELINE in states
+            else SemaforoState.NO_TARGET
         )
-    states = {r.state for r in results}
-    state = (
-        SemaforoState.NOT_REPORTED
-        if SemaforoState.NOT_REPORTED in states
-        else SemaforoState.NO_TARGET
+        return NodeSemaforo(None, state, len(results), unreported)
+    state = semaforo(value, red_below=red_below, green_from=green_from)
+    return NodeSemaforo(value, state, len(results), unreported)
+
+
+def tree_semaforo(physical, own, *, red_below, green_from):
+    """(goal, objective, plan) NodeSemaforo from the indicator results of each node.
+
+    `own` maps ("goal", id) / ("objective", id) to the IndicatorResults measuring that node;
+    weights come from the physical tree (`physical.goals`, `physical.objectives`).
+    """
+    bands = {"red_below": red_below, "green_from": green_from}
+    goal_value, goal_results = {}, {}
+    for (kind, pk), results in own.items():
+        if kind == "goal":
+            goal_value[pk] = _weighted((1, _score(r)) for r in results)
+            goal_results[pk] = results
+    objective_value, objective_results = {}, {}
+    goals_of = defaultdict(list)
+    for goal in physical.goals.values():
+        if goal.id in goal_results:
+            goals_of[goal.parent_id].append(goal)
+    for pk in physical.objectives:
+        goals = goals_of[pk]
+        own_results = own.get(("objective", pk), [])
+        parts = []
+        if goals:
+            parts.append(_weighted((g.weight, goal_value[g.id]) for g in goals))
+        if own_results:
+            parts.append(_weighted((1, _score(r)) for r in own_results))
+        results = own_results + [r for g in goals for r in goal_results[g.id]]
+        if results:
+            objective_value[pk] = _weighted((1, part) for part in parts)
+            objective_results[pk] = results
+    plan_value = _weighted(
+        (physical.objectives[pk].weight, value) for pk, value in objective_value.items()
     )
-    return NodeSemaforo(None, state, len(results))
+    plan_results = [r for results in objective_results.values() for r in results]
+    return (
+        {pk: _node(goal_value[pk], goal_results[pk], **bands) for pk in goal_results},
+        {
+            pk: _node(objective_value[pk], objective_results[pk], **bands)
+            for pk in objective_results
+        },
+        _node(plan_value, plan_results, **bands),
+    )
 
 
 def plan_rollup(plan, *, period=None, cumulative=True, year=None):
@@ -79,19 +156,17 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None):
     thresholds = {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
 
     counts = dict.fromkeys(SemaforoState, 0)
-    by_goal, by_objective = defaultdict(list), defaultdict(list)
+    own = defaultdict(list)
     for indicator in indicators:
         result = results.get(indicator.pk)
         if result is None:
             continue
         counts[result.state] += 1
         if indicator.goal_id:
-            goal = physical.goals.get(indicator.goal_id)
-            by_goal[indicator.goal_id].append(result)
-            if goal is not None:
-                by_objective[goal.parent_id].append(result)
+            own["goal", indicator.goal_id].append(result)
         else:
-            by_objective[indicator.objective_id].append(result)
+            own["objective", indicator.objective_id].append(result)
+    goal_semaforo, objective_semaforo, plan_semaforo = tree_semaforo(physical, own, **thresholds)
 
     return PlanRollup(
         plan=plan,
@@ -100,7 +175,7 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None):
         financial=financial,
         indicators={i.pk: (i, results.get(i.pk)) for i in indicators},
         semaforo_counts=counts,
-        goal_semaforo={k: _summarise(v, **thresholds) for k, v in by_goal.items()},
-        objective_semaforo={k: _summarise(v, **thresholds) for k, v in by_objective.items()},
-        plan_semaforo=_summarise(list(results.values()), **thresholds),
+        goal_semaforo=goal_semaforo,
+        objective_semaforo=objective_semaforo,
+        plan_semaforo=plan_semaforo,
     )

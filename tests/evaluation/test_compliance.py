@@ -6,11 +6,12 @@ import pytest
 
 from evaluation.models import Indicator
 from evaluation.selectors import (
+    Point,
+    Rule,
     SemaforoState,
-    aggregate,
     capped,
     compliance,
-    result_state,
+    evaluate,
     semaforo,
 )
 
@@ -29,6 +30,14 @@ def pct(executed, target, *, polarity=INC, accumulation=Acc.FLOW, baseline=None)
         target=target,
         baseline=baseline,
     )
+
+
+def aggregate(*, accumulation, series, **rule):
+    """(E, P) of a cumulative view, as `evaluate` reads them."""
+    result = evaluate(
+        Rule(accumulation=accumulation, **rule), series, red_below=D("60"), green_from=D("80")
+    )
+    return result.executed, result.target
 
 
 def colour(value, red_below="60", green_from="80"):
@@ -60,9 +69,27 @@ def test_compliance_accepts_int_and_float_figures():
     assert pct(4.5, 5.0) == D("90.00")
 
 
-def test_compliance_maintenance_is_executed_over_target():
-    # 95 / 100 × 100 = 95.00
-    assert pct(D("95"), D("100"), polarity=MAINT, accumulation=Acc.CAPACITY) == D("95.00")
+def test_compliance_maintenance_is_a_band_around_the_target():
+    # Rule changed (issue 8): keep-at-100 with tolerance 10 and E 95 is inside the band →
+    # 100 (it used to read E / P = 95); E 115 is 5 beyond it → 100 × (1 − 5 / 20) = 75.
+    value = compliance(
+        polarity=MAINT,
+        accumulation=Acc.CAPACITY,
+        executed=D("95"),
+        target=D("100"),
+        baseline=None,
+        tolerance=D("10"),
+    )
+    assert value == D("100")
+    value = compliance(
+        polarity=MAINT,
+        accumulation=Acc.CAPACITY,
+        executed=D("115"),
+        target=D("100"),
+        baseline=None,
+        tolerance=D("10"),
+    )
+    assert value == D("75.00")
 
 
 def test_compliance_decreasing_uses_distance_from_baseline():
@@ -158,12 +185,18 @@ def test_aggregate_stock_and_cumulative_take_the_last_value(accumulation):
     assert pct(executed, target) == D("87.50")
 
 
-def test_aggregate_stock_pairs_last_value_with_its_own_period_target():
-    # Up to the third quarter: latest approved value is the second quarter's 18 against
-    # its target 20 (not the third quarter's 30) → 90.00
-    executed, target = aggregate(accumulation=Acc.STOCK, series=QUARTERS[:3])
-    assert (executed, target) == (D("18"), D("20"))
-    assert pct(executed, target) == D("90.00")
+def test_aggregate_stock_reads_the_cut_period_only():
+    # Rule changed (issue 8): up to the third quarter, which has no approved value, the
+    # cut is "sin reporte" against the third quarter's target 30 (it used to read the
+    # second quarter's 18 against 20 = 90 %); the 18 is shown as the last data.
+    result = evaluate(
+        Rule(accumulation=Acc.STOCK),
+        [Point(*q, label=f"T{n}") for n, q in enumerate(QUARTERS[:3], 1)],
+        red_below=D("60"),
+        green_from=D("80"),
+    )
+    assert (result.executed, result.target, result.state) == (None, D("30"), "sin_reporte")
+    assert result.last_reported == ("T2", D("18"))
 
 
 def test_aggregate_reduction_takes_the_last_value():
@@ -175,13 +208,17 @@ def test_aggregate_reduction_takes_the_last_value():
     assert pct(executed, target, accumulation=Acc.REDUCTION, baseline=D("100")) == D("87.50")
 
 
-def test_aggregate_capacity_averages_values_and_targets():
-    # Targets 40, 40, 50, 50 → P = 180 / 4 = 45; values 30, 36, —, 60 → E = 126 / 3 = 42
-    # 42 / 45 × 100 = 93.33
+def test_aggregate_capacity_averages_period_compliance():
+    # Rule changed (issue 8): it used to compare mean values with mean targets (93.33)
+    # and drop the unreported quarter. Now per quarter 30/40 = 75, 36/40 = 90, — = 0,
+    # 60/50 = 120 → (75 + 90 + 0 + 120) / 4 = 71.25, one unreported.
     series = [(D("40"), D("30")), (D("40"), D("36")), (D("50"), None), (D("50"), D("60"))]
-    executed, target = aggregate(accumulation=Acc.CAPACITY, series=series)
-    assert (executed, target) == (D("42"), D("45"))
-    assert pct(executed, target, polarity=MAINT, accumulation=Acc.CAPACITY) == D("93.33")
+    result = evaluate(
+        Rule(accumulation=Acc.CAPACITY), series, red_below=D("60"), green_from=D("80")
+    )
+    assert (result.executed, result.target) == (D("60"), D("50"))  # the cut's figures
+    assert result.compliance == D("71.25")
+    assert result.unreported == 1
 
 
 @pytest.mark.parametrize("accumulation", list(Acc))
@@ -247,13 +284,14 @@ def test_capped_keeps_compliance_within_zero_and_hundred_for_rollups():
     assert capped(None) is None
 
 
-def test_result_state_distinguishes_no_target_and_no_report():
+def test_result_state_distinguishes_no_target_no_report_and_no_baseline():
     bands = {"red_below": D("60"), "green_from": D("80")}
-    assert result_state(executed=D("5"), target=None, compliance=None, **bands) == "sin_meta"
-    assert result_state(executed=None, target=D("5"), compliance=None, **bands) == "sin_reporte"
-    # Both figures but no computable compliance (no baseline): grey.
-    assert result_state(executed=D("5"), target=D("5"), compliance=None, **bands) == "sin_meta"
-    assert result_state(executed=D("5"), target=D("5"), compliance=D("100"), **bands) == "verde"
+    assert evaluate(Rule(), [(None, D("5"))], **bands).state == "sin_meta"
+    assert evaluate(Rule(), [(D("5"), None)], **bands).state == "sin_reporte"
+    # Rule changed (issue 8): decreasing without a baseline has its own state (was sin_meta).
+    rule = Rule(polarity=DEC)
+    assert evaluate(rule, [(D("5"), D("5"))], **bands).state == "sin_linea_base"
+    assert evaluate(Rule(), [(D("5"), D("5"))], **bands).state == "verde"
 
 
 def test_semaforo_states_have_spanish_labels():
@@ -263,4 +301,5 @@ def test_semaforo_states_have_spanish_labels():
         "rojo": "Rojo",
         "sin_meta": "Sin meta",
         "sin_reporte": "Sin reporte",
+        "sin_linea_base": "Sin línea base",
     }

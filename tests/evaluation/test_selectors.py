@@ -8,7 +8,6 @@ import pytest
 
 from evaluation.models import Indicator
 from evaluation.selectors import (
-    IndicatorResult,
     SemaforoState,
     indicator_results,
     indicators_of_plan,
@@ -52,6 +51,11 @@ def indicator_with(goal, quarters, *, targets, values, status=ReviewStatus.APPRO
     return indicator
 
 
+def figures(result):
+    """(E, P, compliance, state): the four figures the hand-computed cases check."""
+    return (result.executed, result.target, result.compliance, result.state)
+
+
 def result_of(indicator, period, *, cumulative=False):
     results = indicator_results(
         Indicator.objects.filter(pk=indicator.pk), period=period, cumulative=cumulative
@@ -65,8 +69,11 @@ def result_of(indicator, period, *, cumulative=False):
 def test_results_increasing_period(goal, quarters):
     indicator = indicator_with(goal, quarters[:1], targets=["50"], values=["45"])
     # 45 / 50 × 100 = 90.00 ≥ 80 → verde
-    assert result_of(indicator, quarters[0]) == IndicatorResult(
-        D("45"), D("50"), D("90.00"), SemaforoState.GREEN
+    assert figures(result_of(indicator, quarters[0])) == (
+        D("45"),
+        D("50"),
+        D("90.00"),
+        SemaforoState.GREEN,
     )
 
 
@@ -78,6 +85,7 @@ def test_results_decreasing_period(goal, quarters):
         values=["14"],
         polarity=Indicator.Polarity.DECREASING,
         baseline_value=D("20"),
+        baseline_horizon=Indicator.BaselineHorizon.PER_PERIOD,
     )
     # (20 − 14) / (20 − 10) × 100 = 60.00 → amarillo
     result = result_of(indicator, quarters[0])
@@ -92,6 +100,7 @@ def test_results_decreasing_below_target_keeps_raw_value(goal, quarters):
         values=["4"],
         polarity=Indicator.Polarity.DECREASING,
         baseline_value=D("20"),
+        baseline_horizon=Indicator.BaselineHorizon.PER_PERIOD,
     )
     # (20 − 4) / (20 − 10) × 100 = 160.00, not capped
     result = result_of(indicator, quarters[0])
@@ -103,12 +112,18 @@ def test_results_period_view_uses_only_that_period(goal, quarters):
         goal, quarters, targets=["10", "20", "30", "40"], values=["12", "18", None, "35"]
     )
     # Second quarter alone: 18 / 20 × 100 = 90.00
-    assert result_of(indicator, quarters[1]) == IndicatorResult(
-        D("18"), D("20"), D("90.00"), SemaforoState.GREEN
+    assert figures(result_of(indicator, quarters[1])) == (
+        D("18"),
+        D("20"),
+        D("90.00"),
+        SemaforoState.GREEN,
     )
     # Third quarter: target 30 but no approved value
-    assert result_of(indicator, quarters[2]) == IndicatorResult(
-        None, D("30"), None, SemaforoState.NOT_REPORTED
+    assert figures(result_of(indicator, quarters[2])) == (
+        None,
+        D("30"),
+        None,
+        SemaforoState.NOT_REPORTED,
     )
 
 
@@ -120,12 +135,18 @@ def test_results_cumulative_flow(goal, quarters):
         goal, quarters, targets=["10", "20", "30", "40"], values=["12", "18", None, "35"]
     )
     # E = 12 + 18 + 35 = 65; P = 10 + 20 + 30 + 40 = 100 → 65.00 → amarillo
-    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
-        D("65"), D("100"), D("65.00"), SemaforoState.YELLOW
+    assert figures(result_of(indicator, quarters[3], cumulative=True)) == (
+        D("65"),
+        D("100"),
+        D("65.00"),
+        SemaforoState.YELLOW,
     )
     # Up to the third quarter: E = 12 + 18 = 30; P = 10 + 20 + 30 = 60 → 50.00 → rojo
-    assert result_of(indicator, quarters[2], cumulative=True) == IndicatorResult(
-        D("30"), D("60"), D("50.00"), SemaforoState.RED
+    assert figures(result_of(indicator, quarters[2], cumulative=True)) == (
+        D("30"),
+        D("60"),
+        D("50.00"),
+        SemaforoState.RED,
     )
 
 
@@ -139,13 +160,17 @@ def test_results_cumulative_stock_and_cumulative(goal, quarters, accumulation):
         accumulation=accumulation,
     )
     # Last approved value 35 against its quarter's target 40 → 87.50 → verde
-    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
-        D("35"), D("40"), D("87.50"), SemaforoState.GREEN
+    assert figures(result_of(indicator, quarters[3], cumulative=True)) == (
+        D("35"),
+        D("40"),
+        D("87.50"),
+        SemaforoState.GREEN,
     )
-    # Up to the third quarter: last approved is 18 against 20 → 90.00
-    assert result_of(indicator, quarters[2], cumulative=True) == IndicatorResult(
-        D("18"), D("20"), D("90.00"), SemaforoState.GREEN
-    )
+    # Rule changed (issue 8): up to the third quarter, which has no approved value, the
+    # cut is sin reporte against Q3's target 30 (it read Q2's 18 against 20 = 90.00)
+    result = result_of(indicator, quarters[2], cumulative=True)
+    assert figures(result) == (None, D("30"), None, SemaforoState.NOT_REPORTED)
+    assert result.last_reported == (quarters[1].label, D("18"))
 
 
 def test_results_cumulative_reduction(goal, quarters):
@@ -158,12 +183,18 @@ def test_results_cumulative_reduction(goal, quarters):
         baseline_value=D("100"),
     )
     # E = 65, P = 60 → (100 − 65) / (100 − 60) × 100 = 35 / 40 × 100 = 87.50
-    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
-        D("65"), D("60"), D("87.50"), SemaforoState.GREEN
+    assert figures(result_of(indicator, quarters[3], cumulative=True)) == (
+        D("65"),
+        D("60"),
+        D("87.50"),
+        SemaforoState.GREEN,
     )
     # Up to the second quarter: E = 85, P = 80 → 15 / 20 × 100 = 75.00 → amarillo
-    assert result_of(indicator, quarters[1], cumulative=True) == IndicatorResult(
-        D("85"), D("80"), D("75.00"), SemaforoState.YELLOW
+    assert figures(result_of(indicator, quarters[1], cumulative=True)) == (
+        D("85"),
+        D("80"),
+        D("75.00"),
+        SemaforoState.YELLOW,
     )
 
 
@@ -176,10 +207,14 @@ def test_results_cumulative_capacity(goal, quarters):
         accumulation=Acc.CAPACITY,
         polarity=Indicator.Polarity.MAINTENANCE,
     )
-    # E = (30 + 36 + 60) / 3 = 42; P = (40 + 40 + 50 + 50) / 4 = 45 → 93.33
-    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
-        D("42"), D("45"), D("93.33"), SemaforoState.GREEN
-    )
+    # Rule changed (issue 8): each quarter's compliance, averaged; keep-at with the entity
+    # tolerance of 10 % of P. Q1 30 vs 40: band 4, 6 beyond → 100 × (1 − 6 / 8) = 25;
+    # Q2 36 vs 40: inside → 100; Q3 unreported → 0; Q4 60 vs 50: band 5, 5 beyond →
+    # 100 × (1 − 5 / 10) = 50. (25 + 100 + 0 + 50) / 4 = 43.75 → rojo, 1 sin reporte
+    # (it read mean 42 against mean 45 = 93.33 verde, the unreported quarter dropped).
+    result = result_of(indicator, quarters[3], cumulative=True)
+    assert figures(result) == (D("60"), D("50"), D("43.75"), SemaforoState.RED)
+    assert result.unreported == 1
 
 
 def test_results_cumulative_ignores_later_periods_and_other_plans(goal, quarters):
@@ -204,8 +239,11 @@ def test_results_cumulative_ignores_later_periods_and_other_plans(goal, quarters
 )
 def test_results_ignore_unapproved_measurements(goal, quarters, status):
     indicator = indicator_with(goal, quarters[:1], targets=["50"], values=["45"], status=status)
-    assert result_of(indicator, quarters[0]) == IndicatorResult(
-        None, D("50"), None, SemaforoState.NOT_REPORTED
+    assert figures(result_of(indicator, quarters[0])) == (
+        None,
+        D("50"),
+        None,
+        SemaforoState.NOT_REPORTED,
     )
 
 
@@ -218,23 +256,27 @@ def test_results_cumulative_flow_sums_only_approved(goal, quarters):
             indicator=indicator, period=period, value=D("10"), status=status
         )
     # E = 10 (first quarter only); P = 10 × 4 = 40 → 25.00 → rojo
-    assert result_of(indicator, quarters[3], cumulative=True) == IndicatorResult(
-        D("10"), D("40"), D("25.00"), SemaforoState.RED
+    assert figures(result_of(indicator, quarters[3], cumulative=True)) == (
+        D("10"),
+        D("40"),
+        D("25.00"),
+        SemaforoState.RED,
     )
 
 
 def test_results_no_target_is_sin_meta_even_with_a_report(goal, quarters):
     indicator = indicator_with(goal, quarters[:1], targets=[None], values=["45"])
-    assert result_of(indicator, quarters[0]) == IndicatorResult(
-        D("45"), None, None, SemaforoState.NO_TARGET
+    assert figures(result_of(indicator, quarters[0])) == (
+        D("45"),
+        None,
+        None,
+        SemaforoState.NO_TARGET,
     )
 
 
 def test_results_nothing_at_all_is_sin_meta(goal, quarters):
     indicator = factories.IndicatorFactory(goal=goal)
-    assert result_of(indicator, quarters[0]) == IndicatorResult(
-        None, None, None, SemaforoState.NO_TARGET
-    )
+    assert figures(result_of(indicator, quarters[0])) == (None, None, None, SemaforoState.NO_TARGET)
 
 
 def test_results_target_without_report_is_sin_reporte(goal, quarters):
@@ -246,8 +288,12 @@ def test_results_reduction_without_baseline_has_no_compliance(goal, quarters):
     indicator = indicator_with(
         goal, quarters[:1], targets=["80"], values=["90"], accumulation=Acc.REDUCTION
     )
-    assert result_of(indicator, quarters[0]) == IndicatorResult(
-        D("90"), D("80"), None, SemaforoState.NO_TARGET
+    # Rule changed (issue 8): its own state "sin línea base" (it read grey "sin meta")
+    assert figures(result_of(indicator, quarters[0])) == (
+        D("90"),
+        D("80"),
+        None,
+        SemaforoState.NO_BASELINE,
     )
 
 
@@ -265,6 +311,7 @@ def test_results_zero_denominator_decreasing_not_met(goal, quarters):
         values=["12"],
         polarity=Indicator.Polarity.DECREASING,
         baseline_value=D("10"),
+        baseline_horizon=Indicator.BaselineHorizon.PER_PERIOD,
     )
     # LB − P = 0 and E > P: 0 → rojo
     result = result_of(indicator, quarters[0])
@@ -359,6 +406,7 @@ def test_semaforo_counts_by_state(plan, goal, quarters):
         SemaforoState.RED: 1,
         SemaforoState.NO_TARGET: 1,
         SemaforoState.NOT_REPORTED: 2,
+        SemaforoState.NO_BASELINE: 0,
     }
 
 

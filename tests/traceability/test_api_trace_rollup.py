@@ -96,6 +96,7 @@ def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, 
         "compliance": "90.00",
         "state": "verde",
         "indicators": 1,
+        "unreported": 0,
     }
     assert body["semaforo_counts"] == {
         "verde": 1,
@@ -103,8 +104,11 @@ def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, 
         "rojo": 0,
         "sin_meta": 0,
         "sin_reporte": 0,
+        "sin_linea_base": 0,
     }
     assert body["indicators"][0]["compliance"] == "90.00"
+    assert body["indicators"][0]["explanation"] == "9 / 10 = 90 %"
+    assert body["indicators"][0]["unreported"] == 0
 
 
 def test_rollup_refuses_a_period_of_another_plan_and_bad_years(client_for, director, scenario):

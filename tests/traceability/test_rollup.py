@@ -49,20 +49,77 @@ def test_plan_rollup_puts_physical_financial_and_semaforo_side_by_side():
     # Goal: average of capped compliance (100 + 40) / 2 = 70 → amarillo (60 ≤ 70 < 80)
     assert rollup.goal_semaforo[goal.pk].compliance == D("70")
     assert rollup.goal_semaforo[goal.pk].state == SemaforoState.YELLOW
-    # Objective: its own indicator has no report, its goal's two count → still 70
-    assert rollup.objective_semaforo[objective.pk].compliance == D("70")
+    # Rule changed (issue 8): the objective's own unreported indicator counts 0 and is one
+    # of two parts with its goals: (0 + 70) / 2 = 35 → rojo, "1 sin reporte" (it read 70).
+    assert rollup.objective_semaforo[objective.pk].compliance == D("35")
+    assert rollup.objective_semaforo[objective.pk].state == SemaforoState.RED
     assert rollup.objective_semaforo[objective.pk].indicators == 3
+    assert rollup.objective_semaforo[objective.pk].unreported == 1
     assert rollup.indicators[green.pk][1].compliance == D("120.00")
 
 
-def test_plan_rollup_node_without_reports_reads_sin_reporte():
+def test_plan_rollup_node_without_reports_counts_zero():
+    # Rule changed (issue 8): an unreported indicator counts 0 (it read grey sin reporte).
     plan = factories.PlanFactory()
     period = factories.PeriodFactory(plan=plan)
     goal = factories.GoalFactory(objective=factories.ObjectiveFactory(plan=plan))
     measured(factories.IndicatorFactory(goal=goal), period, target="5", value=None)
     rollup = plan_rollup(plan, period=period)
-    assert rollup.goal_semaforo[goal.pk].state == SemaforoState.NOT_REPORTED
-    assert rollup.goal_semaforo[goal.pk].compliance is None
+    assert rollup.goal_semaforo[goal.pk].state == SemaforoState.RED
+    assert rollup.goal_semaforo[goal.pk].compliance == D("0")
+    assert rollup.goal_semaforo[goal.pk].unreported == 1
+
+
+def test_goal_with_one_indicator_at_100_and_one_unreported_reads_50():
+    # MIPG.md §4: (100 + 0) / 2 = 50 % rojo, "1 sin reporte"
+    plan = factories.PlanFactory()
+    period = factories.PeriodFactory(plan=plan)
+    goal = factories.GoalFactory(objective=factories.ObjectiveFactory(plan=plan))
+    measured(factories.IndicatorFactory(goal=goal), period, target="10", value="10")
+    measured(factories.IndicatorFactory(goal=goal), period, target="10", value=None)
+    node = plan_rollup(plan, period=period).goal_semaforo[goal.pk]
+    assert (node.compliance, node.state, node.unreported) == (D("50"), SemaforoState.RED, 1)
+
+
+def test_objective_weights_its_goals_and_plan_its_objectives():
+    # MIPG.md §4: goals weighted 90 (100 %) and 10 (0 %) → objective 90 % verde.
+    # Plan: objectives weighted 75 (90 %) and 25 (no report: 0 %) →
+    # (75 × 90 + 25 × 0) / 100 = 67.5 % amarillo.
+    plan = factories.PlanFactory()
+    period = factories.PeriodFactory(plan=plan)
+    first = factories.ObjectiveFactory(plan=plan, weight=D("75"))
+    second = factories.ObjectiveFactory(plan=plan, weight=D("25"))
+    heavy = factories.GoalFactory(objective=first, weight=D("90"))
+    light = factories.GoalFactory(objective=first, weight=D("10"))
+    other = factories.GoalFactory(objective=second, weight=D("100"))
+    measured(factories.IndicatorFactory(goal=heavy), period, target="10", value="10")
+    measured(factories.IndicatorFactory(goal=light), period, target="10", value="0")
+    measured(factories.IndicatorFactory(goal=other), period, target="10", value=None)
+    # A goal whose only indicator has no target for the period is left out, not 0.
+    factories.IndicatorFactory(goal=factories.GoalFactory(objective=first, weight=D("0")))
+
+    rollup = plan_rollup(plan, period=period)
+
+    assert rollup.objective_semaforo[first.pk].compliance == D("90")
+    assert rollup.objective_semaforo[first.pk].state == SemaforoState.GREEN
+    assert rollup.objective_semaforo[second.pk].compliance == D("0")
+    assert rollup.plan_semaforo.compliance == D("67.5")
+    assert rollup.plan_semaforo.state == SemaforoState.YELLOW
+    assert rollup.plan_semaforo.unreported == 1
+
+
+def test_raw_compliance_is_capped_only_in_the_rollup():
+    # 150 % raw and 20 % raw: goal (100 + 20) / 2 = 60 amarillo; the indicator keeps 150
+    plan = factories.PlanFactory()
+    period = factories.PeriodFactory(plan=plan)
+    goal = factories.GoalFactory(objective=factories.ObjectiveFactory(plan=plan))
+    over = factories.IndicatorFactory(goal=goal)
+    measured(over, period, target="10", value="15")
+    measured(factories.IndicatorFactory(goal=goal), period, target="10", value="2")
+    rollup = plan_rollup(plan, period=period)
+    assert rollup.indicators[over.pk][1].compliance == D("150.00")
+    assert rollup.goal_semaforo[goal.pk].compliance == D("60")
+    assert rollup.goal_semaforo[goal.pk].state == SemaforoState.YELLOW
 
 
 def test_plan_rollup_without_periods_has_no_indicator_results():

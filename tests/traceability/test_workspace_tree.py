@@ -104,7 +104,14 @@ def test_tree_plan_level_semaforo_counts(client, planner, tree):
     client.force_login(planner)
     response = client.get(tree["plan"].get_absolute_url())
     counts = {state: count for state, _label, count in response.context["semaforo"]}
-    assert counts == {"verde": 1, "amarillo": 0, "rojo": 0, "sin_meta": 0, "sin_reporte": 0}
+    assert counts == {
+        "verde": 1,
+        "amarillo": 0,
+        "rojo": 0,
+        "sin_meta": 0,
+        "sin_reporte": 0,
+        "sin_linea_base": 0,
+    }
 
 
 def test_tree_read_only_roles_see_no_edit_controls(client, auditor, tree):

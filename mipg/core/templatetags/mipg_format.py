@@ -34,6 +34,7 @@ SEMAFORO_CLASSES = {
     "rojo": "text-bg-danger",
     "sin_meta": "text-bg-secondary",
     "sin_reporte": "text-bg-light border",
+    "sin_linea_base": "text-bg-dark",
 }
 SEMAFORO_LABELS = {
     "verde": "Verde",
@@ -41,6 +42,7 @@ SEMAFORO_LABELS = {
     "rojo": "Rojo",
     "sin_meta": "Sin meta",
     "sin_reporte": "Sin reporte",
+    "sin_linea_base": "Sin línea base",
 }
 
 

@@ -50,9 +50,17 @@ class FinanceSerializer(serializers.Serializer):
 
 
 class SemaforoSerializer(serializers.Serializer):
-    compliance = _decimal(allow_null=True, help_text="Promedio del cumplimiento topado a 100.")
+    compliance = _decimal(
+        allow_null=True,
+        help_text=(
+            "Cumplimiento ponderado por el árbol (indicadores por igual, metas por su "
+            "ponderación en el objetivo, objetivos en el plan), cada indicador topado a 0–100; "
+            "un indicador sin reporte cuenta 0."
+        ),
+    )
     state = serializers.ChoiceField(choices=SemaforoState.choices)
     indicators = serializers.IntegerField()
+    unreported = serializers.IntegerField(help_text="Indicadores sin reporte (cuentan 0).")
 
 
 class NodeSerializer(serializers.Serializer):
@@ -78,6 +86,18 @@ class IndicatorResultSerializer(serializers.Serializer):
     target = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
     compliance = _decimal(allow_null=True, help_text="Cumplimiento (%) sin topar.")
     state = serializers.ChoiceField(choices=SemaforoState.choices)
+    explanation = serializers.CharField(
+        help_text="La fórmula aplicada con las cifras, p. ej. «(100 − 95) / (100 − 75) = 20 %»."
+    )
+    unreported = serializers.IntegerField(
+        help_text="Periodos con meta y sin valor aprobado que contaron 0."
+    )
+    last_reported_period = serializers.CharField(
+        allow_null=True, help_text="Sin reporte en el corte: periodo del último dato aprobado."
+    )
+    last_reported_value = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, help_text="Último dato (informativo)."
+    )
 
 
 class PeriodRefSerializer(serializers.Serializer):
@@ -93,6 +113,7 @@ class SemaforoCountsSerializer(serializers.Serializer):
     rojo = serializers.IntegerField()
     sin_meta = serializers.IntegerField()
     sin_reporte = serializers.IntegerField()
+    sin_linea_base = serializers.IntegerField()
 
 
 class PlanRollupSerializer(serializers.Serializer):
@@ -122,6 +143,7 @@ def _semaforo(summary):
         "compliance": percent(summary.compliance),
         "state": summary.state,
         "indicators": summary.indicators,
+        "unreported": summary.unreported,
     }
 
 
@@ -177,6 +199,14 @@ def rollup_data(rollup, *, year, cumulative):
                 "target": result.target if result else None,
                 "compliance": result.compliance if result else None,
                 "state": result.state if result else SemaforoState.NO_TARGET,
+                "explanation": result.explanation if result else "",
+                "unreported": result.unreported if result else 0,
+                "last_reported_period": result.last_reported[0]
+                if result and result.last_reported
+                else None,
+                "last_reported_value": result.last_reported[1]
+                if result and result.last_reported
+                else None,
             }
             for indicator, result in rollup.indicators.values()
         ],
