@@ -462,3 +462,115 @@ def test_semaforo_counts_query_count_is_constant(plan, goal, quarters, count_que
     with count_queries(4):
         counts = semaforo_counts(plan, period=quarters[3], cumulative=True)
     assert sum(counts.values()) == how_many
+
+
+# --- issue 8 §1 cases through the database --------------------------------------------
+
+
+def test_results_decreasing_flow_annual_baseline_in_a_quarter(goal, quarters):
+    # LB 400 per year (default horizon), quarterly: 100 per quarter; P 75, E 95 in T1:
+    # (100 − 95) / (100 − 75) = 20 % rojo (it read (400 − 95) / (400 − 75) = 93.85 verde)
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["75"],
+        values=["95"],
+        polarity=Indicator.Polarity.DECREASING,
+        baseline_value=D("400"),
+    )
+    result = result_of(indicator, quarters[0], cumulative=True)
+    assert (result.compliance, result.state) == (D("20.00"), SemaforoState.RED)
+    assert result.explanation == "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20 %"
+
+
+def test_results_stock_skipped_q4_is_sin_reporte_for_the_year(goal, quarters):
+    # P 20/40/60/80, E 20/40/60/—, cut T4: sin reporte, último dato 2026-T3 = 60
+    # (it read 60 / 60 = 100 % verde)
+    indicator = indicator_with(
+        goal,
+        quarters,
+        targets=["20", "40", "60", "80"],
+        values=["20", "40", "60", None],
+        accumulation=Acc.STOCK,
+    )
+    result = result_of(indicator, quarters[3], cumulative=True)
+    assert figures(result) == (None, D("80"), None, SemaforoState.NOT_REPORTED)
+    assert result.last_reported == ("2026-T3", D("60"))
+
+
+def test_results_stock_cut_without_any_figure_is_not_an_older_period(goal, quarters):
+    # Nothing at all in T4 (no target, no value, for any indicator): the cut is T4,
+    # "sin meta", never T3's 60 against 60.
+    indicator = indicator_with(
+        goal,
+        quarters,
+        targets=["20", "40", "60", None],
+        values=["20", "40", "60", None],
+        accumulation=Acc.CUMULATIVE,
+    )
+    result = result_of(indicator, quarters[3], cumulative=True)
+    assert result.state == SemaforoState.NO_TARGET
+    assert result.last_reported == ("2026-T3", D("60"))
+
+
+def test_results_stock_with_baseline_progress_from_it(goal, quarters):
+    # LB 100, P 150, E 120: (120 − 100) / (150 − 100) = 40 % rojo
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["150"],
+        values=["120"],
+        accumulation=Acc.STOCK,
+        baseline_value=D("100"),
+    )
+    result = result_of(indicator, quarters[0], cumulative=True)
+    assert (result.compliance, result.state) == (D("40.00"), SemaforoState.RED)
+
+
+def test_results_capacity_50_50_against_50_100(goal, quarters):
+    # (100 % + 50 %) / 2 = 75 % amarillo (it read 50 / 75 = 66.67)
+    indicator = indicator_with(
+        goal, quarters[:2], targets=["50", "100"], values=["50", "50"], accumulation=Acc.CAPACITY
+    )
+    result = result_of(indicator, quarters[1], cumulative=True)
+    assert (result.compliance, result.state) == (D("75.00"), SemaforoState.YELLOW)
+
+
+def test_results_maintenance_overshoot_is_not_better(goal, quarters):
+    # Keep at 5, tolerance 1, E 8: 0 % rojo (it read 160 % verde)
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["5"],
+        values=["8"],
+        accumulation=Acc.STOCK,
+        polarity=Indicator.Polarity.MAINTENANCE,
+        maintenance_tolerance=D("1"),
+    )
+    result = result_of(indicator, quarters[0], cumulative=True)
+    assert (result.compliance, result.state) == (D("0.00"), SemaforoState.RED)
+
+
+def test_results_maintenance_uses_the_entity_tolerance(goal, quarters):
+    # Entity 20 % of P 5 = 1: E 6 inside the band → 100 % verde
+    entity = Entity.current()
+    entity.maintenance_tolerance_percent = D("20")
+    entity.save()
+    indicator = indicator_with(
+        goal,
+        quarters[:1],
+        targets=["5"],
+        values=["6"],
+        accumulation=Acc.STOCK,
+        polarity=Indicator.Polarity.MAINTENANCE,
+    )
+    assert result_of(indicator, quarters[0]).compliance == D("100")
+
+
+def test_semaforo_counts_decreasing_without_baseline(plan, goal, quarters):
+    indicator_with(
+        goal, quarters[:1], targets=["10"], values=["8"], polarity=Indicator.Polarity.DECREASING
+    )
+    counts = semaforo_counts(plan, period=quarters[0])
+    assert counts[SemaforoState.NO_BASELINE] == 1
+    assert counts[SemaforoState.NO_TARGET] == 0

@@ -279,3 +279,76 @@ def test_indicator_detail_is_readable_by_every_internal_role(client, indicator, 
 def test_indicator_detail_of_an_unknown_indicator_is_404(client, planner):
     client.force_login(planner)
     assert client.get(reverse("evaluation:indicator-detail", args=[999])).status_code == 404
+
+
+def test_indicator_detail_explains_the_figure(client, director, goal, unit, periods):
+    # Decreciente Flujo, LB 400 per year, P 75, E 95 in T1: 20 % rojo, formula shown
+    indicator = factories.IndicatorFactory(
+        goal=goal,
+        unit=unit,
+        polarity=Indicator.Polarity.DECREASING,
+        baseline_value=Decimal("400"),
+    )
+    factories.TargetFactory(indicator=indicator, period=periods[0], value=Decimal("75"))
+    factories.MeasurementFactory(
+        indicator=indicator, period=periods[0], value=Decimal("95"), status=ReviewStatus.APPROVED
+    )
+    client.force_login(director)
+    page = body(client.get(indicator.get_absolute_url()))
+    assert "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20 %" in page
+    assert "20,0 %" in page and "Rojo" in page
+
+
+def test_indicator_detail_shows_last_data_when_the_cut_is_unreported(
+    client, director, goal, unit, periods
+):
+    indicator = factories.IndicatorFactory(
+        goal=goal, unit=unit, accumulation=Indicator.Accumulation.STOCK
+    )
+    for period, value in zip(periods, ["60", None], strict=True):
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal("60"))
+        if value:
+            factories.MeasurementFactory(
+                indicator=indicator,
+                period=period,
+                value=Decimal(value),
+                status=ReviewStatus.APPROVED,
+            )
+    client.force_login(director)
+    page = body(client.get(indicator.get_absolute_url()))
+    assert "Último dato" in page and "T1 = 60" in page
+    assert "Sin reporte" in page
+
+
+def test_indicator_detail_decreasing_without_baseline_badge(client, director, goal, unit, periods):
+    indicator = factories.IndicatorFactory(
+        goal=goal, unit=unit, polarity=Indicator.Polarity.DECREASING
+    )
+    factories.TargetFactory(indicator=indicator, period=periods[0], value=Decimal("5"))
+    client.force_login(director)
+    page = body(client.get(indicator.get_absolute_url()))
+    assert "Sin línea base" in page
+
+
+def test_indicator_create_saves_baseline_horizon_and_tolerance(client, planner, goal, unit):
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    data = indicator_data(
+        goal,
+        unit,
+        polarity="maintenance",
+        baseline_horizon="per_period",
+        maintenance_tolerance="1,5",
+    )
+    client.post(url, data)
+    indicator = Indicator.objects.get(code="IND-20")
+    assert indicator.baseline_horizon == Indicator.BaselineHorizon.PER_PERIOD
+    assert indicator.maintenance_tolerance == Decimal("1.5")
+
+
+def test_indicator_create_refuses_a_negative_tolerance(client, planner, goal, unit):
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    response = client.post(url, indicator_data(goal, unit, maintenance_tolerance="-1"))
+    assert "maintenance_tolerance" in response.context["form"].errors
+    assert not Indicator.objects.filter(code="IND-20").exists()
