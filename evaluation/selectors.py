@@ -464,8 +464,25 @@ def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period
     return figures
 
 
-def indicator_results(indicators, *, period, cumulative=False):
+PLAN_SCOPE, YEAR_SCOPE = "plan", "year"
+
+
+def in_scope(points, *, scope, accumulation):
+    """The points a cumulative view evaluates: all of them for the whole plan (to the cut);
+    for the year of the cut, only that year's periods when they are summed or averaged
+    (Flujo, Capacidad) — the at-the-cut rules read the cut and look back for V and the
+    last data whatever the scope."""
+    if scope != YEAR_SCOPE or accumulation in AT_CUT_ACCUMULATIONS or not points:
+        return points
+    year = points[-1].year
+    return [point for point in points if point.year == year]
+
+
+def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE):
     """{indicator id: IndicatorResult} for `period`, or up to it when `cumulative`.
+
+    With `cumulative`, `scope` says from where: the plan's first period ("plan", the whole
+    term of a multi-year plan) or the first period of the cut's year ("year").
 
     The period view pairs the period's target with its approved value; the cumulative view
     evaluates the plan's periods up to and including `period` (see `evaluate`).
@@ -502,28 +519,29 @@ def indicator_results(indicators, *, period, cumulative=False):
     for indicator in indicators:
         indicator_targets = targets.get(indicator.pk, {})
         indicator_values = approved.get(indicator.pk, {})
+        points = [
+            Point(
+                indicator_targets.get(pk),
+                indicator_values.get(pk),
+                period_order[pk][2],
+                period_order[pk][0].year,
+            )
+            for pk in period_ids
+        ]
         results[indicator.pk] = series_result(
             indicator,
-            [
-                Point(
-                    indicator_targets.get(pk),
-                    indicator_values.get(pk),
-                    period_order[pk][2],
-                    period_order[pk][0].year,
-                )
-                for pk in period_ids
-            ],
+            in_scope(points, scope=scope, accumulation=indicator.accumulation),
             thresholds=effective_thresholds(indicator, entity=entity),
             entity=entity,
         )
     return results
 
 
-def semaforo_counts(plan, *, period, cumulative=False):
+def semaforo_counts(plan, *, period, cumulative=False, scope=PLAN_SCOPE):
     """{state: number of live indicators of the plan in that state}, every state present."""
     counts = dict.fromkeys(SemaforoState, 0)
     for result in indicator_results(
-        indicators_of_plan(plan), period=period, cumulative=cumulative
+        indicators_of_plan(plan), period=period, cumulative=cumulative, scope=scope
     ).values():
         counts[result.state] += 1
     return counts

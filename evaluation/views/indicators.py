@@ -15,6 +15,7 @@ from evaluation import services
 from evaluation.forms import IndicatorEditForm, IndicatorForm, TargetsForm, service_errors
 from evaluation.models import Indicator
 from evaluation.selectors import (
+    YEAR_SCOPE,
     IndicatorResult,
     Point,
     effective_thresholds,
@@ -110,6 +111,12 @@ def indicator_detail(request, pk):
     cumulative = (
         indicator_results([indicator], period=last, cumulative=True)[indicator.pk] if last else None
     )
+    # A multi-year plan (PEI, Plan de Desarrollo) also shows the cut's year on its own.
+    year_result = (
+        indicator_results([indicator], period=last, cumulative=True, scope=YEAR_SCOPE)[indicator.pk]
+        if last and len({p.start_date.year for p in periods}) > 1
+        else None
+    )
     red_below, green_from = effective_thresholds(indicator, entity=entity)
     return render(
         request,
@@ -124,6 +131,7 @@ def indicator_detail(request, pk):
             "rows": rows,
             "cumulative": cumulative,
             "cumulative_period": last,
+            "year_result": year_result,
             "cumulative_executed": plain(cumulative.executed) if cumulative else None,
             "cumulative_target": plain(cumulative.target) if cumulative else None,
             "last_reported_value": plain(cumulative.last_reported[1])

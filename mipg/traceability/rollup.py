@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from evaluation.selectors import (
+    PLAN_SCOPE,
     SemaforoState,
     capped,
     indicator_results,
@@ -139,19 +140,24 @@ def tree_semaforo(physical, own, *, red_below, green_from):
     )
 
 
-def plan_rollup(plan, *, period=None, cumulative=True, year=None):
+def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE):
     """Roll-up of `plan` as of `period` (the plan's latest period when None).
 
     Physical progress counts approved reports up to the period; indicator results are
-    cumulative up to it by default; financial progress covers the allocations of `year`
-    (all years when None).
+    cumulative up to it by default, from the plan's start (`scope` "plan") or from the start
+    of the cut's year ("year"); financial progress covers the allocations of `year` (all
+    years when None).
     """
     if period is None:
         period = plan.periods.order_by("-end_date").first()
     physical = plan_physical_progress(plan, as_of=period)
     financial = plan_financial_progress(plan, year=year)
     indicators = list(indicators_of_plan(plan).order_by("code"))
-    results = indicator_results(indicators, period=period, cumulative=cumulative) if period else {}
+    results = (
+        indicator_results(indicators, period=period, cumulative=cumulative, scope=scope)
+        if period
+        else {}
+    )
     entity = Entity.current()
     thresholds = {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
 

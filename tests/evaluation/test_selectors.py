@@ -574,3 +574,61 @@ def test_semaforo_counts_decreasing_without_baseline(plan, goal, quarters):
     counts = semaforo_counts(plan, period=quarters[0])
     assert counts[SemaforoState.NO_BASELINE] == 1
     assert counts[SemaforoState.NO_TARGET] == 0
+
+
+# --- multi-year plans -------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_years(plan):
+    """Semesters of 2025 and 2026 in one plan (a multi-year plan)."""
+    return [
+        factories.PeriodFactory(
+            plan=plan,
+            label=f"{year}-S{half}",
+            start_date=datetime.date(year, 1 if half == 1 else 7, 1),
+            end_date=datetime.date(year, 6, 30) if half == 1 else datetime.date(year, 12, 31),
+        )
+        for year in (2025, 2026)
+        for half in (1, 2)
+    ]
+
+
+def test_results_multi_year_flow_per_year_and_whole_plan(goal, two_years):
+    # P 10 per semester; E 10, 10 in 2025 and 5, — in 2026.
+    # Whole plan to 2026-S2: (10 + 10 + 5) / 40 = 62.5 % amarillo, 1 sin reporte.
+    # Year 2026 only: 5 / 20 = 25 % rojo, 1 sin reporte.
+    indicator = indicator_with(goal, two_years, targets=["10"] * 4, values=["10", "10", "5", None])
+    cut = two_years[3]
+    whole = result_of(indicator, cut, cumulative=True)
+    assert (whole.compliance, whole.state, whole.unreported) == (
+        D("62.50"),
+        SemaforoState.YELLOW,
+        1,
+    )
+    year = indicator_results(
+        Indicator.objects.filter(pk=indicator.pk), period=cut, cumulative=True, scope="year"
+    )[indicator.pk]
+    assert (year.compliance, year.state, year.unreported) == (D("25.00"), SemaforoState.RED, 1)
+
+
+def test_results_annual_reduction_reads_the_previous_year(goal, two_years):
+    # Reducción anual, LB 100: V = 2025-S2's 80; 2026-S2 P 70, E 74:
+    # (80 − 74) / (80 − 70) = 60 % amarillo, in either scope.
+    indicator = indicator_with(
+        goal,
+        two_years,
+        targets=["90", "85", "75", "70"],
+        values=["88", "80", "77", "74"],
+        accumulation=Acc.ANNUAL_REDUCTION,
+        baseline_value=D("100"),
+    )
+    for scope in ("plan", "year"):
+        result = indicator_results(
+            Indicator.objects.filter(pk=indicator.pk),
+            period=two_years[3],
+            cumulative=True,
+            scope=scope,
+        )[indicator.pk]
+        assert (result.compliance, result.state) == (D("60.00"), SemaforoState.YELLOW)
+        assert result.explanation == "V = 2025-S2 = 80; (80 − 74) / (80 − 70) = 60 %"

@@ -352,3 +352,26 @@ def test_indicator_create_refuses_a_negative_tolerance(client, planner, goal, un
     response = client.post(url, indicator_data(goal, unit, maintenance_tolerance="-1"))
     assert "maintenance_tolerance" in response.context["form"].errors
     assert not Indicator.objects.filter(code="IND-20").exists()
+
+
+def test_indicator_detail_of_a_multi_year_plan_shows_the_year_and_the_whole_plan(
+    client, director, goal, unit, periods
+):
+    # T1 and T2 of 2026 plus T4 of 2025: P 10 each; E 10 (2025), 10, 4 (2026).
+    # Whole plan: 24 / 30 = 80 %; 2026 only: 14 / 20 = 70 %.
+    earlier = factories.PeriodFactory(
+        plan=goal.objective.plan,
+        label="2025-T4",
+        start_date=datetime.date(2025, 10, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+    indicator = factories.IndicatorFactory(goal=goal, unit=unit)
+    for period, value in zip([earlier, *periods], ["10", "10", "4"], strict=True):
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+        factories.MeasurementFactory(
+            indicator=indicator, period=period, value=Decimal(value), status=ReviewStatus.APPROVED
+        )
+    client.force_login(director)
+    page = body(client.get(indicator.get_absolute_url()))
+    assert "24 / 30 = 80 %" in page
+    assert "Solo el año 2026" in page and "14 / 20 = 70 %" in page

@@ -120,3 +120,5 @@ def test_rollup_refuses_a_period_of_another_plan_and_bad_years(client_for, direc
     assert list(client.get(f"{url}?year=3000").json()["errors"]) == ["year"]
     assert list(client.get(f"{url}?cumulative=quizas").json()["errors"]) == ["cumulative"]
     assert client.get(f"{url}?year=2026&cumulative=false").json()["year"] == 2026
+    assert list(client.get(f"{url}?scope=decada").json()["errors"]) == ["scope"]
+    assert client.get(f"{url}?scope=year").json()["scope"] == "year"

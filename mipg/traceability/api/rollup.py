@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from evaluation.selectors import SemaforoState
+from evaluation.selectors import PLAN_SCOPE, YEAR_SCOPE, SemaforoState
 from management.selectors.physical import percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
@@ -34,6 +34,14 @@ class RollupQuerySerializer(serializers.Serializer):
     cumulative = serializers.BooleanField(
         default=True,
         help_text="Indicadores acumulados hasta el periodo (true) o solo del periodo (false).",
+    )
+    scope = serializers.ChoiceField(
+        choices=[(PLAN_SCOPE, "plan"), (YEAR_SCOPE, "year")],
+        default=PLAN_SCOPE,
+        help_text=(
+            "Acumulado desde el inicio del plan (plan: toda la vigencia de un plan plurianual) "
+            "o desde el inicio del año del corte (year)."
+        ),
     )
 
 
@@ -120,6 +128,7 @@ class PlanRollupSerializer(serializers.Serializer):
     period = PeriodRefSerializer(allow_null=True)
     year = serializers.IntegerField(allow_null=True)
     cumulative = serializers.BooleanField()
+    scope = serializers.CharField()
     semaforo_counts = SemaforoCountsSerializer()
     plan = NodeSerializer()
     objectives = NodeSerializer(many=True)
@@ -162,7 +171,7 @@ def _node(physical, financial, semaforo=None):
     }
 
 
-def rollup_data(rollup, *, year, cumulative):
+def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE):
     """The dict PlanRollupSerializer renders (no queries)."""
     physical, financial = rollup.physical, rollup.financial
     period = rollup.period
@@ -177,6 +186,7 @@ def rollup_data(rollup, *, year, cumulative):
         },
         "year": year,
         "cumulative": cumulative,
+        "scope": scope,
         "semaforo_counts": {str(state): count for state, count in rollup.semaforo_counts.items()},
         "plan": _node(physical.plan, financial.plan, rollup.plan_semaforo),
         "objectives": [
@@ -239,6 +249,7 @@ class PlanRollupViewSet(ApiViewSet):
         if period is not None and period.plan_id != plan.pk:
             raise ValidationError({"period": [_("El periodo no pertenece a este plan.")]})
         year, cumulative = query.validated_data.get("year"), query.validated_data["cumulative"]
-        rollup = plan_rollup(plan, period=period, cumulative=cumulative, year=year)
-        data = rollup_data(rollup, year=year, cumulative=cumulative)
+        scope = query.validated_data["scope"]
+        rollup = plan_rollup(plan, period=period, cumulative=cumulative, year=year, scope=scope)
+        data = rollup_data(rollup, year=year, cumulative=cumulative, scope=scope)
         return Response(PlanRollupSerializer(data).data)
