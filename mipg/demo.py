@@ -1342,7 +1342,7 @@ INDICATORS = [
         "OE4",
         "effectiveness",
         "impact",
-        "reduction",
+        "annual_reduction",  # each year against the previous year's rate (LB the first year)
         "decreasing",
         "annual",
         "Por 1.000 nacidos vivos",

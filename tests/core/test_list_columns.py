@@ -111,5 +111,6 @@ def test_indicator_list_columns_with_and_without_a_period():
         "Ejecutado (aprobado)",
         "Cumplimiento (%)",
         "Semáforo",
+        "Cálculo",  # the formula with the numbers (issue 8: every figure explainable)
     ]
     assert headers(INDICATOR_COLUMNS).count("Unidad de medida") == 1
