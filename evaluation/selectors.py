@@ -143,8 +143,12 @@ def explained_compliance(*, polarity, accumulation, executed, target, baseline, 
     - Decreciente, or accumulation Reducción / Reducción anual: (LB − E) / (LB − P) with LB
       the baseline (for Reducción anual, the previous year's value V); None without it.
     - Creciente Stock / Acumulado with a baseline and P ≠ LB: (E − LB) / (P − LB), progress
-      from the baseline (DNP, «Guía para la construcción y análisis de indicadores de
-      gestión», §3 tipos de acumulación, as summarised in MIPG.md §4); E / P otherwise.
+      from the baseline; E / P otherwise. Source: DNP, Dirección de Seguimiento y
+      Evaluación de Políticas Públicas, «Guía para la construcción y análisis de
+      indicadores» (Sinergia), §3 Análisis de indicadores: 3.1 tipos de acumulación, 3.2
+      Stock, 3.3 Flujo, 3.4 Acumulado, 3.5 Capacidad, 3.6 Reducción, 3.7 Reducción anual —
+      the formulas as MIPG.md §4 states them (the guide's section list was checked; its
+      formula pages were not at hand, so MIPG.md keeps its *(verify)* mark).
     - A zero denominator (P = 0, or LB = P) gives 100 when the target is met and 0 otherwise.
     - (None, "") when E or P is missing.
     """
