@@ -40,3 +40,8 @@ from planning.services.tree import (  # noqa: F401
     update_goal,
     update_objective,
 )
+from planning.services.schedules import (  # noqa: F401
+    clear_action_schedule,
+    schedule_field,
+    set_action_schedule,
+)
