@@ -18,7 +18,7 @@ from evaluation.selectors import (
     semaforo,
 )
 from management.selectors.budget import plan_financial_progress
-from management.selectors.physical import plan_physical_progress
+from management.selectors.physical import entity_thresholds, plan_physical_progress
 from mipg.core.models import Entity
 
 
@@ -35,7 +35,7 @@ class NodeSemaforo:
 class PlanRollup:
     plan: object
     period: object
-    physical: object  # management.selectors.physical.PhysicalProgress
+    physical: object  # management.selectors.physical.PhysicalProgress (planned and executed)
     financial: object  # management.selectors.budget.FinancialProgress
     indicators: dict  # indicator id → (Indicator, IndicatorResult)
     semaforo_counts: dict  # SemaforoState → count
@@ -71,12 +71,13 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None):
     """
     if period is None:
         period = plan.periods.order_by("-end_date").first()
-    physical = plan_physical_progress(plan, as_of=period)
+    entity = Entity.current()
+    thresholds = {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
+    # planned and executed physical progress side by side, with their own semáforo
+    physical = plan_physical_progress(plan, as_of=period, thresholds=entity_thresholds(entity))
     financial = plan_financial_progress(plan, year=year)
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = indicator_results(indicators, period=period, cumulative=cumulative) if period else {}
-    entity = Entity.current()
-    thresholds = {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
 
     counts = dict.fromkeys(SemaforoState, 0)
     by_goal, by_objective = defaultdict(list), defaultdict(list)
