@@ -261,6 +261,36 @@ class _Accumulator:
         )
 
 
+def goal_physical_progress(goal, actions, *, as_of, thresholds):
+    """(goal node, {action id: node}) from ``actions`` of ``goal`` annotated by
+    ``with_physical_progress`` and ``with_planned_progress`` at ``as_of`` (no queries).
+    Archived actions get their own node but stay out of the goal's averages, as in
+    ``plan_physical_progress``."""
+    nodes, acc = {}, _Accumulator()
+    for action in actions:
+        node = NodeProgress.for_item(
+            action,
+            **_node_figures(
+                action.physical_progress, planned_progress(action, as_of), thresholds, cap=False
+            ),
+            parent_id=goal.pk,
+            has_report=action.has_report,
+        )
+        nodes[action.pk] = node
+        if not action.archived:
+            acc.add(node)
+    goal_node = NodeProgress.for_item(
+        goal,
+        **_node_figures(
+            acc.value, acc.planned if as_of is not None else None, thresholds, cap=True
+        ),
+        parent_id=goal.objective_id,
+        has_report=acc.has_report,
+        has_children=bool(acc.count),
+    )
+    return goal_node, nodes
+
+
 def _node_figures(physical, planned, thresholds, *, cap):
     compliance = physical_compliance(physical, planned)
     if cap and compliance is not None:
@@ -293,9 +323,7 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None):
     for a in actions:
         node = NodeProgress.for_item(
             a,
-            **_node_figures(
-                a.physical_progress, planned_progress(a, as_of), thresholds, cap=False
-            ),
+            **_node_figures(a.physical_progress, planned_progress(a, as_of), thresholds, cap=False),
             parent_id=a.goal_id,
             has_report=a.has_report,
         )

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from mipg.core.permissions import require_perm
 from planning.models import ActionSchedule
-from planning.services._base import HUNDRED, _lock, _lock_open_plan, _number, _save
 from planning.selectors import periods_of
+from planning.services._base import HUNDRED, _lock, _lock_open_plan, _number, _save
 
 
 def schedule_field(period):
@@ -77,8 +77,10 @@ def _percentage(value):
         number = Decimal(str(value))
     except InvalidOperation:
         return None
-    if not number.is_finite() or not 0 <= number <= HUNDRED or number != number.quantize(
-        Decimal("0.01")
+    if (
+        not number.is_finite()
+        or not 0 <= number <= HUNDRED
+        or number != number.quantize(Decimal("0.01"))
     ):
         return None
     return number

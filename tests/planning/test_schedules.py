@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from planning.models import ActionSchedule, StrategicPlan, default_planned
-from planning.services import clear_action_schedule, schedule_field, set_action_schedule
+from planning.services import clear_action_schedule, set_action_schedule
+from planning.services.schedules import schedule_field
 from tests import factories
 from tests.builders import quarters_2026
 
