@@ -214,10 +214,11 @@ class PlanRollupViewSet(ApiViewSet):
         summary="Avance consolidado del plan",
         description=(
             "Avance físico ejecutado (solo reportes aprobados) y programado al corte, con su "
-            "cumplimiento (ejecutado ÷ programado) y semáforo, ejecución presupuestal "
+            "cumplimiento (ejecutado ÷ programado) y semáforo; ejecución presupuestal "
             "(apropiación, CDP, compromiso, obligación y pago, con % de la apropiación) y "
-            "semáforo de indicadores por plan, objetivo, meta y actividad, lado a lado y nunca mezclados; y el conteo de "
-            "indicadores por estado del semáforo. Mismos cálculos que los tableros."
+            "semáforo de indicadores por plan, objetivo, meta y actividad, lado a lado y nunca "
+            "mezclados; y el conteo de indicadores por estado del semáforo. Mismos cálculos "
+            "que los tableros."
         ),
         parameters=[RollupQuerySerializer],
         responses=PlanRollupSerializer,
