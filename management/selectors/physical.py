@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from management.models import ProgressReport
 from mipg.core.models import Entity, ReviewStatus
-from planning.models import ActionSchedule, default_planned
+from planning.models import ActionSchedule, ReportingPeriod, default_planned
 from planning.selectors import live_actions, live_goals, live_objectives
 
 ZERO = Decimal("0")
@@ -106,6 +106,35 @@ def with_planned_progress(actions, *, as_of):
             output_field=PROGRESS_FIELD,
         )
     return actions.annotate(scheduled_planned=scheduled)
+
+
+def with_planned_at_latest_period(actions):
+    """Annotate an Action queryset, whatever its plans, with ``cut_end`` (the end of the
+    latest period of the action's plan, None without periods) and ``scheduled_planned``
+    (its programación for that period); read it with ``planned_at_latest_period``.
+    Periods of a plan do not overlap, so the end date names the period."""
+    latest = ReportingPeriod.objects.filter(plan=OuterRef("goal__objective__plan")).order_by(
+        "-end_date", "-start_date"
+    )
+    return actions.annotate(cut_end=Subquery(latest.values("end_date")[:1])).annotate(
+        scheduled_planned=Subquery(
+            ActionSchedule.objects.filter(
+                action=OuterRef("pk"), period__end_date=OuterRef("cut_end")
+            ).values("planned")[:1],
+            output_field=PROGRESS_FIELD,
+        )
+    )
+
+
+def planned_at_latest_period(action):
+    """The planned progress of an action annotated by ``with_planned_at_latest_period``:
+    its programación at its plan's latest period, else the default spread by dates; None
+    when the plan has no periods."""
+    if action.cut_end is None:
+        return None
+    if action.scheduled_planned is not None:
+        return Decimal(action.scheduled_planned)
+    return default_planned(action, action.cut_end)
 
 
 def planned_progress(action, as_of):
