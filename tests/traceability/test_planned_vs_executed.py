@@ -68,3 +68,16 @@ def test_goal_page_shows_planned_beside_executed(client, planner, example):
         ("A1", D("50"), D("100")),
         ("A2", D("100"), D("60")),
     ]
+
+
+def test_home_shows_planned_beside_executed(client, responsible):
+    action = factories.ActionFactory(goal__objective__plan__name="Plan de Acción 2026")
+    period = factories.PeriodFactory(plan=action.goal.objective.plan, label="T1 2026")
+    ActionSchedule.objects.create(action=action, period=period, planned=D("80"))
+    factories.ProgressReportFactory(
+        action=action, period=period, progress=D("40"), status=ReviewStatus.APPROVED
+    )
+    client.force_login(responsible)
+    body = client.get(reverse("home")).content.decode()
+    assert "Programado: 80,0 %" in body
+    assert "Rojo</span> <span class=\"small\">50,0 %" in body  # 40 ÷ 80
