@@ -80,4 +80,4 @@ def test_home_shows_planned_beside_executed(client, responsible):
     client.force_login(responsible)
     body = client.get(reverse("home")).content.decode()
     assert "Programado: 80,0 %" in body
-    assert "Rojo</span> <span class=\"small\">50,0 %" in body  # 40 ÷ 80
+    assert 'Rojo</span> <span class="small">50,0 %' in body  # 40 ÷ 80
