@@ -118,3 +118,22 @@ def test_action_page_shows_planned_beside_reported(client, planner, action, quar
         "verde",
     )
     assert url(action) in response.content.decode()
+
+
+def test_schedule_page_query_count_does_not_grow_with_periods(
+    client, planner, action, quarters, count_queries
+):
+    client.force_login(planner)
+    client.get(url(action))
+    with count_queries() as four:
+        client.get(url(action))
+    factories.PeriodFactory(
+        plan=action.goal.objective.plan,
+        label="2027-T1",
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
+    with count_queries() as five:
+        response = client.get(url(action))
+    assert len(response.context["form"].fields) == 5
+    assert four.count == five.count
