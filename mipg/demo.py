@@ -1037,6 +1037,18 @@ PERIODS = [
 ]
 DUE_DAYS_AFTER_END = 10
 
+# --- Programación (planned cumulative progress per period) -------------------------------
+
+# Actions whose planner set a programación of their own (planned % at the end of T1–T4);
+# every other action is planned by the default spread over its dates. The plan tree, the
+# goal and action pages, the API roll-up and the action list show planned vs executed.
+SCHEDULES = {
+    "A1.1.1": ("10", "40", "75", "100"),  # the PIC is front-loaded: training in T2–T3
+    "A1.1.2": ("20", "45", "70", "100"),
+    "A1.2.1": ("0", "30", "80", "100"),
+    "A1.2.2": ("30", "100", "100", "100"),  # a resolution due by June
+}
+
 # --- Budget execution -----------------------------------------------------------------
 
 # Execution patterns: (stage, cumulative fraction of the appropriation after the entry,

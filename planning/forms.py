@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mipg.core.models import InstitutionalPlan, Policy, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import plans_newest_first
+from planning.services.schedules import schedule_field
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"})
@@ -186,3 +187,30 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Observaciones de la evaluación independiente (tercera línea de defensa)."),
     )
+
+
+class ScheduleForm(forms.Form):
+    """The programación of an action: one planned cumulative percentage per period of its
+    plan (``planned_values``: planning.selectors.action_schedule). The 0–100 and
+    non-decreasing rules are the service's (set_action_schedule)."""
+
+    def __init__(self, data=None, *, planned_values, **kwargs):
+        super().__init__(data, **kwargs)
+        self.periods = {}
+        for value in planned_values:
+            name = schedule_field(value.period)
+            self.periods[name] = value.period
+            self.fields[name] = forms.DecimalField(
+                label=_("%(period)s (hasta el %(end)s)")
+                % {"period": value.period.label, "end": value.period.end_date.strftime("%d/%m/%Y")},
+                max_digits=5,
+                decimal_places=2,
+                localize=True,
+                initial=value.planned,
+                help_text=None if value.programmed else _("Valor propuesto según las fechas."),
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+
+    def planned(self):
+        """{period: value} for the service."""
+        return {period: self.cleaned_data[name] for name, period in self.periods.items()}

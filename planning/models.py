@@ -1,6 +1,6 @@
 """Strategic plan → objectives → goals (metas) → actions (actividades), and reporting periods."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -404,3 +404,56 @@ class ActionRating(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.year}-S{self.semester}"
+
+
+def default_planned(action, period_end):
+    """The planned cumulative progress (%) of ``action`` at a period ending ``period_end``
+    when the action has no programación of its own: the share of the action's duration
+    elapsed at that date, counting whole days and both ends, rounded to 2 decimals.
+
+    0 when the period ends before the action starts; 100 once it has ended. Example: an
+    action from 1/1/2026 to 31/12/2026 (365 days) at the end of T1 (31/3/2026, 90 days
+    elapsed) is planned at 90/365 = 24.66 %; at the end of T2 (181 days) at 49.59 %.
+    """
+    if period_end < action.start_date:
+        return Decimal("0")
+    if period_end >= action.end_date:
+        return Decimal("100")
+    elapsed = (period_end - action.start_date).days + 1
+    duration = (action.end_date - action.start_date).days + 1
+    return (Decimal(100) * elapsed / duration).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class ActionSchedule(models.Model):
+    """The programación of an action: its planned cumulative progress (%) at the end of a
+    reporting period of its plan. Non-decreasing over the plan's periods in date order
+    (checked by planning.services.schedules). A period without a row falls back to
+    ``default_planned``."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="schedule", verbose_name=_("actividad")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        related_name="schedule",
+        verbose_name=_("periodo de reporte"),
+    )
+    planned = models.DecimalField(
+        _("avance programado (%)"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "period__start_date"]
+        verbose_name = _("programación de la actividad")
+        verbose_name_plural = _("programaciones de actividades")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="schedule_unique_per_period"),
+            models.CheckConstraint(
+                condition=Q(planned__gte=0, planned__lte=100), name="schedule_planned_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.period}: {self.planned}"

@@ -1,10 +1,13 @@
 """Reads of planning used by several pages: the live items of a plan, plans in choice
 order, a plan's periods, and what hangs below a tree item."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from planning.models import Action, Goal, Objective, StrategicPlan
+from planning.models import Action, ActionSchedule, Goal, Objective, StrategicPlan, default_planned
 
 
 def live_objectives(plan):
@@ -56,4 +59,26 @@ def counts_below(item):
     return [
         (_("asignaciones presupuestales"), item.allocations.count()),
         (_("reportes de avance"), item.progress_reports.count()),
+    ]
+
+
+@dataclass(frozen=True)
+class PlannedValue:
+    """The planned cumulative progress of an action at the end of ``period``;
+    ``programmed`` is False when it comes from the default spread by dates."""
+
+    period: object
+    planned: Decimal
+    programmed: bool
+
+
+def action_schedule(action, periods):
+    """[PlannedValue, ...] of ``action`` for each of ``periods`` (its plan's, in calendar
+    order): its programación where set, else the default spread by dates. One query."""
+    rows = dict(ActionSchedule.objects.filter(action=action).values_list("period_id", "planned"))
+    return [
+        PlannedValue(period, rows[period.pk], True)
+        if period.pk in rows
+        else PlannedValue(period, default_planned(action, period.end_date), False)
+        for period in periods
     ]

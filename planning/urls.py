@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from planning.views import items, periods, plans
+from planning.views import items, periods, plans, schedules
 
 app_name = "planning"
 
@@ -42,4 +42,9 @@ urlpatterns = [
     *_tree_item_urls("objective", "objetivos", "objetivos", "planes", "nuevo"),
     *_tree_item_urls("goal", "metas", "metas", "objetivos", "nueva"),
     *_tree_item_urls("action", "actividades", "actividades", "metas", "nueva"),
+    path(
+        "actividades/<int:pk>/programacion/",
+        schedules.action_schedule_edit,
+        name="action-schedule",
+    ),
 ]

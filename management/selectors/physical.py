@@ -1,5 +1,8 @@
 """Physical progress (avance físico) of actions and of a whole plan, computed in the
-database from the approved progress reports.
+database from the approved progress reports, side by side with the planned progress
+(programación, planning.models.ActionSchedule, or the default spread by dates) and the
+compliance executed ÷ planned at the cut (MIPG.md §4, "Physical progress: planned vs
+executed").
 
 Physical and financial progress (management.selectors.budget) are kept side by side and
 never merged into one number (MIPG.md §4). Values stay Decimals at full precision; round
@@ -13,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import models
 from django.db.models import (
     Count,
     DecimalField,
@@ -24,9 +28,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from management.models import ProgressReport
-from mipg.core.models import ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
+from planning.models import ActionSchedule, ReportingPeriod, default_planned
 from planning.selectors import live_actions, live_goals, live_objectives
 
 ZERO = Decimal("0")
@@ -44,6 +50,102 @@ def percent(value):
 
 def decimal_or_zero(value):
     return ZERO if value is None else Decimal(value)
+
+
+class PhysicalState(models.TextChoices):
+    """The semáforo of physical compliance: the colours of the indicators' semáforo (same
+    values, same entity bands) and "no programado" when nothing is planned at the cut."""
+
+    GREEN = "verde", _("Verde")
+    YELLOW = "amarillo", _("Amarillo")
+    RED = "rojo", _("Rojo")
+    NOT_PLANNED = "no_programado", _("No programado")
+
+
+def physical_compliance(executed, planned):
+    """Executed ÷ planned × 100, raw (not capped); None when nothing is planned (planned
+    None or 0). Example: 54 executed against 70 planned → 77.14 %."""
+    if not planned:
+        return None
+    return executed * HUNDRED / planned
+
+
+def physical_state(compliance, *, red_below, green_from):
+    """The colour of a physical compliance with the entity's bands; "no programado"
+    without one. Thresholds are at most 100, so capping never changes the colour."""
+    if compliance is None:
+        return PhysicalState.NOT_PLANNED
+    if compliance >= green_from:
+        return PhysicalState.GREEN
+    if compliance < red_below:
+        return PhysicalState.RED
+    return PhysicalState.YELLOW
+
+
+def entity_thresholds(entity=None):
+    """The semáforo bands of the entity as keyword arguments of ``physical_state``."""
+    entity = entity or Entity.current()
+    return {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
+
+
+# --- Planned progress (programación) --------------------------------------------------
+
+
+def with_planned_progress(actions, *, as_of):
+    """Annotate an Action queryset with ``scheduled_planned``: the programación of each
+    action for the period ``as_of`` (None without a row or without a period). Read the
+    planned value with ``planned_progress(action, as_of)``, which falls back to the default
+    spread by dates."""
+    if as_of is None:
+        scheduled = Value(None, output_field=PROGRESS_FIELD)
+    else:
+        scheduled = Subquery(
+            ActionSchedule.objects.filter(action=OuterRef("pk"), period=as_of).values("planned")[
+                :1
+            ],
+            output_field=PROGRESS_FIELD,
+        )
+    return actions.annotate(scheduled_planned=scheduled)
+
+
+def with_planned_at_latest_period(actions):
+    """Annotate an Action queryset, whatever its plans, with ``cut_end`` (the end of the
+    latest period of the action's plan, None without periods) and ``scheduled_planned``
+    (its programación for that period); read it with ``planned_at_latest_period``.
+    Periods of a plan do not overlap, so the end date names the period."""
+    latest = ReportingPeriod.objects.filter(plan=OuterRef("goal__objective__plan")).order_by(
+        "-end_date", "-start_date"
+    )
+    return actions.annotate(cut_end=Subquery(latest.values("end_date")[:1])).annotate(
+        scheduled_planned=Subquery(
+            ActionSchedule.objects.filter(
+                action=OuterRef("pk"), period__end_date=OuterRef("cut_end")
+            ).values("planned")[:1],
+            output_field=PROGRESS_FIELD,
+        )
+    )
+
+
+def planned_at_latest_period(action):
+    """The planned progress of an action annotated by ``with_planned_at_latest_period``:
+    its programación at its plan's latest period, else the default spread by dates; None
+    when the plan has no periods."""
+    if action.cut_end is None:
+        return None
+    if action.scheduled_planned is not None:
+        return Decimal(action.scheduled_planned)
+    return default_planned(action, action.cut_end)
+
+
+def planned_progress(action, as_of):
+    """The planned cumulative progress of an action annotated by ``with_planned_progress``
+    at the period ``as_of``: its programación, else the default spread by dates; None
+    without a period."""
+    if as_of is None:
+        return None
+    if action.scheduled_planned is not None:
+        return Decimal(action.scheduled_planned)
+    return default_planned(action, as_of.end_date)
 
 
 # --- Physical progress ----------------------------------------------------------------
@@ -82,6 +184,11 @@ class NodeProgress:
     ``has_report``: for an action, an approved report counts; for a goal, objective or
     plan, at least one action under it has one. ``has_children`` is False for a goal,
     objective or plan with no non-archived children (its progress is then 0).
+
+    ``planned`` is the planned cumulative progress at the cut (None without a period);
+    ``compliance`` is executed ÷ planned × 100: raw for an action, capped at 100 for a goal,
+    objective or plan (whose executed and planned are each the weighted average of its
+    children's); ``state`` its semáforo (PhysicalState).
     """
 
     id: int
@@ -92,6 +199,9 @@ class NodeProgress:
     parent_id: int | None = None
     has_report: bool = False
     has_children: bool = True
+    planned: Decimal | None = None
+    compliance: Decimal | None = None
+    state: str = PhysicalState.NOT_PLANNED
 
     @classmethod
     def for_item(cls, item, **figures):
@@ -101,6 +211,14 @@ class NodeProgress:
     @property
     def physical_display(self):
         return percent(self.physical)
+
+    @property
+    def planned_display(self):
+        return percent(self.planned)
+
+    @property
+    def compliance_display(self):
+        return percent(self.compliance)
 
 
 @dataclass(frozen=True)
@@ -142,6 +260,9 @@ class _Accumulator:
         self.plain = ZERO
         self.count = 0
         self.has_report = False
+        self.planned_weighted = ZERO
+        self.planned_plain = ZERO
+        self.planned_known = True
 
     def add(self, node):
         self.weighted += node.weight * node.physical
@@ -149,31 +270,94 @@ class _Accumulator:
         self.plain += node.physical
         self.count += 1
         self.has_report = self.has_report or node.has_report
+        if node.planned is None:
+            self.planned_known = False
+        else:
+            self.planned_weighted += node.weight * node.planned
+            self.planned_plain += node.planned
 
     @property
     def value(self):
         return _relative_average(self.weighted, self.weights, self.plain, self.count)
 
+    @property
+    def planned(self):
+        """Σ(w·planned)/Σw like ``value``; None when a child has no planned value."""
+        if not self.planned_known:
+            return None
+        return _relative_average(
+            self.planned_weighted, self.weights, self.planned_plain, self.count
+        )
 
-def plan_physical_progress(plan, *, as_of=None):
-    """Physical progress per action, goal, objective and plan.
 
-    Four queries whatever the size: objectives, goals, actions annotated with their
-    latest approved progress, and the same actions grouped by goal (Σw·p, Σw, Σp, n).
-    Goals → objectives → plan are combined in Python over those few grouped rows.
+def goal_physical_progress(goal, actions, *, as_of, thresholds):
+    """(goal node, {action id: node}) from ``actions`` of ``goal`` annotated by
+    ``with_physical_progress`` and ``with_planned_progress`` at ``as_of`` (no queries).
+    Archived actions get their own node but stay out of the goal's averages, as in
+    ``plan_physical_progress``."""
+    nodes, acc = {}, _Accumulator()
+    for action in actions:
+        node = NodeProgress.for_item(
+            action,
+            **_node_figures(
+                action.physical_progress, planned_progress(action, as_of), thresholds, cap=False
+            ),
+            parent_id=goal.pk,
+            has_report=action.has_report,
+        )
+        nodes[action.pk] = node
+        if not action.archived:
+            acc.add(node)
+    goal_node = NodeProgress.for_item(
+        goal,
+        **_node_figures(
+            acc.value, acc.planned if as_of is not None else None, thresholds, cap=True
+        ),
+        parent_id=goal.objective_id,
+        has_report=acc.has_report,
+        has_children=bool(acc.count),
+    )
+    return goal_node, nodes
+
+
+def _node_figures(physical, planned, thresholds, *, cap):
+    compliance = physical_compliance(physical, planned)
+    if cap and compliance is not None:
+        compliance = min(compliance, HUNDRED)
+    return {
+        "physical": physical,
+        "planned": planned,
+        "compliance": compliance,
+        "state": physical_state(compliance, **thresholds),
+    }
+
+
+def plan_physical_progress(plan, *, as_of=None, thresholds=None):
+    """Physical progress, executed and planned, per action, goal, objective and plan.
+
+    Four queries whatever the size (five without ``thresholds``, the entity's semáforo
+    bands): objectives, goals, actions annotated with their latest approved progress and
+    their programación at ``as_of``, and the same actions grouped by goal (Σw·p, Σw, Σp, n).
+    Planned progress is combined in Python from the action rows (its default spread by
+    dates is computed there); goals → objectives → plan from those few grouped rows.
     """
+    thresholds = thresholds or entity_thresholds()
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
-    actions = with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of)
-    action_nodes = {
-        a.pk: NodeProgress.for_item(
+    actions = with_planned_progress(
+        with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of), as_of=as_of
+    )
+    action_nodes = {}
+    planned_by_goal = defaultdict(_Accumulator)
+    for a in actions:
+        node = NodeProgress.for_item(
             a,
-            physical=a.physical_progress,
+            **_node_figures(a.physical_progress, planned_progress(a, as_of), thresholds, cap=False),
             parent_id=a.goal_id,
             has_report=a.has_report,
         )
-        for a in actions
-    }
+        action_nodes[a.pk] = node
+        planned_by_goal[a.goal_id].add(node)
 
     physical = _physical_expression(as_of)
     grouped = {
@@ -194,16 +378,20 @@ def plan_physical_progress(plan, *, as_of=None):
     by_objective = defaultdict(_Accumulator)
     for goal in goals:
         row = grouped.get(goal.pk)
-        node = NodeProgress.for_item(
-            goal,
-            physical=_relative_average(
+        executed = (
+            _relative_average(
                 decimal_or_zero(row["weighted"]),
                 decimal_or_zero(row["weights"]),
                 decimal_or_zero(row["plain"]),
                 row["count"],
             )
             if row
-            else ZERO,
+            else ZERO
+        )
+        planned = planned_by_goal[goal.pk].planned if as_of is not None else None
+        node = NodeProgress.for_item(
+            goal,
+            **_node_figures(executed, planned, thresholds, cap=True),
             parent_id=goal.objective_id,
             has_report=bool(row and row["reported"]),
             has_children=row is not None,
@@ -215,9 +403,10 @@ def plan_physical_progress(plan, *, as_of=None):
     whole_plan = _Accumulator()
     for objective in objectives:
         acc = by_objective.get(objective.pk, _Accumulator())
+        planned = acc.planned if as_of is not None else None
         node = NodeProgress.for_item(
             objective,
-            physical=acc.value,
+            **_node_figures(acc.value, planned, thresholds, cap=True),
             parent_id=plan.pk,
             has_report=acc.has_report,
             has_children=bool(acc.count),
@@ -230,7 +419,12 @@ def plan_physical_progress(plan, *, as_of=None):
         code="",
         name=plan.name,
         weight=HUNDRED,
-        physical=whole_plan.value,
+        **_node_figures(
+            whole_plan.value,
+            whole_plan.planned if as_of is not None else None,
+            thresholds,
+            cap=True,
+        ),
         has_report=whole_plan.has_report,
         has_children=bool(whole_plan.count),
     )

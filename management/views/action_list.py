@@ -6,7 +6,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from management.selectors.physical import with_physical_progress
+from management.selectors.physical import (
+    percent,
+    physical_compliance,
+    planned_at_latest_period,
+    with_physical_progress,
+    with_planned_at_latest_period,
+)
 from mipg.core import exports
 from mipg.core.exports import Column, ListPage
 from mipg.core.models import Policy
@@ -43,8 +49,20 @@ COLUMNS = [
     Column(
         _("Ponderación (%)"), "weight", exports.PERCENT, heading=_("Ponderación"), sort="weight"
     ),
+    # Planned and executed side by side at the latest period of the action's plan.
+    Column(
+        _("Avance programado (%)"),
+        planned_at_latest_period,
+        exports.PERCENT,
+        heading=_("Avance programado"),
+    ),
     Column(
         _("Avance físico (%)"), "physical_progress", exports.PERCENT, heading=_("Avance físico")
+    ),
+    Column(
+        _("Cumplimiento físico (%)"),
+        lambda a: percent(physical_compliance(a.physical_progress, planned_at_latest_period(a))),
+        exports.PERCENT,
     ),
     Column(
         _("Planes del Decreto 612"),
@@ -62,18 +80,21 @@ COLUMNS = [
 
 def action_rows():
     """Actions with everything a row shows: path up to the plan, unit, responsible person,
-    approved physical progress, Decreto 612 tags and the objective's MIPG policies."""
-    return with_physical_progress(
-        Action.objects.select_related("goal__objective__plan", "unit", "responsible")
-        .prefetch_related(
-            "institutional_plans",
-            Prefetch("goal__objective__policies", queryset=Policy.objects.order_by("code")),
-        )
-        .order_by(
-            "goal__objective__plan__start_year",
-            "goal__objective__plan_id",
-            *ActionQuerySet.tree_order(),
-            "pk",
+    approved physical progress and the planned one at the plan's latest period, Decreto 612
+    tags and the objective's MIPG policies."""
+    return with_planned_at_latest_period(
+        with_physical_progress(
+            Action.objects.select_related("goal__objective__plan", "unit", "responsible")
+            .prefetch_related(
+                "institutional_plans",
+                Prefetch("goal__objective__policies", queryset=Policy.objects.order_by("code")),
+            )
+            .order_by(
+                "goal__objective__plan__start_year",
+                "goal__objective__plan_id",
+                *ActionQuerySet.tree_order(),
+                "pk",
+            )
         )
     )
 

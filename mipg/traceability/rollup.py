@@ -29,7 +29,7 @@ from evaluation.selectors import (
     semaforo,
 )
 from management.selectors.budget import plan_financial_progress
-from management.selectors.physical import plan_physical_progress
+from management.selectors.physical import entity_thresholds, plan_physical_progress
 from mipg.core.models import Entity
 
 
@@ -47,7 +47,7 @@ class NodeSemaforo:
 class PlanRollup:
     plan: object
     period: object
-    physical: object  # management.selectors.physical.PhysicalProgress
+    physical: object  # management.selectors.physical.PhysicalProgress (planned and executed)
     financial: object  # management.selectors.budget.FinancialProgress
     indicators: dict  # indicator id → (Indicator, IndicatorResult)
     semaforo_counts: dict  # SemaforoState → count
@@ -150,7 +150,10 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
     """
     if period is None:
         period = plan.periods.order_by("-end_date").first()
-    physical = plan_physical_progress(plan, as_of=period)
+    entity = Entity.current()
+    thresholds = entity_thresholds(entity)
+    # planned and executed physical progress side by side, with their own semáforo
+    physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds)
     financial = plan_financial_progress(plan, year=year)
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
@@ -158,8 +161,6 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
         if period
         else {}
     )
-    entity = Entity.current()
-    thresholds = {"red_below": entity.semaforo_red_below, "green_from": entity.semaforo_green_from}
 
     counts = dict.fromkeys(SemaforoState, 0)
     own = defaultdict(list)

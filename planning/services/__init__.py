@@ -22,6 +22,10 @@ from planning.services.plans import (  # noqa: F401
     create_plan,
     update_plan,
 )
+from planning.services.schedules import (  # noqa: F401
+    clear_action_schedule,
+    set_action_schedule,
+)
 from planning.services.tree import (  # noqa: F401
     archive_action,
     archive_goal,

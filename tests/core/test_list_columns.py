@@ -41,6 +41,7 @@ def test_action_list_table_and_export_columns():
         ("Inicio", "start_date"),
         ("Fin", "end_date"),
         ("Ponderación", "weight"),
+        ("Avance programado", None),
         ("Avance físico", None),
         ("Planes Decreto 612", None),
         ("Políticas MIPG", None),
@@ -54,7 +55,7 @@ def test_action_list_table_and_export_columns():
         "Código",
         "Actividad",
     ]
-    assert len(exported(ACTION_COLUMNS)) == 17
+    assert len(exported(ACTION_COLUMNS)) == 19  # with planned progress and compliance
 
 
 def test_report_and_allocation_tables_are_subsets_of_their_exports_in_order():

@@ -5,9 +5,15 @@ import pytest
 
 from management.models import BudgetExecution
 from management.selectors.budget import plan_financial_progress
-from management.selectors.physical import percent, plan_physical_progress, with_physical_progress
-from mipg.core.models import ReviewStatus, User
-from planning.models import Action
+from management.selectors.physical import (
+    PhysicalState,
+    entity_thresholds,
+    percent,
+    plan_physical_progress,
+    with_physical_progress,
+)
+from mipg.core.models import Entity, ReviewStatus, User
+from planning.models import Action, ActionSchedule
 from tests import factories
 from tests.builders import build_plan, quarters_2026
 
@@ -364,12 +370,17 @@ def test_financial_progress_by_year(plan, budget):
 def test_plan_physical_progress_query_count_is_constant(db, count_queries, n_actions):
     plan = build_plan(n_actions)
     as_of = plan.periods.first()
+    thresholds = entity_thresholds()
 
-    # objectives, goals, annotated actions, actions grouped by goal
+    # objectives, goals, annotated actions (with their programación), actions grouped by
+    # goal; the entity's semáforo bands when not given
     with count_queries(4):
-        result = plan_physical_progress(plan)
+        result = plan_physical_progress(plan, thresholds=thresholds)
     with count_queries(4):
+        at_cut = plan_physical_progress(plan, as_of=as_of, thresholds=thresholds)
+    with count_queries(5):
         plan_physical_progress(plan, as_of=as_of)
+    assert at_cut.plan.planned is not None
 
     # build_plan archives the second goal and the third action
     archived = Action.objects.filter(goal__objective__plan=plan, goal__code="M1").count()
@@ -390,3 +401,91 @@ def test_plan_financial_progress_query_count_is_constant(db, count_queries, n_ac
     assert result.plan.appropriation > 0
     # every allocation in build_plan: CDP 900, commitment 800 − 100, payment 300
     assert result.plan.commitment == result.plan.cdp * 7 / 9
+
+
+# --- planned vs executed (programación) -----------------------------------------------
+
+
+def test_mipg_example_planned_vs_executed(goal, quarters):
+    """MIPG.md §4: actions weighted 60 and 40, planned 50 % and 100 %, executed 50 % and
+    60 % → planned 70 %, executed 54 %, compliance 77 % amarillo."""
+    q1, q2, q3, q4 = quarters
+    first = action(goal, 60, 50, q2)
+    second = action(goal, 40, 60, q2)
+    ActionSchedule.objects.create(action=first, period=q2, planned=D("50"))
+    ActionSchedule.objects.create(action=second, period=q2, planned=D("100"))
+
+    result = plan_physical_progress(goal.objective.plan, as_of=q2)
+
+    node = result.goals[goal.pk]
+    assert (node.planned, node.physical) == (D("70"), D("54"))
+    assert (node.compliance_display, node.state) == (D("77.14"), PhysicalState.YELLOW)
+    objective = result.objectives[goal.objective_id]
+    assert (objective.planned, objective.physical, objective.compliance_display) == (
+        D("70"),
+        D("54"),
+        D("77.14"),
+    )
+    assert (result.plan.planned, result.plan.physical) == (D("70"), D("54"))
+    assert result.plan.state == PhysicalState.YELLOW
+    a1, a2 = result.actions[first.pk], result.actions[second.pk]
+    assert (a1.compliance, a1.state) == (D("100"), PhysicalState.GREEN)
+    assert (a2.compliance, a2.state) == (D("60"), PhysicalState.YELLOW)
+
+
+def test_planned_defaults_to_the_spread_by_dates(goal, quarters):
+    # 1/1–31/12/2026: 181 of 365 days elapsed at the end of T2 → 49.59 % planned;
+    # executed 40 → 40 / 49.59 = 80.66 % verde
+    q1, q2, q3, q4 = quarters
+    a = action(
+        goal,
+        100,
+        40,
+        q2,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+
+    node = plan_physical_progress(goal.objective.plan, as_of=q2).actions[a.pk]
+
+    assert (node.planned, node.physical) == (D("49.59"), D("40"))
+    assert (node.compliance_display, node.state) == (D("80.66"), PhysicalState.GREEN)
+
+
+def test_action_compliance_raw_goal_capped_and_not_planned(goal, quarters):
+    # ahead of schedule: 50 executed against 25 planned is 200 % for the action, the goal
+    # caps it at 100; an action planned at 0 is "no programado"
+    q1, q2, q3, q4 = quarters
+    ahead = action(goal, 100, 50, q1)
+    ActionSchedule.objects.create(action=ahead, period=q1, planned=D("25"))
+    idle = action(goal, 0, None)
+    ActionSchedule.objects.create(action=idle, period=q1, planned=D("0"))
+
+    result = plan_physical_progress(goal.objective.plan, as_of=q1)
+
+    assert result.actions[ahead.pk].compliance == D("200")
+    assert (result.actions[idle.pk].compliance, result.actions[idle.pk].state) == (
+        None,
+        PhysicalState.NOT_PLANNED,
+    )
+    node = result.goals[goal.pk]
+    assert (node.planned, node.physical, node.compliance) == (D("25"), D("50"), D("100"))
+    assert node.state == PhysicalState.GREEN
+
+
+def test_physical_compliance_bands_follow_the_entity(goal, quarters):
+    q1, *_ = quarters
+    Entity.objects.create(name="E", semaforo_red_below=D("50"), semaforo_green_from=D("90"))
+    a = action(goal, 100, 45, q1)
+    ActionSchedule.objects.create(action=a, period=q1, planned=D("50"))  # 90 % → verde
+
+    node = plan_physical_progress(goal.objective.plan, as_of=q1).actions[a.pk]
+
+    assert (node.compliance, node.state) == (D("90"), PhysicalState.GREEN)
+
+
+def test_physical_compliance_without_a_period_is_not_planned(goal):
+    a = action(goal, 100)
+    result = plan_physical_progress(goal.objective.plan)
+    assert (result.actions[a.pk].planned, result.plan.planned) == (None, None)
+    assert result.plan.state == PhysicalState.NOT_PLANNED

@@ -13,6 +13,7 @@ from planning import services
 from planning.models import (
     Action,
     ActionRating,
+    ActionSchedule,
     Goal,
     Objective,
     ReportingPeriod,
@@ -612,6 +613,10 @@ PLANNING_WRITES = {
     "unarchive_goal": lambda w, by: services.unarchive_goal(w["goal"], by=by),
     "archive_action": lambda w, by: services.archive_action(w["action"], by=by),
     "unarchive_action": lambda w, by: services.unarchive_action(w["action"], by=by),
+    "set_action_schedule": lambda w, by: services.set_action_schedule(
+        w["action"], by=by, planned={w["period"]: 100}
+    ),
+    "clear_action_schedule": lambda w, by: services.clear_action_schedule(w["action"], by=by),
     "create_period": lambda w, by: services.create_period(
         w["plan"], by=by, label="X", start_date=date(2026, 4, 1), end_date=date(2026, 4, 30)
     ),
@@ -635,7 +640,7 @@ def test_auditor_refused_on_every_planning_write(auditor, plan, action, period, 
     }
     before = {
         model.__name__: list(model.history.values_list("history_id", flat=True))
-        for model in (StrategicPlan, Objective, Goal, Action, ReportingPeriod)
+        for model in (StrategicPlan, Objective, Goal, Action, ReportingPeriod, ActionSchedule)
     }
 
     with pytest.raises(PermissionDenied):
@@ -643,7 +648,7 @@ def test_auditor_refused_on_every_planning_write(auditor, plan, action, period, 
 
     after = {
         model.__name__: list(model.history.values_list("history_id", flat=True))
-        for model in (StrategicPlan, Objective, Goal, Action, ReportingPeriod)
+        for model in (StrategicPlan, Objective, Goal, Action, ReportingPeriod, ActionSchedule)
     }
     assert after == before
 

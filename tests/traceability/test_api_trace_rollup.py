@@ -6,7 +6,19 @@ import pytest
 
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.traceability.rollup import plan_rollup
-from tests.factories import AllocationFactory, ExecutionFactory, PeriodFactory, policy
+from planning.models import ActionSchedule
+from tests.builders import quarters_2026
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    GoalFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+    policy,
+)
 
 
 @pytest.fixture
@@ -122,3 +134,33 @@ def test_rollup_refuses_a_period_of_another_plan_and_bad_years(client_for, direc
     assert client.get(f"{url}?year=2026&cumulative=false").json()["year"] == 2026
     assert list(client.get(f"{url}?scope=decada").json()["errors"]) == ["scope"]
     assert client.get(f"{url}?scope=year").json()["scope"] == "year"
+
+
+def test_rollup_shows_planned_beside_executed(client_for, director, responsible):
+    """MIPG.md §4 example through the API: planned 70, executed 54, compliance 77 amarillo."""
+    plan = PlanFactory(start_year=2026, end_year=2026)
+    q1, q2, *_ = quarters_2026(plan)
+    goal = GoalFactory(objective=ObjectiveFactory(plan=plan, weight=Decimal("100")))
+    actions = []
+    for weight, planned, executed in [("60", "50", "50"), ("40", "100", "60")]:
+        action = ActionFactory(goal=goal, weight=Decimal(weight))
+        ActionSchedule.objects.create(action=action, period=q2, planned=Decimal(planned))
+        ProgressReportFactory(
+            action=action,
+            period=q2,
+            progress=Decimal(executed),
+            status=ReviewStatus.APPROVED,
+            created_by=responsible,
+        )
+        actions.append(action)
+
+    body = client_for(director).get(f"/api/v1/plans/{plan.pk}/rollup/?period={q2.pk}").json()
+
+    expected = {"planned": "70.00", "physical": "54.00", "physical_compliance": "77.14"}
+    for node in (body["plan"], body["objectives"][0], body["goals"][0]):
+        assert {key: node[key] for key in expected} == expected
+        assert node["physical_state"] == "amarillo"
+    assert [
+        (a["planned"], a["physical"], a["physical_compliance"], a["physical_state"])
+        for a in body["actions"]
+    ] == [("50.00", "50.00", "100.00", "verde"), ("100.00", "60.00", "60.00", "amarillo")]

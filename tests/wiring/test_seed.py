@@ -15,10 +15,19 @@ from django.test import TestCase, override_settings
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, ProgressReport
+from management.selectors.physical import plan_physical_progress
 from mipg import demo
 from mipg.core import roles
 from mipg.core.models import Entity, ReviewStatus, Unit, User
-from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.models import (
+    Action,
+    ActionRating,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    StrategicPlan,
+)
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEEDED_MODELS = [
@@ -36,6 +45,7 @@ SEEDED_MODELS = [
     IndicatorTarget,
     Measurement,
     ActionRating,
+    ActionSchedule,
 ]
 ALL_STATES = {s.value for s in ReviewStatus}
 
@@ -217,6 +227,18 @@ class SeedDemoTests(TestCase):
         ratings = ActionRating.objects.all()
         assert ratings.count() >= 2
         assert {r.rated_by.username for r in ratings} == {"control"}
+
+    def test_seed_demo_shows_planned_vs_executed(self):
+        for code, planned in demo.SCHEDULES.items():
+            values = [Decimal(v) for v in planned]
+            assert values == sorted(values) and values[0] >= 0 and values[-1] == 100, code
+        assert ActionSchedule.objects.filter(action__code__in=demo.SCHEDULES).count() == 16
+        t2 = self.plan.periods.get(label="T2 2026")
+        result = plan_physical_progress(self.plan, as_of=t2)
+        assert 0 < result.plan.planned < 100 and 0 < result.plan.physical < 100
+        programmed = Action.objects.get(goal__objective__plan=self.plan, code="A1.2.2")
+        assert result.actions[programmed.pk].planned == 100  # its programación, not the dates
+        assert {node.state for node in result.actions.values()} >= {"verde", "rojo"}
 
     def test_seed_demo_twice_changes_no_counts_and_adds_no_history(self):
         before = row_counts()

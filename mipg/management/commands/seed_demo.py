@@ -21,7 +21,15 @@ from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg import demo
 from mipg.core.models import Entity, InstitutionalPlan, Policy, ReviewStatus, Unit, User
-from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.models import (
+    Action,
+    ActionRating,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    StrategicPlan,
+)
 
 BOGOTA = ZoneInfo("America/Bogota")
 CENT = Decimal("0.01")
@@ -263,6 +271,21 @@ class Seeder:
             )
         self.prune(allocation.executions.exclude(document_number__in=expected))
 
+    def schedules(self, actions, periods):
+        """The programación of the actions listed in demo.SCHEDULES (T1–T4 in order)."""
+        ordered = sorted(periods.values(), key=lambda period: period.start_date)
+        for action, spec in actions:
+            planned = demo.SCHEDULES.get(spec.code)
+            if planned is None:
+                self.prune(ActionSchedule.objects.filter(action=action))
+                continue
+            for period, value in zip(ordered, planned, strict=True):
+                self.upsert(
+                    ActionSchedule,
+                    {"action": action, "period": period},
+                    {"planned": Decimal(value)},
+                )
+
     def progress(self, actions, periods, users, reviewer):
         """Cumulative progress for every period that has ended or is open (T1–T3)."""
         reported = [p for label, p in periods.items() if not label.startswith("T4")]
@@ -407,6 +430,7 @@ class Seeder:
         )
         objectives, goals, actions = self.action_plan(plan, units, users, policies)
         periods = self.periods(plan)
+        self.schedules(actions, periods)
         self.budget(actions, recorder=users["enlace.hacienda"])
         self.progress(actions, periods, users, reviewer=planner)
         self.indicators(objectives, goals, units, users, periods, reviewer=planner)

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from evaluation.selectors import PLAN_SCOPE, YEAR_SCOPE, SemaforoState
-from management.selectors.physical import percent
+from management.selectors.physical import PhysicalState, percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ReportingPeriod, StrategicPlan
@@ -78,6 +78,24 @@ class NodeSerializer(serializers.Serializer):
     parent = serializers.IntegerField(allow_null=True)
     weight = _decimal()
     physical = _decimal(help_text="Avance físico ponderado (%), solo con reportes aprobados.")
+    planned = _decimal(
+        allow_null=True,
+        help_text=(
+            "Avance físico programado (%) al corte: la programación de la actividad o, sin "
+            "ella, la fracción transcurrida de sus fechas; promedio ponderado en los niveles "
+            "superiores. null sin periodo de corte."
+        ),
+    )
+    physical_compliance = _decimal(
+        allow_null=True,
+        help_text=(
+            "Cumplimiento físico = ejecutado ÷ programado × 100: sin topar en la actividad, "
+            "topado a 100 en meta, objetivo y plan; null cuando no hay nada programado."
+        ),
+    )
+    physical_state = serializers.ChoiceField(
+        choices=PhysicalState.choices, help_text="Semáforo del cumplimiento físico."
+    )
     has_report = serializers.BooleanField()
     has_children = serializers.BooleanField()
     financial = FinanceSerializer()
@@ -164,6 +182,9 @@ def _node(physical, financial, semaforo=None):
         "parent": physical.parent_id,
         "weight": physical.weight,
         "physical": percent(physical.physical),
+        "planned": percent(physical.planned),
+        "physical_compliance": percent(physical.compliance),
+        "physical_state": physical.state,
         "has_report": physical.has_report,
         "has_children": physical.has_children,
         "financial": _finance(financial),
@@ -232,10 +253,12 @@ class PlanRollupViewSet(ApiViewSet):
     @extend_schema(
         summary="Avance consolidado del plan",
         description=(
-            "Avance físico (solo reportes aprobados), ejecución presupuestal (apropiación, CDP, "
-            "compromiso, obligación y pago, con % de la apropiación) y semáforo de indicadores "
-            "por plan, objetivo, meta y actividad, lado a lado y nunca mezclados; y el conteo de "
-            "indicadores por estado del semáforo. Mismos cálculos que los tableros."
+            "Avance físico ejecutado (solo reportes aprobados) y programado al corte, con su "
+            "cumplimiento (ejecutado ÷ programado) y semáforo; ejecución presupuestal "
+            "(apropiación, CDP, compromiso, obligación y pago, con % de la apropiación) y "
+            "semáforo de indicadores por plan, objetivo, meta y actividad, lado a lado y nunca "
+            "mezclados; y el conteo de indicadores por estado del semáforo. Mismos cálculos "
+            "que los tableros."
         ),
         parameters=[RollupQuerySerializer],
         responses=PlanRollupSerializer,

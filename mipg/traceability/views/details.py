@@ -6,11 +6,18 @@ from django.shortcuts import get_object_or_404, render
 
 from evaluation.selectors import indicator_results
 from management.selectors.budget import action_budget_lines
-from management.selectors.physical import with_physical_progress
+from management.selectors.physical import (
+    entity_thresholds,
+    goal_physical_progress,
+    physical_compliance,
+    physical_state,
+    with_physical_progress,
+    with_planned_progress,
+)
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning.models import Action, Goal
-from planning.selectors import periods_of
+from planning.selectors import action_schedule, periods_of
 
 
 @login_required
@@ -19,9 +26,17 @@ def goal_detail(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("unit", "objective__plan"), pk=pk)
     plan = goal.objective.plan
     period = plan.periods.order_by("-end_date", "-start_date").first()
-    actions = with_physical_progress(
-        goal.actions.select_related("unit", "responsible"), as_of=period
-    ).order_by("position", "code", "pk")
+    actions = list(
+        with_planned_progress(
+            with_physical_progress(
+                goal.actions.select_related("unit", "responsible"), as_of=period
+            ),
+            as_of=period,
+        ).order_by("position", "code", "pk")
+    )
+    physical, action_nodes = goal_physical_progress(
+        goal, actions, as_of=period, thresholds=entity_thresholds()
+    )
     indicators = list(goal.indicators.select_related("unit").order_by("code", "pk"))
     results = indicator_results(indicators, period=period, cumulative=True) if period else {}
     return render(
@@ -33,7 +48,8 @@ def goal_detail(request, pk):
             "kind": "goal",
             "plan": plan,
             "period": period,
-            "actions": actions,
+            "actions": [(action, action_nodes[action.pk]) for action in actions],
+            "physical": physical,
             "indicators": [(indicator, results.get(indicator.pk)) for indicator in indicators],
             "editable": plan.status != plan.Status.CLOSED,
             "crumbs": crumbs_for(goal),
@@ -56,7 +72,17 @@ def action_detail(request, pk):
         report.period_id: report
         for report in action.progress_reports.select_related("created_by", "reviewed_by")
     }
-    periods = periods_of(plan)
+    periods = list(periods_of(plan))
+    planned = action_schedule(action, periods)
+    # the figures at the latest period, as the goal page and the plan tree show them
+    cut = planned[-1].planned if planned else None
+    compliance = physical_compliance(action.physical_progress, cut)
+    physical = {
+        "period": periods[-1] if periods else None,
+        "planned": cut,
+        "compliance": compliance,
+        "state": physical_state(compliance, **entity_thresholds()),
+    }
     ratings = {
         (rating.year, rating.semester): rating
         for rating in action.ratings.select_related("rated_by")
@@ -76,7 +102,8 @@ def action_detail(request, pk):
             "plan": plan,
             "budget_lines": lines,
             "budget_total": total,
-            "reports": [(period, reports.get(period.pk)) for period in periods],
+            "reports": [(value, reports.get(value.period.pk)) for value in planned],
+            "physical": physical,
             "semesters": semesters,
             "editable": plan.status != plan.Status.CLOSED,
             "crumbs": crumbs_for(action),

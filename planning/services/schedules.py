@@ -1,0 +1,86 @@
+"""The programación of an action: its planned cumulative progress per reporting period."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mipg.core.permissions import require_perm
+from planning.models import ActionSchedule
+from planning.selectors import periods_of
+from planning.services._base import HUNDRED, _lock, _lock_open_plan, _number, _save
+
+
+def schedule_field(period):
+    """The key of a period's value in ``set_action_schedule``'s errors (and form fields)."""
+    return f"period_{period.pk}"
+
+
+def set_action_schedule(action, *, by, planned):
+    """Set the planned cumulative progress of ``action`` for every period of its plan.
+
+    ``planned`` maps each ReportingPeriod of the plan to a percentage. Each value is between
+    0 and 100 and never below the one of an earlier period (date order); errors are keyed
+    by ``schedule_field(period)``. All periods are written or none.
+    """
+    require_perm(by, "planning.change_action")
+    with transaction.atomic():
+        plan = _lock_open_plan(action)
+        _lock(action)
+        periods = list(periods_of(plan))
+        if not periods:
+            raise ValidationError(_("El plan no tiene periodos de reporte para programar."))
+        given = {period.pk: value for period, value in planned.items()}
+        errors, values, previous = {}, {}, None
+        for period in periods:
+            key = schedule_field(period)
+            value = _percentage(given.get(period.pk))
+            if value is None:
+                errors[key] = _("Indique un porcentaje entre 0 y 100.")
+                continue
+            if previous is not None and value < previous[1]:
+                errors[key] = _(
+                    "El avance programado es acumulado: no puede ser menor que el de "
+                    "%(label)s (%(value)s)."
+                ) % {"label": previous[0].label, "value": _number(previous[1])}
+            values[period] = value
+            previous = (period, value)
+        if errors:
+            raise ValidationError(errors)
+        existing = {row.period_id: row for row in action.schedule.select_for_update()}
+        for period, value in values.items():
+            row = existing.get(period.pk) or ActionSchedule(action=action, period=period)
+            if row.pk is None or row.planned != value:
+                row.planned = value
+                _save(row, by=by)
+        return action
+
+
+def clear_action_schedule(action, *, by):
+    """Drop the programación of ``action``: it falls back to the default spread by dates."""
+    require_perm(by, "planning.change_action")
+    with transaction.atomic():
+        _lock_open_plan(action)
+        _lock(action)
+        for row in action.schedule.select_for_update():
+            row._history_user = by
+            row.delete()
+        return action
+
+
+def _percentage(value):
+    """``value`` as a Decimal with at most 2 decimals between 0 and 100, else None."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if (
+        not number.is_finite()
+        or not 0 <= number <= HUNDRED
+        or number != number.quantize(Decimal("0.01"))
+    ):
+        return None
+    return number
