@@ -4,7 +4,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+    ProgressReport,
+)
 from mipg.core.filters import ordering_by, policy_dimension_plan_filters, unit_filter
 from mipg.core.models import ReviewStatus
 from planning.filters import PeriodFilter, plan_filter
@@ -60,6 +66,7 @@ class BudgetAllocationFilter(django_filters.FilterSet):
         ("rubro", "rubro", _("Rubro")),
         ("year", "year", _("Vigencia")),
         ("appropriation", "appropriation", _("Apropiación")),
+        ("definitive", "definitive", _("Apropiación definitiva")),
         ("action__code", "action", _("Actividad")),
     )
 
@@ -98,3 +105,17 @@ class BudgetExecutionFilter(django_filters.FilterSet):
     class Meta:
         model = BudgetExecution
         fields = ["allocation", "plan", "stage", "date_from", "date_to"]
+
+
+class BudgetModificationFilter(django_filters.FilterSet):
+    allocation = django_filters.NumberFilter(
+        field_name="allocation__id", label=_("Asignación (id)")
+    )
+    plan = plan_filter("allocation__action__goal__objective__plan")
+    kind = django_filters.ChoiceFilter(choices=BudgetModification.Kind.choices, label=_("Tipo"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Desde"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Hasta"))
+
+    class Meta:
+        model = BudgetModification
+        fields = ["allocation", "plan", "kind", "date_from", "date_to"]

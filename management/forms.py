@@ -1,5 +1,6 @@
 """Forms of the reporting workflow (progress reports with evidence files, the review
-(return) comment) and of the budget pages (allocations and execution entries).
+(return) comment) and of the budget pages (allocations, their modifications and execution
+entries).
 
 They only parse input; management.services validates the rules (cumulative invariant,
 plan years, duplicates; figures and workflow of the reports) and the views show its errors
@@ -13,7 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from management.models import MONEY_FIELD_KWARGS, BudgetExecution, FundingSource
+from management.models import (
+    MONEY_FIELD_KWARGS,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+)
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
 
 DRAFT = "draft"
@@ -120,7 +126,11 @@ class AllocationForm(InnerForm):
     rubro = forms.CharField(label=_("Rubro presupuestal"), max_length=100)
     bpin = forms.CharField(label=_("Código BPIN"), max_length=30, required=False)
     appropriation = money_field(
-        _("Apropiación definitiva"), help_text=_("En pesos; por ejemplo 1.200.000")
+        _("Apropiación inicial"),
+        help_text=_(
+            "En pesos; por ejemplo 1.200.000. Adiciones, reducciones y traslados se "
+            "registran como modificaciones."
+        ),
     )
 
     def __init__(self, *args, current_source=None, **kwargs):
@@ -153,3 +163,15 @@ class ExecutionForm(InnerForm):
     )
     document_number = forms.CharField(label=_("Número de documento"), max_length=50)
     description = forms.CharField(label=_("Descripción"), max_length=255, required=False)
+
+
+class ModificationForm(InnerForm):
+    kind = forms.ChoiceField(label=_("Tipo"), choices=BudgetModification.Kind.choices)
+    amount = money_field(
+        _("Valor"), help_text=_("En pesos, mayor que cero; el tipo indica si suma o resta.")
+    )
+    date = forms.DateField(
+        label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    act_number = forms.CharField(label=_("Número del acto administrativo"), max_length=50)
+    reason = forms.CharField(label=_("Motivo"), max_length=255)

@@ -34,7 +34,8 @@ class BudgetAllocationQuerySet(models.QuerySet):
 
 
 class BudgetAllocation(models.Model):
-    """Apropiación definitiva of one action, from one source, in one fiscal year."""
+    """Apropiación inicial of one action, from one source, in one fiscal year; its
+    modifications (BudgetModification) make the apropiación definitiva."""
 
     action = models.ForeignKey(
         "planning.Action",
@@ -51,7 +52,7 @@ class BudgetAllocation(models.Model):
     year = models.PositiveSmallIntegerField(_("vigencia"))
     rubro = models.CharField(_("rubro presupuestal"), max_length=100)
     bpin = models.CharField(_("código BPIN"), max_length=30, blank=True)
-    appropriation = models.DecimalField(_("apropiación"), **MONEY_FIELD_KWARGS)
+    appropriation = models.DecimalField(_("apropiación inicial"), **MONEY_FIELD_KWARGS)
     history = HistoricalRecords()
 
     objects = BudgetAllocationQuerySet.as_manager()
@@ -84,7 +85,11 @@ class BudgetExecution(models.Model):
     """One execution entry. A negative amount records a release or annulment.
 
     Cumulative invariant per allocation (checked in services):
-    pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación.
+    pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva.
+
+    Obligations and payments may be dated in the year after the allocation's vigencia:
+    commitments of year N unpaid at its end (reservas presupuestales, cuentas por pagar)
+    are obligated and paid in N+1 against N's allocation.
     """
 
     class Stage(models.TextChoices):
@@ -92,6 +97,9 @@ class BudgetExecution(models.Model):
         COMMITMENT = "commitment", _("Compromiso / RP")
         OBLIGATION = "obligation", _("Obligación")
         PAYMENT = "payment", _("Pago")
+
+    # Stages that may be recorded in the year after the allocation's vigencia.
+    NEXT_YEAR_STAGES = frozenset({Stage.OBLIGATION, Stage.PAYMENT})
 
     allocation = models.ForeignKey(
         BudgetAllocation,
@@ -127,6 +135,73 @@ class BudgetExecution(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()} {self.document_number}"
+
+    @property
+    def carry_over_label(self):
+        """What an entry dated after the allocation's vigencia executes: an obligation, a
+        reserva presupuestal; a payment, a reserva or a cuenta por pagar. "" within the
+        vigencia."""
+        if self.date.year <= self.allocation.year:
+            return ""
+        if self.stage == self.Stage.OBLIGATION:
+            return _("reserva presupuestal")
+        return _("reserva o cuenta por pagar")
+
+
+class BudgetModification(models.Model):
+    """A modification of an allocation's apropiación by an administrative act.
+
+    Apropiación definitiva = inicial + adiciones − reducciones + créditos − contracréditos;
+    a reduction or contracrédito may not take it below the CDP issued (checked in services).
+    """
+
+    class Kind(models.TextChoices):
+        ADDITION = "addition", _("Adición")
+        REDUCTION = "reduction", _("Reducción")
+        CREDIT = "credit", _("Crédito (traslado que suma)")
+        COUNTER_CREDIT = "counter_credit", _("Contracrédito (traslado que resta)")
+
+    # Kinds that lower the apropiación definitiva.
+    DECREASING = frozenset({Kind.REDUCTION, Kind.COUNTER_CREDIT})
+
+    allocation = models.ForeignKey(
+        BudgetAllocation,
+        on_delete=models.CASCADE,
+        related_name="budget_modifications",
+        verbose_name=_("asignación"),
+    )
+    kind = models.CharField(_("tipo"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("valor"), **MONEY_FIELD_KWARGS)
+    date = models.DateField(_("fecha"))
+    act_number = models.CharField(_("número del acto administrativo"), max_length=50)
+    reason = models.CharField(_("motivo"), max_length=255)
+    created_by = models.ForeignKey(
+        "mipg.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    history = HistoricalRecords()
+
+    trace_route = BudgetAllocation.trace_route.under("allocation")
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("modificación presupuestal")
+        verbose_name_plural = _("modificaciones presupuestales")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="modification_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.act_number}"
+
+    @property
+    def signed_amount(self):
+        """The amount with the sign it has on the apropiación definitiva."""
+        return -self.amount if self.kind in self.DECREASING else self.amount
 
 
 class ProgressReport(ReviewedFigureBase):

@@ -1,9 +1,9 @@
-"""Writes of the management app: budget allocations and their execution, and progress
-reports with their evidence.
+"""Writes of the management app: budget allocations, their modifications and their
+execution, and progress reports with their evidence.
 
-Budget: the allocation row is locked for every write that touches its executions, so the
-cumulative invariant 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación holds under
-concurrent writes.
+Budget: the allocation row is locked for every write that touches its modifications or
+executions, so the cumulative invariant 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤
+apropiación definitiva holds under concurrent writes.
 
 Progress reports: lock order is period → action → report, so locking a period, deleting an
 action and reviewing a report cannot interleave badly.
@@ -18,7 +18,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from management.models import BudgetAllocation, BudgetExecution, ProgressEvidence, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    ProgressEvidence,
+    ProgressReport,
+)
 from management.selectors.budget import allocation_totals
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
@@ -50,8 +56,9 @@ def create_allocation(action, *, by, source, year, rubro, appropriation, bpin=""
 
 
 def update_allocation(allocation, *, by, **fields):
-    """Change source, year, rubro, appropriation or BPIN. The appropriation may not drop
-    below the CDP already issued, nor the year leave executions outside it."""
+    """Change source, year, rubro, appropriation (inicial) or BPIN. The apropiación
+    definitiva may not drop below the CDP already issued, nor the year leave executions
+    outside it (obligations and payments may stay in the next year)."""
     unknown = set(fields) - ALLOCATION_FIELDS
     if unknown:
         raise TypeError(f"BudgetAllocation does not accept {sorted(unknown)}")
@@ -78,12 +85,24 @@ def delete_allocation(allocation, *, by):
                 )
                 % {"allocation": allocation, "count": count}
             )
+        count = allocation.budget_modifications.count()
+        if count:
+            raise ValidationError(
+                _(
+                    "No se puede eliminar la asignación «%(allocation)s»: tiene %(count)s "
+                    "modificaciones presupuestales."
+                )
+                % {"allocation": allocation, "count": count}
+            )
         allocation._history_user = by
         allocation.delete()
 
 
 def record_execution(allocation, *, by, stage, amount, date, document_number, description=""):
-    """Record a CDP, compromiso/RP, obligación or pago; a negative amount is a release."""
+    """Record a CDP, compromiso/RP, obligación or pago; a negative amount is a release.
+
+    Obligations and payments may be dated in the year after the allocation's vigencia
+    (reservas presupuestales and cuentas por pagar of year N executed in N+1)."""
     require_perm(by, "management.add_budgetexecution")
     with transaction.atomic():
         _lock(allocation)
@@ -97,10 +116,8 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
             errors["amount"] = _(
                 "El valor no puede ser cero; use un valor negativo para registrar una liberación."
             )
-        if entry.date.year != allocation.year:
-            errors["date"] = _("La fecha debe estar dentro de la vigencia %(year)s.") % {
-                "year": allocation.year
-            }
+        if not _execution_year_allowed(entry.stage, entry.date.year, allocation.year):
+            errors["date"] = _execution_year_message(entry.stage, allocation.year)
         if not errors:
             totals = allocation_totals(allocation)
             totals = replace(totals, **{entry.stage: getattr(totals, entry.stage) + entry.amount})
@@ -125,6 +142,74 @@ def delete_execution(entry, *, by):
             )
         entry._history_user = by
         entry.delete()
+
+
+def record_modification(allocation, *, by, kind, amount, date, act_number, reason):
+    """Record an adición, reducción, crédito or contracrédito of the allocation's
+    apropiación, dated within its vigencia. A reduction or contracrédito may not take the
+    apropiación definitiva below the CDP issued."""
+    require_perm(by, "management.add_budgetmodification")
+    with transaction.atomic():
+        _lock(allocation)
+        modification = BudgetModification(
+            allocation=allocation, kind=kind, amount=amount, date=date, created_by=by
+        )
+        modification.act_number = (act_number or "").strip()
+        modification.reason = (reason or "").strip()
+        modification.clean_fields()
+        errors = {}
+        if modification.amount <= 0:
+            errors["amount"] = _(
+                "El valor debe ser mayor que cero; el tipo de modificación indica si suma o resta."
+            )
+        if modification.date.year != allocation.year:
+            errors["date"] = _("La fecha debe estar dentro de la vigencia %(year)s.") % {
+                "year": allocation.year
+            }
+        if not errors:
+            totals = allocation_totals(allocation)
+            net = totals.modifications + modification.signed_amount
+            totals = replace(totals, modifications=net)
+            problem = _chain_problem(totals)
+            if problem:
+                errors["amount"] = problem
+        if errors:
+            raise ValidationError(errors)
+        return _save(modification, by=by)
+
+
+def delete_modification(modification, *, by):
+    """Delete a modification; refused when the apropiación definitiva without it would
+    fall below the CDP issued (e.g. deleting the adición that funds a CDP)."""
+    require_perm(by, "management.delete_budgetmodification")
+    with transaction.atomic():
+        allocation = BudgetAllocation.objects.select_for_update().get(pk=modification.allocation_id)
+        _lock(modification)
+        problem = _chain_problem(allocation_totals(allocation, without=modification))
+        if problem:
+            raise ValidationError(
+                _("No se puede eliminar la modificación «%(modification)s». %(problem)s")
+                % {"modification": modification, "problem": problem}
+            )
+        modification._history_user = by
+        modification.delete()
+
+
+def _execution_year_allowed(stage, year, allocation_year):
+    """Within the vigencia, or the next year for obligations and payments (reservas
+    presupuestales and cuentas por pagar)."""
+    if year == allocation_year:
+        return True
+    return year == allocation_year + 1 and stage in BudgetExecution.NEXT_YEAR_STAGES
+
+
+def _execution_year_message(stage, allocation_year):
+    if stage in BudgetExecution.NEXT_YEAR_STAGES:
+        return _(
+            "La fecha debe estar dentro de la vigencia %(year)s o, para reservas "
+            "presupuestales y cuentas por pagar, en %(next)s."
+        ) % {"year": allocation_year, "next": allocation_year + 1}
+    return _("La fecha debe estar dentro de la vigencia %(year)s.") % {"year": allocation_year}
 
 
 def _save_allocation(allocation, *, by, changed):
@@ -154,16 +239,22 @@ def _save_allocation(allocation, *, by, changed):
             "«%(source)s» en la vigencia %(year)s."
         ) % {"rubro": allocation.rubro, "source": allocation.source, "year": allocation.year}
     if allocation.pk is not None:
-        cdp = allocation_totals(allocation).cdp
-        if "appropriation" not in errors and allocation.appropriation < cdp:
-            errors["appropriation"] = _(
-                "La apropiación (%(appropriation)s) no puede quedar por debajo del CDP "
-                "acumulado (%(cdp)s)."
-            ) % {"appropriation": _money(allocation.appropriation), "cdp": _money(cdp)}
+        totals = allocation_totals(allocation)
+        if "appropriation" not in errors and totals.definitive < totals.cdp:
+            errors["appropriation"] = _appropriation_below_cdp(totals)
         # Checked only for a valid year: a lookup on year 0 is an error in the database.
         outside = "year" not in errors and (
-            allocation.executions.exclude(date__year=allocation.year).count()
+            allocation.executions.exclude(date__year=allocation.year)
+            .exclude(stage__in=BudgetExecution.NEXT_YEAR_STAGES, date__year=allocation.year + 1)
+            .count()
         )
+        modifications_outside = "year" not in errors and (
+            allocation.budget_modifications.exclude(date__year=allocation.year).count()
+        )
+        if modifications_outside and not outside:
+            errors["year"] = _(
+                "%(count)s modificaciones presupuestales quedarían fuera de la vigencia %(year)s."
+            ) % {"count": modifications_outside, "year": allocation.year}
         if outside:
             errors["year"] = _(
                 "%(count)s registros de ejecución quedarían fuera de la vigencia %(year)s."
@@ -173,10 +264,28 @@ def _save_allocation(allocation, *, by, changed):
     return _save(allocation, by=by)
 
 
+def _appropriation_below_cdp(totals):
+    if not totals.modifications:
+        return _(
+            "La apropiación (%(appropriation)s) no puede quedar por debajo del CDP "
+            "acumulado (%(cdp)s)."
+        ) % {"appropriation": _money(totals.appropriation), "cdp": _money(totals.cdp)}
+    return _(
+        "La apropiación definitiva (%(definitive)s = inicial %(appropriation)s más "
+        "modificaciones %(modifications)s) no puede quedar por debajo del CDP acumulado "
+        "(%(cdp)s)."
+    ) % {
+        "definitive": _money(totals.definitive),
+        "appropriation": _money(totals.appropriation),
+        "modifications": _money(totals.modifications),
+        "cdp": _money(totals.cdp),
+    }
+
+
 def _chain_problem(totals):
-    """Why the BudgetTotals break 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación,
-    or None."""
-    levels = [(_("Apropiación"), totals.appropriation)]
+    """Why the BudgetTotals break 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación
+    definitiva, or None."""
+    levels = [(_("Apropiación definitiva"), totals.definitive)]
     levels += [(BudgetExecution.Stage(stage).label, getattr(totals, stage)) for stage in STAGES]
     for label, total in levels[1:]:
         if total < 0:
@@ -189,7 +298,7 @@ def _chain_problem(totals):
             return _(
                 "El acumulado de «%(stage)s» (%(total)s) superaría al de «%(previous)s» "
                 "(%(previous_total)s); debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ "
-                "apropiación."
+                "apropiación definitiva."
             ) % {
                 "stage": label,
                 "total": _money(total),

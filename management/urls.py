@@ -21,6 +21,16 @@ urlpatterns = [
         name="execution-create",
     ),
     path("ejecuciones/<int:pk>/eliminar/", budget.execution_delete, name="execution-delete"),
+    path(
+        "asignaciones/<int:pk>/modificacion/nueva/",
+        budget.modification_create,
+        name="modification-create",
+    ),
+    path(
+        "modificaciones/<int:pk>/eliminar/",
+        budget.modification_delete,
+        name="modification-delete",
+    ),
     path("presupuesto/", lists.allocation_list, name="allocation-list"),
     path("presupuesto/exportar/<str:fmt>/", lists.allocation_export, name="allocation-export"),
     path("reportes/", lists.report_list, name="report-list"),

@@ -154,14 +154,27 @@ R_AGUA = "2.3.1903.1300.1903012"
 
 
 @dataclass(frozen=True)
+class BudgetChange:
+    """A modification of an allocation's apropiación by an administrative act."""
+
+    kind: str  # addition, reduction, credit, counter_credit
+    amount: int
+    date: tuple  # (month, day) in YEAR
+    act_number: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Budget:
-    """One allocation; `profile` names its execution pattern in EXECUTION_PROFILES."""
+    """One allocation (its apropiación inicial); `profile` names its execution pattern in
+    EXECUTION_PROFILES."""
 
     source: str
     rubro: str
     amount: int
     profile: str
     investment: bool = False  # investment projects carry a BPIN
+    changes: tuple = ()  # BudgetChange
 
 
 @dataclass(frozen=True)
@@ -318,7 +331,24 @@ OBJECTIVES = [
                         (5, 11),
                         "25",
                         ("PINAR", "PAA"),
-                        (B("RP", R_EQUIPOS, 60_000_000, "low"),),
+                        (
+                            B(
+                                "RP",
+                                R_EQUIPOS,
+                                60_000_000,
+                                "low",
+                                changes=(
+                                    BudgetChange(
+                                        "addition",
+                                        15_000_000,
+                                        (5, 20),
+                                        "Decreto 087 de 2026",
+                                        "Adición de recursos del balance para la estantería "
+                                        "rodante del depósito de archivo central",
+                                    ),
+                                ),
+                            ),
+                        ),
                     ),
                 ),
             ),

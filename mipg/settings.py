@@ -256,5 +256,6 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "accountability.models.AccountabilityReport.Kind",
         "QuestionStatusEnum": "accountability.models.CitizenQuestion.Status",
         "SemaforoStateEnum": "evaluation.selectors.SemaforoState",
+        "BudgetModificationKindEnum": "management.models.BudgetModification.Kind",
     },
 }

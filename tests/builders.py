@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from evaluation.models import Indicator, IndicatorTarget
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+    ProgressReport,
+)
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal, StrategicPlan
 from tests import factories
@@ -34,7 +40,8 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     """A plan with ``n_actions`` actions built with bulk_create, with data in every table
     the traceability layer and the roll-ups read: two objectives (one archived goal and
     one archived action among them), policies, Decreto 612 tags, indicators with targets,
-    allocations with executions and approved progress reports."""
+    allocations with modifications (+ 500 − 200) and executions, and approved progress
+    reports."""
     plan = factories.PlanFactory(name=f"Plan grande {n_actions}")
     user = factories.UserFactory()
     unit = factories.UnitFactory()
@@ -132,6 +139,18 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
             ("commitment", Decimal("-100")),
             ("payment", Decimal("300")),
         ]
+    )
+    BudgetModification.objects.bulk_create(
+        BudgetModification(
+            allocation=allocation,
+            kind=kind,
+            amount=amount,
+            date=datetime.date(2026, 2, 15),
+            act_number=f"Decreto {i}-{kind}",
+            reason="Traslado",
+        )
+        for i, allocation in enumerate(allocations)
+        for kind, amount in [("addition", Decimal("500")), ("counter_credit", Decimal("200"))]
     )
     ProgressReport.objects.bulk_create(
         ProgressReport(

@@ -7,7 +7,13 @@ import factory
 from django.contrib.auth.models import Group
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+    ProgressReport,
+)
 from mipg.core.models import Policy, Unit, User
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
@@ -137,6 +143,18 @@ class ExecutionFactory(factory.django.DjangoModelFactory):
     amount = Decimal("100000")
     date = datetime.date(2026, 3, 1)
     document_number = factory.Sequence(lambda n: f"DOC-{n}")
+
+
+class ModificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetModification
+
+    allocation = factory.SubFactory(AllocationFactory)
+    kind = BudgetModification.Kind.ADDITION
+    amount = Decimal("200000")
+    date = datetime.date(2026, 4, 1)
+    act_number = factory.Sequence(lambda n: f"Decreto {n} de 2026")
+    reason = "Recursos del balance"
 
 
 class ProgressReportFactory(factory.django.DjangoModelFactory):

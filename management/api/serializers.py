@@ -4,6 +4,7 @@ from management.models import (
     MONEY_FIELD_KWARGS,
     BudgetAllocation,
     BudgetExecution,
+    BudgetModification,
     FundingSource,
     ProgressEvidence,
     ProgressReport,
@@ -18,6 +19,16 @@ class FundingSourceSerializer(serializers.ModelSerializer):
 
 
 class BudgetAllocationSerializer(serializers.ModelSerializer):
+    modifications = serializers.DecimalField(
+        read_only=True,
+        help_text="Neto de modificaciones: adiciones − reducciones + créditos − contracréditos.",
+        **MONEY_FIELD_KWARGS,
+    )
+    definitive = serializers.DecimalField(
+        read_only=True,
+        help_text="Apropiación definitiva = apropiación inicial + modificaciones.",
+        **MONEY_FIELD_KWARGS,
+    )
     cdp = serializers.DecimalField(read_only=True, help_text="CDP acumulado.", **MONEY_FIELD_KWARGS)
     commitment = serializers.DecimalField(
         read_only=True, help_text="Compromisos / RP acumulados.", **MONEY_FIELD_KWARGS
@@ -39,11 +50,14 @@ class BudgetAllocationSerializer(serializers.ModelSerializer):
             "rubro",
             "bpin",
             "appropriation",
+            "modifications",
+            "definitive",
             "cdp",
             "commitment",
             "obligation",
             "payment",
         ]
+        extra_kwargs = {"appropriation": {"help_text": "Apropiación inicial."}}
 
 
 class BudgetExecutionSerializer(serializers.ModelSerializer):
@@ -57,6 +71,21 @@ class BudgetExecutionSerializer(serializers.ModelSerializer):
             "date",
             "document_number",
             "description",
+            "created_by",
+        ]
+
+
+class BudgetModificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetModification
+        fields = [
+            "id",
+            "allocation",
+            "kind",
+            "amount",
+            "date",
+            "act_number",
+            "reason",
             "created_by",
         ]
 
@@ -101,6 +130,13 @@ class ExecutionCreateSerializer(WriteSerializer):
         model = BudgetExecution
         fields = ["allocation", "stage", "amount", "date", "document_number", "description"]
         extra_kwargs = {"amount": {"help_text": "Negativo para registrar una liberación."}}
+
+
+class ModificationCreateSerializer(WriteSerializer):
+    class Meta:
+        model = BudgetModification
+        fields = ["allocation", "kind", "amount", "date", "act_number", "reason"]
+        extra_kwargs = {"amount": {"help_text": "Mayor que cero; el tipo indica si suma o resta."}}
 
 
 class ProgressReportCreateSerializer(WriteSerializer):

@@ -1,4 +1,5 @@
-"""Funding sources, budget allocations and execution entries, and progress reports.
+"""Funding sources, budget allocations, their modifications and execution entries, and
+progress reports.
 Writes call management.services. Only funding sources are public."""
 
 from django.db.models import DecimalField
@@ -7,8 +8,19 @@ from rest_framework import mixins
 
 from management import services
 from management.api import serializers
-from management.filters import BudgetAllocationFilter, BudgetExecutionFilter, ProgressReportFilter
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.filters import (
+    BudgetAllocationFilter,
+    BudgetExecutionFilter,
+    BudgetModificationFilter,
+    ProgressReportFilter,
+)
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+    ProgressReport,
+)
 from management.selectors.budget import with_stage_totals
 from mipg.core.api.views import (
     ApiViewSet,
@@ -40,7 +52,8 @@ class FundingSourceViewSet(PublicReferenceViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Listar asignaciones presupuestales",
-        description="Con los acumulados de CDP, compromiso, obligación y pago.",
+        description="Con la apropiación inicial, el neto de modificaciones, la apropiación "
+        "definitiva y los acumulados de CDP, compromiso, obligación y pago.",
     ),
     retrieve=extend_schema(summary="Consultar una asignación presupuestal"),
     create=extend_schema(
@@ -50,7 +63,7 @@ class FundingSourceViewSet(PublicReferenceViewSet):
     ),
     partial_update=extend_schema(
         summary="Modificar una asignación presupuestal",
-        description="La apropiación no puede quedar por debajo del CDP acumulado.",
+        description="La apropiación definitiva no puede quedar por debajo del CDP acumulado.",
         request=serializers.AllocationUpdateSerializer,
         responses=serializers.BudgetAllocationSerializer,
     ),
@@ -85,7 +98,9 @@ class BudgetAllocationViewSet(CreateMixin, UpdateMixin, DestroyMixin, _ReadViewS
     create=extend_schema(
         summary="Registrar CDP, compromiso, obligación o pago",
         description="Valor negativo: liberación o anulación. Debe cumplirse en todo momento "
-        "pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación, y la fecha dentro de la vigencia.",
+        "pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva, y la fecha dentro de "
+        "la vigencia (obligaciones y pagos también en la siguiente: reservas presupuestales y "
+        "cuentas por pagar).",
         request=serializers.ExecutionCreateSerializer,
         responses={201: serializers.BudgetExecutionSerializer},
         examples=[
@@ -116,6 +131,50 @@ class BudgetExecutionViewSet(CreateMixin, DestroyMixin, _ReadViewSet):
     create_args = ("allocation",)
     create_service = staticmethod(services.record_execution)
     delete_service = staticmethod(services.delete_execution)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Listar modificaciones presupuestales"),
+    retrieve=extend_schema(summary="Consultar una modificación presupuestal"),
+    create=extend_schema(
+        summary="Registrar una adición, reducción, crédito o contracrédito",
+        description="Valor mayor que cero; el tipo indica si suma (adición, crédito) o resta "
+        "(reducción, contracrédito). La apropiación definitiva no puede quedar por debajo del "
+        "CDP acumulado, y la fecha debe estar dentro de la vigencia.",
+        request=serializers.ModificationCreateSerializer,
+        responses={201: serializers.BudgetModificationSerializer},
+        examples=[
+            OpenApiExample(
+                "Adición",
+                value={
+                    "allocation": 1,
+                    "kind": "addition",
+                    "amount": "5000000.00",
+                    "date": "2026-05-15",
+                    "act_number": "Decreto 045 de 2026",
+                    "reason": "Recursos del balance",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    destroy=extend_schema(
+        summary="Eliminar una modificación presupuestal",
+        description="Se niega si la apropiación definitiva quedaría por debajo del CDP.",
+    ),
+)
+class BudgetModificationViewSet(CreateMixin, DestroyMixin, _ReadViewSet):
+    queryset = BudgetModification.objects.all()
+    serializer_class = serializers.BudgetModificationSerializer
+    filterset_class = BudgetModificationFilter
+    write_perms = {
+        "create": "management.add_budgetmodification",
+        "destroy": "management.delete_budgetmodification",
+    }
+    create_serializer = serializers.ModificationCreateSerializer
+    create_args = ("allocation",)
+    create_service = staticmethod(services.record_modification)
+    delete_service = staticmethod(services.delete_modification)
 
 
 @extend_schema_view(

@@ -1,6 +1,7 @@
-"""Budget reads: apropiación and the cumulative execution stages (CDP, compromiso,
-obligación, pago) as one BudgetTotals, for an allocation, an action, the budget pages and
-the financial progress (ejecución presupuestal) of a plan, computed in the database.
+"""Budget reads: apropiación inicial, its modifications, the apropiación definitiva and the
+cumulative execution stages (CDP, compromiso, obligación, pago) as one BudgetTotals, for an
+allocation, an action, the budget pages and the financial progress (ejecución presupuestal)
+of a plan, computed in the database.
 
 On the budget pages each stage is a correlated subquery rather than a join with a SUM: the
 list filters join through many-valued relations (policies, Decreto 612 plans), and a join
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     DecimalField,
     F,
     OuterRef,
@@ -20,11 +22,12 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce
 
-from management.models import BudgetAllocation, BudgetExecution
+from management.models import BudgetAllocation, BudgetExecution, BudgetModification
 from management.selectors.physical import HUNDRED, ZERO, TreeRollup, decimal_or_zero, percent
 from planning.selectors import live_actions, live_goals, live_objectives
 
@@ -34,18 +37,20 @@ STAGES = tuple(BudgetExecution.Stage.values)
 
 # --- Budget totals --------------------------------------------------------------------
 
-AMOUNTS = ("appropriation", *STAGES)
+AMOUNTS = ("appropriation", "modifications", *STAGES)
 STAGE_LABELS = dict(BudgetExecution.Stage.choices)
 
 
 @dataclass(frozen=True, kw_only=True)
 class BudgetTotals:
-    """Apropiación and the cumulative amount of each execution stage (releases, i.e.
-    negative entries, included) of an allocation, an action or a node of the plan.
-    Percentages are of the appropriation and ``None`` without appropriation ("sin
-    presupuesto")."""
+    """Apropiación inicial (``appropriation``), the net sum of its modifications
+    (adiciones − reducciones + créditos − contracréditos), and the cumulative amount of each
+    execution stage (releases, i.e. negative entries, included) of an allocation, an action
+    or a node of the plan. Percentages and the available balance are of the apropiación
+    definitiva, and percentages are ``None`` without it ("sin presupuesto")."""
 
     appropriation: Decimal = ZERO
+    modifications: Decimal = ZERO
     cdp: Decimal = ZERO
     commitment: Decimal = ZERO
     obligation: Decimal = ZERO
@@ -66,19 +71,30 @@ class BudgetTotals:
         return {name: getattr(self, name) for name in AMOUNTS}
 
     @property
+    def initial(self):
+        """Apropiación inicial."""
+        return self.appropriation
+
+    @property
+    def definitive(self):
+        """Apropiación definitiva = inicial + adiciones − reducciones + créditos −
+        contracréditos."""
+        return self.appropriation + self.modifications
+
+    @property
     def has_budget(self):
-        return self.appropriation != 0
+        return self.definitive != 0
 
     @property
     def available(self):
-        """Apropiación − CDP: what is still free to be certified."""
-        return self.appropriation - self.cdp
+        """Apropiación definitiva − CDP: what is still free to be certified."""
+        return self.definitive - self.cdp
 
     def ratio(self, amount):
-        """``amount`` as a percentage of the appropriation; None without appropriation."""
-        if not self.appropriation:
+        """``amount`` as a percentage of the apropiación definitiva; None without it."""
+        if not self.definitive:
             return None
-        return amount / self.appropriation * HUNDRED
+        return amount / self.definitive * HUNDRED
 
     @property
     def cdp_pct(self):
@@ -120,31 +136,63 @@ def _stage_total(stage):
     return Coalesce(Subquery(entries, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD)
 
 
+def signed_modification_amount():
+    """A modification's amount with its sign on the apropiación definitiva."""
+    return Case(
+        When(kind__in=BudgetModification.DECREASING, then=-F("amount")),
+        default=F("amount"),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _modifications_total():
+    modifications = (
+        BudgetModification.objects.filter(allocation=OuterRef("pk"))
+        .order_by()
+        .values("allocation")
+        .annotate(total=Sum(signed_modification_amount()))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(modifications, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
+    )
+
+
 def with_stage_totals(allocations):
-    """Annotate allocations with ``cdp``, ``commitment``, ``obligation`` and ``payment``
-    (cumulative sums, releases included; 0 without entries) and ``available``
-    (apropiación − CDP: what is still free to be certified)."""
-    allocations = allocations.annotate(**{stage: _stage_total(stage) for stage in STAGES})
-    return allocations.annotate(available=F("appropriation") - F("cdp"))
+    """Annotate allocations with ``modifications`` (their net sum, 0 without any),
+    ``definitive`` (apropiación definitiva), ``cdp``, ``commitment``, ``obligation`` and
+    ``payment`` (cumulative sums, releases included; 0 without entries) and ``available``
+    (apropiación definitiva − CDP: what is still free to be certified)."""
+    allocations = allocations.annotate(
+        modifications=_modifications_total(),
+        **{stage: _stage_total(stage) for stage in STAGES},
+    )
+    return allocations.annotate(definitive=F("appropriation") + F("modifications")).annotate(
+        available=F("definitive") - F("cdp")
+    )
 
 
 def commitment_percent(allocation):
-    """Compromisos of an annotated allocation as a percentage of its appropriation, rounded;
-    None without appropriation."""
+    """Compromisos of an annotated allocation as a percentage of its apropiación
+    definitiva, rounded; None without it."""
     return BudgetTotals.of(allocation).commitment_percent
 
 
 def allocation_totals(allocation, *, without=None):
     """BudgetTotals of ``allocation`` as it stands in memory (its appropriation may be an
-    unsaved edit) with the stage sums of its recorded entries, optionally leaving one entry
-    out. One query."""
+    unsaved edit) with its recorded modifications and the stage sums of its recorded
+    entries, optionally leaving one entry or modification (``without``) out. Two queries."""
     entries = allocation.executions.all()
-    if without is not None:
+    modifications = allocation.budget_modifications.all()
+    if isinstance(without, BudgetExecution):
         entries = entries.exclude(pk=without.pk)
+    elif isinstance(without, BudgetModification):
+        modifications = modifications.exclude(pk=without.pk)
     stages = entries.aggregate(
         **{stage: Sum("amount", filter=Q(stage=stage), default=ZERO) for stage in STAGES}
     )
-    return BudgetTotals(appropriation=allocation.appropriation, **stages)
+    net = modifications.aggregate(total=Sum(signed_modification_amount(), default=ZERO))["total"]
+    return BudgetTotals(appropriation=allocation.appropriation, modifications=net, **stages)
 
 
 def allocation_rows():
@@ -179,11 +227,17 @@ def _allocations_of(action):
 
 
 def action_allocations_with_entries(action):
-    """(allocations of ``action`` with stage totals and their execution entries, with
-    running totals, prefetched as ``entries``; BudgetTotals of the action). Two queries."""
+    """(allocations of ``action`` with stage totals, their execution entries, with running
+    totals, prefetched as ``entries`` and their modifications as ``modification_list``;
+    BudgetTotals of the action). Three queries."""
     allocations = list(
         _allocations_of(action).prefetch_related(
-            Prefetch("executions", queryset=executions_with_running_totals(), to_attr="entries")
+            Prefetch("executions", queryset=executions_with_running_totals(), to_attr="entries"),
+            Prefetch(
+                "budget_modifications",
+                queryset=BudgetModification.objects.select_related("created_by"),
+                to_attr="modification_list",
+            ),
         )
     )
     return allocations, BudgetTotals.sum(allocations)
@@ -240,13 +294,15 @@ def _parent_nodes(items, children, *, parent_id):
 
 
 def plan_financial_progress(plan, *, year=None):
-    """Appropriation and execution per action, goal, objective and plan.
+    """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
+    objective and plan.
 
-    ``year`` limits to the allocations of that vigencia (and their executions). Five
-    queries whatever the size: objectives, goals, actions, appropriations grouped by
-    action, executions grouped by action with one conditional sum per stage.
-    Appropriations and executions are summed in separate queries: joining both would
-    repeat each appropriation once per execution entry.
+    ``year`` limits to the allocations of that vigencia (and their modifications and
+    executions, those of year + 1 included: reservas and cuentas por pagar). Six queries
+    whatever the size: objectives, goals, actions, appropriations grouped by action,
+    modifications grouped by action, executions grouped by action with one conditional
+    sum per stage. They are summed in separate queries: joining them would repeat each
+    appropriation once per execution entry.
     """
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
@@ -259,6 +315,13 @@ def plan_financial_progress(plan, *, year=None):
         .values("action_id")
         .annotate(total=Sum("appropriation"))
         .values_list("action_id", "total")
+    )
+    modifications = dict(
+        BudgetModification.objects.filter(allocation__in=allocations)
+        .order_by()
+        .values("allocation__action_id")
+        .annotate(total=Sum(signed_modification_amount()))
+        .values_list("allocation__action_id", "total")
     )
     executions = {
         row["allocation__action_id"]: row
@@ -274,6 +337,7 @@ def plan_financial_progress(plan, *, year=None):
             parent_id=action.goal_id,
             totals=BudgetTotals(
                 appropriation=decimal_or_zero(appropriations.get(action.pk)),
+                modifications=decimal_or_zero(modifications.get(action.pk)),
                 **{
                     stage: decimal_or_zero(executions.get(action.pk, {}).get(stage))
                     for stage in STAGES

@@ -1,8 +1,11 @@
-"""Budget of an action: allocations (apropiación by source and year), their execution
-entries by stage (CDP → compromiso/RP → obligación → pago) and running totals.
+"""Budget of an action: allocations (apropiación inicial by source and year), their
+modifications (adiciones, reducciones, créditos, contracréditos → apropiación definitiva),
+their execution entries by stage (CDP → compromiso/RP → obligación → pago) and running
+totals.
 
 Every write goes through management.services, which enforces the cumulative invariant
-pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación; its errors appear beside the fields.
+pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva; its errors appear beside the
+fields.
 """
 
 import copy
@@ -13,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from management import services
-from management.forms import AllocationForm, ExecutionForm
-from management.models import BudgetAllocation, BudgetExecution
+from management.forms import AllocationForm, ExecutionForm, ModificationForm
+from management.models import BudgetAllocation, BudgetExecution, BudgetModification
 from management.selectors.budget import STAGE_LABELS, action_allocations_with_entries
 from mipg.core.permissions import require_perm
 from mipg.core.templatetags.mipg_format import money
@@ -194,5 +197,54 @@ def execution_delete(request, pk):
         action=allocation.action,
         cancel_url=budget_url,
         done=_("Registro «%(e)s» eliminado.") % {"e": entry},
+        success_url=budget_url,
+    )
+
+
+@login_required
+def modification_create(request, pk):
+    require_perm(request.user, "management.add_budgetmodification")
+    allocation = _allocation(pk)
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _form(
+        request,
+        ModificationForm(request.POST or None),
+        save=lambda f: services.record_modification(
+            copy.copy(allocation), by=request.user, **f.cleaned_data
+        ),
+        title=_("Registrar modificación presupuestal en %(a)s") % {"a": allocation},
+        action=allocation.action,
+        cancel_url=budget_url,
+        submit_label=_("Registrar"),
+        done=lambda modification: (
+            _("Modificación «%(m)s» registrada en la asignación «%(a)s».")
+            % {"m": modification, "a": allocation}
+        ),
+        success_url=budget_url,
+    )
+
+
+@login_required
+def modification_delete(request, pk):
+    require_perm(request.user, "management.delete_budgetmodification")
+    modification = get_object_or_404(
+        BudgetModification.objects.select_related("allocation__action__goal__objective__plan"),
+        pk=pk,
+    )
+    allocation = modification.allocation
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _confirm(
+        request,
+        act=lambda: services.delete_modification(copy.copy(modification), by=request.user),
+        title=_("Eliminar modificación presupuestal"),
+        question=_(
+            "¿Eliminar la modificación «%(m)s» por %(amount)s de la asignación «%(a)s»? Esta "
+            "acción no se puede deshacer."
+        )
+        % {"m": modification, "amount": money(modification.amount, 2), "a": allocation},
+        obj=modification,
+        action=allocation.action,
+        cancel_url=budget_url,
+        done=_("Modificación «%(m)s» eliminada.") % {"m": modification},
         success_url=budget_url,
     )

@@ -9,6 +9,7 @@ from evaluation.api.views import IndicatorViewSet, MeasurementViewSet, TargetVie
 from management.api.views import (
     BudgetAllocationViewSet,
     BudgetExecutionViewSet,
+    BudgetModificationViewSet,
     FundingSourceViewSet,
     ProgressReportViewSet,
 )
@@ -45,6 +46,7 @@ router.register("progress-reports", ProgressReportViewSet, basename="progress-re
 router.register("funding-sources", FundingSourceViewSet, basename="funding-source")
 router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-allocation")
 router.register("budget-executions", BudgetExecutionViewSet, basename="budget-execution")
+router.register("budget-modifications", BudgetModificationViewSet, basename="budget-modification")
 router.register(
     "accountability-reports", AccountabilityReportViewSet, basename="accountability-report"
 )

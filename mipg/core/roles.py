@@ -29,6 +29,7 @@ INTERNAL_MODELS = [
     "management.fundingsource",
     "management.budgetallocation",
     "management.budgetexecution",
+    "management.budgetmodification",
     "management.progressreport",
     "management.progressevidence",
     "evaluation.indicator",
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS = {
             + _crud("planning.reportingperiod")
             + _crud("management.budgetallocation")
             + _crud("management.budgetexecution")
+            + _crud("management.budgetmodification")
             + _crud("evaluation.indicator")
             + _crud("evaluation.indicatortarget")
             + _crud("accountability.accountabilityreport")

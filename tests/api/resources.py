@@ -17,6 +17,7 @@ RESOURCES = [
     "funding-sources",
     "budget-allocations",
     "budget-executions",
+    "budget-modifications",
     "accountability-reports",
     "citizen-questions",
 ]

@@ -113,7 +113,7 @@ def test_planner_builds_a_plan_from_an_empty_database(page_as, planner, unit):
     page.get_by_label(label("Fuente")).select_option(index=1)
     page.get_by_label(label("Vigencia")).fill("2026")
     page.get_by_label(label("Rubro presupuestal")).fill("2.3.2.02.02.008")
-    page.get_by_label(label("Apropiación definitiva")).fill("1.000.000")
+    page.get_by_label(label("Apropiación inicial")).fill("1.000.000")
     save(page, "Crear asignación")
     page.get_by_role("link", name="Registrar ejecución").click()
     page.get_by_label(label("Etapa")).select_option(label="CDP")

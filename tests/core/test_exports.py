@@ -102,7 +102,9 @@ def test_allocation_exports_carry_money_as_numbers(client, planner, unit):
 
     header, row = xlsx_rows(client.get(export("management:allocation-export", "xlsx")))
     values = dict(zip(header, row, strict=True))
-    assert values["Apropiación"] == 2000000.5
+    assert values["Apropiación inicial"] == 2000000.5
+    assert values["Modificaciones"] == 0
+    assert values["Apropiación definitiva"] == 2000000.5
     assert values["CDP"] == 1500000
     assert values["Compromiso / RP"] == 500000
     assert values["Saldo disponible"] == 500000.5
@@ -110,7 +112,7 @@ def test_allocation_exports_carry_money_as_numbers(client, planner, unit):
 
     header, row = csv_rows(client.get(export("management:allocation-export", "csv")))
     values = dict(zip(header, row, strict=True))
-    assert Decimal(values["Apropiación"]) == Decimal("2000000.50")
+    assert Decimal(values["Apropiación inicial"]) == Decimal("2000000.50")
     assert Decimal(values["Compromiso (%)"]) == Decimal("25.00")
 
 

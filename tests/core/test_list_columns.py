@@ -75,7 +75,7 @@ def test_report_and_allocation_tables_are_subsets_of_their_exports_in_order():
         ("Fuente", None),
         ("Vigencia", "year"),
         ("Rubro", "rubro"),
-        ("Apropiación", "appropriation"),
+        ("Apropiación definitiva", "definitive"),
         ("CDP", None),
         ("Compromiso / RP", None),
         ("Obligación", None),
@@ -83,7 +83,7 @@ def test_report_and_allocation_tables_are_subsets_of_their_exports_in_order():
         ("Compromiso (%)", None),
     ]
     assert len(exported(REPORT_COLUMNS)) == 13
-    assert len(exported(ALLOCATION_COLUMNS)) == 15
+    assert len(exported(ALLOCATION_COLUMNS)) == 17  # + modificaciones, apropiación definitiva
 
 
 @pytest.mark.django_db

@@ -392,10 +392,11 @@ def test_plan_physical_progress_query_count_is_constant(db, count_queries, n_act
 def test_plan_financial_progress_query_count_is_constant(db, count_queries, n_actions):
     plan = build_plan(n_actions)
 
-    # objectives, goals, actions, appropriations by action, executions by action
-    with count_queries(5):
+    # objectives, goals, actions, appropriations by action, modifications by action,
+    # executions by action
+    with count_queries(6):
         result = plan_financial_progress(plan)
-    with count_queries(5):
+    with count_queries(6):
         plan_financial_progress(plan, year=2026)
 
     assert result.plan.appropriation > 0

@@ -21,7 +21,7 @@ from tests.factories import (
 D = Decimal
 date = datetime.date
 MARCH_1 = datetime.date(2026, 3, 1)
-CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación."
+CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
 
 
 @pytest.fixture
@@ -271,7 +271,8 @@ def test_record_execution_full_chain_up_to_appropriation(planner, allocation):
             {},
             "cdp",
             "1200000",
-            "El acumulado de «CDP» ($ 1.200.000) superaría al de «Apropiación» ($ 1.000.000)",
+            "El acumulado de «CDP» ($ 1.200.000) superaría al de «Apropiación definitiva» "
+            "($ 1.000.000)",
         ),
         (
             {"cdp": "500000"},

@@ -12,6 +12,7 @@ from management import services
 from management.models import (
     BudgetAllocation,
     BudgetExecution,
+    BudgetModification,
     ProgressEvidence,
     ProgressReport,
 )
@@ -615,6 +616,16 @@ MANAGEMENT_WRITES = {
         document_number="X",
     ),
     "delete_execution": lambda w, by: services.delete_execution(w["execution"], by=by),
+    "record_modification": lambda w, by: services.record_modification(
+        w["allocation"],
+        by=by,
+        kind="addition",
+        amount=D("1"),
+        date=date(2026, 5, 1),
+        act_number="X",
+        reason="X",
+    ),
+    "delete_modification": lambda w, by: services.delete_modification(w["modification"], by=by),
     "create_progress_report": lambda w, by: services.create_progress_report(
         w["action"], w["other_period"], by=by, progress=D("1")
     ),
@@ -648,6 +659,7 @@ def test_auditor_refused_on_every_management_write(
         "source": allocation.source,
         "allocation": allocation,
         "execution": factories.ExecutionFactory(allocation=allocation),
+        "modification": factories.ModificationFactory(allocation=allocation),
         "report": report,
         "submitted": in_state(
             factories.ProgressReportFactory(
@@ -664,7 +676,7 @@ def test_auditor_refused_on_every_management_write(
     }
     before = {
         model.__name__: list(model.history.values_list("history_id", flat=True))
-        for model in (BudgetAllocation, BudgetExecution, ProgressReport)
+        for model in (BudgetAllocation, BudgetExecution, BudgetModification, ProgressReport)
     }
 
     with pytest.raises(PermissionDenied):
@@ -672,7 +684,7 @@ def test_auditor_refused_on_every_management_write(
 
     after = {
         model.__name__: list(model.history.values_list("history_id", flat=True))
-        for model in (BudgetAllocation, BudgetExecution, ProgressReport)
+        for model in (BudgetAllocation, BudgetExecution, BudgetModification, ProgressReport)
     }
     assert after == before
     assert ProgressEvidence.objects.count() == 1

@@ -135,8 +135,8 @@ def test_plan_rollup_without_periods_has_no_indicator_results():
 @pytest.mark.parametrize("size", [1, 3])
 def test_plan_rollup_query_count_is_constant(size, count_queries):
     plan = build_plan(size)
-    # 1 latest period + 4 physical + 5 financial + 1 indicators + 1 entity
+    # 1 latest period + 4 physical + 6 financial + 1 indicators + 1 entity
     # + indicator_results (entity, targets, measurements; indicators already loaded)
     with count_queries() as counter:
         plan_rollup(plan)
-    assert counter.count == 15
+    assert counter.count == 16

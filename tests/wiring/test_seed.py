@@ -14,7 +14,13 @@ from django.db.models import Sum
 from django.test import TestCase, override_settings
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from management.models import BudgetAllocation, BudgetExecution, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    ProgressReport,
+)
+from management.selectors.budget import with_stage_totals
 from management.selectors.physical import plan_physical_progress
 from mipg import demo
 from mipg.core import roles
@@ -40,6 +46,7 @@ SEEDED_MODELS = [
     ReportingPeriod,
     BudgetAllocation,
     BudgetExecution,
+    BudgetModification,
     ProgressReport,
     Indicator,
     IndicatorTarget,
@@ -55,7 +62,8 @@ def row_counts():
 
 
 def assert_budget_invariant(plan):
-    """pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación for every allocation of `plan`."""
+    """pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva for every allocation
+    of `plan`."""
     allocations = BudgetAllocation.objects.filter(action__goal__objective__plan=plan)
     totals = defaultdict(lambda: defaultdict(Decimal))
     rows = (
@@ -66,14 +74,14 @@ def assert_budget_invariant(plan):
     for row in rows:
         totals[row["allocation_id"]][row["stage"]] = row["total"]
     assert allocations.exists()
-    for allocation in allocations:
+    for allocation in with_stage_totals(allocations):
         stage = totals[allocation.pk]
         chain = [
             stage["payment"],
             stage["obligation"],
             stage["commitment"],
             stage["cdp"],
-            allocation.appropriation,
+            allocation.definitive,
         ]
         assert chain == sorted(chain), (allocation, chain)
         assert stage["payment"] >= 0
@@ -160,6 +168,23 @@ class SeedDemoTests(TestCase):
         unfunded = Action.objects.filter(goal__objective__plan=self.plan, allocations=None)
         assert 0 < unfunded.count() < 30
         assert BudgetExecution.objects.filter(amount__lt=0).exists()  # a CDP release
+
+    def test_seed_demo_has_one_budget_modification_with_its_act(self):
+        modification = BudgetModification.objects.get(
+            allocation__action__goal__objective__plan=self.plan
+        )
+        assert (modification.kind, modification.amount, modification.act_number) == (
+            BudgetModification.Kind.ADDITION,
+            Decimal("15000000"),
+            "Decreto 087 de 2026",
+        )
+        assert modification.reason and modification.date.year == 2026
+        allocation = with_stage_totals(BudgetAllocation.objects).get(pk=modification.allocation_id)
+        # Inicial 60 000 000 + adición 15 000 000.
+        assert (allocation.appropriation, allocation.definitive) == (
+            Decimal("60000000"),
+            Decimal("75000000"),
+        )
 
     def test_seed_demo_progress_reports_in_every_state(self):
         reports = ProgressReport.objects.filter(action__goal__objective__plan=self.plan)

@@ -18,7 +18,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+    FundingSource,
+    ProgressReport,
+)
 from mipg import demo
 from mipg.core.models import Entity, InstitutionalPlan, Policy, ReviewStatus, Unit, User
 from planning.models import (
@@ -243,6 +249,24 @@ class Seeder:
                     {"bpin": bpin, "appropriation": Decimal(item.amount)},
                 )
                 self.executions(allocation, item, numbers, recorder)
+                self.modifications(allocation, item, recorder)
+
+    def modifications(self, allocation, item, recorder):
+        """The allocation's modifications (adiciones, traslados), keyed by act number."""
+        for change in item.changes:
+            self.upsert(
+                BudgetModification,
+                {"allocation": allocation, "act_number": change.act_number},
+                {
+                    "kind": change.kind,
+                    "amount": Decimal(change.amount),
+                    "date": datetime.date(demo.YEAR, *change.date),
+                    "reason": change.reason,
+                    "created_by": recorder,
+                },
+            )
+        acts = [change.act_number for change in item.changes]
+        self.prune(allocation.budget_modifications.exclude(act_number__in=acts))
 
     def executions(self, allocation, item, numbers, recorder):
         """Entries of one allocation following its profile; amounts are the differences

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from evaluation.selectors import PLAN_SCOPE, YEAR_SCOPE, SemaforoState
+from management.selectors.budget import STAGES
 from management.selectors.physical import PhysicalState, percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
@@ -46,12 +47,16 @@ class RollupQuerySerializer(serializers.Serializer):
 
 
 class FinanceSerializer(serializers.Serializer):
-    appropriation = _decimal(help_text="Apropiación.")
+    appropriation = _decimal(help_text="Apropiación inicial.")
+    modifications = _decimal(help_text="Neto de modificaciones presupuestales.")
+    definitive = _decimal(help_text="Apropiación definitiva = inicial + modificaciones.")
     cdp = _decimal()
     commitment = _decimal(help_text="Compromisos / RP.")
     obligation = _decimal()
     payment = _decimal()
-    cdp_pct = _decimal(allow_null=True, help_text="% de la apropiación; null sin presupuesto.")
+    cdp_pct = _decimal(
+        allow_null=True, help_text="% de la apropiación definitiva; null sin presupuesto."
+    )
     commitment_pct = _decimal(allow_null=True)
     obligation_pct = _decimal(allow_null=True)
     payment_pct = _decimal(allow_null=True)
@@ -156,9 +161,9 @@ class PlanRollupSerializer(serializers.Serializer):
 
 
 def _finance(node):
-    amounts = ("appropriation", "cdp", "commitment", "obligation", "payment")
+    amounts = ("appropriation", "modifications", "definitive", *STAGES)
     data = {name: getattr(node, name) for name in amounts}
-    for name in amounts[1:]:
+    for name in STAGES:
         data[f"{name}_pct"] = percent(getattr(node, f"{name}_pct"))
     return data
 
