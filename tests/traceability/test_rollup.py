@@ -1,6 +1,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from evaluation.selectors import SemaforoState
 from mipg.core.models import ReviewStatus
@@ -140,3 +141,16 @@ def test_plan_rollup_query_count_is_constant(size, count_queries):
     with count_queries() as counter:
         plan_rollup(plan)
     assert counter.count == 16
+
+
+def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):
+    # The same case on the plan page: the goal's row and the plan's summary say "1 sin reporte".
+    plan = factories.PlanFactory()
+    period = factories.PeriodFactory(plan=plan)
+    goal = factories.GoalFactory(objective=factories.ObjectiveFactory(plan=plan))
+    measured(factories.IndicatorFactory(goal=goal), period, target="10", value="10")
+    measured(factories.IndicatorFactory(goal=goal), period, target="10", value=None)
+    client.force_login(planner)
+    body = client.get(reverse("planning:plan-detail", args=[plan.pk])).content.decode()
+    # the goal's row, its objective's row and the plan's summary
+    assert body.count("1 sin reporte") == 3
