@@ -7,7 +7,13 @@ import factory
 from django.contrib.auth.models import Group
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
-from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    FundingSource,
+    ProgressEvidence,
+    ProgressReport,
+)
 from mipg.core.models import Policy, Unit, User
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
@@ -142,6 +148,7 @@ class ExecutionFactory(factory.django.DjangoModelFactory):
 class ProgressReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgressReport
+        skip_postgeneration_save = True
 
     action = factory.SubFactory(ActionFactory)
     period = factory.SubFactory(
@@ -149,6 +156,13 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     )
     progress = Decimal("50")
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def evidence(self, create, extracted, **kwargs):
+        """`evidence=True`: one evidence row (no stored file), so that the report can be
+        submitted while the entity requires evidence (the default)."""
+        if create and extracted:
+            attach_evidence(self)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -190,3 +204,15 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 
 def policy(code):
     return Policy.objects.get(code=code)
+
+
+def attach_evidence(report, name="acta.pdf"):
+    """An evidence row on the progress report, without writing a file: enough for the rule
+    "evidence is required to submit" (Entity.evidence_required_to_submit)."""
+    return ProgressEvidence.objects.create(
+        report=report,
+        file=f"evidence/{name}",
+        original_name=name,
+        size=1,
+        uploaded_by=report.created_by,
+    )
