@@ -111,7 +111,8 @@ def _period_errors(period, plan):
 
 
 def rate_action(action, *, by, year, semester, rating, comment=""):
-    """Create or replace control interno's rating of an action for a year and semester."""
+    """Create or replace control interno's rating of an action for a year and semester. A
+    rating below "satisfactorio" needs a comment saying what falls short (MIPG.md §5)."""
     require_perm(by, "planning.rate_action", _("Solo control interno califica actividades."))
     with transaction.atomic():
         _lock(action)
@@ -120,6 +121,14 @@ def rate_action(action, *, by, year, semester, rating, comment=""):
         candidate.rated_by = by
         candidate.clean_fields()
         _check_year(action.goal.objective.plan, candidate.year)
+        if candidate.rating != ActionRating.Rating.SATISFACTORY and not candidate.comment:
+            raise ValidationError(
+                {
+                    "comment": _(
+                        "Una calificación por debajo de «Satisfactorio» requiere un comentario."
+                    )
+                }
+            )
         existing = ActionRating.objects.filter(
             action=action, year=candidate.year, semester=candidate.semester
         ).first()

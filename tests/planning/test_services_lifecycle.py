@@ -518,10 +518,29 @@ def test_rate_action_creates_then_updates_same_semester(auditor, action):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("rating", ["partial", "unsatisfactory"])
+def test_rate_action_below_satisfactory_without_comment_refused(auditor, action, rating):
+    with pytest.raises(ValidationError) as exc:
+        services.rate_action(action, by=auditor, year=2026, semester=1, rating=rating, comment=" ")
+
+    assert exc.value.message_dict == {
+        "comment": ["Una calificación por debajo de «Satisfactorio» requiere un comentario."]
+    }
+    assert ActionRating.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rate_action_satisfactory_needs_no_comment(auditor, action):
+    services.rate_action(action, by=auditor, year=2026, semester=1, rating="satisfactory")
+
+    assert ActionRating.objects.get().comment == ""
+
+
+@pytest.mark.django_db
 def test_rate_action_other_semester_creates_second_rating(auditor, action):
-    services.rate_action(action, by=auditor, year=2026, semester=1, rating="partial", comment="")
+    services.rate_action(action, by=auditor, year=2026, semester=1, rating="partial", comment="A")
     services.rate_action(
-        action, by=auditor, year=2026, semester="2", rating="unsatisfactory", comment=""
+        action, by=auditor, year=2026, semester="2", rating="unsatisfactory", comment="B"
     )
 
     assert list(action.ratings.values_list("semester", "rating")) == [
@@ -551,7 +570,9 @@ def test_rate_action_bad_input_refused(auditor, action, kwargs, field):
 def test_rate_action_in_closed_plan_accepted(auditor, plan, action):
     close(plan)
 
-    services.rate_action(action, by=auditor, year=2026, semester=2, rating="partial", comment="")
+    services.rate_action(
+        action, by=auditor, year=2026, semester=2, rating="partial", comment="Falta el acta"
+    )
 
     assert ActionRating.objects.count() == 1
 
