@@ -254,7 +254,10 @@ class ActionViewSet(_TreeItemViewSet):
         responses=serializers.PeriodSerializer,
     ),
     unlock=extend_schema(
-        summary="Reabrir el periodo", request=None, responses=serializers.PeriodSerializer
+        summary="Reabrir el periodo",
+        description="El motivo es obligatorio y queda en el historial del periodo.",
+        request=serializers.UnlockPeriodSerializer,
+        responses=serializers.PeriodSerializer,
     ),
 )
 class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -278,4 +281,6 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     @action(detail=True, methods=["post"])
     def unlock(self, request, pk=None):
-        return self.respond(self.perform(services.unlock_period, self.get_object()))
+        period = self.get_object()
+        reason = self.validated(serializers.UnlockPeriodSerializer)["reason"]
+        return self.respond(self.perform(services.unlock_period, period, reason=reason))

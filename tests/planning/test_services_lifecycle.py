@@ -452,11 +452,24 @@ def test_lock_and_unlock_period(planner, period):
     services.lock_period(period, by=planner)
     period.refresh_from_db()
     locked = period.locked
-    services.unlock_period(period, by=planner)
+    services.unlock_period(period, by=planner, reason=" Falta un reporte ")
     period.refresh_from_db()
 
     assert (locked, period.locked) == (True, False)
     assert list(period.history.values_list("locked", flat=True)) == [False, True, False]
+    assert period.history.first().history_change_reason == "Falta un reporte"
+
+
+@pytest.mark.django_db
+def test_unlock_without_a_reason_refused(planner, period):
+    services.lock_period(period, by=planner)
+
+    with pytest.raises(ValidationError) as exc:
+        services.unlock_period(period, by=planner, reason="  ")
+
+    assert exc.value.message_dict == {"reason": ["Indique por qué se vuelve a abrir el periodo."]}
+    period.refresh_from_db()
+    assert period.locked is True
 
 
 @pytest.mark.django_db
@@ -472,7 +485,7 @@ def test_lock_locked_period_refused(planner, period):
 @pytest.mark.django_db
 def test_unlock_open_period_refused(planner, period):
     with pytest.raises(ValidationError) as exc:
-        services.unlock_period(period, by=planner)
+        services.unlock_period(period, by=planner, reason="X")
 
     assert exc.value.messages == ["El periodo «T1 2026» ya está abierto."]
 
@@ -483,7 +496,7 @@ def test_lock_period_of_closed_plan_accepted_unlock_refused(planner, plan, perio
 
     services.lock_period(period, by=planner)
     with pytest.raises(ValidationError):
-        services.unlock_period(period, by=planner)
+        services.unlock_period(period, by=planner, reason="X")
 
     period.refresh_from_db()
     assert period.locked is True
@@ -640,7 +653,7 @@ PLANNING_WRITES = {
         w["plan"], by=by, year=2026
     ),
     "lock_period": lambda w, by: services.lock_period(w["period"], by=by),
-    "unlock_period": lambda w, by: services.unlock_period(w["period"], by=by),
+    "unlock_period": lambda w, by: services.unlock_period(w["period"], by=by, reason="X"),
 }
 
 
