@@ -110,12 +110,6 @@ def _perms(model):
         request=serializers.PlanWriteSerializer,
         responses=serializers.PlanSerializer,
     ),
-    approve=extend_schema(
-        summary="Aprobar un plan (borrador → aprobado)",
-        description="Solo la alta dirección (rol Directivo).",
-        request=None,
-        responses=serializers.PlanSerializer,
-    ),
     close=extend_schema(
         summary="Cerrar un plan (aprobado → cerrado)",
         description="Un plan cerrado no admite cambios en su contenido.",
@@ -130,7 +124,6 @@ class PlanViewSet(_ReadViewSet):
     write_perms = {
         "create": "planning.add_strategicplan",
         "partial_update": "planning.change_strategicplan",
-        "approve": "planning.approve_strategicplan",
         "close": "planning.approve_strategicplan",
     }
 
@@ -145,10 +138,6 @@ class PlanViewSet(_ReadViewSet):
         plan = self.get_object()
         data = self.validated(serializers.PlanWriteSerializer, partial=True)
         return self.respond(self.perform(services.update_plan, plan, **data))
-
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self.respond(self.perform(services.approve_plan, self.get_object()))
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
