@@ -13,6 +13,7 @@ from management.selectors.physical import percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ReportingPeriod, StrategicPlan
+from planning.selectors import default_cutoff_period
 
 
 def _decimal(**kwargs):
@@ -23,7 +24,10 @@ class RollupQuerySerializer(serializers.Serializer):
     period = serializers.PrimaryKeyRelatedField(
         queryset=ReportingPeriod.objects.all(),
         required=False,
-        help_text="Periodo de corte (del plan); por omisión el último periodo del plan.",
+        help_text=(
+            "Periodo de corte (del plan); por omisión el último periodo del plan que ya "
+            "comenzó (nunca uno futuro)."
+        ),
     )
     year = serializers.IntegerField(
         min_value=2000,
@@ -208,6 +212,8 @@ class PlanRollupViewSet(ApiViewSet):
         period = query.validated_data.get("period")
         if period is not None and period.plan_id != plan.pk:
             raise ValidationError({"period": [_("El periodo no pertenece a este plan.")]})
+        if period is None:
+            period = default_cutoff_period(plan)
         year, cumulative = query.validated_data.get("year"), query.validated_data["cumulative"]
         rollup = plan_rollup(plan, period=period, cumulative=cumulative, year=year)
         data = rollup_data(rollup, year=year, cumulative=cumulative)

@@ -10,7 +10,7 @@ from management.selectors.physical import with_physical_progress
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning.models import Action, Goal
-from planning.selectors import periods_of
+from planning.selectors import default_cutoff_period, periods_of
 
 
 @login_required
@@ -18,7 +18,7 @@ def goal_detail(request, pk):
     require_perm(request.user, "planning.view_goal")
     goal = get_object_or_404(Goal.objects.select_related("unit", "objective__plan"), pk=pk)
     plan = goal.objective.plan
-    period = plan.periods.order_by("-end_date", "-start_date").first()
+    period = default_cutoff_period(plan)
     actions = with_physical_progress(
         goal.actions.select_related("unit", "responsible"), as_of=period
     ).order_by("position", "code", "pk")
