@@ -2,10 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accountability.models import AccountabilityReport, CitizenQuestion
+from mipg.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AccountabilityReport)
-class AccountabilityReportAdmin(SimpleHistoryAdmin):
+class AccountabilityReportAdmin(ReadOnlyAdmin):
     list_display = ["title", "plan", "kind", "status", "created_at", "published_at"]
     list_filter = ["kind", "status", "plan"]
     search_fields = ["title", "summary"]

@@ -1,16 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
+from mipg.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class IndicatorTargetInline(admin.TabularInline):
+class IndicatorTargetInline(ReadOnlyInline):
     model = IndicatorTarget
-    extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "type", "level", "accumulation", "polarity", "unit"]
     list_filter = ["type", "level", "accumulation", "polarity", "frequency", "unit", "archived"]
     search_fields = ["code", "name", "formula"]
@@ -20,21 +19,20 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorTarget)
-class IndicatorTargetAdmin(SimpleHistoryAdmin):
+class IndicatorTargetAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "period", "value"]
     list_filter = ["period__plan", "period"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator", "period"]
 
 
-class MeasurementEvidenceInline(admin.TabularInline):
+class MeasurementEvidenceInline(ReadOnlyInline):
     model = MeasurementEvidence
-    extra = 0
     raw_id_fields = ["uploaded_by"]
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "period", "value", "status", "submitted_by", "reviewed_by"]
     list_filter = ["status", "period__plan", "period", "indicator__unit"]
     search_fields = ["indicator__code", "indicator__name", "narrative"]

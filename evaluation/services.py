@@ -359,6 +359,7 @@ def create_measurement(
     if period.plan_id != indicator_plan_id(indicator):
         raise ValidationError({"period": _not_in_plan(period.label)})
     workflow.ensure_period_open(period)
+    workflow.ensure_period_started(period)
     if Measurement.objects.filter(indicator=indicator, period=period).exists():
         raise ValidationError(
             {
@@ -417,6 +418,10 @@ def approve_measurement(measurement, *, by, comment=""):
 
 def return_measurement(measurement, *, by, comment):
     return review.return_(measurement, kind=MEASUREMENTS, by=by, comment=comment)
+
+
+def reopen_measurement(measurement, *, by, reason):
+    return review.reopen(measurement, kind=MEASUREMENTS, by=by, reason=reason)
 
 
 def add_measurement_evidence(measurement, *, by, file):

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from management.models import (
     BudgetAllocation,
@@ -8,6 +7,7 @@ from management.models import (
     ProgressEvidence,
     ProgressReport,
 )
+from mipg.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(FundingSource)
@@ -17,13 +17,12 @@ class FundingSourceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class BudgetExecutionInline(admin.TabularInline):
+class BudgetExecutionInline(ReadOnlyInline):
     model = BudgetExecution
-    extra = 0
 
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(SimpleHistoryAdmin):
+class BudgetAllocationAdmin(ReadOnlyAdmin):
     list_display = ["rubro", "action", "source", "year", "appropriation"]
     list_filter = ["year", "source", "action__goal__objective__plan"]
     search_fields = ["rubro", "bpin", "action__code", "action__name"]
@@ -33,7 +32,7 @@ class BudgetAllocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetExecution)
-class BudgetExecutionAdmin(SimpleHistoryAdmin):
+class BudgetExecutionAdmin(ReadOnlyAdmin):
     list_display = ["document_number", "stage", "amount", "date", "allocation"]
     list_filter = ["stage", "allocation__year", "allocation__source"]
     search_fields = ["document_number", "description", "allocation__rubro"]
@@ -41,14 +40,13 @@ class BudgetExecutionAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["allocation"]
 
 
-class ProgressEvidenceInline(admin.TabularInline):
+class ProgressEvidenceInline(ReadOnlyInline):
     model = ProgressEvidence
-    extra = 0
     raw_id_fields = ["uploaded_by"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["action", "period", "progress", "status", "submitted_by", "reviewed_by"]
     list_filter = ["status", "period__plan", "period", "action__unit"]
     search_fields = ["action__code", "action__name", "narrative"]

@@ -26,9 +26,11 @@ from management.models import (
     ProgressReport,
 )
 from management.selectors.budget import allocation_totals
+from mipg.core.models import ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
-from mipg.core.review.workflow import ensure_editable, ensure_period_open
+from mipg.core.review.workflow import ensure_editable, ensure_period_open, ensure_period_started
+from mipg.core.templatetags.mipg_format import percent
 from planning.models import Action, ReportingPeriod
 
 STAGES = list(BudgetExecution.Stage.values)
@@ -328,6 +330,7 @@ def create_progress_report(action, period, *, by, progress, narrative=""):
         _lock(period)
         _lock(action)
         ensure_period_open(period)
+        ensure_period_started(period)
         goal = action.goal
         if action.archived or goal.archived or goal.objective.archived:
             raise ValidationError(
@@ -382,6 +385,10 @@ def return_progress_report(report, *, by, comment):
     return review.return_(report, kind=PROGRESS_REPORTS, by=by, comment=comment)
 
 
+def reopen_progress_report(report, *, by, reason):
+    return review.reopen(report, kind=PROGRESS_REPORTS, by=by, reason=reason)
+
+
 def add_progress_evidence(report, *, by, file):
     return review.add_evidence(report, kind=PROGRESS_REPORTS, by=by, file=file)
 
@@ -402,7 +409,40 @@ def _lock_report(report):
 def _progress_errors(report):
     if not Decimal("0") <= report.progress <= Decimal("100"):
         return {"progress": _("El avance debe estar entre 0 y 100 %.")}
-    return {}
+    return _lower_progress_errors(report)
+
+
+def _lower_progress_errors(report):
+    """Progress is cumulative: below the last approved report of the action (the one of
+    the latest earlier period) it needs an explanation in the narrative (MIPG.md §5)."""
+    if report.narrative.strip():
+        return {}
+    last = (
+        ProgressReport.objects.filter(
+            action_id=report.action_id,
+            status=ReviewStatus.APPROVED,
+            period__start_date__lt=report.period.start_date,
+        )
+        .exclude(pk=report.pk)
+        .order_by("-period__start_date")
+        .values_list("progress", "period__label")
+        .first()
+    )
+    if last is None or report.progress >= last[0]:
+        return {}
+    return {
+        "narrative": _(
+            "El avance acumulado (%(progress)s) es menor que el último aprobado "
+            "(%(last)s, periodo «%(period)s»): explique el retroceso en la descripción."
+        )
+        % {"progress": percent(report.progress, 2), "last": percent(last[0], 2), "period": last[1]}
+    }
+
+
+def _check_submit(report):
+    errors = _lower_progress_errors(report)
+    if errors:
+        raise ValidationError(errors)
 
 
 PROGRESS_REPORTS = review.ReviewedKind(
@@ -416,6 +456,8 @@ PROGRESS_REPORTS = review.ReviewedKind(
     ),
     not_reviewer=gettext_lazy("Solo Planeación revisa reportes."),
     own_submission=gettext_lazy("No puede aprobar un reporte que usted mismo envió."),
+    evidence_required=True,
+    check_submit=_check_submit,
 )
 
 

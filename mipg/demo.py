@@ -53,7 +53,7 @@ class DemoUser:
 # One login per role (printed at the end of the command).
 USERS = [
     DemoUser("admin", "Andrés Felipe", "Rojas Quintero", roles.ADMINISTRADOR, (), True, True),
-    DemoUser("planeacion", "María Fernanda", "Ortiz Salazar", roles.PLANEACION, ("SPL",), True),
+    DemoUser("planeacion", "María Fernanda", "Ortiz Salazar", roles.PLANEACION, ("SPL",)),
     DemoUser("responsable", "Carlos Andrés", "Muñoz Pineda", roles.RESPONSABLE, ("SED", "SSA")),
     DemoUser("directivo", "Juliana", "Restrepo Vélez", roles.DIRECTIVO, ("DES",)),
     DemoUser("control", "Jorge Eliécer", "Castaño Ríos", roles.CONTROL_INTERNO, ("OCI",)),

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from mipg.core.admin import ReadOnlyAdmin
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 
 
 @admin.register(StrategicPlan)
-class StrategicPlanAdmin(SimpleHistoryAdmin):
+class StrategicPlanAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "start_year", "end_year", "status", "parent"]
     list_filter = ["kind", "status", "start_year"]
     search_fields = ["name", "description"]
@@ -13,7 +13,7 @@ class StrategicPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "plan", "weight", "archived"]
     list_filter = ["plan", "policies__dimension", "policies", "archived"]
     search_fields = ["code", "name"]
@@ -22,7 +22,7 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "objective", "unit", "weight", "archived"]
     list_filter = ["objective__plan", "unit", "archived"]
     search_fields = ["code", "name", "product"]
@@ -30,7 +30,7 @@ class GoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "goal", "unit", "start_date", "end_date", "weight", "archived"]
     list_filter = ["goal__objective__plan", "unit", "institutional_plans", "archived"]
     search_fields = ["code", "name", "deliverable"]
@@ -40,7 +40,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(ReadOnlyAdmin):
     list_display = ["label", "plan", "start_date", "end_date", "due_date", "locked"]
     list_filter = ["plan", "locked"]
     search_fields = ["label"]
@@ -48,7 +48,7 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionRating)
-class ActionRatingAdmin(SimpleHistoryAdmin):
+class ActionRatingAdmin(ReadOnlyAdmin):
     list_display = ["action", "year", "semester", "rating", "rated_by"]
     list_filter = ["year", "semester", "rating"]
     search_fields = ["action__code", "action__name", "comment"]

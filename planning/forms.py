@@ -119,6 +119,18 @@ class QuarterlyPeriodsForm(forms.Form):
     year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100)
 
 
+class UnlockPeriodForm(forms.Form):
+    """The reason for reopening a closed period; the service requires it and keeps it in
+    the period's history."""
+
+    reason = forms.CharField(
+        label=_("Motivo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Queda en el historial del periodo."),
+    )
+
+
 def _units(instance):
     """Active units, plus the one the item already has should it be inactive now."""
     units = Unit.objects.filter(active=True)

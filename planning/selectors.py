@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planning.models import Action, ActionSchedule, Goal, Objective, StrategicPlan, default_planned
@@ -31,6 +32,25 @@ def plans_newest_first():
 def periods_of(plan):
     """The reporting periods of ``plan`` in calendar order."""
     return plan.periods.order_by("start_date", "pk")
+
+
+def default_cutoff(periods, *, today=None):
+    """The default cut-off of every page among `periods` (any iterable: a list already
+    loaded, a prefetch): the latest period that has started (start_date ≤ today), never a
+    future one — a future period would compare today's figures with targets not yet due.
+    Before any period has started, the first one (nothing can be reported yet); None
+    without periods."""
+    today = today or timezone.localdate()
+    periods = list(periods)
+    started = [p for p in periods if p.start_date <= today]
+    if started:
+        return max(started, key=lambda p: (p.start_date, p.end_date, p.pk))
+    return min(periods, key=lambda p: (p.start_date, p.end_date, p.pk), default=None)
+
+
+def default_cutoff_period(plan, *, today=None):
+    """`default_cutoff` of the plan's periods; one query."""
+    return default_cutoff(plan.periods.all(), today=today)
 
 
 def periods_with_figure_counts(plan):

@@ -30,9 +30,9 @@ urlpatterns = [
     # Plans and their periods. The plan list, the plan workspace (tree), the goal and
     # action pages, the integrity report, the action list and the ratings show figures of
     # later apps: they join this URL area from mipg.traceability.urls and management.urls.
+    # So does the plan's approval, refused while the integrity report has errors.
     path("planes/nuevo/", plans.plan_create, name="plan-create"),
     path("planes/<int:pk>/editar/", plans.plan_edit, name="plan-edit"),
-    path("planes/<int:pk>/aprobar/", plans.plan_approve, name="plan-approve"),
     path("planes/<int:pk>/cerrar/", plans.plan_close, name="plan-close"),
     path("planes/<int:pk>/periodos/", periods.period_list, name="period-list"),
     path("planes/<int:pk>/periodos/nuevo/", periods.period_create, name="period-create"),

@@ -12,6 +12,7 @@ from management.models import (
     BudgetExecution,
     BudgetModification,
     FundingSource,
+    ProgressEvidence,
     ProgressReport,
 )
 from mipg.core.models import Policy, Unit, User
@@ -160,6 +161,7 @@ class ModificationFactory(factory.django.DjangoModelFactory):
 class ProgressReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgressReport
+        skip_postgeneration_save = True
 
     action = factory.SubFactory(ActionFactory)
     period = factory.SubFactory(
@@ -167,6 +169,13 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     )
     progress = Decimal("50")
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def evidence(self, create, extracted, **kwargs):
+        """`evidence=True`: one evidence row (no stored file), so that the report can be
+        submitted while the entity requires evidence (the default)."""
+        if create and extracted:
+            attach_evidence(self)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -208,3 +217,15 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 
 def policy(code):
     return Policy.objects.get(code=code)
+
+
+def attach_evidence(report, name="acta.pdf"):
+    """An evidence row on the progress report, without writing a file: enough for the rule
+    "evidence is required to submit" (Entity.evidence_required_to_submit)."""
+    return ProgressEvidence.objects.create(
+        report=report,
+        file=f"evidence/{name}",
+        original_name=name,
+        size=1,
+        uploaded_by=report.created_by,
+    )

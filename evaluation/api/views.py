@@ -162,6 +162,7 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
         "submit": "evaluation.submit_measurement",
         "approve": "evaluation.review_measurement",
         "return_": "evaluation.review_measurement",
+        "reopen": "evaluation.review_measurement",
     }
     create_serializer = serializers.MeasurementCreateSerializer
     create_args = ("indicator", "period")

@@ -26,6 +26,7 @@ from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.selectors import default_cutoff
 
 
 def plain(value):
@@ -92,8 +93,12 @@ def period_rows(indicator, periods, *, entity):
 
 
 def _last_reported_period(rows):
-    """The latest period with a target or an approved value: the cumulative view's end."""
+    """The latest period with a target or an approved value up to the default cut-off (the
+    latest period that has started, never a future one): the cumulative view's end."""
+    cutoff = default_cutoff(row.period for row in rows)
     for row in reversed(rows):
+        if row.period.start_date > cutoff.start_date:
+            continue
         if row.target is not None or row.result.executed is not None:
             return row.period
     return None

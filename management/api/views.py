@@ -203,6 +203,7 @@ class ProgressReportViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _Read
         "submit": "management.submit_progressreport",
         "approve": "management.review_progressreport",
         "return_": "management.review_progressreport",
+        "reopen": "management.review_progressreport",
     }
     create_serializer = serializers.ProgressReportCreateSerializer
     create_args = ("action", "period")

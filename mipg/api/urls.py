@@ -15,6 +15,7 @@ from management.api.views import (
 )
 from mipg.core.api import views
 from mipg.core.api.exceptions import not_found
+from mipg.traceability.api.approval import PlanApprovalViewSet
 from mipg.traceability.api.rollup import PlanRollupViewSet
 from planning.api.views import (
     ActionViewSet,
@@ -35,6 +36,8 @@ router.register(
 )
 router.register("plans", PlanViewSet, basename="plan")
 router.register("plans", PlanRollupViewSet, basename="plan-rollup")
+# The approval checks the integrity report (traceability floor), not planning's viewset.
+router.register("plans", PlanApprovalViewSet, basename="plan-approval")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("actions", ActionViewSet, basename="action")

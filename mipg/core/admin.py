@@ -1,10 +1,60 @@
+"""The admin site keeps reference data, units, the entity's settings, users and API tokens.
+
+No back door (MIPG.md §5): figures, plan items and workflow state (plans, objectives,
+goals, actions, periods, ratings, indicators and targets, progress reports, measurements,
+evidence, budget allocations and executions, accountability reports) are written only
+through the services (staff pages and the API), which check roles, units, states, locked
+periods and reasons. Their admins derive from `ReadOnlyAdmin`: they show rows and history
+to whoever may view them, and refuse every add, change, delete and history revert, also to
+superusers.
+"""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from mipg.core.api.tokens import issue_key, revoke_api_token
 from mipg.core.models import ApiToken, Dimension, Entity, InstitutionalPlan, Policy, Unit, User
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """An admin that only shows: no add, change or delete, and no revert from the history
+    (simple_history's history form saves on POST with the view permission alone)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Dimension)

@@ -17,6 +17,9 @@ Decisions:
 - "Indicator without target" is checked against every reporting period of the plan; an
   indicator measured less often than the plan reports (e.g. annual in a quarterly plan)
   is reported too, as a warning, so that planning decides whether a target is missing.
+  An indicator with no target in any period of the plan is an error
+  ("indicator_without_targets"): nothing could ever be compared with it.
+- Errors block the plan's approval (mipg.traceability.approval, MIPG.md §5).
 """
 
 from collections import defaultdict
@@ -46,6 +49,7 @@ KINDS = {
     "action_dates_outside_plan": ERROR,
     "plan_without_periods": WARNING,
     "indicator_without_target": WARNING,
+    "indicator_without_targets": ERROR,
 }
 
 
@@ -199,7 +203,16 @@ def integrity_report(plan):
         )
     for indicator in indicators:
         missing = [p for p in periods if (indicator.pk, p.pk) not in targeted]
-        if missing:
+        if missing and len(missing) == len(periods):
+            findings.append(
+                _finding(
+                    "indicator_without_targets",
+                    indicator,
+                    _("El indicador «%(indicator)s» no tiene metas programadas en el plan.")
+                    % {"indicator": indicator},
+                )
+            )
+        elif missing:
             labels = ", ".join(p.label for p in missing)
             findings.append(
                 _finding(

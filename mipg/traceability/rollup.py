@@ -31,6 +31,7 @@ from evaluation.selectors import (
 from management.selectors.budget import plan_financial_progress
 from management.selectors.physical import entity_thresholds, plan_physical_progress
 from mipg.core.models import Entity
+from planning.selectors import default_cutoff_period
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def tree_semaforo(physical, own, *, red_below, green_from):
 
 
 def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE):
-    """Roll-up of `plan` as of `period` (the plan's latest period when None).
+    """Roll-up of `plan` as of `period` (by default the latest period that has started:
+    planning.selectors.default_cutoff_period).
 
     Physical progress counts approved reports up to the period; indicator results are
     cumulative up to it by default, from the plan's start (`scope` "plan") or from the start
@@ -149,7 +151,7 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
     years when None).
     """
     if period is None:
-        period = plan.periods.order_by("-end_date").first()
+        period = default_cutoff_period(plan)
     entity = Entity.current()
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo

@@ -12,11 +12,13 @@ urlpatterns = [
 ]
 
 # /planeacion/ (namespace "planning"): the plan workspace with physical, financial and
-# semáforo columns, goal and action pages, the integrity report.
+# semáforo columns, goal and action pages, the integrity report and the plan's approval
+# (refused while that report has errors).
 planning_area = [
     path("planes/", workspace.plan_list, name="plan-list"),
     path("planes/<int:pk>/", workspace.plan_detail, name="plan-detail"),
     path("planes/<int:pk>/integridad/", integrity.plan_integrity, name="plan-integrity"),
+    path("planes/<int:pk>/aprobar/", integrity.plan_approve, name="plan-approve"),
     path("metas/<int:pk>/", details.goal_detail, name="goal-detail"),
     path("actividades/<int:pk>/", details.action_detail, name="action-detail"),
 ]

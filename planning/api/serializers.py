@@ -118,6 +118,12 @@ class ActionUpdateSerializer(WriteSerializer):
         fields = Action.writable_fields
 
 
+class UnlockPeriodSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text="Por qué se vuelve a abrir el periodo: obligatorio, queda en su historial."
+    )
+
+
 class PeriodCreateSerializer(WriteSerializer):
     class Meta:
         model = ReportingPeriod

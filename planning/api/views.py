@@ -110,12 +110,6 @@ def _perms(model):
         request=serializers.PlanWriteSerializer,
         responses=serializers.PlanSerializer,
     ),
-    approve=extend_schema(
-        summary="Aprobar un plan (borrador → aprobado)",
-        description="Solo la alta dirección (rol Directivo).",
-        request=None,
-        responses=serializers.PlanSerializer,
-    ),
     close=extend_schema(
         summary="Cerrar un plan (aprobado → cerrado)",
         description="Un plan cerrado no admite cambios en su contenido.",
@@ -130,7 +124,6 @@ class PlanViewSet(_ReadViewSet):
     write_perms = {
         "create": "planning.add_strategicplan",
         "partial_update": "planning.change_strategicplan",
-        "approve": "planning.approve_strategicplan",
         "close": "planning.approve_strategicplan",
     }
 
@@ -145,10 +138,6 @@ class PlanViewSet(_ReadViewSet):
         plan = self.get_object()
         data = self.validated(serializers.PlanWriteSerializer, partial=True)
         return self.respond(self.perform(services.update_plan, plan, **data))
-
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self.respond(self.perform(services.approve_plan, self.get_object()))
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
@@ -254,7 +243,10 @@ class ActionViewSet(_TreeItemViewSet):
         responses=serializers.PeriodSerializer,
     ),
     unlock=extend_schema(
-        summary="Reabrir el periodo", request=None, responses=serializers.PeriodSerializer
+        summary="Reabrir el periodo",
+        description="El motivo es obligatorio y queda en el historial del periodo.",
+        request=serializers.UnlockPeriodSerializer,
+        responses=serializers.PeriodSerializer,
     ),
 )
 class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -278,4 +270,6 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     @action(detail=True, methods=["post"])
     def unlock(self, request, pk=None):
-        return self.respond(self.perform(services.unlock_period, self.get_object()))
+        period = self.get_object()
+        reason = self.validated(serializers.UnlockPeriodSerializer)["reason"]
+        return self.respond(self.perform(services.unlock_period, period, reason=reason))

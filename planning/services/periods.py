@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mipg.core.models import ReviewedFigureBase, ReviewStatus
 from mipg.core.permissions import require_perm
 from planning.models import ActionRating, ReportingPeriod
 from planning.services._base import (
@@ -58,7 +59,9 @@ def create_quarterly_periods(plan, *, by, year):
 
 
 def lock_period(period, *, by):
-    """Close a period for reporting. Allowed on a closed plan too."""
+    """Close a period for reporting. Allowed on a closed plan too. Refused while figures
+    of the period wait for review (MIPG.md §5), listing them: the planning office approves
+    or returns them first."""
     require_perm(by, "planning.change_reportingperiod")
     with transaction.atomic():
         _lock(period)
@@ -66,12 +69,28 @@ def lock_period(period, *, by):
             raise ValidationError(
                 _("El periodo «%(label)s» ya está cerrado.") % {"label": period.label}
             )
+        waiting = figures_waiting_for_review(period)
+        if waiting:
+            raise ValidationError(
+                [
+                    _(
+                        "No se puede cerrar el periodo «%(label)s»: %(count)s cifra(s) esperan "
+                        "revisión; apruébelas o devuélvalas primero."
+                    )
+                    % {"label": period.label, "count": len(waiting)},
+                    *waiting,
+                ]
+            )
         period.locked = True
         return _save(period, by=by)
 
 
-def unlock_period(period, *, by):
+def unlock_period(period, *, by, reason):
+    """Reopen a period for reporting; the reason is kept in the period's history."""
     require_perm(by, "planning.change_reportingperiod")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indique por qué se vuelve a abrir el periodo.")})
     with transaction.atomic():
         _lock_open_plan(period)
         _lock(period)
@@ -80,7 +99,39 @@ def unlock_period(period, *, by):
                 _("El periodo «%(label)s» ya está abierto.") % {"label": period.label}
             )
         period.locked = False
+        period._change_reason = reason
         return _save(period, by=by)
+
+
+def figures_waiting_for_review(period):
+    """What of `period` waits for the planning office's review, as lines "<kind>: <figure>"
+    (e.g. "reporte de avance: A1 · T1 2026"), one query per kind of figure.
+
+    Planning may not import the apps above it (management's progress reports,
+    evaluation's measurements). It finds them through Django's reverse relations of
+    ReportingPeriod instead: every model derived from the ground's ReviewedFigureBase with
+    a foreign key to the period is a reviewed figure of it. A new kind of reviewed figure
+    is covered without touching this function."""
+    lines = []
+    for relation in ReportingPeriod._meta.related_objects:
+        model = relation.related_model
+        if not (relation.one_to_many and issubclass(model, ReviewedFigureBase)):
+            continue
+        # What the figure's __str__ reads: its subject and period, never its users.
+        subjects = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.many_to_one and not field.null and not field.name.endswith("_by")
+        ]
+        figures = (
+            model._default_manager.filter(
+                **{relation.field.name: period, "status": ReviewStatus.SUBMITTED}
+            )
+            .select_related(*subjects)
+            .order_by("pk")
+        )
+        lines += [f"{model._meta.verbose_name}: {figure}" for figure in figures]
+    return lines
 
 
 def _period_errors(period, plan):
@@ -111,7 +162,8 @@ def _period_errors(period, plan):
 
 
 def rate_action(action, *, by, year, semester, rating, comment=""):
-    """Create or replace control interno's rating of an action for a year and semester."""
+    """Create or replace control interno's rating of an action for a year and semester. A
+    rating below "satisfactorio" needs a comment saying what falls short (MIPG.md §5)."""
     require_perm(by, "planning.rate_action", _("Solo control interno califica actividades."))
     with transaction.atomic():
         _lock(action)
@@ -120,6 +172,14 @@ def rate_action(action, *, by, year, semester, rating, comment=""):
         candidate.rated_by = by
         candidate.clean_fields()
         _check_year(action.goal.objective.plan, candidate.year)
+        if candidate.rating != ActionRating.Rating.SATISFACTORY and not candidate.comment:
+            raise ValidationError(
+                {
+                    "comment": _(
+                        "Una calificación por debajo de «Satisfactorio» requiere un comentario."
+                    )
+                }
+            )
         existing = ActionRating.objects.filter(
             action=action, year=candidate.year, semester=candidate.semester
         ).first()

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning import services
-from planning.forms import PeriodForm, QuarterlyPeriodsForm
+from planning.forms import PeriodForm, QuarterlyPeriodsForm, UnlockPeriodForm
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import periods_with_figure_counts
 from planning.views.base import confirm_step, form_page
@@ -98,38 +98,53 @@ def period_quarters(request, pk):
 
 @login_required
 def period_lock(request, pk):
-    return _lock_page(request, pk, lock=True)
+    return _lock_page(request, pk)
 
 
 @login_required
 def period_unlock(request, pk):
-    return _lock_page(request, pk, lock=False)
-
-
-def _lock_page(request, pk, *, lock):
+    """The reason form; reopening needs a reason, kept in the period's history."""
     require_perm(request.user, "planning.change_reportingperiod")
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
     names = {"label": period.label}
-    if lock:
-        title = _("Cerrar periodo")
-        question = _(
-            "¿Cerrar el periodo «%(label)s»? No se podrán crear ni modificar reportes de "
-            "avance ni mediciones de ese periodo hasta que se vuelva a abrir."
-        )
-        done = _("Se cerró el periodo «%(label)s».")
-        act = services.lock_period
-    else:
-        title = _("Abrir periodo")
-        question = _("¿Volver a abrir el periodo «%(label)s» para reportes?")
-        done = _("Se abrió el periodo «%(label)s».")
-        act = services.unlock_period
+    title = _("Abrir periodo")
+    return form_page(
+        request,
+        UnlockPeriodForm(request.POST or None),
+        save=lambda f: services.unlock_period(
+            period, by=request.user, reason=f.cleaned_data["reason"]
+        ),
+        template="planning/form.html",
+        context={
+            "plan": period.plan,
+            "title": title,
+            "help": _("¿Volver a abrir el periodo «%(label)s» para reportes?") % names,
+            "cancel_url": _periods_url(period.plan_id),
+            "crumbs": _crumbs(period.plan, title),
+        },
+        success_url=_periods_url(period.plan_id),
+        success_message=_("Se abrió el periodo «%(label)s».") % names,
+    )
+
+
+def _lock_page(request, pk):
+    """The confirmation of closing a period; a refusal lists the figures waiting for
+    review."""
+    require_perm(request.user, "planning.change_reportingperiod")
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    names = {"label": period.label}
+    title = _("Cerrar periodo")
+    question = _(
+        "¿Cerrar el periodo «%(label)s»? No se podrán crear ni modificar reportes de "
+        "avance ni mediciones de ese periodo hasta que se vuelva a abrir."
+    )
     return confirm_step(
         request,
-        act=lambda: act(period, by=request.user),
+        act=lambda: services.lock_period(period, by=request.user),
         title=title,
         question=question % names,
-        danger=lock,
+        danger=True,
         back_url=_periods_url(period.plan_id),
         crumbs=_crumbs(period.plan, title),
-        done=done % names,
+        done=_("Se cerró el periodo «%(label)s».") % names,
     )

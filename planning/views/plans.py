@@ -1,4 +1,5 @@
-"""Create and edit plans; approve and close them (alta dirección)."""
+"""Create and edit plans; close them (alta dirección). The approval page is on the
+traceability floor (mipg/traceability/views/integrity.py): it needs the integrity report."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,22 +55,6 @@ def plan_edit(request, pk):
         },
         success_url=lambda saved: saved.get_absolute_url(),
         success_message=lambda saved: _("Se guardó el plan «%(plan)s».") % {"plan": saved.name},
-    )
-
-
-@login_required
-def plan_approve(request, pk):
-    return _transition(
-        request,
-        pk,
-        act=services.approve_plan,
-        title=_("Aprobar plan"),
-        question=_(
-            "¿Aprobar el plan «%(plan)s»? Quedará como la versión oficial que las "
-            "dependencias ejecutan y reportan."
-        ),
-        button=_("Aprobar plan"),
-        done=_("Se aprobó el plan «%(plan)s»."),
     )
 
 

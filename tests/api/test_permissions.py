@@ -12,7 +12,7 @@ from evaluation.models import Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action, StrategicPlan
-from tests.factories import AllocationFactory
+from tests.factories import AllocationFactory, PlanFactory
 
 PERSONAS = ["admin_user", "planner", "responsible", "outsider", "director", "auditor", None]
 
@@ -159,7 +159,7 @@ def test_create_progress_report_only_by_a_responsable_of_the_actions_unit(
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("kind", ["measurements", "progress-reports"])
 def test_submit_only_by_a_responsable_of_the_unit(as_persona, scenario, persona, kind):
-    figure = scenario.measurement() if kind == "measurements" else scenario.report()
+    figure = scenario.measurement() if kind == "measurements" else scenario.report(evidence=True)
     client, _user = as_persona(persona)
     response = client.post(f"/api/v1/{kind}/{figure.pk}/submit/")
     expected = _expect(persona, {"admin_user": 200, "responsible": 200})
@@ -196,6 +196,31 @@ def test_return_only_by_planning(as_persona, scenario, responsible, persona, kin
         assert figure.review_comment == "Falta soporte"
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("kind", ["measurements", "progress-reports"])
+def test_reopen_only_by_planning_with_a_reason(as_persona, scenario, responsible, persona, kind):
+    factory = scenario.measurement if kind == "measurements" else scenario.report
+    figure = factory(status=ReviewStatus.APPROVED, by=responsible)
+    client, _user = as_persona(persona)
+    response = client.post(f"/api/v1/{kind}/{figure.pk}/reopen/", {"reason": "Cifra errada"})
+    expected = _expect(persona, {"admin_user": 200, "planner": 200})
+    assert response.status_code == expected
+    figure.refresh_from_db()
+    assert figure.status == (ReviewStatus.RETURNED if expected == 200 else ReviewStatus.APPROVED)
+    if expected == 200:
+        assert figure.review_comment == "Cifra errada"
+
+
+@pytest.mark.parametrize("kind", ["measurements", "progress-reports"])
+def test_reopen_without_a_reason_is_a_field_error(client_for, scenario, responsible, planner, kind):
+    factory = scenario.measurement if kind == "measurements" else scenario.report
+    figure = factory(status=ReviewStatus.APPROVED, by=responsible)
+    response = client_for(planner).post(f"/api/v1/{kind}/{figure.pk}/reopen/", {"reason": "  "})
+    figure.refresh_from_db()
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["reason"])
+    assert figure.status == ReviewStatus.APPROVED
+
+
 def test_submitter_may_not_approve_their_own_measurement(client_for, scenario, admin_user):
     measurement = scenario.measurement(status=ReviewStatus.SUBMITTED, by=admin_user)
     response = client_for(admin_user).post(f"/api/v1/measurements/{measurement.pk}/approve/")
@@ -205,13 +230,17 @@ def test_submitter_may_not_approve_their_own_measurement(client_for, scenario, a
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_approve_plan_only_by_the_directors(as_persona, scenario, persona):
+    # A plan with nothing in it: its integrity report has no errors (the scenario's plan
+    # has weights that do not sum 100, which block any approval; see
+    # tests/traceability/test_plan_approval.py).
+    plan = PlanFactory(name="Plan sin contenido")
     client, _user = as_persona(persona)
-    response = client.post(f"/api/v1/plans/{scenario.plan.pk}/approve/")
+    response = client.post(f"/api/v1/plans/{plan.pk}/approve/")
     expected = _expect(persona, {"admin_user": 200, "director": 200})
     assert response.status_code == expected
-    scenario.plan.refresh_from_db()
+    plan.refresh_from_db()
     approved = StrategicPlan.Status.APPROVED
-    assert (scenario.plan.status == approved) == (expected == 200)
+    assert (plan.status == approved) == (expected == 200)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

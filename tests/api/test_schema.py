@@ -41,7 +41,7 @@ def test_schema_covers_every_resource_of_the_issue(schema):
     assert "/api/v1/plans/{id}/rollup/" in schema["paths"]
     assert "/api/v1/measurements/bulk/" in schema["paths"]
     for kind in ("measurements", "progress-reports"):
-        for step in ("submit", "approve", "return"):
+        for step in ("submit", "approve", "return", "reopen"):
             assert f"/api/v1/{kind}/{{id}}/{step}/" in schema["paths"]
 
 

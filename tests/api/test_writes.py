@@ -5,10 +5,16 @@ from decimal import Decimal
 import pytest
 
 from evaluation.models import IndicatorTarget, Measurement
-from management.models import BudgetAllocation
+from management.models import BudgetAllocation, ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
-from tests.factories import AllocationFactory, ExecutionFactory, IndicatorFactory, PeriodFactory
+from tests.factories import (
+    AllocationFactory,
+    ExecutionFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    attach_evidence,
+)
 
 
 def test_plan_lifecycle_create_edit_approve_close(client_for, planner, director):
@@ -144,6 +150,7 @@ def test_progress_report_workflow(client_for, scenario, responsible, planner):
     ).json()
     too_much = reporter.patch(f"/api/v1/progress-reports/{report['id']}/", {"progress": "130"})
     assert list(too_much.json()["errors"]) == ["progress"]
+    attach_evidence(ProgressReport.objects.get(pk=report["id"]))
     reporter.post(f"/api/v1/progress-reports/{report['id']}/submit/")
     approved = reviewer.post(f"/api/v1/progress-reports/{report['id']}/approve/", {"comment": "OK"})
     assert (approved.json()["status"], approved.json()["review_comment"]) == ("approved", "OK")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluation.services import MEASUREMENTS
+from management.models import ProgressReport
 from management.services import PROGRESS_REPORTS
 from mipg.core.review import services as review
 from planning.models import ReportingPeriod
@@ -16,6 +17,7 @@ from tests.factories import (
     MeasurementFactory,
     PeriodFactory,
     ProgressReportFactory,
+    attach_evidence,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -61,6 +63,13 @@ def in_state(figure, status, *, submitted_by=None):
     return figure
 
 
+def with_evidence(figure):
+    """Progress reports need evidence to be submitted (Entity.evidence_required_to_submit)."""
+    if isinstance(figure, ProgressReport):
+        attach_evidence(figure)
+    return figure
+
+
 def stored(figure):
     return type(figure).objects.get(pk=figure.pk)
 
@@ -72,7 +81,8 @@ def pdf():
 # --- states ------------------------------------------------------------------------------
 
 # (transition, state before) → state after, or the refusal. Checked by hand against §5:
-# draft → submitted → approved, or submitted → returned → submitted again.
+# draft → submitted → approved, or submitted → returned → submitted again; an approved
+# figure may be reopened (back to returned).
 TRANSITIONS = [
     ("submit", "draft", "submitted"),
     ("submit", "returned", "submitted"),
@@ -86,11 +96,19 @@ TRANSITIONS = [
     ("return_", "draft", "No se puede pasar de «Borrador» a «Devuelto»."),
     ("return_", "returned", "No se puede pasar de «Devuelto» a «Devuelto»."),
     ("return_", "approved", "No se puede pasar de «Aprobado» a «Devuelto»."),
+    ("reopen", "approved", "returned"),
+    ("reopen", "draft", "No se puede pasar de «Borrador» a «Devuelto»."),
+    ("reopen", "submitted", "No se puede pasar de «Enviado» a «Devuelto»."),
+    ("reopen", "returned", "No se puede pasar de «Devuelto» a «Devuelto»."),
 ]
 
 
 def _run(transition, figure, kind, *, by):
-    comment = {"return_": {"comment": "Falta el acta"}, "approve": {"comment": " Bien "}}
+    comment = {
+        "return_": {"comment": "Falta el acta"},
+        "approve": {"comment": " Bien "},
+        "reopen": {"reason": "La cifra no corresponde al acta"},
+    }
     service = getattr(review, transition)
     return service(figure, kind=kind, by=by, **comment.get(transition, {}))
 
@@ -102,6 +120,7 @@ def _actor(transition, request):
 @pytest.mark.parametrize(("transition", "before", "after"), TRANSITIONS)
 def test_review_transition_from_each_state(request, kind, figure, transition, before, after):
     in_state(figure, before, submitted_by=request.getfixturevalue("responsible"))
+    with_evidence(figure)
     by = _actor(transition, request)
 
     if after in {"submitted", "approved", "returned"}:
@@ -117,6 +136,7 @@ def test_review_transition_from_each_state(request, kind, figure, transition, be
 
 
 def test_submit_records_the_submitter(kind, figure, responsible):
+    with_evidence(figure)
     review.submit(figure, kind=kind, by=responsible)
 
     saved = stored(figure)

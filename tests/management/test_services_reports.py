@@ -271,6 +271,7 @@ def test_update_progress_report_planner_refused(planner, report):
 @pytest.mark.django_db
 def test_full_workflow_records_history(responsible, planner, action, period):
     report = services.create_progress_report(action, period, by=responsible, progress=D("40"))
+    factories.attach_evidence(report)
     services.update_progress_report(report, by=responsible, narrative="Primera versión")
     services.submit_progress_report(report, by=responsible)
     services.return_progress_report(report, by=planner, comment="  Falta el acta ")
@@ -296,6 +297,7 @@ def test_full_workflow_records_history(responsible, planner, action, period):
 
 @pytest.mark.django_db
 def test_submit_progress_report_sets_submitter(responsible, report):
+    factories.attach_evidence(report)
     services.submit_progress_report(report, by=responsible)
 
     report.refresh_from_db()
@@ -367,6 +369,7 @@ def test_approve_progress_report_illegal_transition_refused(
 @pytest.mark.django_db
 def test_approve_own_submitted_report_refused(admin_user, action, period):
     report = services.create_progress_report(action, period, by=admin_user, progress=D("10"))
+    factories.attach_evidence(report)
     services.submit_progress_report(report, by=admin_user)
 
     with pytest.raises(PermissionDenied) as exc:
@@ -638,6 +641,9 @@ MANAGEMENT_WRITES = {
     ),
     "return_progress_report": lambda w, by: services.return_progress_report(
         w["submitted"], by=by, comment="X"
+    ),
+    "reopen_progress_report": lambda w, by: services.reopen_progress_report(
+        w["submitted"], by=by, reason="X"
     ),
     "add_progress_evidence": lambda w, by: services.add_progress_evidence(
         w["report"], by=by, file=pdf()

@@ -83,6 +83,17 @@ def test_rating_outside_the_plan_years_shows_message(client, action, auditor):
     assert ActionRating.objects.count() == 0
 
 
+def test_rating_below_satisfactory_without_comment_shows_the_error_on_the_comment(
+    client, action, auditor
+):
+    client.force_login(auditor)
+    response = client.post(edit_url(action), {"rating": "unsatisfactory", "comment": ""})
+    assert response.context["form"].errors["comment"] == [
+        "Una calificación por debajo de «Satisfactorio» requiere un comentario."
+    ]
+    assert ActionRating.objects.count() == 0
+
+
 def test_rating_semester_other_than_1_or_2_is_404(client, action, auditor):
     client.force_login(auditor)
     assert client.get(edit_url(action, semester=3)).status_code == 404

@@ -19,7 +19,7 @@ from tests.builders import (
     post_in_locked_period,
     submitted_report,
 )
-from tests.factories import PeriodFactory, ProgressReportFactory
+from tests.factories import PeriodFactory, ProgressReportFactory, attach_evidence
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
@@ -232,6 +232,7 @@ def test_report_save_and_submit_flash_spanish_messages(client, data, responsible
     response = client.post(create_url(data), {"progress": "5", "intent": "draft"}, follow=True)
     assert messages_of(response) == ["Reporte de avance guardado como borrador."]
     report = ProgressReport.objects.get()
+    attach_evidence(report)
     response = client.post(reverse("management:report-submit", args=[report.pk]), follow=True)
     assert messages_of(response) == ["Reporte de avance enviado a revisión."]
 

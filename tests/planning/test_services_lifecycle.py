@@ -453,11 +453,24 @@ def test_lock_and_unlock_period(planner, period):
     services.lock_period(period, by=planner)
     period.refresh_from_db()
     locked = period.locked
-    services.unlock_period(period, by=planner)
+    services.unlock_period(period, by=planner, reason=" Falta un reporte ")
     period.refresh_from_db()
 
     assert (locked, period.locked) == (True, False)
     assert list(period.history.values_list("locked", flat=True)) == [False, True, False]
+    assert period.history.first().history_change_reason == "Falta un reporte"
+
+
+@pytest.mark.django_db
+def test_unlock_without_a_reason_refused(planner, period):
+    services.lock_period(period, by=planner)
+
+    with pytest.raises(ValidationError) as exc:
+        services.unlock_period(period, by=planner, reason="  ")
+
+    assert exc.value.message_dict == {"reason": ["Indique por qué se vuelve a abrir el periodo."]}
+    period.refresh_from_db()
+    assert period.locked is True
 
 
 @pytest.mark.django_db
@@ -473,7 +486,7 @@ def test_lock_locked_period_refused(planner, period):
 @pytest.mark.django_db
 def test_unlock_open_period_refused(planner, period):
     with pytest.raises(ValidationError) as exc:
-        services.unlock_period(period, by=planner)
+        services.unlock_period(period, by=planner, reason="X")
 
     assert exc.value.messages == ["El periodo «T1 2026» ya está abierto."]
 
@@ -484,7 +497,7 @@ def test_lock_period_of_closed_plan_accepted_unlock_refused(planner, plan, perio
 
     services.lock_period(period, by=planner)
     with pytest.raises(ValidationError):
-        services.unlock_period(period, by=planner)
+        services.unlock_period(period, by=planner, reason="X")
 
     period.refresh_from_db()
     assert period.locked is True
@@ -519,10 +532,29 @@ def test_rate_action_creates_then_updates_same_semester(auditor, action):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("rating", ["partial", "unsatisfactory"])
+def test_rate_action_below_satisfactory_without_comment_refused(auditor, action, rating):
+    with pytest.raises(ValidationError) as exc:
+        services.rate_action(action, by=auditor, year=2026, semester=1, rating=rating, comment=" ")
+
+    assert exc.value.message_dict == {
+        "comment": ["Una calificación por debajo de «Satisfactorio» requiere un comentario."]
+    }
+    assert ActionRating.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rate_action_satisfactory_needs_no_comment(auditor, action):
+    services.rate_action(action, by=auditor, year=2026, semester=1, rating="satisfactory")
+
+    assert ActionRating.objects.get().comment == ""
+
+
+@pytest.mark.django_db
 def test_rate_action_other_semester_creates_second_rating(auditor, action):
-    services.rate_action(action, by=auditor, year=2026, semester=1, rating="partial", comment="")
+    services.rate_action(action, by=auditor, year=2026, semester=1, rating="partial", comment="A")
     services.rate_action(
-        action, by=auditor, year=2026, semester="2", rating="unsatisfactory", comment=""
+        action, by=auditor, year=2026, semester="2", rating="unsatisfactory", comment="B"
     )
 
     assert list(action.ratings.values_list("semester", "rating")) == [
@@ -552,7 +584,9 @@ def test_rate_action_bad_input_refused(auditor, action, kwargs, field):
 def test_rate_action_in_closed_plan_accepted(auditor, plan, action):
     close(plan)
 
-    services.rate_action(action, by=auditor, year=2026, semester=2, rating="partial", comment="")
+    services.rate_action(
+        action, by=auditor, year=2026, semester=2, rating="partial", comment="Falta el acta"
+    )
 
     assert ActionRating.objects.count() == 1
 
@@ -624,7 +658,7 @@ PLANNING_WRITES = {
         w["plan"], by=by, year=2026
     ),
     "lock_period": lambda w, by: services.lock_period(w["period"], by=by),
-    "unlock_period": lambda w, by: services.unlock_period(w["period"], by=by),
+    "unlock_period": lambda w, by: services.unlock_period(w["period"], by=by, reason="X"),
 }
 
 

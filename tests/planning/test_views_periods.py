@@ -104,9 +104,15 @@ def test_lock_and_unlock_a_period_with_confirmation(client, planner, plan):
     client.post(lock)
     period.refresh_from_db()
     assert period.locked
-    client.post(reverse("planning:period-unlock", args=[period.pk]))
+    unlock = reverse("planning:period-unlock", args=[period.pk])
+    response = client.post(unlock, {"reason": ""})
+    assert response.context["form"].errors == {
+        "reason": ["Indique por qué se vuelve a abrir el periodo."]
+    }
+    client.post(unlock, {"reason": "Falta el reporte de Hacienda"})
     period.refresh_from_db()
     assert not period.locked
+    assert period.history.first().history_change_reason == "Falta el reporte de Hacienda"
 
 
 def test_locking_a_locked_period_shows_the_message(client, planner, plan):

@@ -193,14 +193,19 @@ def test_indicator_without_target_for_some_period(clean):
 
     findings = integrity_report(clean["plan"])
 
+    # Missing for some periods: a warning; for every period of the plan: an error, which
+    # blocks the plan's approval (MIPG.md §5).
     assert kinds(findings) == [
         ("indicator_without_target", clean["indicator"]),
-        ("indicator_without_target", no_targets),
+        ("indicator_without_targets", no_targets),
     ]
+    assert [f.severity for f in findings] == ["warning", "error"]
     assert findings[0].message_es == (
         f"El indicador «{clean['indicator']}» no tiene meta programada para: {s3.label}."
     )
-    assert findings[1].message_es.endswith("para: S1, S2, S3.")
+    assert findings[1].message_es == (
+        f"El indicador «{no_targets}» no tiene metas programadas en el plan."
+    )
 
 
 def test_plan_without_periods(db):

@@ -1,11 +1,14 @@
 """seed_demo loads a coherent, idempotent demo; seed_scale builds a complete large plan."""
 
 import datetime
+import shutil
+import tempfile
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -103,12 +106,14 @@ def assert_sibling_weights_sum_100(plan):
     assert len(action_sums) == Goal.objects.filter(objective__plan=plan).count()
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=tempfile.mkdtemp(prefix="demo-media-"))
 class SeedDemoTests(TestCase):
-    """The demo is loaded once for the class (setUpTestData) to keep the tests fast."""
+    """The demo is loaded once for the class (setUpTestData) to keep the tests fast; its
+    evidence files go to a temporary MEDIA_ROOT."""
 
     @classmethod
     def setUpTestData(cls):
+        cls.addClassCleanup(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
         cls.output = StringIO()
         call_command("seed_demo", stdout=cls.output)
         cls.pei = StrategicPlan.objects.get(kind=StrategicPlan.Kind.PEI)
@@ -240,7 +245,7 @@ class SeedDemoTests(TestCase):
             assert user is not None, username
             assert list(user.groups.values_list("name", flat=True)) == [role]
         staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
-        assert staff == {"admin", "planeacion"}
+        assert staff == {"admin"}  # Planeación works in the staff pages, not the admin
         assert User.objects.get(username="admin").is_superuser
         responsable = User.objects.get(username="responsable")
         assert set(responsable.units.values_list("code", flat=True)) == {"SED", "SSA"}
@@ -264,6 +269,11 @@ class SeedDemoTests(TestCase):
         programmed = Action.objects.get(goal__objective__plan=self.plan, code="A1.2.2")
         assert result.actions[programmed.pk].planned == 100  # its programación, not the dates
         assert {node.state for node in result.actions.values()} >= {"verde", "rojo"}
+
+    def test_seed_demo_reports_sent_to_review_have_evidence(self):
+        sent = ProgressReport.objects.exclude(status=ReviewStatus.DRAFT)
+        assert sent.exists()
+        assert not sent.filter(evidence__isnull=True).exists()
 
     def test_seed_demo_twice_changes_no_counts_and_adds_no_history(self):
         before = row_counts()

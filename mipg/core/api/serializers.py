@@ -55,6 +55,12 @@ class ReturnSerializer(serializers.Serializer):
     )
 
 
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text="Por qué se reabre la cifra aprobada: obligatorio, lo lee el responsable."
+    )
+
+
 class DimensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dimension

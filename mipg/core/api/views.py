@@ -20,6 +20,7 @@ from mipg.core.api.serializers import (
     DimensionSerializer,
     InstitutionalPlanSerializer,
     PolicySerializer,
+    ReopenSerializer,
     ReturnSerializer,
     TraceSerializer,
     UnitSerializer,
@@ -135,8 +136,9 @@ class TraceMixin:
 
 
 class ReviewWorkflowMixin:
-    """POST …/{id}/submit/, …/approve/ and …/return/ of a figure reported by the first
-    line and reviewed by the second (draft → submitted → approved | returned)."""
+    """POST …/{id}/submit/, …/approve/, …/return/ and …/reopen/ of a figure reported by the
+    first line and reviewed by the second (draft → submitted → approved | returned;
+    approved → returned when reopened)."""
 
     reviewed = None  # the app's ReviewedKind, passed to mipg.core.review.services
 
@@ -175,6 +177,23 @@ class ReviewWorkflowMixin:
     def return_(self, request, pk=None):
         return self._review(review.return_, ReturnSerializer)
 
+    @extend_schema(
+        summary="Reabrir una cifra aprobada (aprobado → devuelto)",
+        description=(
+            "Solo Planeación, con el periodo abierto; el motivo es obligatorio y queda como "
+            "comentario de revisión. La cifra deja de contar hasta que se apruebe de nuevo."
+        ),
+        request=ReopenSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        figure = self.get_object()
+        reason = self.validated(ReopenSerializer)["reason"]
+        figure = self.perform(
+            review.reopen, figure, kind=self.reviewed, reason=reason, rename=_REASON
+        )
+        return self.respond(figure)
+
     def _review(self, service, serializer_class):
         figure = self.get_object()
         comment = self.validated(serializer_class)["comment"]
@@ -183,6 +202,7 @@ class ReviewWorkflowMixin:
 
 
 _COMMENT = {"review_comment": "comment"}
+_REASON = {"review_comment": "reason"}
 
 
 class PublicReferenceViewSet(ReadOnlyApiViewSet):

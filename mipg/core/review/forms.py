@@ -14,3 +14,15 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Explique qué debe corregir o completar."),
     )
+
+
+class ReopenForm(forms.Form):
+    """Planeación's reason for reopening an approved figure; the service requires it and
+    keeps it as the review comment the unit reads."""
+
+    review_comment = forms.CharField(
+        label=_("Motivo de la reapertura"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("La cifra deja de contar y vuelve a la dependencia como devuelta."),
+    )

@@ -8,8 +8,12 @@ check who may do it (the first line of the figure's unit submits, the planning o
 reviews, never the one who submitted), refuse a locked period, move the state, full_clean,
 save with the history user.
 
-Reopening an approved figure (MIPG.md §5, planning office with a reason) is not
-implemented yet.
+Reopening an approved figure (MIPG.md §5): the planning office only (the review
+permission), with a reason, back to returned; the figure stops counting until approved
+again. Submitting refuses a period that has not started and, for kinds that require it when
+the entity asks (`Entity.evidence_required_to_submit`), a figure without evidence; the
+kind's `check_submit` adds its own rules (e.g. a lower cumulative progress needs an
+explanation).
 """
 
 from collections.abc import Callable
@@ -17,14 +21,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mipg.core.evidence import validate_evidence_file
+from mipg.core.models import Entity
 from mipg.core.permissions import can_report, require, require_perm
 from mipg.core.review.workflow import (
     ensure_editable,
     ensure_period_open,
+    ensure_period_started,
+    ensure_transition,
     mark_approved,
+    mark_reopened,
     mark_returned,
     mark_submitted,
 )
@@ -44,6 +54,11 @@ class ReviewedKind:
     not_reporter: str  # PermissionDenied for users who may not report for the unit
     not_reviewer: str  # PermissionDenied for users who may not review
     own_submission: str  # PermissionDenied when the submitter tries to approve
+    # Whether Entity.evidence_required_to_submit applies to this kind.
+    evidence_required: bool = False
+    # check_submit(figure): the kind's own rules before submitting, on the locked figure;
+    # raises ValidationError.
+    check_submit: Callable[[Any], None] | None = None
 
     def perm(self, action, model=None):
         """The Django permission "<app>.<action>_<model>" (view, add, change, submit, review,
@@ -67,6 +82,19 @@ def submit(figure, *, kind, by):
         current = kind.lock(figure)
         kind.require_reporter(by, getattr(current, kind.subject))
         ensure_period_open(current.period)
+        entity = Entity.current()
+        ensure_period_started(current.period, entity=entity)
+        ensure_transition(current, "submit")
+        if (
+            kind.evidence_required
+            and entity.evidence_required_to_submit
+            and not current.evidence.exists()
+        ):
+            raise ValidationError(
+                {"file": _("Adjunte al menos una evidencia antes de enviar a revisión.")}
+            )
+        if kind.check_submit is not None:
+            kind.check_submit(current)
         mark_submitted(current, by=by)
         return _save(figure, current, by=by)
 
@@ -90,6 +118,17 @@ def return_(figure, *, kind, by, comment):
         current = kind.lock(figure)
         ensure_period_open(current.period)
         mark_returned(current, by=by, comment=comment)
+        return _save(figure, current, by=by)
+
+
+def reopen(figure, *, kind, by, reason):
+    """Reopen an approved figure: back to returned with the reason as review comment; it
+    stops counting. The planning office only; refused in a locked period."""
+    require_perm(by, kind.perm("review"), kind.not_reviewer)
+    with transaction.atomic():
+        current = kind.lock(figure)
+        ensure_period_open(current.period)
+        mark_reopened(current, by=by, reason=reason)
         return _save(figure, current, by=by)
 
 

@@ -1,7 +1,7 @@
 """Pages of the reporting workflow (MIPG.md §5), shared by progress reports (management)
 and measurements (evaluation): the form (draft, evidence, submit), the read view with
-evidence and review history, the review actions (approve, return) and evidence
-download/removal.
+evidence and review history, the review actions (approve, return, reopen an approved
+figure) and evidence download/removal.
 
 Each app describes its kind of figure once in a `FigureKind` (management/views/reports.py,
 evaluation/views/measurements.py) and mounts these pages with `figure_urls`. Every write
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from mipg.core.models import ReviewStatus
 from mipg.core.permissions import can_report, require_perm
 from mipg.core.review import services as review
-from mipg.core.review.forms import SUBMIT, ReturnForm
+from mipg.core.review.forms import SUBMIT, ReopenForm, ReturnForm
 from mipg.core.review.services import ReviewedKind
 from mipg.core.review.workflow import EDITABLE, review_history
 from mipg.core.views.evidence import serve_evidence
@@ -68,6 +68,11 @@ class FigureKind:
     create: Callable  # create(subject, period, *, by, **fields)
     update: Callable  # update(figure, *, by, **fields)
     messages: FigureMessages
+
+    @property
+    def reopen_url(self):
+        """The name of the reopen page, mounted next to the detail page by `figure_urls`."""
+        return self.detail_url.removesuffix("-detail") + "-reopen"
 
 
 def error_text(error):
@@ -245,6 +250,10 @@ def figure_detail(request, pk, *, kind):
             "can_review": figure.status == ReviewStatus.SUBMITTED
             and not figure.period.locked
             and user.has_perm(kind.reviewed.perm("review")),
+            "can_reopen": figure.status == ReviewStatus.APPROVED
+            and not figure.period.locked
+            and user.has_perm(kind.reviewed.perm("review")),
+            "reopen_url": reverse(kind.reopen_url, args=[figure.pk]),
             "crumbs": crumbs_for(figure),
         },
     )
@@ -315,6 +324,37 @@ def figure_return(request, pk, *, kind):
     )
 
 
+@login_required
+def figure_reopen(request, pk, *, kind):
+    """GET: the reason form; POST: reopen the approved figure (back to returned, with the
+    reason as review comment); it stops counting."""
+    require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
+    figure = get_object_or_404(kind.queryset(), pk=pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.reopen(
+                figure,
+                kind=kind.reviewed,
+                by=request.user,
+                reason=form.cleaned_data["review_comment"],
+            )
+        except ValidationError as error:
+            figure.refresh_from_db()
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Cifra reabierta: vuelve a la dependencia como devuelta."))
+            return redirect(kind.detail_url, figure.pk)
+    return _figure_page(
+        request,
+        "review/reopen.html",
+        figure,
+        cancel=kind.detail_url,
+        last=_("Reabrir"),
+        form=form,
+    )
+
+
 # --- evidence ---------------------------------------------------------------------------
 
 
@@ -367,7 +407,7 @@ def evidence_delete(request, pk, *, kind):
 def figure_urls(kind, *, prefix, name):
     """The URL patterns of the pages of `kind` but its creation form (the app's): read
     view, form and review actions under `<prefix>/<pk>/`, named `<name>-detail`, `-edit`,
-    `-submit`, `-approve` and `-return`, and the download and removal of its evidence."""
+    `-submit`, `-approve`, `-return` and `-reopen`, and the download and removal of its evidence."""
     figure = f"{prefix}/<int:pk>/"
     options = {"kind": kind}
     return [
@@ -376,6 +416,7 @@ def figure_urls(kind, *, prefix, name):
         path(f"{figure}enviar/", figure_submit, options, name=f"{name}-submit"),
         path(f"{figure}aprobar/", figure_approve, options, name=f"{name}-approve"),
         path(f"{figure}devolver/", figure_return, options, name=f"{name}-return"),
+        path(f"{figure}reabrir/", figure_reopen, options, name=f"{name}-reopen"),
         path(
             "evidencias/<int:pk>/descargar/", evidence_download, options, name="evidence-download"
         ),

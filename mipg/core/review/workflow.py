@@ -1,7 +1,9 @@
 """The reporting workflow shared by progress reports and measurements (MIPG.md §5).
 
-draft → submitted → approved, or submitted → returned → submitted again. Only approved
-figures count. A locked period refuses every write. The review services
+draft → submitted → approved, or submitted → returned → submitted again; the planning office
+may reopen an approved figure (approved → returned, with a reason). Only approved figures
+count. A locked period refuses every write; a period that has not started refuses reports
+(the entity may open it `report_days_before_period` days before its start). The review services
 (mipg.core.review.services) and the apps' create/update services call these helpers; they
 own the transaction, the row lock and the permission checks by unit.
 """
@@ -13,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mipg.core.models import ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
 
 EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.RETURNED})
 
@@ -22,6 +24,7 @@ TRANSITIONS = {
     "submit": (EDITABLE, ReviewStatus.SUBMITTED),
     "approve": (frozenset({ReviewStatus.SUBMITTED}), ReviewStatus.APPROVED),
     "return": (frozenset({ReviewStatus.SUBMITTED}), ReviewStatus.RETURNED),
+    "reopen": (frozenset({ReviewStatus.APPROVED}), ReviewStatus.RETURNED),
 }
 
 
@@ -35,6 +38,23 @@ def ensure_period_open(period):
         )
 
 
+def ensure_period_started(period, *, entity=None):
+    """Nobody reports for a period that has not started (MIPG.md §5), unless the entity
+    opens reporting `report_days_before_period` days before the start."""
+    entity = entity or Entity.current()
+    opens = period.start_date - datetime.timedelta(days=entity.report_days_before_period)
+    if timezone.localdate() < opens:
+        raise ValidationError(
+            {
+                "period": _(
+                    "El periodo «%(label)s» aún no ha comenzado: se puede reportar desde el "
+                    "%(date)s."
+                )
+                % {"label": period.label, "date": opens.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 def ensure_editable(figure):
     if figure.status not in EDITABLE:
         raise ValidationError(
@@ -43,14 +63,19 @@ def ensure_editable(figure):
         )
 
 
-def _transition(figure, action):
+def ensure_transition(figure, action):
+    """Refuse `action` (a key of TRANSITIONS) from the figure's state; changes nothing."""
     sources, target = TRANSITIONS[action]
     if figure.status not in sources:
         raise ValidationError(
             _("No se puede pasar de «%(current)s» a «%(target)s».")
             % {"current": figure.get_status_display(), "target": ReviewStatus(target).label}
         )
-    figure.status = target
+
+
+def _transition(figure, action):
+    ensure_transition(figure, action)
+    figure.status = TRANSITIONS[action][1]
 
 
 def mark_submitted(figure, *, by):
@@ -76,6 +101,20 @@ def mark_returned(figure, *, by, comment):
     figure.reviewed_by = by
     figure.reviewed_at = timezone.now()
     figure.review_comment = comment
+
+
+def mark_reopened(figure, *, by, reason):
+    """Approved → returned: the figure stops counting; the reason is the review comment
+    the unit reads."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"review_comment": _("Explique por qué se reabre la cifra aprobada.")}
+        )
+    _transition(figure, "reopen")
+    figure.reviewed_by = by
+    figure.reviewed_at = timezone.now()
+    figure.review_comment = reason
 
 
 # --- review history ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -23,6 +24,7 @@ from management.models import (
     BudgetExecution,
     BudgetModification,
     FundingSource,
+    ProgressEvidence,
     ProgressReport,
 )
 from mipg import demo
@@ -351,7 +353,24 @@ class Seeder:
             values["review_comment"] = demo.RETURN_COMMENTS[index % len(demo.RETURN_COMMENTS)]
         elif status == ReviewStatus.APPROVED and period.label.startswith("T2") and index % 9 == 0:
             values["review_comment"] = demo.APPROVAL_COMMENT
-        self.upsert(ProgressReport, {"action": action, "period": period}, values)
+        report = self.upsert(ProgressReport, {"action": action, "period": period}, values)
+        if status != ReviewStatus.DRAFT:
+            self.evidence(report, reporter)
+
+    def evidence(self, report, reporter):
+        """One evidence file (a short PDF) on a report that was sent to review: evidence is
+        required to submit (Entity.evidence_required_to_submit, on by default)."""
+        if report.evidence.exists():
+            return
+        name = f"acta-{report.action.code}-{report.period.label}.pdf".replace(" ", "-")
+        content = b"%PDF-1.4\n% Acta de seguimiento (datos de demostracion)\n"
+        evidence = ProgressEvidence(
+            report=report, original_name=name, size=len(content), uploaded_by=reporter
+        )
+        evidence.file.save(name, ContentFile(content), save=False)
+        evidence.full_clean()
+        evidence.save()
+        self.created[ProgressEvidence._meta.verbose_name_plural] += 1
 
     # --- evaluation -------------------------------------------------------------------
 

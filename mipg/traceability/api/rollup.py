@@ -14,6 +14,7 @@ from management.selectors.physical import PhysicalState, percent
 from mipg.core.api.views import ApiViewSet
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ReportingPeriod, StrategicPlan
+from planning.selectors import default_cutoff_period
 
 
 def _decimal(**kwargs):
@@ -24,7 +25,10 @@ class RollupQuerySerializer(serializers.Serializer):
     period = serializers.PrimaryKeyRelatedField(
         queryset=ReportingPeriod.objects.all(),
         required=False,
-        help_text="Periodo de corte (del plan); por omisión el último periodo del plan.",
+        help_text=(
+            "Periodo de corte (del plan); por omisión el último periodo del plan que ya "
+            "comenzó (nunca uno futuro)."
+        ),
     )
     year = serializers.IntegerField(
         min_value=2000,
@@ -276,6 +280,8 @@ class PlanRollupViewSet(ApiViewSet):
         period = query.validated_data.get("period")
         if period is not None and period.plan_id != plan.pk:
             raise ValidationError({"period": [_("El periodo no pertenece a este plan.")]})
+        if period is None:
+            period = default_cutoff_period(plan)
         year, cumulative = query.validated_data.get("year"), query.validated_data["cumulative"]
         scope = query.validated_data["scope"]
         rollup = plan_rollup(plan, period=period, cumulative=cumulative, year=year, scope=scope)

@@ -16,8 +16,8 @@ from management.selectors.physical import (
 )
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
-from planning.models import Action, Goal
-from planning.selectors import action_schedule, periods_of
+from planning.models import Action, Goal, StrategicPlan
+from planning.selectors import action_schedule, default_cutoff_period, periods_of
 
 
 @login_required
@@ -25,7 +25,7 @@ def goal_detail(request, pk):
     require_perm(request.user, "planning.view_goal")
     goal = get_object_or_404(Goal.objects.select_related("unit", "objective__plan"), pk=pk)
     plan = goal.objective.plan
-    period = plan.periods.order_by("-end_date", "-start_date").first()
+    period = default_cutoff_period(plan)
     actions = list(
         with_planned_progress(
             with_physical_progress(
@@ -60,13 +60,15 @@ def goal_detail(request, pk):
 @login_required
 def action_detail(request, pk):
     require_perm(request.user, "planning.view_action")
+    plan = get_object_or_404(StrategicPlan, objectives__goals__actions=pk)
+    cutoff = default_cutoff_period(plan)
     action = get_object_or_404(
         with_physical_progress(
-            Action.objects.select_related("unit", "responsible", "goal__objective__plan")
+            Action.objects.select_related("unit", "responsible", "goal__objective__plan"),
+            as_of=cutoff,
         ).prefetch_related("institutional_plans"),
         pk=pk,
     )
-    plan = action.goal.objective.plan
     lines, total = action_budget_lines(action)
     reports = {
         report.period_id: report
@@ -74,11 +76,12 @@ def action_detail(request, pk):
     }
     periods = list(periods_of(plan))
     planned = action_schedule(action, periods)
-    # the figures at the latest period, as the goal page and the plan tree show them
-    cut = planned[-1].planned if planned else None
+    # the figures at the default cut-off, as the goal page and the plan tree show them
+    at_cut = next((value for value in planned if cutoff and value.period.pk == cutoff.pk), None)
+    cut = at_cut.planned if at_cut else None
     compliance = physical_compliance(action.physical_progress, cut)
     physical = {
-        "period": periods[-1] if periods else None,
+        "period": cutoff,
         "planned": cut,
         "compliance": compliance,
         "state": physical_state(compliance, **entity_thresholds()),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from evaluation.selectors import SemaforoState
 from mipg.traceability.rollup import plan_rollup
 from planning.models import StrategicPlan
+from planning.selectors import default_cutoff
 
 # Plans rolled up on the home page: each roll-up costs a fixed number of queries, so the
 # dashboard stays bounded however many plans there are; the rest are one click away.
@@ -19,7 +20,11 @@ def home(request):
     """Dashboard: the current (not closed) plans with physical and financial progress and
     their semáforo counts side by side."""
     current = StrategicPlan.objects.exclude(status=StrategicPlan.Status.CLOSED)
-    plans = current.select_related("parent").order_by("-start_year", "name", "pk")
+    plans = (
+        current.select_related("parent")
+        .prefetch_related("periods")
+        .order_by("-start_year", "name", "pk")
+    )
     cards = [
         {
             "plan": plan,
@@ -30,7 +35,7 @@ def home(request):
             ],
         }
         for plan in plans[:HOME_PLAN_LIMIT]
-        for rollup in [plan_rollup(plan)]
+        for rollup in [plan_rollup(plan, period=default_cutoff(plan.periods.all()))]
     ]
     by_status = dict(
         StrategicPlan.objects.order_by()

@@ -18,7 +18,7 @@ from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for, paginate
 from mipg.traceability.rollup import plan_rollup
 from planning.models import Action, Goal, Objective, StrategicPlan
-from planning.selectors import periods_of
+from planning.selectors import default_cutoff, periods_of
 
 TREE_ORDER = ("position", "code", "pk")
 
@@ -156,14 +156,15 @@ def semaforo_summary(counts):
 
 def selected_period(request, periods):
     """The period of ``?periodo=`` among ``periods`` (404 when it is not one of them), or
-    the latest one by end date; None when the plan has no periods."""
+    the default cut-off (the latest period that has started, planning.selectors); None
+    when the plan has no periods."""
     raw = request.GET.get("periodo", "")
     if raw:
         by_id = {str(period.pk): period for period in periods}
         if raw not in by_id:
             raise Http404(_("El periodo no pertenece a este plan."))
         return by_id[raw]
-    return max(periods, key=lambda p: (p.end_date, p.start_date), default=None)
+    return default_cutoff(periods)
 
 
 @login_required
