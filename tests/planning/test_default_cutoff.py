@@ -7,9 +7,18 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from mipg.core.models import ReviewStatus
+from planning.models import ActionSchedule
 from planning.selectors import default_cutoff, default_cutoff_period
 from tests.builders import days
-from tests.factories import IndicatorFactory, PeriodFactory, PlanFactory, TargetFactory
+from tests.factories import (
+    ActionFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+    TargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +106,26 @@ def test_goal_page_cut_off_is_the_period_started(client, planner, unit):
     client.force_login(planner)
     response = client.get(reverse("planning:goal-detail", args=[indicator.goal.pk]))
     assert response.context["period"].label == "Actual"
+
+
+def test_action_page_cut_off_is_the_period_started(client, planner, unit):
+    # Executed at the cut counts the reports up to the started period; planned is its value.
+    plan = PlanFactory()
+    actual = PeriodFactory(plan=plan, label="Actual", start_date=days(-10), end_date=days(20))
+    future = PeriodFactory(plan=plan, label="Futuro", start_date=days(21), end_date=days(60))
+    action = ActionFactory(
+        goal__objective__plan=plan, start_date=days(-10), end_date=days(60), unit=unit
+    )
+    for period, progress in ((actual, "30"), (future, "80")):
+        ProgressReportFactory(
+            action=action, period=period, progress=progress, status=ReviewStatus.APPROVED
+        )
+    ActionSchedule.objects.create(action=action, period=actual, planned="40")
+    ActionSchedule.objects.create(action=action, period=future, planned="100")
+    client.force_login(planner)
+    physical = client.get(reverse("planning:action-detail", args=[action.pk])).context["physical"]
+    assert (physical["period"].label, physical["planned"], physical["compliance"]) == (
+        "Actual",
+        40,
+        75,
+    )
