@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from evaluation.selectors import SemaforoState
 from mipg.core.models import ReviewStatus
@@ -191,3 +192,22 @@ def test_query_count_does_not_grow_with_serving_items(pei, django_assert_num_que
 
     with django_assert_num_queries(QUERIES):
         strategic_rollup(pei)
+
+
+def test_home_workspace_and_api_show_the_strategic_rollup(
+    client, client_for, planner, pei, plan_2026
+):
+    client.force_login(planner)
+
+    cards = {c["plan"].pk: c for c in client.get(reverse("home")).context["cards"]}
+    workspace = client.get(pei.get_absolute_url()).context["rollup"]
+    api = client_for(planner).get(f"/api/v1/plans/{pei.pk}/rollup/").json()
+
+    assert cards[pei.pk]["rollup"].physical.plan.physical == D("53")
+    assert cards[pei.pk]["rollup"].financial.plan.appropriation == D("6000")
+    assert dict((s, n) for s, _label, n in cards[pei.pk]["semaforo"])["rojo"] == 2
+    assert workspace.physical.objectives[pei.first.pk].physical == D("55")
+    assert D(api["plan"]["physical"]) == D("53")
+    assert [D(o["physical"]) for o in api["objectives"]] == [D("55"), D("50")]
+    year = client_for(planner).get(f"/api/v1/plans/{pei.pk}/rollup/?year=2027").json()
+    assert D(year["plan"]["physical"]) == D("0")
