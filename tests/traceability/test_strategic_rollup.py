@@ -205,7 +205,7 @@ def test_home_workspace_and_api_show_the_strategic_rollup(
 
     assert cards[pei.pk]["rollup"].physical.plan.physical == D("53")
     assert cards[pei.pk]["rollup"].financial.plan.appropriation == D("6000")
-    assert dict((s, n) for s, _label, n in cards[pei.pk]["semaforo"])["rojo"] == 2
+    assert {s: n for s, _label, n in cards[pei.pk]["semaforo"]}["rojo"] == 2
     assert workspace.physical.objectives[pei.first.pk].physical == D("55")
     assert D(api["plan"]["physical"]) == D("53")
     assert [D(o["physical"]) for o in api["objectives"]] == [D("55"), D("50")]
