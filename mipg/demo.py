@@ -208,6 +208,17 @@ class ObjectiveSpec:
     goals: tuple
 
 
+# Alignment (MIPG.md §3): the objective of the PEI each objective of the Plan de Acción
+# serves; the PEI rolls up from them.
+ALIGNMENT = {
+    "OE1": "PEI-1",
+    "OE2": "PEI-2",
+    "OE3": "PEI-3",
+    "OE4": "PEI-4",
+    "OE5": "PEI-5",
+    "OE6": "PEI-5",
+}
+
 # Short aliases keep the nested plan below readable.
 A, G, B = ActionSpec, GoalSpec, Budget
 

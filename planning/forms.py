@@ -29,8 +29,9 @@ class ServiceForm(forms.Form):
     field_names = ()
     widgets = {}
 
-    def __init__(self, data=None, *, instance=None, initial=None, **kwargs):
+    def __init__(self, data=None, *, instance=None, initial=None, parent=None, **kwargs):
         self.instance = instance
+        self.parent = parent  # the parent of the item being created (None when editing)
         values = model_to_dict(instance, fields=self.field_names) if instance else {}
         values.update(initial or {})
         super().__init__(data, initial=values, **kwargs)
@@ -75,6 +76,12 @@ class ObjectiveForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["policies"].queryset = Policy.objects.select_related("dimension")
         self.fields["policies"].help_text = _("Políticas de gestión y desempeño que atiende.")
+        # Alignment: an objective of the plan this plan serves; no choice without one.
+        plan = self.instance.plan if self.instance is not None else self.parent
+        if plan is None or plan.parent_id is None:
+            del self.fields["serves"]
+        else:
+            self.fields["serves"].queryset = Objective.objects.live().filter(plan_id=plan.parent_id)
 
 
 class GoalForm(ServiceForm):

@@ -196,6 +196,17 @@ class Objective(TreeItemUrls, models.Model):
     policies = models.ManyToManyField(
         "mipg.Policy", blank=True, related_name="objectives", verbose_name=_("políticas MIPG")
     )
+    # Alignment (MIPG.md §3): the objective of the plan this one serves (``plan.parent``)
+    # that this objective serves; its goals and actions serve it through it.
+    serves = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="served_by",
+        verbose_name=_("objetivo al que sirve"),
+        help_text=_("Objetivo del plan al que sirve este plan (p. ej., del PEI)."),
+    )
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords(m2m_fields=[policies])
@@ -204,7 +215,7 @@ class Objective(TreeItemUrls, models.Model):
 
     trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
     # What a planner sets, in form and API order (the parent only on creation, apart).
-    writable_fields = ("code", "name", "description", "weight", "policies")
+    writable_fields = ("code", "name", "description", "weight", "policies", "serves")
 
     class Meta:
         ordering = ["position", "code"]

@@ -19,6 +19,10 @@ Decisions:
   is reported too, as a warning, so that planning decides whether a target is missing.
   An indicator with no target in any period of the plan is an error
   ("indicator_without_targets"): nothing could ever be compared with it.
+- A plan that serves another (``plan.parent``, e.g. a Plan de Acción serving the PEI) must
+  say which objective of that plan each of its objectives serves (MIPG.md §3): an
+  objective without one is a warning ("objective_not_aligned"), since its figures do not
+  reach the strategic plan's roll-up.
 - Errors block the plan's approval (mipg.traceability.approval, MIPG.md §5).
 """
 
@@ -50,6 +54,7 @@ KINDS = {
     "plan_without_periods": WARNING,
     "indicator_without_target": WARNING,
     "indicator_without_targets": ERROR,
+    "objective_not_aligned": WARNING,
 }
 
 
@@ -155,6 +160,21 @@ def integrity_report(plan):
                     % {"action": action},
                 )
             )
+
+    if plan.parent_id is not None:
+        for objective in objectives:
+            if objective.serves_id is None:
+                findings.append(
+                    _finding(
+                        "objective_not_aligned",
+                        objective,
+                        _(
+                            "El objetivo «%(objective)s» no está alineado a ningún objetivo del "
+                            "plan al que sirve este plan."
+                        )
+                        % {"objective": objective},
+                    )
+                )
 
     weight_checks = [(plan, objectives, _("los objetivos"))]
     weight_checks += [(o, goals_of[o.pk], _("las metas")) for o in objectives if goals_of[o.pk]]

@@ -14,6 +14,9 @@ An unreported indicator ("sin reporte") counts 0 and every node says how many it
 not reporting never raises a score. "Sin meta" and "sin línea base" indicators cannot be
 judged and are left out of the averages (a node with nothing else takes their state).
 Weights that sum to 0 fall back to the plain average. The query count is constant.
+
+A plan served by others (a PEI served by its Planes de Acción, ``plan.children``) rolls up
+from what serves it: ``strategic_rollup`` (MIPG.md §3). ``rollup_of`` picks the right one.
 """
 
 from collections import defaultdict
@@ -28,9 +31,23 @@ from evaluation.selectors import (
     indicators_of_plan,
     semaforo,
 )
-from management.selectors.budget import plan_financial_progress
-from management.selectors.physical import entity_thresholds, plan_physical_progress
+from management.selectors.budget import (
+    BudgetTotals,
+    FinancialProgress,
+    NodeFinance,
+    plan_financial_progress,
+)
+from management.selectors.physical import (
+    HUNDRED,
+    NodeProgress,
+    PhysicalProgress,
+    entity_thresholds,
+    physical_compliance,
+    physical_state,
+    plan_physical_progress,
+)
 from mipg.core.models import Entity
+from planning.models import Objective
 from planning.selectors import default_cutoff_period
 
 
@@ -55,6 +72,9 @@ class PlanRollup:
     goal_semaforo: dict = field(default_factory=dict)  # goal id → NodeSemaforo
     objective_semaforo: dict = field(default_factory=dict)  # objective id → NodeSemaforo
     plan_semaforo: NodeSemaforo | None = None
+    # Strategic roll-up only: year → PlanRollup of that year, and the serving plans.
+    years: dict = field(default_factory=dict)
+    serving_plans: tuple = ()
 
 
 JUDGED_OUT = frozenset({SemaforoState.NO_TARGET, SemaforoState.NO_BASELINE})
@@ -188,3 +208,205 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
         objective_semaforo=objective_semaforo,
         plan_semaforo=plan_semaforo,
     )
+
+
+# --- Strategic roll-up: a plan served by others ------------------------------------------
+
+
+def rollup_of(plan, **kwargs):
+    """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
+    serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments; the
+    strategic one only uses `year`). One query more than the chosen roll-up."""
+    if plan.children.exists():
+        return strategic_rollup(plan, year=kwargs.get("year"))
+    return plan_rollup(plan, **kwargs)
+
+
+def strategic_rollup(plan, *, year=None):
+    """Roll-up of a strategic plan (a PEI) from the objectives of the plans serving it
+    (MIPG.md §3). Each serving plan is rolled up by ``plan_rollup`` at its own default
+    cut-off and counts for the year it starts (a Plan de Acción covers one year).
+
+    For one year, each objective of `plan` takes the live objectives of that year's serving
+    plans aligned to it (``Objective.serves``): physical executed and planned are their
+    weighted average by their own weights (Σ w·x / Σ w, as ``plan_rollup`` does with the
+    goals of an objective), compliance executed ÷ planned capped at 100; the budget is the
+    sum of their BudgetTotals; the semáforo is the weighted average of their scores. The
+    plan is its objectives by objective weight, an objective nobody serves counting 0, as
+    an objective without goals does in ``plan_rollup``.
+
+    For the whole term (`year` None), each objective is the plain average of the years in
+    which something serves it (years without data are not zeros: a year not yet planned
+    says nothing of the term); the budget adds up over the years; the plan again by
+    objective weight. ``years`` keeps each year's roll-up.
+
+    The plan's own goals and actions, if any, keep their own figures (``plan_rollup``); its
+    objectives read only what serves them. Queries: those of ``plan_rollup`` once per
+    serving plan and once for `plan`, plus three; none per serving item.
+    """
+    own = plan_rollup(plan)
+    serving = list(plan.children.order_by("start_year", "name", "pk"))
+    if year is not None:
+        serving = [s for s in serving if s.start_year == year]
+    aligned = dict(
+        Objective.objects.live()
+        .filter(plan__in=serving, serves__isnull=False)
+        .values_list("pk", "serves_id")
+    )
+    thresholds = entity_thresholds()
+    by_year = defaultdict(list)
+    for served in serving:
+        by_year[served.start_year].append(plan_rollup(served))
+    years = {
+        y: _strategic_year(own, rollups, aligned, thresholds, serving_plans=rollups)
+        for y, rollups in sorted(by_year.items())
+    }
+    if year is not None:
+        return years.get(year) or _strategic_year(own, [], aligned, thresholds)
+    parts = defaultdict(list)
+    for year_rollup in years.values():
+        for pk, node in year_rollup.physical.objectives.items():
+            if node.has_children:
+                parts[pk].append(
+                    (
+                        HUNDRED,  # equal weights: the plain average over the years
+                        node,
+                        year_rollup.financial.objectives[pk],
+                        year_rollup.objective_semaforo.get(pk),
+                    )
+                )
+    return _strategic(
+        own,
+        parts,
+        {k: v for y in years.values() for k, v in y.indicators.items()},
+        thresholds,
+        years=years,
+        serving_plans=tuple(serving),
+    )
+
+
+def _strategic_year(own, rollups, aligned, thresholds, *, serving_plans=()):
+    """The strategic plan `own.plan` from the serving plans' `rollups` of one year."""
+    parts, indicators = defaultdict(list), {}
+    for rollup in rollups:
+        for pk, node in rollup.physical.objectives.items():
+            target = aligned.get(pk)
+            if target in own.physical.objectives:
+                parts[target].append(
+                    (
+                        node.weight,
+                        node,
+                        rollup.financial.objectives[pk],
+                        rollup.objective_semaforo.get(pk),
+                    )
+                )
+        for pk, (indicator, result) in rollup.indicators.items():
+            objective_id = indicator.objective_id
+            if objective_id is None:
+                goal = rollup.physical.goals.get(indicator.goal_id)
+                objective_id = goal.parent_id if goal else None
+            if aligned.get(objective_id) in own.physical.objectives:
+                indicators[pk] = (indicator, result)
+    plans = tuple(r.plan for r in serving_plans)
+    return _strategic(own, parts, indicators, thresholds, serving_plans=plans)
+
+
+def _strategic(own, parts, indicators, thresholds, *, years=None, serving_plans=()):
+    """PlanRollup of the strategic plan `own.plan` whose objective `pk` is served by
+    `parts[pk]`: (weight, NodeProgress, NodeFinance, NodeSemaforo or None) tuples."""
+    plan = own.plan
+    physical, financial, semaforos = {}, {}, {}
+    for pk, pei_node in own.physical.objectives.items():
+        served = parts.get(pk, [])
+        physical[pk] = _served_progress(pei_node, plan, served, thresholds)
+        financial[pk] = NodeFinance(
+            id=pk,
+            code=pei_node.code,
+            name=pei_node.name,
+            parent_id=plan.pk,
+            **BudgetTotals.sum(f for _w, _n, f, _s in served).amounts(),
+        )
+        node = _served_semaforo([(w, s) for w, _n, _f, s in served if s], thresholds)
+        if node is not None:
+            semaforos[pk] = node
+    plan_parts = [(node.weight, node, None, semaforos.get(pk)) for pk, node in physical.items()]
+    plan_node = _served_progress(
+        NodeProgress(id=plan.pk, code="", name=plan.name, weight=HUNDRED, physical=HUNDRED),
+        None,
+        plan_parts,
+        thresholds,
+        keep_empty=True,
+    )
+    counts = dict.fromkeys(SemaforoState, 0)
+    for _indicator, result in indicators.values():
+        if result is not None:
+            counts[result.state] += 1
+    return PlanRollup(
+        plan=plan,
+        period=None,
+        physical=PhysicalProgress(
+            plan_node, physical, own.physical.goals, own.physical.actions, None
+        ),
+        financial=FinancialProgress(
+            NodeFinance(
+                id=plan.pk,
+                code="",
+                name=plan.name,
+                **BudgetTotals.sum(financial.values()).amounts(),
+            ),
+            financial,
+            own.financial.goals,
+            own.financial.actions,
+            None,
+        ),
+        indicators=indicators,
+        semaforo_counts=counts,
+        goal_semaforo=own.goal_semaforo,
+        objective_semaforo=semaforos,
+        plan_semaforo=_served_semaforo([(w, s) for w, _n, _f, s in plan_parts if s], thresholds),
+        years=years or {},
+        serving_plans=serving_plans,
+    )
+
+
+def _served_progress(node, parent, parts, thresholds, *, keep_empty=False):
+    """`node` (a NodeProgress) with executed and planned Σ w·x / Σ w of the NodeProgress in
+    `parts`, compliance capped at 100. Nothing serving it: 0 executed and 0 planned."""
+    nodes = [(weight, part) for weight, part, _f, _s in parts]
+    if not nodes:
+        executed = planned = Decimal("0")
+    else:
+        executed = _weighted((w, n.physical) for w, n in nodes)
+        planned = (
+            None
+            if any(n.planned is None for _w, n in nodes)
+            else _weighted((w, n.planned) for w, n in nodes)
+        )
+    compliance = physical_compliance(executed, planned)
+    if compliance is not None:
+        compliance = min(compliance, HUNDRED)
+    return NodeProgress(
+        id=node.id,
+        code=node.code,
+        name=node.name,
+        weight=node.weight,
+        physical=executed,
+        parent_id=parent.pk if parent is not None else None,
+        has_report=any(n.has_report for _w, n in nodes),
+        has_children=bool(nodes) and (keep_empty or any(n.has_children for _w, n in nodes)),
+        planned=planned,
+        compliance=compliance,
+        state=physical_state(compliance, **thresholds),
+    )
+
+
+def _served_semaforo(parts, thresholds):
+    """NodeSemaforo from (weight, NodeSemaforo) parts: Σ w·x / Σ w over the parts with a
+    score; None without parts."""
+    if not parts:
+        return None
+    value = _weighted((w, s.compliance) for w, s in parts)
+    indicators = sum(s.indicators for _w, s in parts)
+    unreported = sum(s.unreported for _w, s in parts)
+    state = semaforo(value, **thresholds) if value is not None else parts[0][1].state
+    return NodeSemaforo(value, state, indicators, unreported)

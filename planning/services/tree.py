@@ -31,12 +31,15 @@ from planning.services._base import (
 )
 
 
-def create_objective(plan, *, by, code, name, weight, policies=(), description=""):
+def create_objective(plan, *, by, code, name, weight, policies=(), description="", serves=None):
+    """Create an objective of `plan`; `serves` is the objective of the plan `plan` serves
+    (``plan.parent``) that it aligns to (MIPG.md §3)."""
     require_perm(by, "planning.add_objective")
     with transaction.atomic():
         _lock_open_plan(plan)
         objective = Objective(plan=plan, code=code, name=name, weight=weight)
         objective.description = description
+        objective.serves = serves
         return _create_item(objective, plan=plan, by=by, m2m={"policies": policies})
 
 
@@ -199,6 +202,8 @@ def _save_item(item, *, plan, by, changed, m2m):
     errors = _sibling_errors(item)
     if isinstance(item, Action):
         errors.update(_action_errors(item, plan, changed))
+    if isinstance(item, Objective) and (changed is None or "serves" in changed):
+        errors.update(_alignment_errors(item, plan))
     for name, values in m2m.items():
         values = list(values)
         pks = {getattr(value, "pk", value) for value in values}
@@ -231,6 +236,28 @@ def _sibling_errors(item):
                 "weight": _number(item.weight),
             }
     return errors
+
+
+def _alignment_errors(objective, plan):
+    """The objective an objective serves must be a live objective of the plan its plan
+    serves (``plan.parent``)."""
+    target = objective.serves
+    if target is None:
+        return {}
+    if plan.parent_id is None:
+        message = _(
+            "El plan «%(plan)s» no sirve a otro plan: su objetivo no puede alinearse a uno."
+        ) % {"plan": plan.name}
+        return {"serves": message}
+    target = Objective.objects.filter(pk=target.pk).select_related("plan").first()
+    if target is None or target.plan_id != plan.parent_id:
+        return {
+            "serves": _("El objetivo debe ser del plan al que sirve este plan (%(parent)s).")
+            % {"parent": plan.parent.name}
+        }
+    if target.archived:
+        return {"serves": _("El objetivo «%(target)s» está archivado.") % {"target": target}}
+    return {}
 
 
 def _action_errors(action, plan, changed):

@@ -142,7 +142,7 @@ def item_create(request, parent_pk, *, kind):
     if parent_path:
         parents = parents.select_related(parent_path)
     parent = get_object_or_404(parents, pk=parent_pk)
-    form = kind.form(request.POST or None, initial=_initial(kind, parent))
+    form = kind.form(request.POST or None, initial=_initial(kind, parent), parent=parent)
     return form_page(
         request,
         form,

@@ -254,3 +254,28 @@ def test_objectives_of_a_plan_served_by_action_plans_need_no_goals():
     kinds = {f.kind for f in integrity_report(pei)}
     assert "objective_without_goals" not in kinds
     assert "objective_without_indicators" in kinds
+
+
+@pytest.mark.django_db
+def test_objectives_of_a_serving_plan_must_be_aligned(clean, django_assert_num_queries):
+    """MIPG.md §3: each objective of a plan serving another serves one of its objectives."""
+    pei = factories.PlanFactory(kind="pei", start_year=2024, end_year=2027)
+    target = factories.ObjectiveFactory(plan=pei, code="PEI-1")
+    plan, aligned = clean["plan"], clean["objective"]
+    assert integrity_report(plan) == []  # serving no plan: nothing to align
+    plan.parent = pei
+    plan.save()
+    unaligned = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("0"))
+    aligned.serves = target
+    aligned.save()
+
+    with django_assert_num_queries(8):
+        findings = integrity_report(plan)
+
+    not_aligned = [f for f in findings if f.kind == "objective_not_aligned"]
+    assert kinds(not_aligned) == [("objective_not_aligned", unaligned)]
+    assert not_aligned[0].severity == WARNING
+    assert not_aligned[0].message_es == (
+        "El objetivo «O2 "
+        f"{unaligned.name}» no está alineado a ningún objetivo del plan al que sirve este plan."
+    )

@@ -28,6 +28,8 @@ from management.selectors.physical import plan_physical_progress
 from mipg import demo
 from mipg.core import roles
 from mipg.core.models import Entity, ReviewStatus, Unit, User
+from mipg.traceability.integrity import integrity_report
+from mipg.traceability.rollup import rollup_of
 from planning.models import (
     Action,
     ActionRating,
@@ -269,6 +271,20 @@ class SeedDemoTests(TestCase):
         programmed = Action.objects.get(goal__objective__plan=self.plan, code="A1.2.2")
         assert result.actions[programmed.pk].planned == 100  # its programación, not the dates
         assert {node.state for node in result.actions.values()} >= {"verde", "rojo"}
+
+    def test_seed_demo_action_plan_serves_the_pei_and_the_pei_rolls_up(self):
+        objectives = self.plan.objectives.select_related("serves")
+        assert {o.code: o.serves.code for o in objectives} == demo.ALIGNMENT
+        assert all(o.serves.plan_id == self.pei.pk for o in objectives)
+        assert not [f for f in integrity_report(self.plan) if f.kind == "objective_not_aligned"]
+        rollup = rollup_of(self.pei)
+        assert 0 < rollup.physical.plan.physical < 100
+        assert rollup.financial.plan.definitive == rollup_of(self.plan).financial.plan.definitive
+        assert rollup.financial.plan.definitive > 0
+        assert rollup.plan_semaforo is not None and rollup.plan_semaforo.indicators == 16
+        assert sum(rollup.semaforo_counts.values()) == 16
+        assert set(rollup.years) == {2026}
+        assert all(rollup.physical.objectives[o.pk].has_children for o in self.pei.objectives.all())
 
     def test_seed_demo_reports_sent_to_review_have_evidence(self):
         sent = ProgressReport.objects.exclude(status=ReviewStatus.DRAFT)

@@ -160,23 +160,31 @@ class Seeder:
             },
         )
 
-    def objective(self, plan, position, code, name, weight, policy_codes, policies):
+    def objective(self, plan, position, code, name, weight, policy_codes, policies, serves=None):
         objective = self.upsert(
             Objective,
             {"plan": plan, "code": code},
-            {"name": name, "weight": Decimal(weight), "position": position},
+            {"name": name, "weight": Decimal(weight), "position": position, "serves": serves},
         )
         objective.policies.set([policies[c] for c in policy_codes])
         return objective
 
-    def action_plan(self, plan, units, users, policies):
-        """Objectives, goals and actions: {code: objective}, {code: goal} and the
-        (action, spec) pairs in plan order."""
+    def action_plan(self, plan, units, users, policies, pei_objectives):
+        """Objectives (each serving its objective of the PEI, `pei_objectives` by code),
+        goals and actions: {code: objective}, {code: goal} and the (action, spec) pairs in
+        plan order."""
         institutional_plans = {p.code: p for p in InstitutionalPlan.objects.all()}
         objectives, goals, actions = {}, {}, []
         for o_pos, o_spec in enumerate(demo.OBJECTIVES, start=1):
             objective = self.objective(
-                plan, o_pos, o_spec.code, o_spec.name, o_spec.weight, o_spec.policies, policies
+                plan,
+                o_pos,
+                o_spec.code,
+                o_spec.name,
+                o_spec.weight,
+                o_spec.policies,
+                policies,
+                serves=pei_objectives[demo.ALIGNMENT[o_spec.code]],
             )
             objectives[o_spec.code] = objective
             for g_pos, g_spec in enumerate(o_spec.goals, start=1):
@@ -465,13 +473,15 @@ class Seeder:
         director, planner = users["directivo"], users["planeacion"]
 
         pei = self.plan(demo.PEI, kind=StrategicPlan.Kind.PEI, parent=None, approver=director)
-        for position, (code, name, weight, policy_codes) in enumerate(demo.PEI_OBJECTIVES, 1):
-            self.objective(pei, position, code, name, weight, policy_codes, policies)
+        pei_objectives = {
+            code: self.objective(pei, position, code, name, weight, policy_codes, policies)
+            for position, (code, name, weight, policy_codes) in enumerate(demo.PEI_OBJECTIVES, 1)
+        }
 
         plan = self.plan(
             demo.ACTION_PLAN, kind=StrategicPlan.Kind.ACTION, parent=pei, approver=director
         )
-        objectives, goals, actions = self.action_plan(plan, units, users, policies)
+        objectives, goals, actions = self.action_plan(plan, units, users, policies, pei_objectives)
         periods = self.periods(plan)
         self.schedules(actions, periods)
         self.budget(actions, recorder=users["enlace.hacienda"])

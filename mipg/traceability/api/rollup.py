@@ -12,7 +12,7 @@ from evaluation.selectors import PLAN_SCOPE, YEAR_SCOPE, SemaforoState
 from management.selectors.budget import STAGES
 from management.selectors.physical import PhysicalState, percent
 from mipg.core.api.views import ApiViewSet
-from mipg.traceability.rollup import plan_rollup
+from mipg.traceability.rollup import rollup_of
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff_period
 
@@ -284,6 +284,6 @@ class PlanRollupViewSet(ApiViewSet):
             period = default_cutoff_period(plan)
         year, cumulative = query.validated_data.get("year"), query.validated_data["cumulative"]
         scope = query.validated_data["scope"]
-        rollup = plan_rollup(plan, period=period, cumulative=cumulative, year=year, scope=scope)
+        rollup = rollup_of(plan, period=period, cumulative=cumulative, year=year, scope=scope)
         data = rollup_data(rollup, year=year, cumulative=cumulative, scope=scope)
         return Response(PlanRollupSerializer(data).data)

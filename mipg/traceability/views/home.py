@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from evaluation.selectors import SemaforoState
-from mipg.traceability.rollup import plan_rollup
+from mipg.traceability.rollup import rollup_of
 from planning.models import StrategicPlan
 from planning.selectors import default_cutoff
 
@@ -35,7 +35,7 @@ def home(request):
             ],
         }
         for plan in plans[:HOME_PLAN_LIMIT]
-        for rollup in [plan_rollup(plan, period=default_cutoff(plan.periods.all()))]
+        for rollup in [rollup_of(plan, period=default_cutoff(plan.periods.all()))]
     ]
     by_status = dict(
         StrategicPlan.objects.order_by()

@@ -27,6 +27,7 @@ KIND_LABELS = {
     "plan_without_periods": gettext_lazy("Plan sin periodos"),
     "indicator_without_target": gettext_lazy("Indicador sin meta programada"),
     "indicator_without_targets": gettext_lazy("Indicador sin metas"),
+    "objective_not_aligned": gettext_lazy("Objetivo sin alinear"),
 }
 SEVERITIES = [
     (ERROR, gettext_lazy("Errores"), "danger"),

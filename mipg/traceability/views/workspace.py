@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from evaluation.selectors import SemaforoState
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for, paginate
-from mipg.traceability.rollup import plan_rollup
+from mipg.traceability.rollup import rollup_of
 from planning.models import Action, Goal, Objective, StrategicPlan
 from planning.selectors import default_cutoff, periods_of
 
@@ -202,7 +202,7 @@ def plan_detail(request, pk):
     periods = list(periods_of(plan))
     period = selected_period(request, periods)
     show_archived = request.GET.get("archivados") == "1"
-    rollup = plan_rollup(plan, period=period)
+    rollup = rollup_of(plan, period=period)
     rows = workspace_rows(
         plan, rollup, show_archived=show_archived, can=tree_permissions(request.user)
     )
