@@ -3,8 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.urls import reverse
 
+from mipg.core.api.serializers import RESOURCE_NAMES
 from mipg.core.models import InstitutionalPlan, ReviewStatus
+from mipg.core.trace import route_of
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ActionSchedule
 from tests.builders import quarters_2026
@@ -13,6 +17,7 @@ from tests.factories import (
     AllocationFactory,
     ExecutionFactory,
     GoalFactory,
+    ModificationFactory,
     ObjectiveFactory,
     PeriodFactory,
     PlanFactory,
@@ -37,6 +42,7 @@ def traced(scenario, responsible):
         "progress-reports": scenario.report(),
         "budget-allocations": allocation,
         "budget-executions": ExecutionFactory(allocation=allocation, amount=Decimal("400")),
+        "budget-modifications": ModificationFactory(allocation=allocation),
     }
 
 
@@ -53,6 +59,7 @@ def traced(scenario, responsible):
         "progress-reports",
         "budget-allocations",
         "budget-executions",
+        "budget-modifications",
     ],
 )
 def test_trace_of_every_traceable_item_reaches_its_plan(
@@ -164,3 +171,14 @@ def test_rollup_shows_planned_beside_executed(client_for, director, responsible)
         (a["planned"], a["physical"], a["physical_compliance"], a["physical_state"])
         for a in body["actions"]
     ] == [("50.00", "50.00", "100.00", "verde"), ("100.00", "60.00", "60.00", "amarillo")]
+
+
+def test_every_traceable_model_has_an_api_resource_for_its_trace():
+    """A model that declares a trace_route appears in API traces: it needs its resource name
+    (a missing one made GET /api/v1/budget-modifications/{id}/trace/ answer 500)."""
+    traceable = {
+        model._meta.label_lower for model in apps.get_models() if route_of(model) is not None
+    }
+    assert traceable - set(RESOURCE_NAMES) == set()
+    for resource in {RESOURCE_NAMES[label] for label in traceable}:
+        assert reverse(f"api:{resource}-trace", args=[1]).endswith("/trace/")

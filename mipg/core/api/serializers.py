@@ -133,6 +133,7 @@ RESOURCE_NAMES = {
     "evaluation.measurement": "measurement",
     "management.budgetallocation": "budget-allocation",
     "management.budgetexecution": "budget-execution",
+    "management.budgetmodification": "budget-modification",
     "management.progressreport": "progress-report",
     "mipg.institutionalplan": "institutional-plan",
     "mipg.policy": "policy",
