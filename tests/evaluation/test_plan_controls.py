@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from evaluation.models import Indicator, IndicatorTarget
 from evaluation.services import create_indicator, set_targets, update_indicator
@@ -126,3 +127,33 @@ def test_closed_plan_refuses_new_indicator(planner, plan, goal):
 
     assert exc.value.messages == [CLOSED]
     assert not Indicator.objects.exists()
+
+
+def test_targets_page_of_approved_plan_shows_the_reason_error(
+    client, planner, plan, indicator, periods
+):
+    _set_status(plan, StrategicPlan.Status.APPROVED)
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-targets", args=[indicator.pk])
+    data = {f"period_{p.pk}": "" for p in periods} | {f"period_{periods[0].pk}": "7"}
+
+    refused = client.post(url, data | {"reason": ""})
+    assert "indique el motivo del cambio" in refused.content.decode()
+    assert not IndicatorTarget.objects.exists()
+
+    accepted = client.post(url, data | {"reason": "Comité"})
+    assert accepted.status_code == 302
+    assert PlanVersion.objects.get().reason == "Comité"
+
+
+def test_targets_page_of_closed_plan_shows_the_refusal(client, planner, plan, indicator, periods):
+    _set_status(plan, StrategicPlan.Status.CLOSED)
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-targets", args=[indicator.pk])
+    data = {f"period_{p.pk}": "" for p in periods} | {f"period_{periods[0].pk}": "7", "reason": "x"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "está cerrado" in response.content.decode()
+    assert not IndicatorTarget.objects.exists()

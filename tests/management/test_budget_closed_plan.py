@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from management import services
 from management.models import BudgetAllocation, BudgetExecution, BudgetModification
@@ -87,3 +88,14 @@ def test_approved_plan_accepts_budget_write(planner, allocation):
     )
 
     assert BudgetExecution.objects.count() == 2
+
+
+def test_budget_pages_show_the_closed_plan_refusal(client, planner, allocation):
+    client.force_login(planner)
+    execution = allocation.executions.get()
+
+    response = client.post(reverse("management:execution-delete", args=[execution.pk]))
+
+    assert response.status_code == 200
+    assert CLOSED in response.content.decode()
+    assert BudgetExecution.objects.count() == 1
