@@ -3,7 +3,9 @@
 Every function checks permissions, validates, and writes inside one transaction, so a
 failure leaves nothing half-saved. Changes to a baseline or to a target after a period has
 an approved measurement need a stated reason (MIPG.md §5), kept as the history change
-reason of the changed rows.
+reason of the changed rows. Every write to an indicator or its targets first locks its plan
+(lock order plan → indicator) and is refused when the plan is closed; on an approved plan
+a change of targets, baseline or archiving needs a reason and makes a new plan version.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +22,7 @@ from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
 from mipg.core.review import workflow
 from planning.models import ReportingPeriod
+from planning.services.versions import change, lock_open_plan, record_plan_version
 
 VALUE_QUANTUM = Decimal("0.0001")  # the four decimal places of the value fields
 PERCENT_UNIT_WORDS = ("%", "porcentaje")
@@ -94,6 +97,7 @@ def create_indicator(*, by, **fields):
     require_perm(by, "evaluation.add_indicator")
     indicator = Indicator(**fields)
     _validate_indicator(indicator)
+    lock_open_plan(indicator_plan_id(indicator))
     indicator._history_user = by
     indicator.save()
     return indicator
@@ -112,12 +116,15 @@ def update_indicator(indicator, *, by, reason="", **fields):
     if unknown:
         raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
     reason = (reason or "").strip()
+    plan = lock_open_plan(indicator_plan_id(Indicator.objects.get(pk=indicator.pk)))
     current = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = _snapshot(current)
     old_plan_id = indicator_plan_id(current)
     for name, value in fields.items():
         setattr(current, name, value)
     _validate_indicator(current)
+    if indicator_plan_id(current) != old_plan_id:
+        lock_open_plan(indicator_plan_id(current))
 
     after = _snapshot(current)
     if after == before:
@@ -153,6 +160,14 @@ def update_indicator(indicator, *, by, reason="", **fields):
     current._change_reason = reason or None
     current._history_user = by
     current.save()
+    changes = [
+        change(current, name, before[name], after[name])
+        for name in BASELINE_FIELDS
+        if before[name] != after[name]
+    ]
+    if before["archived"] != after["archived"]:
+        changes.append(change(current, "archived" if after["archived"] else "unarchived"))
+    record_plan_version(plan, by=by, reason=reason, changes=changes)
     _copy_fields(indicator, current)
     return indicator
 
@@ -184,8 +199,9 @@ def set_targets(indicator, *, by, values, reason=""):
     """
     require_perm(by, "evaluation.change_indicatortarget")
     reason = (reason or "").strip()
+    plan = lock_open_plan(indicator_plan_id(Indicator.objects.get(pk=indicator.pk)))
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    plan_id = indicator_plan_id(indicator)
+    plan_id = plan.pk
     requested = {getattr(period, "pk", period): value for period, value in values.items()}
     periods = ReportingPeriod.objects.in_bulk(list(requested))
     existing = {
@@ -245,7 +261,10 @@ def set_targets(indicator, *, by, values, reason=""):
         raise ValidationError(errors)
 
     result = {period_id: existing.get(period_id) for period_id in requested}
+    versioned = []
     for period, target, value in changes:
+        old = target.value if target is not None else None
+        versioned.append(change(f"{indicator} — {period.label}", "target", old, value))
         target = target or IndicatorTarget(indicator=indicator, period=period)
         target._change_reason = reason or None
         target._history_user = by
@@ -257,6 +276,7 @@ def set_targets(indicator, *, by, values, reason=""):
             target.full_clean(validate_unique=False)  # values were checked above
             target.save()
             result[period.pk] = target
+    record_plan_version(plan, by=by, reason=reason, changes=versioned)
     return result
 
 

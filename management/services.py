@@ -1,9 +1,10 @@
 """Writes of the management app: budget allocations, their modifications and their
 execution, and progress reports with their evidence.
 
-Budget: the allocation row is locked for every write that touches its modifications or
-executions, so the cumulative invariant 0 ≤ pago ≤ obligación ≤ compromiso ≤ CDP ≤
-apropiación definitiva holds under concurrent writes.
+Budget: every write first locks the action's plan and is refused when the plan is closed
+(lock order plan → action → allocation). The allocation row is locked for every write that
+touches its modifications or executions, so the cumulative invariant 0 ≤ pago ≤ obligación
+≤ compromiso ≤ CDP ≤ apropiación definitiva holds under concurrent writes.
 
 Progress reports: lock order is period → action → report, so locking a period, deleting an
 action and reviewing a report cannot interleave badly.
@@ -32,6 +33,7 @@ from mipg.core.review import services as review
 from mipg.core.review.workflow import ensure_editable, ensure_period_open, ensure_period_started
 from mipg.core.templatetags.mipg_format import percent
 from planning.models import Action, ReportingPeriod
+from planning.services.versions import lock_open_plan
 
 STAGES = list(BudgetExecution.Stage.values)
 ALLOCATION_FIELDS = frozenset({"source", "year", "rubro", "appropriation", "bpin"})
@@ -44,6 +46,7 @@ _UNSET = object()
 def create_allocation(action, *, by, source, year, rubro, appropriation, bpin=""):
     require_perm(by, "management.add_budgetallocation")
     with transaction.atomic():
+        lock_open_plan(action)
         _lock(action)
         if action.archived:
             raise ValidationError(
@@ -66,6 +69,7 @@ def update_allocation(allocation, *, by, **fields):
         raise TypeError(f"BudgetAllocation does not accept {sorted(unknown)}")
     require_perm(by, "management.change_budgetallocation")
     with transaction.atomic():
+        _lock_plan_of(allocation)
         _lock(allocation)
         for name, value in fields.items():
             if name in {"rubro", "bpin"}:
@@ -77,6 +81,7 @@ def update_allocation(allocation, *, by, **fields):
 def delete_allocation(allocation, *, by):
     require_perm(by, "management.delete_budgetallocation")
     with transaction.atomic():
+        _lock_plan_of(allocation)
         _lock(allocation)
         count = allocation.executions.count()
         if count:
@@ -107,6 +112,7 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
     (reservas presupuestales and cuentas por pagar of year N executed in N+1)."""
     require_perm(by, "management.add_budgetexecution")
     with transaction.atomic():
+        _lock_plan_of(allocation)
         _lock(allocation)
         entry = BudgetExecution(allocation=allocation, stage=stage, amount=amount, date=date)
         entry.document_number = (document_number or "").strip()
@@ -134,6 +140,7 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
 def delete_execution(entry, *, by):
     require_perm(by, "management.delete_budgetexecution")
     with transaction.atomic():
+        _lock_plan_of(entry.allocation)
         allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
         _lock(entry)
         problem = _chain_problem(allocation_totals(allocation, without=entry))
@@ -152,6 +159,7 @@ def record_modification(allocation, *, by, kind, amount, date, act_number, reaso
     apropiación definitiva below the CDP issued."""
     require_perm(by, "management.add_budgetmodification")
     with transaction.atomic():
+        _lock_plan_of(allocation)
         _lock(allocation)
         modification = BudgetModification(
             allocation=allocation, kind=kind, amount=amount, date=date, created_by=by
@@ -185,6 +193,7 @@ def delete_modification(modification, *, by):
     fall below the CDP issued (e.g. deleting the adición that funds a CDP)."""
     require_perm(by, "management.delete_budgetmodification")
     with transaction.atomic():
+        _lock_plan_of(modification.allocation)
         allocation = BudgetAllocation.objects.select_for_update().get(pk=modification.allocation_id)
         _lock(modification)
         problem = _chain_problem(allocation_totals(allocation, without=modification))
@@ -195,6 +204,14 @@ def delete_modification(modification, *, by):
             )
         modification._history_user = by
         modification.delete()
+
+
+def _lock_plan_of(allocation):
+    """Lock the plan of ``allocation``'s action; refused when the plan is closed."""
+    plan_id = Action.objects.values_list("goal__objective__plan_id", flat=True).get(
+        pk=allocation.action_id
+    )
+    return lock_open_plan(plan_id)
 
 
 def _execution_year_allowed(stage, year, allocation_year):

@@ -21,15 +21,30 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100"})
 
 
+def reason_field():
+    """The "why" of a change to an approved plan; the services require it when the change
+    makes a new plan version (weights, dates, items) and show their error beside it."""
+    return forms.CharField(
+        label=_("Motivo del cambio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "El plan está aprobado: los cambios de ponderación, fechas, metas o elementos "
+            "requieren un motivo y quedan en una nueva versión del plan."
+        ),
+    )
+
+
 class ServiceForm(forms.Form):
     """A form whose fields mirror ``model``'s ``field_names``; initial values come from
-    ``instance`` when editing. ``changes()`` gives the fields to pass to an update service."""
+    ``instance`` when editing. ``changes()`` gives the fields to pass to an update service.
+    Given an approved ``plan``, the form adds a "Motivo del cambio" field (``reason()``)."""
 
     model = None
     field_names = ()
     widgets = {}
 
-    def __init__(self, data=None, *, instance=None, initial=None, parent=None, **kwargs):
+    def __init__(self, data=None, *, instance=None, initial=None, parent=None, plan=None, **kwargs):
         self.instance = instance
         self.parent = parent  # the parent of the item being created (None when editing)
         values = model_to_dict(instance, fields=self.field_names) if instance else {}
@@ -39,12 +54,17 @@ class ServiceForm(forms.Form):
             fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
         )
         self.order_fields(self.field_names)
+        if plan is not None and plan.status == StrategicPlan.Status.APPROVED:
+            self.fields["reason"] = reason_field()
 
     def changes(self):
-        """{field: value} of what the user changed (everything when creating)."""
-        if self.instance is None:
-            return dict(self.cleaned_data)
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        """{field: value} of what the user changed (everything when creating), without
+        the reason."""
+        names = self.cleaned_data if self.instance is None else self.changed_data
+        return {name: self.cleaned_data[name] for name in names if name != "reason"}
+
+    def reason(self):
+        return self.cleaned_data.get("reason", "")
 
 
 class PlanForm(ServiceForm):
@@ -213,7 +233,7 @@ class ScheduleForm(forms.Form):
     plan (``planned_values``: planning.selectors.action_schedule). The 0–100 and
     non-decreasing rules are the service's (set_action_schedule)."""
 
-    def __init__(self, data=None, *, planned_values, **kwargs):
+    def __init__(self, data=None, *, planned_values, plan=None, **kwargs):
         super().__init__(data, **kwargs)
         self.periods = {}
         for value in planned_values:
@@ -229,7 +249,12 @@ class ScheduleForm(forms.Form):
                 help_text=None if value.programmed else _("Valor propuesto según las fechas."),
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
+        if plan is not None and plan.status == StrategicPlan.Status.APPROVED:
+            self.fields["reason"] = reason_field()
 
     def planned(self):
         """{period: value} for the service."""
         return {period: self.cleaned_data[name] for name, period in self.periods.items()}
+
+    def reason(self):
+        return self.cleaned_data.get("reason", "")

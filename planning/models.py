@@ -468,3 +468,62 @@ class ActionSchedule(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.period}: {self.planned}"
+
+
+class PlanVersion(models.Model):
+    """A numbered modification of an approved plan (the "modificación del Plan de Acción"):
+    who changed it, when, why and what changed. Written by
+    ``planning.services.versions.record_plan_version`` from every write service that changes
+    weights, targets, baselines, dates or items of an approved plan; one save, one version.
+
+    ``changes`` is a list of ``{"item": str, "what": key of CHANGE_LABELS, "old": str,
+    "new": str}``, the labels being translated when shown."""
+
+    CHANGE_LABELS = {
+        "weight": _("ponderación"),
+        "start_date": _("fecha de inicio"),
+        "end_date": _("fecha de fin"),
+        "start_year": _("año inicial"),
+        "end_year": _("año final"),
+        "target": _("meta programada"),
+        "schedule": _("avance programado"),
+        "baseline_value": _("línea base"),
+        "baseline_date": _("fecha de la línea base"),
+        "baseline_horizon": _("horizonte de la línea base"),
+        "created": _("creado"),
+        "archived": _("archivado"),
+        "unarchived": _("desarchivado"),
+        "deleted": _("eliminado"),
+    }
+
+    plan = models.ForeignKey(
+        StrategicPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan")
+    )
+    number = models.PositiveIntegerField(_("número"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("modificado por"),
+    )
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    reason = models.TextField(_("motivo del cambio"))
+    changes = models.JSONField(_("cambios"), default=list)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("versión del plan")
+        verbose_name_plural = _("versiones del plan")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}"
+
+    def change_rows(self):
+        """The changes with their translated labels, for display."""
+        return [
+            {**change, "label": self.CHANGE_LABELS.get(change.get("what"), change.get("what"))}
+            for change in self.changes
+        ]

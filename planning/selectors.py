@@ -102,3 +102,8 @@ def action_schedule(action, periods):
         else PlannedValue(period, default_planned(action, period.end_date), False)
         for period in periods
     ]
+
+
+def versions_of(plan):
+    """The versions (modificaciones) of ``plan``, newest first, with who made them."""
+    return plan.versions.select_related("created_by").order_by("-number")

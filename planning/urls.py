@@ -34,6 +34,7 @@ urlpatterns = [
     path("planes/nuevo/", plans.plan_create, name="plan-create"),
     path("planes/<int:pk>/editar/", plans.plan_edit, name="plan-edit"),
     path("planes/<int:pk>/cerrar/", plans.plan_close, name="plan-close"),
+    path("planes/<int:pk>/versiones/", plans.plan_versions, name="plan-versions"),
     path("planes/<int:pk>/periodos/", periods.period_list, name="period-list"),
     path("planes/<int:pk>/periodos/nuevo/", periods.period_create, name="period-create"),
     path("planes/<int:pk>/periodos/trimestres/", periods.period_quarters, name="period-quarters"),

@@ -69,43 +69,75 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 # --- Writes (input of the services) ----------------------------------------------------
 
+PLAN_CHANGE_REASON_HELP = (
+    "Motivo del cambio: obligatorio cuando el plan está aprobado y el cambio toca "
+    "ponderaciones, fechas o elementos (crear, archivar, desarchivar, eliminar); queda en "
+    "una nueva versión del plan."
+)
+
+
+def reason_field():
+    return serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text=PLAN_CHANGE_REASON_HELP
+    )
+
+
+class PlanChangeSerializer(serializers.Serializer):
+    """Body of archive/unarchive and query of delete: the reason of the change."""
+
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=PLAN_CHANGE_REASON_HELP
+    )
+
 
 class PlanWriteSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = StrategicPlan
-        fields = StrategicPlan.writable_fields
+        fields = [*StrategicPlan.writable_fields, "reason"]
 
 
 class ObjectiveCreateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Objective
-        fields = ["plan", *Objective.writable_fields]
+        fields = ["plan", *Objective.writable_fields, "reason"]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class ObjectiveUpdateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Objective
-        fields = Objective.writable_fields
+        fields = [*Objective.writable_fields, "reason"]
 
 
 class GoalCreateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Goal
-        fields = ["objective", *Goal.writable_fields]
+        fields = ["objective", *Goal.writable_fields, "reason"]
         extra_kwargs = {"weight": {"required": True}}
 
 
 class GoalUpdateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Goal
-        fields = Goal.writable_fields
+        fields = [*Goal.writable_fields, "reason"]
 
 
 class ActionCreateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Action
-        fields = ["goal", *Action.writable_fields]
+        fields = ["goal", *Action.writable_fields, "reason"]
         extra_kwargs = {
             "weight": {"required": True},
             "unit": {"help_text": "Vacío: la dependencia de la meta."},
@@ -113,9 +145,11 @@ class ActionCreateSerializer(WriteSerializer):
 
 
 class ActionUpdateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Action
-        fields = Action.writable_fields
+        fields = [*Action.writable_fields, "reason"]
 
 
 class UnlockPeriodSerializer(serializers.Serializer):

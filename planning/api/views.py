@@ -8,6 +8,7 @@ their non-archived objectives, goals and actions — the published action plan (
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from mipg.core.api.views import (
     READ_ACTIONS,
@@ -40,11 +41,21 @@ class _TreeItemViewSet(CreateMixin, UpdateMixin, DestroyMixin, _ReadViewSet):
 
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
-        return self.respond(self.perform(self.archive_service, self.get_object()))
+        reason = self.validated(serializers.PlanChangeSerializer)["reason"]
+        return self.respond(self.perform(self.archive_service, self.get_object(), reason=reason))
 
     @action(detail=True, methods=["post"])
     def unarchive(self, request, pk=None):
-        return self.respond(self.perform(self.unarchive_service, self.get_object()))
+        reason = self.validated(serializers.PlanChangeSerializer)["reason"]
+        obj = self.get_object()
+        return self.respond(self.perform(self.unarchive_service, obj, reason=reason))
+
+    def destroy(self, request, pk=None):
+        query = serializers.PlanChangeSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        reason = query.validated_data["reason"]
+        self.perform(self.delete_service, self.get_object(), reason=reason)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _tree_schema(names, model_serializer, create, update, extra=""):
@@ -65,11 +76,18 @@ def _tree_schema(names, model_serializer, create, update, extra=""):
         destroy=extend_schema(
             summary=f"Eliminar {name}",
             description="Se niega si algo debajo tiene cifras aprobadas o ejecución "
-            "presupuestal: archívelo en su lugar.",
+            "presupuestal: archívelo en su lugar. En un plan aprobado, ?reason= es obligatorio.",
+            parameters=[serializers.PlanChangeSerializer],
         ),
-        archive=extend_schema(summary=f"Archivar {name}", request=None, responses=model_serializer),
+        archive=extend_schema(
+            summary=f"Archivar {name}",
+            request=serializers.PlanChangeSerializer,
+            responses=model_serializer,
+        ),
         unarchive=extend_schema(
-            summary=f"Desarchivar {name}", request=None, responses=model_serializer
+            summary=f"Desarchivar {name}",
+            request=serializers.PlanChangeSerializer,
+            responses=model_serializer,
         ),
     )
 
@@ -131,7 +149,8 @@ class PlanViewSet(_ReadViewSet):
         return queryset.filter(status__in=PUBLIC_PLAN_STATUSES)
 
     def create(self, request):
-        data = self.validated(serializers.PlanWriteSerializer)
+        data = dict(self.validated(serializers.PlanWriteSerializer))
+        data.pop("reason", None)  # a new plan is a draft: nothing to version
         return self.respond(self.perform(services.create_plan, **data), status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):

@@ -30,6 +30,8 @@ def _lock(obj):
 
 
 def _plan_id(item):
+    if isinstance(item, int):
+        return item
     if isinstance(item, StrategicPlan):
         return item.pk
     if isinstance(item, Objective | ReportingPeriod):
@@ -40,8 +42,8 @@ def _plan_id(item):
 
 
 def _lock_open_plan(item):
-    """Lock the plan `item` belongs to (reloading `item` itself when it is the plan) and
-    refuse when the plan is closed."""
+    """Lock the plan `item` (a plan, tree item, period or plan id) belongs to, reloading
+    `item` itself when it is the plan, and refuse when the plan is closed."""
     if isinstance(item, StrategicPlan):
         _lock(item)
         plan = item
@@ -51,7 +53,7 @@ def _lock_open_plan(item):
         raise ValidationError(
             _(
                 "El plan «%(plan)s» está cerrado: no se pueden modificar sus objetivos, metas, "
-                "actividades ni periodos."
+                "actividades, periodos, indicadores ni presupuesto."
             )
             % {"plan": plan.name}
         )

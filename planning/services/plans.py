@@ -15,6 +15,11 @@ from planning.services._base import (
     _lock_open_plan,
     _plan_bounds,
 )
+from planning.services.versions import (
+    VERSIONED_PLAN_FIELDS,
+    field_changes,
+    record_plan_version,
+)
 
 
 def create_plan(*, by, **fields):
@@ -25,12 +30,18 @@ def create_plan(*, by, **fields):
         return _save_plan(plan, by=by)
 
 
-def update_plan(plan, *, by, **fields):
+def update_plan(plan, *, by, reason="", **fields):
+    """Edit a draft or approved plan; on an approved one, changing its years needs a
+    `reason` and makes a new version."""
     require_perm(by, "planning.change_strategicplan")
     with transaction.atomic():
         _lock_open_plan(plan)
+        before = {name: getattr(plan, name) for name in VERSIONED_PLAN_FIELDS}
         _assign(plan, fields, PLAN_FIELDS)
-        return _save_plan(plan, by=by)
+        _save_plan(plan, by=by)
+        changes = field_changes(plan, before, VERSIONED_PLAN_FIELDS)
+        record_plan_version(plan, by=by, reason=reason, changes=changes)
+        return plan
 
 
 def approve_plan(plan, *, by):

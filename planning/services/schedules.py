@@ -10,6 +10,7 @@ from mipg.core.permissions import require_perm
 from planning.models import ActionSchedule
 from planning.selectors import periods_of
 from planning.services._base import HUNDRED, _lock, _lock_open_plan, _number, _save
+from planning.services.versions import change, record_plan_version
 
 
 def schedule_field(period):
@@ -17,12 +18,13 @@ def schedule_field(period):
     return f"period_{period.pk}"
 
 
-def set_action_schedule(action, *, by, planned):
+def set_action_schedule(action, *, by, planned, reason=""):
     """Set the planned cumulative progress of ``action`` for every period of its plan.
 
     ``planned`` maps each ReportingPeriod of the plan to a percentage. Each value is between
     0 and 100 and never below the one of an earlier period (date order); errors are keyed
-    by ``schedule_field(period)``. All periods are written or none.
+    by ``schedule_field(period)``. All periods are written or none. On an approved plan a
+    change needs a ``reason`` and makes a new plan version.
     """
     require_perm(by, "planning.change_action")
     with transaction.atomic():
@@ -49,23 +51,31 @@ def set_action_schedule(action, *, by, planned):
         if errors:
             raise ValidationError(errors)
         existing = {row.period_id: row for row in action.schedule.select_for_update()}
+        changes = []
         for period, value in values.items():
             row = existing.get(period.pk) or ActionSchedule(action=action, period=period)
             if row.pk is None or row.planned != value:
+                old = row.planned if row.pk is not None else ""
+                changes.append(change(f"{action} — {period.label}", "schedule", old, value))
                 row.planned = value
                 _save(row, by=by)
+        record_plan_version(plan, by=by, reason=reason, changes=changes)
         return action
 
 
-def clear_action_schedule(action, *, by):
+def clear_action_schedule(action, *, by, reason=""):
     """Drop the programación of ``action``: it falls back to the default spread by dates."""
     require_perm(by, "planning.change_action")
     with transaction.atomic():
-        _lock_open_plan(action)
+        plan = _lock_open_plan(action)
         _lock(action)
-        for row in action.schedule.select_for_update():
+        changes = []
+        for row in action.schedule.select_related("period").select_for_update(of=("self",)):
+            label = f"{action} — {row.period.label}"
+            changes.append(change(label, "schedule", row.planned, ""))
             row._history_user = by
             row.delete()
+        record_plan_version(plan, by=by, reason=reason, changes=changes)
         return action
 
 

@@ -29,9 +29,17 @@ from planning.services._base import (
     _siblings,
     _texts,
 )
+from planning.services.versions import (
+    VERSIONED_ITEM_FIELDS,
+    change,
+    field_changes,
+    record_plan_version,
+)
 
 
-def create_objective(plan, *, by, code, name, weight, policies=(), description="", serves=None):
+def create_objective(
+    plan, *, by, code, name, weight, policies=(), description="", serves=None, reason=""
+):
     """Create an objective of `plan`; `serves` is the objective of the plan `plan` serves
     (``plan.parent``) that it aligns to (MIPG.md §3)."""
     require_perm(by, "planning.add_objective")
@@ -40,25 +48,26 @@ def create_objective(plan, *, by, code, name, weight, policies=(), description="
         objective = Objective(plan=plan, code=code, name=name, weight=weight)
         objective.description = description
         objective.serves = serves
-        return _create_item(objective, plan=plan, by=by, m2m={"policies": policies})
+        m2m = {"policies": policies}
+        return _create_item(objective, plan=plan, by=by, m2m=m2m, reason=reason)
 
 
-def update_objective(objective, *, by, **fields):
-    return _update_item(objective, by=by, fields=fields, allowed=OBJECTIVE_FIELDS)
+def update_objective(objective, *, by, reason="", **fields):
+    return _update_item(objective, by=by, fields=fields, allowed=OBJECTIVE_FIELDS, reason=reason)
 
 
-def create_goal(objective, *, by, code, name, weight, product="", unit=None):
+def create_goal(objective, *, by, code, name, weight, product="", unit=None, reason=""):
     require_perm(by, "planning.add_goal")
     with transaction.atomic():
         plan = _lock_open_plan(objective)
         _lock(objective)
         goal = Goal(objective=objective, code=code, name=name, weight=weight, product=product)
         goal.unit = unit
-        return _create_item(goal, plan=plan, by=by)
+        return _create_item(goal, plan=plan, by=by, reason=reason)
 
 
-def update_goal(goal, *, by, **fields):
-    return _update_item(goal, by=by, fields=fields, allowed=GOAL_FIELDS)
+def update_goal(goal, *, by, reason="", **fields):
+    return _update_item(goal, by=by, fields=fields, allowed=GOAL_FIELDS, reason=reason)
 
 
 def create_action(
@@ -74,6 +83,7 @@ def create_action(
     unit=None,
     responsible=None,
     institutional_plans=(),
+    reason="",
 ):
     """Create an actividad; the responsible unit defaults to the goal's unit."""
     require_perm(by, "planning.add_action")
@@ -85,11 +95,11 @@ def create_action(
         action.unit = unit if unit is not None else goal.unit
         action.responsible = responsible
         m2m = {"institutional_plans": institutional_plans}
-        return _create_item(action, plan=plan, by=by, m2m=m2m)
+        return _create_item(action, plan=plan, by=by, m2m=m2m, reason=reason)
 
 
-def update_action(action, *, by, **fields):
-    return _update_item(action, by=by, fields=fields, allowed=ACTION_FIELDS)
+def update_action(action, *, by, reason="", **fields):
+    return _update_item(action, by=by, fields=fields, allowed=ACTION_FIELDS, reason=reason)
 
 
 def reorder_children(parent, *, by, ordered_ids):
@@ -120,43 +130,43 @@ def reorder_children(parent, *, by, ordered_ids):
         return ordered
 
 
-def delete_objective(objective, *, by):
-    _delete_item(objective, by=by)
+def delete_objective(objective, *, by, reason=""):
+    _delete_item(objective, by=by, reason=reason)
 
 
-def delete_goal(goal, *, by):
-    _delete_item(goal, by=by)
+def delete_goal(goal, *, by, reason=""):
+    _delete_item(goal, by=by, reason=reason)
 
 
-def delete_action(action, *, by):
-    _delete_item(action, by=by)
+def delete_action(action, *, by, reason=""):
+    _delete_item(action, by=by, reason=reason)
 
 
-def archive_objective(objective, *, by):
-    return _set_archived(objective, by=by, archived=True)
+def archive_objective(objective, *, by, reason=""):
+    return _set_archived(objective, by=by, archived=True, reason=reason)
 
 
-def unarchive_objective(objective, *, by):
-    return _set_archived(objective, by=by, archived=False)
+def unarchive_objective(objective, *, by, reason=""):
+    return _set_archived(objective, by=by, archived=False, reason=reason)
 
 
-def archive_goal(goal, *, by):
-    return _set_archived(goal, by=by, archived=True)
+def archive_goal(goal, *, by, reason=""):
+    return _set_archived(goal, by=by, archived=True, reason=reason)
 
 
-def unarchive_goal(goal, *, by):
-    return _set_archived(goal, by=by, archived=False)
+def unarchive_goal(goal, *, by, reason=""):
+    return _set_archived(goal, by=by, archived=False, reason=reason)
 
 
-def archive_action(action, *, by):
-    return _set_archived(action, by=by, archived=True)
+def archive_action(action, *, by, reason=""):
+    return _set_archived(action, by=by, archived=True, reason=reason)
 
 
-def unarchive_action(action, *, by):
-    return _set_archived(action, by=by, archived=False)
+def unarchive_action(action, *, by, reason=""):
+    return _set_archived(action, by=by, archived=False, reason=reason)
 
 
-def _create_item(item, *, plan, by, m2m=None):
+def _create_item(item, *, plan, by, m2m=None, reason=""):
     parent = getattr(item, PARENT_FIELD[type(item)])
     if getattr(parent, "archived", False):
         raise ValidationError(
@@ -165,19 +175,26 @@ def _create_item(item, *, plan, by, m2m=None):
         )
     last = _siblings(item).aggregate(last=Max("position"))["last"]
     item.position = (last or 0) + 1
-    return _save_item(item, plan=plan, by=by, changed=None, m2m=m2m or {})
+    _save_item(item, plan=plan, by=by, changed=None, m2m=m2m or {})
+    record_plan_version(plan, by=by, reason=reason, changes=[change(item, "created")])
+    return item
 
 
-def _update_item(item, *, by, fields, allowed):
+def _update_item(item, *, by, fields, allowed, reason):
     require_perm(by, f"planning.change_{item._meta.model_name}")
     with transaction.atomic():
         plan = _lock_open_plan(item)
         _lock(item)
+        versioned = [name for name in VERSIONED_ITEM_FIELDS if hasattr(item, name)]
+        before = {name: getattr(item, name) for name in versioned}
         m2m = _assign(item, fields, allowed)
-        return _save_item(item, plan=plan, by=by, changed=set(fields), m2m=m2m)
+        _save_item(item, plan=plan, by=by, changed=set(fields), m2m=m2m)
+        changes = field_changes(item, before, versioned)
+        record_plan_version(plan, by=by, reason=reason, changes=changes)
+        return item
 
 
-def _set_archived(item, *, by, archived):
+def _set_archived(item, *, by, archived, reason):
     require_perm(by, f"planning.change_{item._meta.model_name}")
     with transaction.atomic():
         plan = _lock_open_plan(item)
@@ -190,7 +207,10 @@ def _set_archived(item, *, by, archived):
             )
             raise ValidationError(message % {"item": item})
         item.archived = archived
-        return _save_item(item, plan=plan, by=by, changed={"archived"}, m2m={})
+        _save_item(item, plan=plan, by=by, changed={"archived"}, m2m={})
+        what = "archived" if archived else "unarchived"
+        record_plan_version(plan, by=by, reason=reason, changes=[change(item, what)])
+        return item
 
 
 def _save_item(item, *, plan, by, changed, m2m):
@@ -275,12 +295,12 @@ def _action_errors(action, plan, changed):
     return errors
 
 
-def _delete_item(item, *, by):
+def _delete_item(item, *, by, reason):
     """Delete an item and its subtree, unless something below has figures to keep."""
     model = type(item)
     require_perm(by, f"planning.delete_{model._meta.model_name}")
     with transaction.atomic():
-        _lock_open_plan(item)
+        plan = _lock_open_plan(item)
         _lock(item)
         # Lock the actions below so no report gets approved while we check and delete.
         lookup = {ACTION_PATH[model]: item.pk}
@@ -288,6 +308,7 @@ def _delete_item(item, *, by):
         blocker = _deletion_blocker(item, lookup)
         if blocker:
             raise ValidationError(blocker)
+        record_plan_version(plan, by=by, reason=reason, changes=[change(item, "deleted")])
         item._history_user = by
         item.delete()
 

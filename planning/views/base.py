@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from mipg.core.web import apply_service_errors
+from planning.models import StrategicPlan
 
 
 def form_page(request, form, *, save, template, context, success_url, success_message):
@@ -51,6 +52,7 @@ def confirm_step(
     success_url=None,
     danger=False,
     button=None,
+    ask_reason=False,
 ):
     """``confirm_page`` of one step (approve, close, lock, archive...): the page titled
     ``title`` asks ``question``; its Cancel leads to ``back_url``, and so does success unless
@@ -65,10 +67,17 @@ def confirm_step(
             "danger": danger,
             "cancel_url": back_url,
             "crumbs": crumbs,
+            "ask_reason": ask_reason,
         },
         success_url=success_url or back_url,
         success_message=done,
     )
+
+
+def asks_reason(plan):
+    """Whether a confirmation page asks for the "Motivo del cambio" (POST ``reason``): the
+    plan is approved, so the change makes a new plan version."""
+    return plan.status == StrategicPlan.Status.APPROVED
 
 
 def _call(value, arg):

@@ -21,7 +21,7 @@ from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from planning.selectors import counts_below
-from planning.views.base import confirm_page, confirm_step, form_page
+from planning.views.base import asks_reason, confirm_page, confirm_step, form_page
 
 HUNDRED = Decimal("100")
 
@@ -142,11 +142,12 @@ def item_create(request, parent_pk, *, kind):
     if parent_path:
         parents = parents.select_related(parent_path)
     parent = get_object_or_404(parents, pk=parent_pk)
-    form = kind.form(request.POST or None, initial=_initial(kind, parent), parent=parent)
+    plan = _plan_of_parent(parent)
+    form = kind.form(request.POST or None, initial=_initial(kind, parent), parent=parent, plan=plan)
     return form_page(
         request,
         form,
-        save=lambda f: kind.create(parent, by=request.user, **f.cleaned_data),
+        save=lambda f: kind.create(parent, by=request.user, reason=f.reason(), **f.changes()),
         template="planning/form.html",
         context={
             "title": kind.new_title,
@@ -165,14 +166,14 @@ def item_edit(request, pk, *, kind):
     kind = KINDS[kind]
     require_perm(request.user, _perm(kind, "change"))
     item = kind.get(pk)
-    form = kind.form(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid() and not form.changed_data:
+    form = kind.form(request.POST or None, instance=item, plan=kind.plan_of(item))
+    if request.method == "POST" and form.is_valid() and not form.changes():
         messages.info(request, _("No hubo cambios."))
         return redirect(kind.tree_url(item))
     return form_page(
         request,
         form,
-        save=lambda f: kind.update(item, by=request.user, **f.changes()),
+        save=lambda f: kind.update(item, by=request.user, reason=f.reason(), **f.changes()),
         template="planning/form.html",
         context={
             "title": _("Editar %(kind)s «%(item)s»")
@@ -192,10 +193,10 @@ def item_delete(request, pk, *, kind):
     kind = KINDS[kind]
     require_perm(request.user, _perm(kind, "delete"))
     item = kind.get(pk)
-    plan_url = kind.plan_of(item).get_absolute_url()
+    plan = kind.plan_of(item)
     return confirm_page(
         request,
-        act=lambda: kind.delete(item, by=request.user),
+        act=lambda: kind.delete(item, by=request.user, reason=request.POST.get("reason", "")),
         template="planning/item_delete.html",
         context={
             "title": _("Eliminar %(kind)s") % {"kind": kind.model._meta.verbose_name},
@@ -205,8 +206,9 @@ def item_delete(request, pk, *, kind):
             "cancel_url": kind.tree_url(item),
             "archive_url": reverse(f"planning:{kind.name}-archive", args=[item.pk]),
             "crumbs": crumbs_for(item, last=_("Eliminar")),
+            "ask_reason": asks_reason(plan),
         },
-        success_url=plan_url,
+        success_url=plan.get_absolute_url(),
         success_message=_("Se eliminó «%(item)s».") % {"item": item},
     )
 
@@ -240,13 +242,14 @@ def _archive_page(request, pk, *, kind, archive):
     act = kind.archive if archive else kind.unarchive
     return confirm_step(
         request,
-        act=lambda: act(item, by=request.user),
+        act=lambda: act(item, by=request.user, reason=request.POST.get("reason", "")),
         title=title,
         question=question % names,
         back_url=kind.tree_url(item),
         crumbs=crumbs_for(item, last=title),
         success_url=lambda saved: kind.tree_url(saved),
         done=done % names,
+        ask_reason=asks_reason(kind.plan_of(item)),
     )
 
 
@@ -303,6 +306,14 @@ def moved(siblings, pk, direction, *, skip_archived):
     ids.pop(index)
     ids.insert(target, pk)
     return ids
+
+
+def _plan_of_parent(parent):
+    if isinstance(parent, StrategicPlan):
+        return parent
+    if isinstance(parent, Objective):
+        return parent.plan
+    return parent.objective.plan
 
 
 def _parent_url(parent):

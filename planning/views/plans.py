@@ -3,15 +3,16 @@ traceability floor (mipg/traceability/views/integrity.py): it needs the integrit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mipg.core.permissions import require_perm
-from mipg.core.web import crumbs_for
+from mipg.core.web import crumbs_for, paginate
 from planning import services
 from planning.forms import PlanForm
 from planning.models import StrategicPlan
+from planning.selectors import versions_of
 from planning.views.base import confirm_step, form_page
 
 
@@ -38,14 +39,16 @@ def plan_create(request):
 def plan_edit(request, pk):
     require_perm(request.user, "planning.change_strategicplan")
     plan = get_object_or_404(StrategicPlan, pk=pk)
-    form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid() and not form.changed_data:
+    form = PlanForm(request.POST or None, instance=plan, plan=plan)
+    if request.method == "POST" and form.is_valid() and not form.changes():
         messages.info(request, _("No hubo cambios."))
         return redirect(plan)
     return form_page(
         request,
         form,
-        save=lambda f: services.update_plan(plan, by=request.user, **f.changes()),
+        save=lambda f: services.update_plan(
+            plan, by=request.user, reason=f.reason(), **f.changes()
+        ),
         template="planning/form.html",
         context={
             "title": _("Editar plan"),
@@ -55,6 +58,23 @@ def plan_edit(request, pk):
         },
         success_url=lambda saved: saved.get_absolute_url(),
         success_message=lambda saved: _("Se guardó el plan «%(plan)s».") % {"plan": saved.name},
+    )
+
+
+@login_required
+def plan_versions(request, pk):
+    """The modifications of the plan since its approval, newest first: number, date, who,
+    why and what changed."""
+    require_perm(request.user, "planning.view_strategicplan")
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    return render(
+        request,
+        "planning/plan_versions.html",
+        {
+            "plan": plan,
+            "page": paginate(request, versions_of(plan)),
+            "crumbs": crumbs_for(plan, last=_("Versiones del plan")),
+        },
     )
 
 

@@ -12,7 +12,7 @@ from planning import services
 from planning.forms import ScheduleForm
 from planning.models import Action
 from planning.selectors import action_schedule, periods_of
-from planning.views.base import form_page
+from planning.views.base import asks_reason, form_page
 
 
 @login_required
@@ -26,7 +26,9 @@ def action_schedule_edit(request, pk):
     back_url = action.get_absolute_url()
     if request.method == "POST" and "restablecer" in request.POST:
         try:
-            services.clear_action_schedule(action, by=request.user)
+            services.clear_action_schedule(
+                action, by=request.user, reason=request.POST.get("reason", "")
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -34,12 +36,14 @@ def action_schedule_edit(request, pk):
             messages.success(request, _("La programación vuelve a calcularse según las fechas."))
         return redirect(back_url)
     form = ScheduleForm(
-        request.POST or None, planned_values=action_schedule(action, periods_of(plan))
+        request.POST or None, planned_values=action_schedule(action, periods_of(plan)), plan=plan
     )
     return form_page(
         request,
         form,
-        save=lambda f: services.set_action_schedule(action, by=request.user, planned=f.planned()),
+        save=lambda f: services.set_action_schedule(
+            action, by=request.user, planned=f.planned(), reason=f.reason()
+        ),
         template="planning/schedule_form.html",
         context={
             "title": _("Programación de «%(item)s»") % {"item": action.code},
@@ -47,6 +51,7 @@ def action_schedule_edit(request, pk):
             "item": action,
             "cancel_url": back_url,
             "crumbs": crumbs_for(action, last=_("Programación")),
+            "ask_reason": asks_reason(plan),
         },
         success_url=back_url,
         success_message=_("Se guardó la programación de «%(item)s».") % {"item": action.code},

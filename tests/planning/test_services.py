@@ -411,7 +411,7 @@ def test_create_objective_in_closed_plan_refused(planner, plan):
 
     assert exc.value.messages == [
         "El plan «Plan de Acción 2026» está cerrado: no se pueden modificar sus objetivos, "
-        "metas, actividades ni periodos."
+        "metas, actividades, periodos, indicadores ni presupuesto."
     ]
     assert plan.objectives.count() == 0
 
@@ -420,9 +420,12 @@ def test_create_objective_in_closed_plan_refused(planner, plan):
 def test_create_objective_in_approved_plan_accepted(planner, plan):
     StrategicPlan.objects.filter(pk=plan.pk).update(status="approved")
 
-    services.create_objective(plan, by=planner, code="O1", name="Uno", weight=D("10"))
+    services.create_objective(
+        plan, by=planner, code="O1", name="Uno", weight=D("10"), reason="Ajuste del comité"
+    )
 
     assert plan.objectives.count() == 1
+    assert plan.versions.get().reason == "Ajuste del comité"
 
 
 @pytest.mark.django_db

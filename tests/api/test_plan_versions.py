@@ -1,0 +1,117 @@
+"""API writes to an approved plan: the reason is a JSON field error when missing, and the
+write makes a plan version; a closed plan refuses indicator targets and budget."""
+
+from decimal import Decimal
+
+import pytest
+
+from planning.models import Objective, PlanVersion, StrategicPlan
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NO_REASON = (
+    "El plan «Plan X» está aprobado: indique el motivo del cambio (queda en una nueva "
+    "versión del plan)."
+)
+
+
+@pytest.fixture
+def plan(db):
+    return factories.PlanFactory(name="Plan X", status=StrategicPlan.Status.APPROVED)
+
+
+@pytest.fixture
+def objective(plan):
+    return factories.ObjectiveFactory(plan=plan, code="O1", name="Uno", weight=Decimal("60"))
+
+
+def test_patch_weight_without_reason_is_a_field_error(client_for, planner, objective):
+    response = client_for(planner).patch(f"/api/v1/objectives/{objective.pk}/", {"weight": "40"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["reason"] == [NO_REASON]
+    assert Objective.objects.get().weight == Decimal("60")
+
+
+def test_patch_weight_with_reason_makes_a_version(client_for, planner, plan, objective):
+    response = client_for(planner).patch(
+        f"/api/v1/objectives/{objective.pk}/", {"weight": "40", "reason": "Acta 4"}
+    )
+
+    assert response.json()["weight"] == "40.00"
+    assert plan.versions.get().changes == [
+        {"item": "O1 Uno", "what": "weight", "old": "60", "new": "40"}
+    ]
+
+
+def test_create_with_reason_makes_a_version(client_for, planner, plan):
+    client = client_for(planner)
+    body = {"plan": plan.pk, "code": "O2", "name": "Dos", "weight": "0"}
+
+    refused = client.post("/api/v1/objectives/", body)
+    created = client.post("/api/v1/objectives/", body | {"reason": "Nuevo objetivo"})
+
+    assert refused.json()["errors"]["reason"] == [NO_REASON]
+    assert created.status_code == 201
+    assert plan.versions.get().changes[0]["what"] == "created"
+
+
+def test_archive_unarchive_and_delete_take_the_reason(client_for, planner, plan, objective):
+    client = client_for(planner)
+    url = f"/api/v1/objectives/{objective.pk}/"
+
+    assert client.post(url + "archive/").json()["errors"] == {"reason": [NO_REASON]}
+    assert client.post(url + "archive/", {"reason": "Se suprime"}).json()["archived"] is True
+    assert client.post(url + "unarchive/", {"reason": "Vuelve"}).json()["archived"] is False
+    assert client.delete(url).status_code == 400
+    assert client.delete(url + "?reason=Duplicado").status_code == 204
+
+    assert list(plan.versions.order_by("number").values_list("number", "reason")) == [
+        (1, "Se suprime"),
+        (2, "Vuelve"),
+        (3, "Duplicado"),
+    ]
+
+
+def test_plan_years_need_the_reason(client_for, planner, plan):
+    client = client_for(planner)
+
+    refused = client.patch(f"/api/v1/plans/{plan.pk}/", {"end_year": 2027})
+    accepted = client.patch(f"/api/v1/plans/{plan.pk}/", {"end_year": 2027, "reason": "Ampliación"})
+
+    assert refused.json()["errors"]["reason"] == [NO_REASON]
+    assert accepted.json()["end_year"] == 2027
+    assert PlanVersion.objects.get().changes[0]["what"] == "end_year"
+
+
+def test_target_without_reason_is_a_field_error(client_for, planner, plan, unit):
+    indicator = factories.IndicatorFactory(goal__objective__plan=plan, goal__unit=unit)
+    period = factories.PeriodFactory(plan=plan)
+    client = client_for(planner)
+    body = {"indicator": indicator.pk, "period": period.pk, "value": "5"}
+
+    refused = client.post("/api/v1/targets/", body)
+    created = client.post("/api/v1/targets/", body | {"reason": "Meta nueva"})
+
+    assert refused.json()["errors"]["reason"] == [NO_REASON]
+    assert created.status_code == 201
+    assert plan.versions.get().changes[0]["what"] == "target"
+
+
+def test_closed_plan_refuses_targets_and_budget(client_for, planner, plan, unit):
+    indicator = factories.IndicatorFactory(goal__objective__plan=plan, goal__unit=unit)
+    period = factories.PeriodFactory(plan=plan)
+    allocation = factories.AllocationFactory(action__goal=indicator.goal)
+    StrategicPlan.objects.update(status=StrategicPlan.Status.CLOSED)
+    client = client_for(planner)
+
+    target = client.post(
+        "/api/v1/targets/",
+        {"indicator": indicator.pk, "period": period.pk, "value": "5", "reason": "Tarde"},
+    )
+    budget = client.patch(f"/api/v1/budget-allocations/{allocation.pk}/", {"appropriation": "5"})
+
+    assert target.status_code == budget.status_code == 400
+    assert "está cerrado" in str(target.json())
+    assert "está cerrado" in str(budget.json())
