@@ -126,31 +126,19 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
             )
         if not _execution_year_allowed(entry.stage, entry.date.year, allocation.year):
             errors["date"] = _execution_year_message(entry.stage, allocation.year)
-        if not errors:
-            totals = allocation_totals(allocation)
-            totals = replace(totals, **{entry.stage: getattr(totals, entry.stage) + entry.amount})
-            problem = _chain_problem(totals)
-            if problem:
-                errors["amount"] = problem
-        if errors:
-            raise ValidationError(errors)
-        return _save(entry, by=by)
+        return _save_entry(entry, errors, by=by, adds_to=entry.stage, amount=entry.amount)
 
 
 def delete_execution(entry, *, by):
     require_perm(by, "management.delete_budgetexecution")
-    with transaction.atomic():
-        _lock_plan_of(entry.allocation)
-        allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
-        _lock(entry)
-        problem = _chain_problem(allocation_totals(allocation, without=entry))
-        if problem:
-            raise ValidationError(
-                _("No se puede eliminar el registro «%(document)s». %(problem)s")
-                % {"document": entry.document_number, "problem": problem}
-            )
-        entry._history_user = by
-        entry.delete()
+    _delete_entry(
+        entry,
+        by=by,
+        refusal=lambda problem: (
+            _("No se puede eliminar el registro «%(document)s». %(problem)s")
+            % {"document": entry.document_number, "problem": problem}
+        ),
+    )
 
 
 def record_modification(allocation, *, by, kind, amount, date, act_number, reason):
@@ -176,34 +164,52 @@ def record_modification(allocation, *, by, kind, amount, date, act_number, reaso
             errors["date"] = _("La fecha debe estar dentro de la vigencia %(year)s.") % {
                 "year": allocation.year
             }
-        if not errors:
-            totals = allocation_totals(allocation)
-            net = totals.modifications + modification.signed_amount
-            totals = replace(totals, modifications=net)
-            problem = _chain_problem(totals)
-            if problem:
-                errors["amount"] = problem
-        if errors:
-            raise ValidationError(errors)
-        return _save(modification, by=by)
+        return _save_entry(
+            modification, errors, by=by, adds_to="modifications", amount=modification.signed_amount
+        )
 
 
 def delete_modification(modification, *, by):
     """Delete a modification; refused when the apropiación definitiva without it would
     fall below the CDP issued (e.g. deleting the adición that funds a CDP)."""
     require_perm(by, "management.delete_budgetmodification")
-    with transaction.atomic():
-        _lock_plan_of(modification.allocation)
-        allocation = BudgetAllocation.objects.select_for_update().get(pk=modification.allocation_id)
-        _lock(modification)
-        problem = _chain_problem(allocation_totals(allocation, without=modification))
+    _delete_entry(
+        modification,
+        by=by,
+        refusal=lambda problem: (
+            _("No se puede eliminar la modificación «%(modification)s». %(problem)s")
+            % {"modification": modification, "problem": problem}
+        ),
+    )
+
+
+def _save_entry(entry, errors, *, by, adds_to, amount):
+    """Save a budget execution entry or modification of ``entry.allocation`` (locked by the
+    caller) unless ``errors`` or the chain of totals, with ``amount`` added to the total
+    ``adds_to``, refuse it."""
+    if not errors:
+        totals = allocation_totals(entry.allocation)
+        totals = replace(totals, **{adds_to: getattr(totals, adds_to) + amount})
+        problem = _chain_problem(totals)
         if problem:
-            raise ValidationError(
-                _("No se puede eliminar la modificación «%(modification)s». %(problem)s")
-                % {"modification": modification, "problem": problem}
-            )
-        modification._history_user = by
-        modification.delete()
+            errors["amount"] = problem
+    if errors:
+        raise ValidationError(errors)
+    return _save(entry, by=by)
+
+
+def _delete_entry(entry, *, by, refusal):
+    """Delete a budget execution entry or modification; refused, with ``refusal(problem)``,
+    when the chain of totals of its allocation without it would break."""
+    with transaction.atomic():
+        _lock_plan_of(entry.allocation)
+        allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
+        _lock(entry)
+        problem = _chain_problem(allocation_totals(allocation, without=entry))
+        if problem:
+            raise ValidationError(refusal(problem))
+        entry._history_user = by
+        entry.delete()
 
 
 def _lock_plan_of(allocation):
