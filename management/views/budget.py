@@ -157,47 +157,33 @@ def allocation_delete(request, pk):
 def execution_create(request, pk):
     require_perm(request.user, "management.add_budgetexecution")
     allocation = _allocation(pk)
-    budget_url = _budget_url(allocation.action_id, allocation.pk)
-    return _form(
+    return _entry_form(
         request,
+        allocation,
         ExecutionForm(request.POST or None),
-        save=lambda f: services.record_execution(
-            copy.copy(allocation), by=request.user, **f.cleaned_data
-        ),
+        record=services.record_execution,
         title=_("Registrar ejecución en %(a)s") % {"a": allocation},
-        action=allocation.action,
-        cancel_url=budget_url,
-        submit_label=_("Registrar"),
         done=lambda entry: (
             _("Registro «%(e)s» guardado en la asignación «%(a)s».") % {"e": entry, "a": allocation}
         ),
-        success_url=budget_url,
     )
 
 
 @login_required
 def execution_delete(request, pk):
     require_perm(request.user, "management.delete_budgetexecution")
-    entry = get_object_or_404(
-        BudgetExecution.objects.select_related("allocation__action__goal__objective__plan"),
-        pk=pk,
-    )
-    allocation = entry.allocation
-    budget_url = _budget_url(allocation.action_id, allocation.pk)
-    return _confirm(
+    entry = _entry(BudgetExecution, pk)
+    return _entry_confirm(
         request,
-        act=lambda: services.delete_execution(copy.copy(entry), by=request.user),
+        entry,
+        delete=services.delete_execution,
         title=_("Eliminar registro de ejecución"),
         question=_(
             "¿Eliminar el registro «%(e)s» por %(amount)s de la asignación «%(a)s»? Esta "
             "acción no se puede deshacer."
         )
-        % {"e": entry, "amount": money(entry.amount, 2), "a": allocation},
-        obj=entry,
-        action=allocation.action,
-        cancel_url=budget_url,
+        % {"e": entry, "amount": money(entry.amount, 2), "a": entry.allocation},
         done=_("Registro «%(e)s» eliminado.") % {"e": entry},
-        success_url=budget_url,
     )
 
 
@@ -205,46 +191,76 @@ def execution_delete(request, pk):
 def modification_create(request, pk):
     require_perm(request.user, "management.add_budgetmodification")
     allocation = _allocation(pk)
-    budget_url = _budget_url(allocation.action_id, allocation.pk)
-    return _form(
+    return _entry_form(
         request,
+        allocation,
         ModificationForm(request.POST or None),
-        save=lambda f: services.record_modification(
-            copy.copy(allocation), by=request.user, **f.cleaned_data
-        ),
+        record=services.record_modification,
         title=_("Registrar modificación presupuestal en %(a)s") % {"a": allocation},
-        action=allocation.action,
-        cancel_url=budget_url,
-        submit_label=_("Registrar"),
         done=lambda modification: (
             _("Modificación «%(m)s» registrada en la asignación «%(a)s».")
             % {"m": modification, "a": allocation}
         ),
-        success_url=budget_url,
     )
 
 
 @login_required
 def modification_delete(request, pk):
     require_perm(request.user, "management.delete_budgetmodification")
-    modification = get_object_or_404(
-        BudgetModification.objects.select_related("allocation__action__goal__objective__plan"),
-        pk=pk,
-    )
-    allocation = modification.allocation
-    budget_url = _budget_url(allocation.action_id, allocation.pk)
-    return _confirm(
+    modification = _entry(BudgetModification, pk)
+    return _entry_confirm(
         request,
-        act=lambda: services.delete_modification(copy.copy(modification), by=request.user),
+        modification,
+        delete=services.delete_modification,
         title=_("Eliminar modificación presupuestal"),
         question=_(
             "¿Eliminar la modificación «%(m)s» por %(amount)s de la asignación «%(a)s»? Esta "
             "acción no se puede deshacer."
         )
-        % {"m": modification, "amount": money(modification.amount, 2), "a": allocation},
-        obj=modification,
+        % {
+            "m": modification,
+            "amount": money(modification.amount, 2),
+            "a": modification.allocation,
+        },
+        done=_("Modificación «%(m)s» eliminada.") % {"m": modification},
+    )
+
+
+def _entry(model, pk):
+    """A budget execution entry or modification with its allocation's trace loaded."""
+    return get_object_or_404(
+        model.objects.select_related("allocation__action__goal__objective__plan"), pk=pk
+    )
+
+
+def _entry_form(request, allocation, form, *, record, title, done):
+    """The page recording a budget execution entry or modification in ``allocation``."""
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _form(
+        request,
+        form,
+        save=lambda f: record(copy.copy(allocation), by=request.user, **f.cleaned_data),
+        title=title,
         action=allocation.action,
         cancel_url=budget_url,
-        done=_("Modificación «%(m)s» eliminada.") % {"m": modification},
+        submit_label=_("Registrar"),
+        done=done,
+        success_url=budget_url,
+    )
+
+
+def _entry_confirm(request, entry, *, delete, title, question, done):
+    """The page confirming the deletion of a budget execution entry or modification."""
+    allocation = entry.allocation
+    budget_url = _budget_url(allocation.action_id, allocation.pk)
+    return _confirm(
+        request,
+        act=lambda: delete(copy.copy(entry), by=request.user),
+        title=title,
+        question=question,
+        obj=entry,
+        action=allocation.action,
+        cancel_url=budget_url,
+        done=done,
         success_url=budget_url,
     )
