@@ -346,17 +346,8 @@ class Seeder:
             "progress": progress,
             "status": status,
             "narrative": _narrative(action, progress),
-            "created_by": reporter,
-            "submitted_by": None,
-            "submitted_at": None,
-            "reviewed_by": None,
-            "reviewed_at": None,
-            "review_comment": "",
+            **_review_fields(status, reporter, reviewer, submitted_at, reviewed_at),
         }
-        if status != ReviewStatus.DRAFT:
-            values.update(submitted_by=reporter, submitted_at=submitted_at)
-        if status in (ReviewStatus.APPROVED, ReviewStatus.RETURNED):
-            values.update(reviewed_by=reviewer, reviewed_at=reviewed_at)
         if status == ReviewStatus.RETURNED:
             values["review_comment"] = demo.RETURN_COMMENTS[index % len(demo.RETURN_COMMENTS)]
         elif status == ReviewStatus.APPROVED and period.label.startswith("T2") and index % 9 == 0:
@@ -435,17 +426,10 @@ class Seeder:
             "denominator": denominator,
             "status": status,
             "narrative": f"Medición de {period.label}. Fuente: {indicator.data_source}.",
-            "created_by": reporter,
-            "submitted_by": None,
-            "submitted_at": None,
-            "reviewed_by": None,
-            "reviewed_at": None,
-            "review_comment": "",
+            **_review_fields(
+                status, reporter, reviewer, submitted_at, submitted_at + datetime.timedelta(1)
+            ),
         }
-        if status != ReviewStatus.DRAFT:
-            values.update(submitted_by=reporter, submitted_at=submitted_at)
-        if status in (ReviewStatus.APPROVED, ReviewStatus.RETURNED):
-            values.update(reviewed_by=reviewer, reviewed_at=submitted_at + datetime.timedelta(1))
         if status == ReviewStatus.RETURNED:
             values["review_comment"] = (
                 "El valor no coincide con el soporte adjunto. Cargue el reporte de la fuente "
@@ -489,6 +473,24 @@ class Seeder:
         self.indicators(objectives, goals, units, users, periods, reviewer=planner)
         self.ratings(actions, auditor=users["control"])
         return entity, plan
+
+
+def _review_fields(status, reporter, reviewer, submitted_at, reviewed_at):
+    """The author and review fields of a demo figure (progress report or measurement) in
+    ``status``: sent and reviewed only as far as the status says."""
+    fields = {
+        "created_by": reporter,
+        "submitted_by": None,
+        "submitted_at": None,
+        "reviewed_by": None,
+        "reviewed_at": None,
+        "review_comment": "",
+    }
+    if status != ReviewStatus.DRAFT:
+        fields.update(submitted_by=reporter, submitted_at=submitted_at)
+    if status in (ReviewStatus.APPROVED, ReviewStatus.RETURNED):
+        fields.update(reviewed_by=reviewer, reviewed_at=reviewed_at)
+    return fields
 
 
 def _narrative(action, progress):
