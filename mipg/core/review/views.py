@@ -274,6 +274,20 @@ def _transition(request, pk, kind, transition):
     return figure, True
 
 
+def _act_with_comment(request, form, figure, act):
+    """On a POST with a valid comment form, run ``act(comment)``; a refusal lands on the
+    form (and the figure is read again). Returns whether it ran."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        act(form.cleaned_data["review_comment"])
+    except ValidationError as error:
+        figure.refresh_from_db()
+        apply_service_errors(form, error)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def figure_submit(request, pk, *, kind):
@@ -299,20 +313,17 @@ def figure_return(request, pk, *, kind):
     require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
     figure = get_object_or_404(kind.queryset(), pk=pk)
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.return_(
-                figure,
-                kind=kind.reviewed,
-                by=request.user,
-                comment=form.cleaned_data["review_comment"],
-            )
-        except ValidationError as error:
-            figure.refresh_from_db()
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, kind.messages.returned(figure))
-            return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
+    returned = _act_with_comment(
+        request,
+        form,
+        figure,
+        lambda comment: review.return_(
+            figure, kind=kind.reviewed, by=request.user, comment=comment
+        ),
+    )
+    if returned:
+        messages.success(request, kind.messages.returned(figure))
+        return redirect(next_url(request, reverse(REVIEW_QUEUE_URL)))
     return _figure_page(
         request,
         "review/return.html",
@@ -331,20 +342,15 @@ def figure_reopen(request, pk, *, kind):
     require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
     figure = get_object_or_404(kind.queryset(), pk=pk)
     form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.reopen(
-                figure,
-                kind=kind.reviewed,
-                by=request.user,
-                reason=form.cleaned_data["review_comment"],
-            )
-        except ValidationError as error:
-            figure.refresh_from_db()
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Cifra reabierta: vuelve a la dependencia como devuelta."))
-            return redirect(kind.detail_url, figure.pk)
+    reopened = _act_with_comment(
+        request,
+        form,
+        figure,
+        lambda comment: review.reopen(figure, kind=kind.reviewed, by=request.user, reason=comment),
+    )
+    if reopened:
+        messages.success(request, _("Cifra reabierta: vuelve a la dependencia como devuelta."))
+        return redirect(kind.detail_url, figure.pk)
     return _figure_page(
         request,
         "review/reopen.html",
