@@ -131,14 +131,8 @@ def record_execution(allocation, *, by, stage, amount, date, document_number, de
 
 def delete_execution(entry, *, by):
     require_perm(by, "management.delete_budgetexecution")
-    _delete_entry(
-        entry,
-        by=by,
-        refusal=lambda problem: (
-            _("No se puede eliminar el registro «%(document)s». %(problem)s")
-            % {"document": entry.document_number, "problem": problem}
-        ),
-    )
+    refusal = _("No se puede eliminar el registro «%(document)s». %(problem)s")
+    _delete_entry(entry, by=by, refusal=refusal, names={"document": entry.document_number})
 
 
 def record_modification(allocation, *, by, kind, amount, date, act_number, reason):
@@ -173,14 +167,8 @@ def delete_modification(modification, *, by):
     """Delete a modification; refused when the apropiación definitiva without it would
     fall below the CDP issued (e.g. deleting the adición that funds a CDP)."""
     require_perm(by, "management.delete_budgetmodification")
-    _delete_entry(
-        modification,
-        by=by,
-        refusal=lambda problem: (
-            _("No se puede eliminar la modificación «%(modification)s». %(problem)s")
-            % {"modification": modification, "problem": problem}
-        ),
-    )
+    refusal = _("No se puede eliminar la modificación «%(modification)s». %(problem)s")
+    _delete_entry(modification, by=by, refusal=refusal, names={"modification": modification})
 
 
 def _save_entry(entry, errors, *, by, adds_to, amount):
@@ -198,16 +186,17 @@ def _save_entry(entry, errors, *, by, adds_to, amount):
     return _save(entry, by=by)
 
 
-def _delete_entry(entry, *, by, refusal):
-    """Delete a budget execution entry or modification; refused, with ``refusal(problem)``,
-    when the chain of totals of its allocation without it would break."""
+def _delete_entry(entry, *, by, refusal, names):
+    """Delete a budget execution entry or modification; refused, with ``refusal`` filled
+    with ``names`` and the problem, when the chain of totals of its allocation without it
+    would break."""
     with transaction.atomic():
         _lock_plan_of(entry.allocation)
         allocation = BudgetAllocation.objects.select_for_update().get(pk=entry.allocation_id)
         _lock(entry)
         problem = _chain_problem(allocation_totals(allocation, without=entry))
         if problem:
-            raise ValidationError(refusal(problem))
+            raise ValidationError(refusal % {**names, "problem": problem})
         entry._history_user = by
         entry.delete()
 
