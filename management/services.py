@@ -83,24 +83,25 @@ def delete_allocation(allocation, *, by):
     with transaction.atomic():
         _lock_plan_of(allocation)
         _lock(allocation)
-        count = allocation.executions.count()
-        if count:
-            raise ValidationError(
+        for recorded, refusal in (
+            (
+                allocation.executions,
                 _(
                     "No se puede eliminar la asignación «%(allocation)s»: tiene %(count)s "
                     "registros de ejecución."
-                )
-                % {"allocation": allocation, "count": count}
-            )
-        count = allocation.budget_modifications.count()
-        if count:
-            raise ValidationError(
+                ),
+            ),
+            (
+                allocation.budget_modifications,
                 _(
                     "No se puede eliminar la asignación «%(allocation)s»: tiene %(count)s "
                     "modificaciones presupuestales."
-                )
-                % {"allocation": allocation, "count": count}
-            )
+                ),
+            ),
+        ):
+            count = recorded.count()
+            if count:
+                raise ValidationError(refusal % {"allocation": allocation, "count": count})
         allocation._history_user = by
         allocation.delete()
 
