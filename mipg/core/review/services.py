@@ -101,34 +101,41 @@ def submit(figure, *, kind, by):
 
 def approve(figure, *, kind, by, comment=""):
     """Approve a submitted figure; from now on it counts. Not by its own submitter."""
-    require_perm(by, kind.perm("review"), kind.not_reviewer)
-    with transaction.atomic():
-        current = kind.lock(figure)
-        ensure_period_open(current.period)
+
+    def mark(current):
         # Segregation of duties: whoever sent a figure may not approve it.
         require(current.submitted_by_id != by.pk, kind.own_submission)
         mark_approved(current, by=by, comment=comment or "")
-        return _save(figure, current, by=by)
+
+    return _review(figure, kind=kind, by=by, mark=mark)
 
 
 def return_(figure, *, kind, by, comment):
     """Return a submitted figure to its unit with a comment explaining why."""
-    require_perm(by, kind.perm("review"), kind.not_reviewer)
-    with transaction.atomic():
-        current = kind.lock(figure)
-        ensure_period_open(current.period)
-        mark_returned(current, by=by, comment=comment)
-        return _save(figure, current, by=by)
+    return _review(
+        figure,
+        kind=kind,
+        by=by,
+        mark=lambda current: mark_returned(current, by=by, comment=comment),
+    )
 
 
 def reopen(figure, *, kind, by, reason):
     """Reopen an approved figure: back to returned with the reason as review comment; it
     stops counting. The planning office only; refused in a locked period."""
+    return _review(
+        figure, kind=kind, by=by, mark=lambda current: mark_reopened(current, by=by, reason=reason)
+    )
+
+
+def _review(figure, *, kind, by, mark):
+    """A reviewer's step on a figure: ``mark(current)`` on the locked current row of a
+    figure of an open period, then save."""
     require_perm(by, kind.perm("review"), kind.not_reviewer)
     with transaction.atomic():
         current = kind.lock(figure)
         ensure_period_open(current.period)
-        mark_reopened(current, by=by, reason=reason)
+        mark(current)
         return _save(figure, current, by=by)
 
 

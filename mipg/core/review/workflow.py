@@ -92,29 +92,26 @@ def mark_approved(figure, *, by, comment=""):
 
 
 def mark_returned(figure, *, by, comment):
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError(
-            {"review_comment": _("Explique al responsable por qué se devuelve el reporte.")}
-        )
-    _transition(figure, "return")
-    figure.reviewed_by = by
-    figure.reviewed_at = timezone.now()
-    figure.review_comment = comment
+    missing = _("Explique al responsable por qué se devuelve el reporte.")
+    _mark_with_comment(figure, "return", by=by, comment=comment, missing=missing)
 
 
 def mark_reopened(figure, *, by, reason):
     """Approved → returned: the figure stops counting; the reason is the review comment
     the unit reads."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"review_comment": _("Explique por qué se reabre la cifra aprobada.")}
-        )
-    _transition(figure, "reopen")
+    missing = _("Explique por qué se reabre la cifra aprobada.")
+    _mark_with_comment(figure, "reopen", by=by, comment=reason, missing=missing)
+
+
+def _mark_with_comment(figure, transition, *, by, comment, missing):
+    """A review transition that needs a comment (``missing`` says so when it is blank)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"review_comment": missing})
+    _transition(figure, transition)
     figure.reviewed_by = by
     figure.reviewed_at = timezone.now()
-    figure.review_comment = reason
+    figure.review_comment = comment
 
 
 # --- review history ------------------------------------------------------------------
