@@ -13,19 +13,22 @@ register = template.Library()
 @register.filter
 def money(value, decimals=0):
     """1234567.5 → "$ 1.234.568" (es-CO separators, no decimals by default)."""
-    if value in (None, ""):
-        return "—"
-    amount = Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    return f"$ {number_format(amount, int(decimals), use_l10n=True, force_grouping=True)}"
+    return _formatted(value, decimals, "$ {}")
 
 
 @register.filter
 def percent(value, decimals=1):
     """Decimal percentage → "72,5 %"; None → "—"."""
+    return _formatted(value, decimals, "{} %")
+
+
+def _formatted(value, decimals, pattern):
+    """``value`` rounded half up to ``decimals`` places with es-CO separators, put in
+    ``pattern``; None or "" → "—"."""
     if value in (None, ""):
         return "—"
     amount = Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    return f"{number_format(amount, int(decimals), use_l10n=True, force_grouping=True)} %"
+    return pattern.format(number_format(amount, int(decimals), use_l10n=True, force_grouping=True))
 
 
 SEMAFORO_CLASSES = {
