@@ -293,17 +293,18 @@ def review_queue_items(keys):
     measurement_ids = [pk for kind, pk, _ in keys if kind == MEASUREMENT]
     found = {}
     if report_ids:
-        reports = (
-            ProgressReport.objects.filter(pk__in=report_ids)
-            .select_related("action__unit", "period__plan", "submitted_by")
-            .annotate(evidence_count=Count("evidence"))
-        )
+        reports = _queued(ProgressReport, report_ids, subject="action")
         found.update(((PROGRESS, r.pk), r) for r in reports)
     if measurement_ids:
-        measurements = (
-            Measurement.objects.filter(pk__in=measurement_ids)
-            .select_related("indicator__unit", "period__plan", "submitted_by")
-            .annotate(evidence_count=Count("evidence"))
-        )
+        measurements = _queued(Measurement, measurement_ids, subject="indicator")
         found.update(((MEASUREMENT, m.pk), m) for m in measurements)
     return [(kind, found[(kind, pk)]) for kind, pk, _ in keys if (kind, pk) in found]
+
+
+def _queued(model, ids, *, subject):
+    """The figures of ``model`` with these ids, with what the review queue shows."""
+    return (
+        model.objects.filter(pk__in=ids)
+        .select_related(f"{subject}__unit", "period__plan", "submitted_by")
+        .annotate(evidence_count=Count("evidence"))
+    )
