@@ -47,6 +47,7 @@ XLSX_NUMBER_FORMATS = {
 # A spreadsheet reads a text cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,12 @@ def _datetime(value):
 
 
 def _csv_value(column, value):
-    if column.kind in (NUMBER, MONEY, PERCENT):
+    if column.kind in (MONEY, PERCENT):
+        # Two decimals whatever the database returns for a computed figure (SQLite gives
+        # 80 where PostgreSQL gives 80.00), so one list exports the same text everywhere.
+        value = _number(value)
+        return "" if value is None else str(Decimal(value).quantize(CENT))
+    if column.kind == NUMBER:
         value = _number(value)
         return "" if value is None else str(value)
     if column.kind == BOOLEAN:

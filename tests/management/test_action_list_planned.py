@@ -49,7 +49,7 @@ def test_action_export_has_planned_beside_executed(client, planner, responsible)
     header, *rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     columns = ["Código", "Avance programado (%)", "Avance físico (%)", "Cumplimiento físico (%)"]
     picked = [[row[header.index(name)] for name in columns] for row in rows]
-    assert picked == [["A1", "80", "40", "50.00"], ["A2", "100", "0", "0.00"]]
+    assert picked == [["A1", "80.00", "40.00", "50.00"], ["A2", "100.00", "0.00", "0.00"]]
 
     page = client.get(reverse("planning:action-list"), {"plan": plan.pk}).content.decode()
     assert "Avance programado" in page
