@@ -22,6 +22,14 @@ from planning.models import Action, Goal, StrategicPlan
 from tests import factories
 
 
+def closed_plan_message(name):
+    """The refusal of any write to the tree, periods, indicators or budget of closed plan `name`."""
+    return (
+        f"El plan «{name}» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
+        "periodos, indicadores ni presupuesto."
+    )
+
+
 def quarters_2026(plan):
     """The four quarters of 2026 as reporting periods of `plan`, labelled 2026-T1 to 2026-T4."""
     ends = [(3, 31), (6, 30), (9, 30), (12, 31)]

@@ -11,14 +11,12 @@ from management import services
 from management.models import BudgetAllocation, BudgetExecution, BudgetModification
 from planning.models import StrategicPlan
 from tests import factories
+from tests.builders import closed_plan_message
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-CLOSED = (
-    "El plan «Plan X» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
-    "periodos, indicadores ni presupuesto."
-)
+CLOSED = closed_plan_message("Plan X")
 
 
 @pytest.fixture

@@ -20,10 +20,8 @@ from management.selectors.budget import (
     plan_financial_progress,
 )
 from tests.factories import (
-    ActionFactory,
     AllocationFactory,
     ModificationFactory,
-    PlanFactory,
 )
 from tests.pages import body
 
@@ -34,16 +32,6 @@ JUNE_1 = datetime.date(2026, 6, 1)
 CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan(db):
-    return PlanFactory(start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def action(plan, unit):
-    return ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
 
 
 @pytest.fixture

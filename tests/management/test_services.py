@@ -15,23 +15,12 @@ from tests.factories import (
     AllocationFactory,
     ExecutionFactory,
     FundingSourceFactory,
-    PlanFactory,
 )
 
 D = Decimal
 date = datetime.date
 MARCH_1 = datetime.date(2026, 3, 1)
 CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
-
-
-@pytest.fixture
-def plan(db):
-    return PlanFactory(start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def action(plan, unit):
-    return ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
 
 
 @pytest.fixture
