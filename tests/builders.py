@@ -276,6 +276,32 @@ def submitted_report(data, by, **fields):
     )
 
 
+def submitted_measurement(data, by, **fields):
+    """A measurement of the indicator of `data` (see open_plan) in its period, submitted by
+    `by`; `fields` override any of them."""
+    return factories.MeasurementFactory(
+        **{
+            "indicator": data.indicator,
+            "period": data.period,
+            "created_by": by,
+            "status": ReviewStatus.SUBMITTED,
+            "submitted_by": by,
+            **fields,
+        }
+    )
+
+
+# The first seven columns of the action list and its exports: where the action sits.
+ACTION_PATH_HEADERS = [
+    "Plan",
+    "Código objetivo",
+    "Objetivo",
+    "Código meta",
+    "Meta",
+    "Código",
+    "Actividad",
+]
+
 LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
 
 
