@@ -302,6 +302,14 @@ ACTION_PATH_HEADERS = [
     "Actividad",
 ]
 
+
+def semaforo_tally(**counts):
+    """The semáforo counts of a plan as the pages and the API give them: `counts` by state
+    (verde=1, ...), every other state 0."""
+    states = ["verde", "amarillo", "rojo", "sin_meta", "sin_reporte", "sin_linea_base"]
+    return {state: counts.get(state, 0) for state in states}
+
+
 LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
 
 
