@@ -261,34 +261,24 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
 
 
+def _submitted(factory, by, fields):
+    return factory(
+        **{"created_by": by, "status": ReviewStatus.SUBMITTED, "submitted_by": by, **fields}
+    )
+
+
 def submitted_report(data, by, **fields):
     """A progress report on the action and period of `data` (see open_plan), submitted by
     `by`; `fields` override any of them."""
-    return factories.ProgressReportFactory(
-        **{
-            "action": data.action,
-            "period": data.period,
-            "created_by": by,
-            "status": ReviewStatus.SUBMITTED,
-            "submitted_by": by,
-            **fields,
-        }
-    )
+    where = {"action": data.action, "period": data.period}
+    return _submitted(factories.ProgressReportFactory, by, where | fields)
 
 
 def submitted_measurement(data, by, **fields):
     """A measurement of the indicator of `data` (see open_plan) in its period, submitted by
     `by`; `fields` override any of them."""
-    return factories.MeasurementFactory(
-        **{
-            "indicator": data.indicator,
-            "period": data.period,
-            "created_by": by,
-            "status": ReviewStatus.SUBMITTED,
-            "submitted_by": by,
-            **fields,
-        }
-    )
+    where = {"indicator": data.indicator, "period": data.period}
+    return _submitted(factories.MeasurementFactory, by, where | fields)
 
 
 # The first seven columns of the action list and its exports: where the action sits.

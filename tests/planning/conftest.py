@@ -7,7 +7,6 @@ import pytest
 
 from planning.models import StrategicPlan
 from tests import factories
-from tests.builders import quarters_2026
 
 
 @pytest.fixture
@@ -24,11 +23,6 @@ def objective(plan):
 def goal(objective, unit):
     """A goal of `unit`."""
     return factories.GoalFactory(objective=objective, code="M1", weight=Decimal("100"), unit=unit)
-
-
-@pytest.fixture
-def quarters(plan):
-    return quarters_2026(plan)
 
 
 @pytest.fixture
