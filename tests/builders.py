@@ -300,6 +300,9 @@ def semaforo_tally(**counts):
     return {state: counts.get(state, 0) for state in states}
 
 
+# The end of every refusal of a budget figure that would break the chain of stages.
+BUDGET_CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
+
 LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
 
 

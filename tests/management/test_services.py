@@ -10,6 +10,7 @@ from django.db import connection
 from management import services
 from management.models import BudgetAllocation, BudgetExecution, FundingSource
 from management.services import record_execution, update_allocation
+from tests.builders import BUDGET_CHAIN
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
@@ -20,7 +21,6 @@ from tests.factories import (
 D = Decimal
 date = datetime.date
 MARCH_1 = datetime.date(2026, 3, 1)
-CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
 
 
 @pytest.fixture
@@ -292,7 +292,7 @@ def test_record_execution_exceeding_previous_stage_refused(
     with pytest.raises(ValidationError) as exc:
         record(allocation, planner, stage, amount)
 
-    assert exc.value.message_dict == {"amount": [f"{message}; {CHAIN}"]}
+    assert exc.value.message_dict == {"amount": [f"{message}; {BUDGET_CHAIN}"]}
     assert BudgetExecution.objects.count() == len(existing)
 
 
@@ -306,7 +306,7 @@ def test_record_execution_cdp_release_below_commitment_refused(planner, allocati
     assert exc.value.message_dict == {
         "amount": [
             "El acumulado de «Compromiso / RP» ($ 600.000) superaría al de «CDP» ($ 500.000); "
-            + CHAIN
+            + BUDGET_CHAIN
         ]
     }
     assert BudgetExecution.objects.count() == 2
@@ -321,7 +321,8 @@ def test_record_execution_obligation_release_below_payment_refused(planner, allo
 
     assert exc.value.message_dict == {
         "amount": [
-            "El acumulado de «Pago» ($ 700.000) superaría al de «Obligación» ($ 650.000); " + CHAIN
+            "El acumulado de «Pago» ($ 700.000) superaría al de «Obligación» ($ 650.000); "
+            + BUDGET_CHAIN
         ]
     }
 
@@ -430,7 +431,7 @@ def test_delete_execution_breaking_chain_refused(planner, allocation):
 
     assert exc.value.messages == [
         "No se puede eliminar el registro «CDP-7». El acumulado de «Compromiso / RP» "
-        "($ 300.000) superaría al de «CDP» ($ 0); " + CHAIN
+        "($ 300.000) superaría al de «CDP» ($ 0); " + BUDGET_CHAIN
     ]
     assert BudgetExecution.objects.count() == 2
 

@@ -61,11 +61,18 @@ def test_action_budget_of_an_action_without_allocations_says_so(client, auditor,
     assert "Nueva asignación" not in page  # read-only for Control Interno
 
 
+def post_new_allocation(client, user, action, form):
+    """POST `form` to the new-allocation page of `action` as `user`."""
+    client.force_login(user)
+    return client.post(reverse("management:allocation-create", args=[action.pk]), form)
+
+
 def test_allocation_create_saves_and_redirects_to_its_anchor(client, planner, action):
-    client.force_login(planner)
     source = FundingSource.objects.get(code="SGP")
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
+    response = post_new_allocation(
+        client,
+        planner,
+        action,
         {
             "source": source.pk,
             "year": "2026",
@@ -83,9 +90,10 @@ def test_allocation_create_saves_and_redirects_to_its_anchor(client, planner, ac
 def test_allocation_create_with_bad_input_shows_spanish_errors_and_saves_nothing(
     client, planner, action
 ):
-    client.force_login(planner)
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
+    response = post_new_allocation(
+        client,
+        planner,
+        action,
         {"source": "", "year": "2026", "rubro": "", "appropriation": "mucho"},
     )
     page = body(response)
@@ -97,9 +105,10 @@ def test_allocation_create_with_bad_input_shows_spanish_errors_and_saves_nothing
 def test_allocation_create_outside_plan_years_shows_service_error_beside_year(
     client, planner, action
 ):
-    client.force_login(planner)
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
+    response = post_new_allocation(
+        client,
+        planner,
+        action,
         {
             "source": FundingSource.objects.get(code="RP").pk,
             "year": "2030",
