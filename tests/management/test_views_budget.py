@@ -87,38 +87,30 @@ def test_allocation_create_saves_and_redirects_to_its_anchor(client, planner, ac
     assert allocation.source == source
 
 
-def test_allocation_create_with_bad_input_shows_spanish_errors_and_saves_nothing(
-    client, planner, action
+@pytest.mark.parametrize(
+    ("form", "errors"),
+    [
+        # bad input: Spanish field errors
+        (
+            {"source": "", "year": "2026", "rubro": "", "appropriation": "mucho"},
+            ["Este campo es requerido.", "Ingrese un número."],
+        ),
+        # outside the plan's years: the service's error, beside the year
+        (
+            {"source": "RP", "year": "2030", "rubro": "2.3.1", "appropriation": "1000"},
+            ['id="error_1_id_year"', "La vigencia debe estar entre 2026 y 2026"],
+        ),
+    ],
+    ids=["bad_input_shows_spanish_errors", "outside_plan_years_shows_service_error_beside_year"],
+)
+def test_allocation_create_refused_shows_errors_and_saves_nothing(
+    client, planner, action, form, errors
 ):
-    response = post_new_allocation(
-        client,
-        planner,
-        action,
-        {"source": "", "year": "2026", "rubro": "", "appropriation": "mucho"},
-    )
-    page = body(response)
-    assert "Este campo es requerido." in page
-    assert "Ingrese un número." in page
-    assert not BudgetAllocation.objects.exists()
-
-
-def test_allocation_create_outside_plan_years_shows_service_error_beside_year(
-    client, planner, action
-):
-    response = post_new_allocation(
-        client,
-        planner,
-        action,
-        {
-            "source": FundingSource.objects.get(code="RP").pk,
-            "year": "2030",
-            "rubro": "2.3.1",
-            "appropriation": "1000",
-        },
-    )
-    page = body(response)
-    assert 'id="error_1_id_year"' in page
-    assert "La vigencia debe estar entre 2026 y 2026" in page
+    if form["source"]:
+        form = form | {"source": FundingSource.objects.get(code=form["source"]).pk}
+    page = body(post_new_allocation(client, planner, action, form))
+    for error in errors:
+        assert error in page
     assert not BudgetAllocation.objects.exists()
 
 
