@@ -22,6 +22,14 @@ from planning.models import Action, Goal, StrategicPlan
 from tests import factories
 
 
+def closed_plan_message(name):
+    """The refusal of any write to the tree, periods, indicators or budget of closed plan `name`."""
+    return (
+        f"El plan «{name}» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
+        "periodos, indicadores ni presupuesto."
+    )
+
+
 def quarters_2026(plan):
     """The four quarters of 2026 as reporting periods of `plan`, labelled 2026-T1 to 2026-T4."""
     ends = [(3, 31), (6, 30), (9, 30), (12, 31)]
@@ -253,20 +261,47 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
 
 
+def _submitted(factory, by, fields):
+    return factory(
+        **{"created_by": by, "status": ReviewStatus.SUBMITTED, "submitted_by": by, **fields}
+    )
+
+
 def submitted_report(data, by, **fields):
     """A progress report on the action and period of `data` (see open_plan), submitted by
     `by`; `fields` override any of them."""
-    return factories.ProgressReportFactory(
-        **{
-            "action": data.action,
-            "period": data.period,
-            "created_by": by,
-            "status": ReviewStatus.SUBMITTED,
-            "submitted_by": by,
-            **fields,
-        }
-    )
+    where = {"action": data.action, "period": data.period}
+    return _submitted(factories.ProgressReportFactory, by, where | fields)
 
+
+def submitted_measurement(data, by, **fields):
+    """A measurement of the indicator of `data` (see open_plan) in its period, submitted by
+    `by`; `fields` override any of them."""
+    where = {"indicator": data.indicator, "period": data.period}
+    return _submitted(factories.MeasurementFactory, by, where | fields)
+
+
+# The first seven columns of the action list and its exports: where the action sits.
+ACTION_PATH_HEADERS = [
+    "Plan",
+    "Código objetivo",
+    "Objetivo",
+    "Código meta",
+    "Meta",
+    "Código",
+    "Actividad",
+]
+
+
+def semaforo_tally(**counts):
+    """The semáforo counts of a plan as the pages and the API give them: `counts` by state
+    (verde=1, ...), every other state 0."""
+    states = ["verde", "amarillo", "rojo", "sin_meta", "sin_reporte", "sin_linea_base"]
+    return {state: counts.get(state, 0) for state in states}
+
+
+# The end of every refusal of a budget figure that would break the chain of stages.
+BUDGET_CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
 
 LOCKED_PERIOD = "El periodo «Actual» está cerrado y no admite reportes."
 

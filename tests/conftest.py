@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from mipg.celery import app
 from mipg.core import roles
-from tests.builders import Scenario, open_plan
+from tests.builders import Scenario, open_plan, quarters_2026
 from tests.factories import UnitFactory, UserFactory
 
 
@@ -39,6 +39,12 @@ def unit(db):
 @pytest.fixture
 def other_unit(db):
     return UnitFactory(code="SGO", name="Secretaría de Gobierno")
+
+
+@pytest.fixture
+def quarters(plan):
+    """The four quarters of 2026 of the `plan` fixture of the module or directory."""
+    return quarters_2026(plan)
 
 
 @pytest.fixture

@@ -45,14 +45,19 @@ def test_patch_weight_with_reason_makes_a_version(client_for, planner, plan, obj
     ]
 
 
+def assert_reason_required(client, url, body, reason):
+    """POST `body` to `url`: refused without a reason; return the response with `reason`."""
+    refused = client.post(url, body)
+    assert refused.json()["errors"]["reason"] == [NO_REASON]
+    return client.post(url, body | {"reason": reason})
+
+
 def test_create_with_reason_makes_a_version(client_for, planner, plan):
     client = client_for(planner)
     body = {"plan": plan.pk, "code": "O2", "name": "Dos", "weight": "0"}
 
-    refused = client.post("/api/v1/objectives/", body)
-    created = client.post("/api/v1/objectives/", body | {"reason": "Nuevo objetivo"})
+    created = assert_reason_required(client, "/api/v1/objectives/", body, "Nuevo objetivo")
 
-    assert refused.json()["errors"]["reason"] == [NO_REASON]
     assert created.status_code == 201
     assert plan.versions.get().changes[0]["what"] == "created"
 
@@ -91,10 +96,8 @@ def test_target_without_reason_is_a_field_error(client_for, planner, plan, unit)
     client = client_for(planner)
     body = {"indicator": indicator.pk, "period": period.pk, "value": "5"}
 
-    refused = client.post("/api/v1/targets/", body)
-    created = client.post("/api/v1/targets/", body | {"reason": "Meta nueva"})
+    created = assert_reason_required(client, "/api/v1/targets/", body, "Meta nueva")
 
-    assert refused.json()["errors"]["reason"] == [NO_REASON]
     assert created.status_code == 201
     assert plan.versions.get().changes[0]["what"] == "target"
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from mipg.core.models import ReviewStatus
 from tests import factories
+from tests.builders import ACTION_PATH_HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -54,15 +55,7 @@ def test_action_csv_exports_the_whole_filtered_list(client, planner, actions, un
     response = client.get(export("planning:action-export", "csv"), {"unit": unit.pk})
     assert response["Content-Disposition"].startswith('attachment; filename="actividades-')
     header, *data = csv_rows(response)
-    assert header[:7] == [
-        "Plan",
-        "Código objetivo",
-        "Objetivo",
-        "Código meta",
-        "Meta",
-        "Código",
-        "Actividad",
-    ]
+    assert header[:7] == ACTION_PATH_HEADERS
     code, weight = header.index("Código"), header.index("Ponderación (%)")
     assert [row[code] for row in data] == [f"A{i:02d}" for i in range(30)]  # not only 25
     assert data[0][weight] == "3.50"

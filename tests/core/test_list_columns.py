@@ -9,6 +9,7 @@ from evaluation.views.lists import period_columns
 from management.views.action_list import COLUMNS as ACTION_COLUMNS
 from management.views.lists import ALLOCATION_COLUMNS, REPORT_COLUMNS
 from mipg.core.exports import Column, exported, table_headers
+from tests.builders import ACTION_PATH_HEADERS
 
 
 def labels(pairs):
@@ -46,15 +47,7 @@ def test_action_list_table_and_export_columns():
         ("Planes Decreto 612", None),
         ("Políticas MIPG", None),
     ]
-    assert headers(ACTION_COLUMNS)[:7] == [
-        "Plan",
-        "Código objetivo",
-        "Objetivo",
-        "Código meta",
-        "Meta",
-        "Código",
-        "Actividad",
-    ]
+    assert headers(ACTION_COLUMNS)[:7] == ACTION_PATH_HEADERS
     assert len(exported(ACTION_COLUMNS)) == 19  # with planned progress and compliance
 
 

@@ -13,8 +13,7 @@ from management.selectors.physical import with_physical_progress
 from management.services import reopen_progress_report
 from mipg.core.models import ReviewStatus
 from planning.models import Action
-from tests.builders import messages_of, open_plan, submitted_report
-from tests.factories import MeasurementFactory
+from tests.builders import messages_of, open_plan, submitted_measurement, submitted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +74,7 @@ def test_reopen_in_a_locked_period_is_refused(data, approved, planner):
 
 
 def test_reopen_a_measurement(data, responsible, planner):
-    measurement = MeasurementFactory(
-        indicator=data.indicator,
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.APPROVED,
-        submitted_by=responsible,
-    )
+    measurement = submitted_measurement(data, responsible, status=ReviewStatus.APPROVED)
     reopen_measurement(measurement, by=planner, reason="Valor mal digitado")
     measurement.refresh_from_db()
     assert (measurement.status, measurement.review_comment) == (
@@ -134,13 +127,7 @@ def test_reopen_page_refused_to_the_unit(client, approved, responsible):
 
 
 def test_reopen_page_of_a_measurement(client, data, responsible, planner):
-    measurement = MeasurementFactory(
-        indicator=data.indicator,
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.APPROVED,
-        submitted_by=responsible,
-    )
+    measurement = submitted_measurement(data, responsible, status=ReviewStatus.APPROVED)
     client.force_login(planner)
     url = reverse("evaluation:measurement-reopen", args=[measurement.pk])
     client.post(url, {"review_comment": "Valor mal digitado"})

@@ -69,27 +69,19 @@ def test_compliance_accepts_int_and_float_figures():
     assert pct(4.5, 5.0) == D("90.00")
 
 
-def test_compliance_maintenance_is_a_band_around_the_target():
-    # Rule changed (issue 8): keep-at-100 with tolerance 10 and E 95 is inside the band →
-    # 100 (it used to read E / P = 95); E 115 is 5 beyond it → 100 × (1 − 5 / 20) = 75.
+# Rule changed (issue 8): keep-at-100 with tolerance 10 and E 95 is inside the band →
+# 100 (it used to read E / P = 95); E 115 is 5 beyond it → 100 × (1 − 5 / 20) = 75.
+@pytest.mark.parametrize(("executed", "expected"), [("95", "100"), ("115", "75.00")])
+def test_compliance_maintenance_is_a_band_around_the_target(executed, expected):
     value = compliance(
         polarity=MAINT,
         accumulation=Acc.CAPACITY,
-        executed=D("95"),
+        executed=D(executed),
         target=D("100"),
         baseline=None,
         tolerance=D("10"),
     )
-    assert value == D("100")
-    value = compliance(
-        polarity=MAINT,
-        accumulation=Acc.CAPACITY,
-        executed=D("115"),
-        target=D("100"),
-        baseline=None,
-        tolerance=D("10"),
-    )
-    assert value == D("75.00")
+    assert value == D(expected)
 
 
 def test_compliance_decreasing_uses_distance_from_baseline():

@@ -11,15 +11,13 @@ from evaluation.models import Indicator, IndicatorTarget
 from evaluation.services import create_indicator, set_targets, update_indicator
 from planning.models import PlanVersion, StrategicPlan
 from tests import factories
+from tests.builders import closed_plan_message
 from tests.evaluation.test_indicator_services import indicator_fields
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-CLOSED = (
-    "El plan «Plan X» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
-    "periodos, indicadores ni presupuesto."
-)
+CLOSED = closed_plan_message("Plan X")
 
 
 @pytest.fixture

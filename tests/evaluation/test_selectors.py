@@ -15,7 +15,6 @@ from evaluation.selectors import (
 )
 from mipg.core.models import Entity, ReviewStatus
 from tests import factories
-from tests.builders import quarters_2026
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +30,6 @@ def plan():
 @pytest.fixture
 def goal(plan):
     return factories.GoalFactory(objective__plan=plan)
-
-
-@pytest.fixture
-def quarters(plan):
-    return quarters_2026(plan)
 
 
 def indicator_with(goal, quarters, *, targets, values, status=ReviewStatus.APPROVED, **fields):

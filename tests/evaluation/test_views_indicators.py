@@ -10,7 +10,7 @@ from django.urls import reverse
 from evaluation.models import Indicator
 from mipg.core.models import ReviewStatus
 from tests import factories
-from tests.pages import assert_edit_pages_open, body
+from tests.pages import assert_edit_pages_open, assert_edit_pages_refused, body
 
 pytestmark = pytest.mark.django_db
 
@@ -254,14 +254,7 @@ def snapshot():
 
 @pytest.mark.parametrize("persona", ["responsible", "director", "auditor"])
 def test_indicator_edit_pages_are_forbidden_to_non_planners(client, edit_pages, persona, request):
-    client.force_login(request.getfixturevalue(persona))
-    before = snapshot()
-    for url, data in edit_pages:
-        assert client.get(url).status_code == 403, url
-        response = client.post(url, data)
-        assert response.status_code == 403, url
-        assert "Acceso denegado" in body(response)
-    assert snapshot() == before
+    assert_edit_pages_refused(client, request.getfixturevalue(persona), edit_pages, snapshot)
 
 
 @pytest.mark.parametrize("persona", ["planner", "admin_user"])

@@ -11,14 +11,12 @@ from management import services
 from management.models import BudgetAllocation, BudgetExecution, BudgetModification
 from planning.models import StrategicPlan
 from tests import factories
+from tests.builders import closed_plan_message
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-CLOSED = (
-    "El plan «Plan X» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
-    "periodos, indicadores ni presupuesto."
-)
+CLOSED = closed_plan_message("Plan X")
 
 
 @pytest.fixture
@@ -78,14 +76,7 @@ def test_closed_plan_refuses_budget_write(planner, allocation, write):
 def test_approved_plan_accepts_budget_write(planner, allocation):
     StrategicPlan.objects.update(status=StrategicPlan.Status.APPROVED)
 
-    services.record_execution(
-        allocation,
-        by=planner,
-        stage="cdp",
-        amount=D("5"),
-        date=datetime.date(2026, 5, 1),
-        document_number="CDP-9",
-    )
+    WRITES["record_execution"](allocation, planner)
 
     assert BudgetExecution.objects.count() == 2
 

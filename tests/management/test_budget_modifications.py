@@ -19,11 +19,10 @@ from management.selectors.budget import (
     allocation_totals,
     plan_financial_progress,
 )
+from tests.builders import BUDGET_CHAIN
 from tests.factories import (
-    ActionFactory,
     AllocationFactory,
     ModificationFactory,
-    PlanFactory,
 )
 from tests.pages import body
 
@@ -31,19 +30,8 @@ D = Decimal
 date = datetime.date
 MAY_4 = datetime.date(2026, 5, 4)
 JUNE_1 = datetime.date(2026, 6, 1)
-CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan(db):
-    return PlanFactory(start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def action(plan, unit):
-    return ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
 
 
 @pytest.fixture
@@ -160,7 +148,7 @@ def test_decrease_below_cdp_refused(planner, allocation, kind):
     assert exc.value.message_dict == {
         "amount": [
             "El acumulado de «CDP» ($ 800.000) superaría al de «Apropiación definitiva» "
-            f"($ 799.999,99); {CHAIN}"
+            f"($ 799.999,99); {BUDGET_CHAIN}"
         ]
     }
     assert not BudgetModification.objects.exists()
@@ -175,7 +163,7 @@ def test_cdp_up_to_the_definitive_only(planner, allocation):
     with pytest.raises(ValidationError) as exc:
         execute(allocation, planner, "cdp", "1")
 
-    assert CHAIN in exc.value.message_dict["amount"][0]
+    assert BUDGET_CHAIN in exc.value.message_dict["amount"][0]
 
 
 def test_deleting_a_modification_rechecks_the_chain(planner, allocation):
@@ -187,7 +175,8 @@ def test_deleting_a_modification_rechecks_the_chain(planner, allocation):
 
     assert exc.value.messages == [
         "No se puede eliminar la modificación «Adición Decreto 045 de 2026». El acumulado "
-        "de «CDP» ($ 1.200.000) superaría al de «Apropiación definitiva» ($ 1.000.000); " + CHAIN
+        "de «CDP» ($ 1.200.000) superaría al de «Apropiación definitiva» ($ 1.000.000); "
+        + BUDGET_CHAIN
     ]
     assert BudgetModification.objects.filter(pk=addition.pk).exists()
     services.delete_execution(cdp, by=planner)

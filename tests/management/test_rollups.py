@@ -15,7 +15,7 @@ from management.selectors.physical import (
 from mipg.core.models import Entity, ReviewStatus, User
 from planning.models import Action, ActionSchedule
 from tests import factories
-from tests.builders import build_plan, quarters_2026
+from tests.builders import build_plan
 
 D = Decimal
 APPROVED = ReviewStatus.APPROVED
@@ -28,11 +28,6 @@ PAYMENT = BudgetExecution.Stage.PAYMENT
 @pytest.fixture
 def plan(db):
     return factories.PlanFactory(name="Plan de Acción 2026")
-
-
-@pytest.fixture
-def quarters(plan):
-    return quarters_2026(plan)
 
 
 @pytest.fixture

@@ -10,28 +10,17 @@ from django.db import connection
 from management import services
 from management.models import BudgetAllocation, BudgetExecution, FundingSource
 from management.services import record_execution, update_allocation
+from tests.builders import BUDGET_CHAIN
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
     ExecutionFactory,
     FundingSourceFactory,
-    PlanFactory,
 )
 
 D = Decimal
 date = datetime.date
 MARCH_1 = datetime.date(2026, 3, 1)
-CHAIN = "debe cumplirse pago ≤ obligación ≤ compromiso ≤ CDP ≤ apropiación definitiva."
-
-
-@pytest.fixture
-def plan(db):
-    return PlanFactory(start_year=2026, end_year=2026)
-
-
-@pytest.fixture
-def action(plan, unit):
-    return ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
 
 
 @pytest.fixture
@@ -303,7 +292,7 @@ def test_record_execution_exceeding_previous_stage_refused(
     with pytest.raises(ValidationError) as exc:
         record(allocation, planner, stage, amount)
 
-    assert exc.value.message_dict == {"amount": [f"{message}; {CHAIN}"]}
+    assert exc.value.message_dict == {"amount": [f"{message}; {BUDGET_CHAIN}"]}
     assert BudgetExecution.objects.count() == len(existing)
 
 
@@ -317,7 +306,7 @@ def test_record_execution_cdp_release_below_commitment_refused(planner, allocati
     assert exc.value.message_dict == {
         "amount": [
             "El acumulado de «Compromiso / RP» ($ 600.000) superaría al de «CDP» ($ 500.000); "
-            + CHAIN
+            + BUDGET_CHAIN
         ]
     }
     assert BudgetExecution.objects.count() == 2
@@ -332,7 +321,8 @@ def test_record_execution_obligation_release_below_payment_refused(planner, allo
 
     assert exc.value.message_dict == {
         "amount": [
-            "El acumulado de «Pago» ($ 700.000) superaría al de «Obligación» ($ 650.000); " + CHAIN
+            "El acumulado de «Pago» ($ 700.000) superaría al de «Obligación» ($ 650.000); "
+            + BUDGET_CHAIN
         ]
     }
 
@@ -441,7 +431,7 @@ def test_delete_execution_breaking_chain_refused(planner, allocation):
 
     assert exc.value.messages == [
         "No se puede eliminar el registro «CDP-7». El acumulado de «Compromiso / RP» "
-        "($ 300.000) superaría al de «CDP» ($ 0); " + CHAIN
+        "($ 300.000) superaría al de «CDP» ($ 0); " + BUDGET_CHAIN
     ]
     assert BudgetExecution.objects.count() == 2
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from management.models import BudgetAllocation, BudgetExecution, FundingSource
 from tests.factories import ActionFactory, AllocationFactory, ExecutionFactory
-from tests.pages import assert_edit_pages_open, body
+from tests.pages import assert_edit_pages_open, assert_edit_pages_refused, body
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,18 @@ def test_action_budget_of_an_action_without_allocations_says_so(client, auditor,
     assert "Nueva asignación" not in page  # read-only for Control Interno
 
 
+def post_new_allocation(client, user, action, form):
+    """POST `form` to the new-allocation page of `action` as `user`."""
+    client.force_login(user)
+    return client.post(reverse("management:allocation-create", args=[action.pk]), form)
+
+
 def test_allocation_create_saves_and_redirects_to_its_anchor(client, planner, action):
-    client.force_login(planner)
     source = FundingSource.objects.get(code="SGP")
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
+    response = post_new_allocation(
+        client,
+        planner,
+        action,
         {
             "source": source.pk,
             "year": "2026",
@@ -80,36 +87,30 @@ def test_allocation_create_saves_and_redirects_to_its_anchor(client, planner, ac
     assert allocation.source == source
 
 
-def test_allocation_create_with_bad_input_shows_spanish_errors_and_saves_nothing(
-    client, planner, action
+@pytest.mark.parametrize(
+    ("form", "errors"),
+    [
+        # bad input: Spanish field errors
+        (
+            {"source": "", "year": "2026", "rubro": "", "appropriation": "mucho"},
+            ["Este campo es requerido.", "Ingrese un número."],
+        ),
+        # outside the plan's years: the service's error, beside the year
+        (
+            {"source": "RP", "year": "2030", "rubro": "2.3.1", "appropriation": "1000"},
+            ['id="error_1_id_year"', "La vigencia debe estar entre 2026 y 2026"],
+        ),
+    ],
+    ids=["bad_input_shows_spanish_errors", "outside_plan_years_shows_service_error_beside_year"],
+)
+def test_allocation_create_refused_shows_errors_and_saves_nothing(
+    client, planner, action, form, errors
 ):
-    client.force_login(planner)
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
-        {"source": "", "year": "2026", "rubro": "", "appropriation": "mucho"},
-    )
-    page = body(response)
-    assert "Este campo es requerido." in page
-    assert "Ingrese un número." in page
-    assert not BudgetAllocation.objects.exists()
-
-
-def test_allocation_create_outside_plan_years_shows_service_error_beside_year(
-    client, planner, action
-):
-    client.force_login(planner)
-    response = client.post(
-        reverse("management:allocation-create", args=[action.pk]),
-        {
-            "source": FundingSource.objects.get(code="RP").pk,
-            "year": "2030",
-            "rubro": "2.3.1",
-            "appropriation": "1000",
-        },
-    )
-    page = body(response)
-    assert 'id="error_1_id_year"' in page
-    assert "La vigencia debe estar entre 2026 y 2026" in page
+    if form["source"]:
+        form = form | {"source": FundingSource.objects.get(code=form["source"]).pk}
+    page = body(post_new_allocation(client, planner, action, form))
+    for error in errors:
+        assert error in page
     assert not BudgetAllocation.objects.exists()
 
 
@@ -270,23 +271,16 @@ def edit_pages(action, allocation):
     ]
 
 
+def budget_snapshot():
+    return (
+        list(BudgetAllocation.objects.values_list("pk", "rubro", "appropriation")),
+        list(BudgetExecution.objects.values_list("pk", "amount")),
+    )
+
+
 @pytest.mark.parametrize("persona", ["responsible", "director", "auditor"])
 def test_budget_edit_pages_are_forbidden_to_non_planners(client, edit_pages, persona, request):
-    client.force_login(request.getfixturevalue(persona))
-    before = (
-        list(BudgetAllocation.objects.values_list("pk", "rubro", "appropriation")),
-        list(BudgetExecution.objects.values_list("pk", "amount")),
-    )
-    for url, data in edit_pages:
-        assert client.get(url).status_code == 403, url
-        response = client.post(url, data)
-        assert response.status_code == 403, url
-        assert "Acceso denegado" in body(response)
-    after = (
-        list(BudgetAllocation.objects.values_list("pk", "rubro", "appropriation")),
-        list(BudgetExecution.objects.values_list("pk", "amount")),
-    )
-    assert after == before
+    assert_edit_pages_refused(client, request.getfixturevalue(persona), edit_pages, budget_snapshot)
 
 
 @pytest.mark.parametrize("persona", ["planner", "admin_user"])

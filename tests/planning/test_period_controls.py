@@ -8,8 +8,8 @@ from django.urls import reverse
 from mipg.core.models import ReviewStatus
 from planning import services
 from planning.services.periods import figures_waiting_for_review
-from tests.builders import open_plan, submitted_report
-from tests.factories import MeasurementFactory, ProgressReportFactory
+from tests.builders import open_plan, submitted_measurement, submitted_report
+from tests.factories import ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,7 @@ def waiting(data, responsible):
     """A submitted report and a submitted measurement of the period; a draft, an approved
     and a returned report of other actions do not wait."""
     report = submitted_report(data, responsible)
-    measurement = MeasurementFactory(
-        indicator=data.indicator,
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=responsible,
-        value=3,
-    )
+    measurement = submitted_measurement(data, responsible, value=3)
     for status in (ReviewStatus.DRAFT, ReviewStatus.APPROVED, ReviewStatus.RETURNED):
         ProgressReportFactory(
             action__goal=data.action.goal,

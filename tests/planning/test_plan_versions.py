@@ -20,13 +20,6 @@ NO_REASON = (
 
 
 @pytest.fixture
-def approved(plan):
-    StrategicPlan.objects.filter(pk=plan.pk).update(status=StrategicPlan.Status.APPROVED)
-    plan.refresh_from_db()
-    return plan
-
-
-@pytest.fixture
 def objectives(approved):
     return (
         factories.ObjectiveFactory(plan=approved, code="O1", name="Uno", weight=D("60")),

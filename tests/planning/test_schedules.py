@@ -10,7 +10,6 @@ from planning.models import ActionSchedule, StrategicPlan, default_planned
 from planning.services import clear_action_schedule, set_action_schedule
 from planning.services.schedules import schedule_field
 from tests import factories
-from tests.builders import quarters_2026
 
 D = Decimal
 
@@ -39,21 +38,6 @@ def _action(start, end):
 def test_default_planned_share_of_duration_elapsed(start, end, period_end, expected):
     action = _action(datetime.date(*start), datetime.date(*end))
     assert default_planned(action, datetime.date(*period_end)) == expected
-
-
-@pytest.fixture
-def quarters(plan):
-    return quarters_2026(plan)
-
-
-@pytest.fixture
-def action(goal):
-    return factories.ActionFactory(
-        goal=goal,
-        code="A1",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 12, 31),
-    )
 
 
 def _planned(action):

@@ -11,6 +11,7 @@ from mipg.core.models import InstitutionalPlan
 from planning import services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from tests import factories
+from tests.builders import closed_plan_message
 
 D = Decimal
 OUTSIDE_2026 = "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan)."
@@ -409,10 +410,7 @@ def test_create_objective_in_closed_plan_refused(planner, plan):
     with pytest.raises(ValidationError) as exc:
         services.create_objective(plan, by=planner, code="O1", name="Uno", weight=D("10"))
 
-    assert exc.value.messages == [
-        "El plan «Plan de Acción 2026» está cerrado: no se pueden modificar sus objetivos, "
-        "metas, actividades, periodos, indicadores ni presupuesto."
-    ]
+    assert exc.value.messages == [closed_plan_message("Plan de Acción 2026")]
     assert plan.objectives.count() == 0
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from planning.models import Objective, PlanVersion, StrategicPlan
+from planning.models import Objective, PlanVersion
 from tests import factories
 from tests.planning.test_views_items import field_error
 
@@ -16,13 +16,6 @@ NO_REASON = (
     "El plan «Plan de Acción 2026» está aprobado: indique el motivo del cambio (queda en una "
     "nueva versión del plan)."
 )
-
-
-@pytest.fixture
-def approved(plan):
-    StrategicPlan.objects.filter(pk=plan.pk).update(status=StrategicPlan.Status.APPROVED)
-    plan.refresh_from_db()
-    return plan
 
 
 @pytest.fixture

@@ -8,24 +8,8 @@ from django.urls import reverse
 
 from planning.models import ActionSchedule
 from tests import factories
-from tests.builders import quarters_2026
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def quarters(plan):
-    return quarters_2026(plan)
-
-
-@pytest.fixture
-def action(goal):
-    return factories.ActionFactory(
-        goal=goal,
-        code="A1",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 12, 31),
-    )
 
 
 def url(action):

@@ -11,7 +11,7 @@ from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.core.trace import route_of
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ActionSchedule
-from tests.builders import quarters_2026
+from tests.builders import quarters_2026, semaforo_tally
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
@@ -117,14 +117,7 @@ def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, 
         "indicators": 1,
         "unreported": 0,
     }
-    assert body["semaforo_counts"] == {
-        "verde": 1,
-        "amarillo": 0,
-        "rojo": 0,
-        "sin_meta": 0,
-        "sin_reporte": 0,
-        "sin_linea_base": 0,
-    }
+    assert body["semaforo_counts"] == semaforo_tally(verde=1)
     assert body["indicators"][0]["compliance"] == "90.00"
     assert body["indicators"][0]["explanation"] == "9 / 10 = 90 %"
     assert body["indicators"][0]["unreported"] == 0

@@ -12,8 +12,8 @@ from evaluation.models import Indicator, Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action
-from tests.builders import build_plan, submitted_report
-from tests.factories import ActionFactory, MeasurementFactory, ProgressReportFactory
+from tests.builders import build_plan, submitted_measurement, submitted_report
+from tests.factories import ActionFactory, ProgressReportFactory
 
 
 def ago(hours):
@@ -30,15 +30,7 @@ def test_review_queue_lists_reports_and_measurements_oldest_first(
     newer = ActionFactory(goal=data.action.goal, code="A2", name="Publicar informe")
     queued_report(data, responsible, 1, action=newer)
     queued_report(data, responsible, 5)
-    MeasurementFactory(
-        indicator=data.indicator,
-        period=data.period,
-        created_by=responsible,
-        status=ReviewStatus.SUBMITTED,
-        submitted_by=responsible,
-        submitted_at=ago(3),
-        value=Decimal("8"),
-    )
+    submitted_measurement(data, responsible, submitted_at=ago(3), value=Decimal("8"))
     ProgressReportFactory(status=ReviewStatus.DRAFT)  # not in the queue
     client.force_login(planner)
     response = client.get(reverse("management:review-queue"))

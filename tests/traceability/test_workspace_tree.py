@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mipg.core.models import ReviewStatus
 from tests import factories
-from tests.builders import build_plan
+from tests.builders import build_plan, semaforo_tally
 
 pytestmark = pytest.mark.django_db
 
@@ -104,14 +104,7 @@ def test_tree_plan_level_semaforo_counts(client, planner, tree):
     client.force_login(planner)
     response = client.get(tree["plan"].get_absolute_url())
     counts = {state: count for state, _label, count in response.context["semaforo"]}
-    assert counts == {
-        "verde": 1,
-        "amarillo": 0,
-        "rojo": 0,
-        "sin_meta": 0,
-        "sin_reporte": 0,
-        "sin_linea_base": 0,
-    }
+    assert counts == semaforo_tally(verde=1)
 
 
 def test_tree_read_only_roles_see_no_edit_controls(client, auditor, tree):
