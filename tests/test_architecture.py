@@ -2,21 +2,17 @@
 independent check of what import-linter's layers contract enforces in CI (make lint)."""
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Lowest first. A module may import its own floor and the floors below it.
-FLOORS = [
-    "mipg.core",
-    "planning",
-    "management",
-    "evaluation",
-    "mipg.traceability",
-    "accountability",
-]
+# Lowest first, as the import-linter layers contract declares them (highest first there).
+# A module may import its own floor and the floors below it.
+CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]
+FLOORS = next(c["layers"] for c in CONTRACTS["contracts"] if c["id"] == "floors")[::-1]
 APPS = ("planning", "management", "evaluation", "accountability")
 WIRING = ["mipg.settings", "mipg.urls", "mipg.api", "mipg.celery", "mipg.wsgi", "mipg.demo"]
 

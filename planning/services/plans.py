@@ -48,13 +48,12 @@ def approve_plan(plan, *, by):
     """Borrador → Aprobado (alta dirección)."""
     require_perm(by, "planning.approve_strategicplan", _("Solo la alta dirección aprueba planes."))
     with transaction.atomic():
-        _lock(plan)
-        if plan.status != StrategicPlan.Status.DRAFT:
-            raise ValidationError(
-                _("Solo se puede aprobar un plan en borrador; este está «%(status)s».")
-                % {"status": plan.get_status_display()}
-            )
-        plan.status = StrategicPlan.Status.APPROVED
+        _move_plan(
+            plan,
+            StrategicPlan.Status.DRAFT,
+            StrategicPlan.Status.APPROVED,
+            _("Solo se puede aprobar un plan en borrador; este está «%(status)s»."),
+        )
         plan.approved_by = by
         plan.approved_at = timezone.now()
         return _save_plan(plan, by=by)
@@ -64,14 +63,22 @@ def close_plan(plan, *, by):
     """Aprobado → Cerrado. A closed plan refuses every edit of its content."""
     require_perm(by, "planning.approve_strategicplan", _("Solo la alta dirección cierra planes."))
     with transaction.atomic():
-        _lock(plan)
-        if plan.status != StrategicPlan.Status.APPROVED:
-            raise ValidationError(
-                _("Solo se puede cerrar un plan aprobado; este está «%(status)s».")
-                % {"status": plan.get_status_display()}
-            )
-        plan.status = StrategicPlan.Status.CLOSED
+        _move_plan(
+            plan,
+            StrategicPlan.Status.APPROVED,
+            StrategicPlan.Status.CLOSED,
+            _("Solo se puede cerrar un plan aprobado; este está «%(status)s»."),
+        )
         return _save_plan(plan, by=by)
+
+
+def _move_plan(plan, source, target, refusal):
+    """Lock the plan and move it from `source` to `target` status, or refuse with
+    `refusal` (which names the current status)."""
+    _lock(plan)
+    if plan.status != source:
+        raise ValidationError(refusal % {"status": plan.get_status_display()})
+    plan.status = target
 
 
 def _save_plan(plan, *, by):

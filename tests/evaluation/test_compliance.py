@@ -14,6 +14,7 @@ from evaluation.selectors import (
     evaluate,
     semaforo,
 )
+from mipg.core.templatetags.mipg_format import SEMAFORO_LABELS
 
 D = Decimal
 INC = Indicator.Polarity.INCREASING
@@ -286,12 +287,15 @@ def test_result_state_distinguishes_no_target_no_report_and_no_baseline():
     assert evaluate(Rule(), [(D("5"), D("5"))], **bands).state == "verde"
 
 
-def test_semaforo_states_have_spanish_labels():
-    assert dict(SemaforoState.choices) == {
-        "verde": "Verde",
-        "amarillo": "Amarillo",
-        "rojo": "Rojo",
-        "sin_meta": "Sin meta",
-        "sin_reporte": "Sin reporte",
-        "sin_linea_base": "Sin línea base",
-    }
+def test_semaforo_states_have_spanish_labels_the_badges_agree_with():
+    # The ground floor's badges cannot import evaluation: the two declarations must agree.
+    assert dict(SemaforoState.choices) == SEMAFORO_LABELS
+    assert SEMAFORO_LABELS["sin_linea_base"] == "Sin línea base"
+    assert list(SEMAFORO_LABELS) == [
+        "verde",
+        "amarillo",
+        "rojo",
+        "sin_meta",
+        "sin_reporte",
+        "sin_linea_base",
+    ]
