@@ -254,7 +254,11 @@ def _result(rule, executed, target, value, text, *, red_below, green_from, **ext
     (Capacidad: unreported periods count 0) is judged by its colour."""
     if target is None:
         state = SemaforoState.NO_TARGET
-    elif value is None and needs_baseline(polarity=rule.polarity, accumulation=rule.accumulation):
+    elif (
+        value is None
+        and rule.baseline is None
+        and needs_baseline(polarity=rule.polarity, accumulation=rule.accumulation)
+    ):
         state = SemaforoState.NO_BASELINE
     elif value is None:
         state = SemaforoState.NOT_REPORTED

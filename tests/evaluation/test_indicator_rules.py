@@ -204,3 +204,19 @@ def test_explanation_uses_colombian_number_format():
     # 2 / 3 = 66,67 %; 1234,5 / 1000 = 123,45 %
     assert run(Rule(), [(D("3"), D("2"))]).explanation == "2 / 3 = 66,67 %"
     assert run(Rule(), [(D("1000"), D("1234.5"))]).explanation == "1.234,5 / 1.000 = 123,45 %"
+
+
+@pytest.mark.parametrize(
+    ("accumulation", "polarity"),
+    [
+        (Acc.STOCK, DEC),
+        (Acc.REDUCTION, DEC),
+        (Acc.ANNUAL_REDUCTION, DEC),
+        (Acc.CUMULATIVE, DEC),
+    ],
+)
+def test_unreported_cut_with_a_baseline_is_sin_reporte_not_sin_linea_base(accumulation, polarity):
+    # LB 8.2, P 7 at the cut, nothing approved for it: the baseline is there, the value is not.
+    rule = Rule(polarity=polarity, accumulation=accumulation, baseline=D("8.2"))
+    result = run(rule, [(D("7"), None)])
+    assert (result.state, result.compliance) == (SemaforoState.NOT_REPORTED, None)
