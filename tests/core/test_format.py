@@ -24,3 +24,9 @@ def test_semaforo_badge_carries_the_state_in_text():
         html = semaforo_badge("amarillo")
     assert "Amarillo" in html
     assert "text-bg-warning" in html
+
+
+def test_semaforo_badge_is_translated_in_english():
+    with translation.override("en"):
+        html = semaforo_badge("sin_linea_base")
+    assert "No baseline" in html

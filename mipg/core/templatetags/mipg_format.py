@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -40,12 +40,12 @@ SEMAFORO_CLASSES = {
     "sin_linea_base": "text-bg-dark",
 }
 SEMAFORO_LABELS = {
-    "verde": "Verde",
-    "amarillo": "Amarillo",
-    "rojo": "Rojo",
-    "sin_meta": "Sin meta",
-    "sin_reporte": "Sin reporte",
-    "sin_linea_base": "Sin línea base",
+    "verde": gettext_lazy("Verde"),
+    "amarillo": gettext_lazy("Amarillo"),
+    "rojo": gettext_lazy("Rojo"),
+    "sin_meta": gettext_lazy("Sin meta"),
+    "sin_reporte": gettext_lazy("Sin reporte"),
+    "sin_linea_base": gettext_lazy("Sin línea base"),
 }
 
 
@@ -58,5 +58,5 @@ def semaforo_badge(state):
     return format_html(
         '<span class="badge {}">{}</span>',
         SEMAFORO_CLASSES.get(key, "text-bg-light"),
-        _(SEMAFORO_LABELS.get(key, key)),
+        SEMAFORO_LABELS.get(key, key),
     )
