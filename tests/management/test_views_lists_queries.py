@@ -111,7 +111,7 @@ def test_query_count_does_not_grow_with_the_plan(client, planner, count_queries,
 
 def _budget_of_an_action(n, unit):
     """An action with ``n`` allocations (each from its own source) of four execution
-    entries, each recorded by its own user."""
+    entries and two budget modifications, each recorded by its own user."""
     action = factories.ActionFactory(goal__unit=unit)
     for i in range(n):
         allocation = factories.AllocationFactory(
@@ -124,6 +124,8 @@ def _budget_of_an_action(n, unit):
                 amount=Decimal("10"),
                 created_by=factories.UserFactory(),
             )
+        for _ in range(2):
+            factories.ModificationFactory(allocation=allocation, created_by=factories.UserFactory())
     return reverse("management:action-budget", args=[action.pk])
 
 
