@@ -101,7 +101,7 @@ def test_pending_drafts_of_locked_periods_are_left_out(plan, unit, responsible):
 
 def test_my_pending_page_shows_items_due_dates_and_comments(client, unit, other_unit, responsible):
     data = open_plan(unit)
-    open_plan(other_unit, code="B1", indicator_code="IND-9")
+    open_plan(other_unit, code="OTRA-UNIDAD-ACC", indicator_code="OTRA-UNIDAD-IND")
     ended = factories.PeriodFactory(
         plan=data.plan,
         label="Anterior",
@@ -125,7 +125,8 @@ def test_my_pending_page_shows_items_due_dates_and_comments(client, unit, other_
     )
     assert data.period.due_date.strftime("%d/%m/%Y") in body
     assert "Vencido" in body and "Tiene 1 reporte vencido." in body
-    assert "B1" not in body and "IND-9" not in body
+    # Codes long enough not to turn up by chance in a CSRF token.
+    assert "OTRA-UNIDAD-ACC" not in body and "OTRA-UNIDAD-IND" not in body
 
 
 def test_my_pending_page_for_a_user_without_units(client, planner):
