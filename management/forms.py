@@ -21,6 +21,7 @@ from management.models import (
     FundingSource,
 )
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
+from mipg.core.templatetags.mipg_format import quantity
 
 DRAFT = "draft"
 
@@ -88,8 +89,40 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
         help_text=_("Porcentaje acumulado de la actividad al final del periodo, de 0 a 100."),
         widget=forms.NumberInput(attrs={"min": "0", "max": "100", "step": "0.01"}),
     )
+    quantity = forms.DecimalField(
+        label=_("Cantidad acumulada entregada"),
+        # required by management.services, with the unit in its message
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     narrative = narrative_field(_("Qué se hizo en el periodo, dificultades y cómo se atendieron."))
     file = evidence_field()
+
+    def __init__(self, *args, action, **kwargs):
+        """An action with a product quantity target asks for the quantity delivered (its
+        progress is computed by management.services); any other, for the progress."""
+        super().__init__(*args, **kwargs)
+        if action.quantity_target is None:
+            del self.fields["quantity"]
+            return
+        del self.fields["progress"]
+        names = {"unit": action.quantity_unit, "target": quantity(action.quantity_target)}
+        self.fields["quantity"].label = _("Cantidad de %(unit)s entregada (acumulada)") % names
+        self.fields["quantity"].help_text = (
+            _(
+                "Total entregado desde el inicio hasta el final del periodo; la meta es "
+                "%(target)s %(unit)s. El avance se calcula: cantidad ÷ meta × 100, hasta 100."
+            )
+            % names
+        )
+
+    def fields_for_service(self):
+        """The keyword arguments of the create/update service."""
+        names = ("progress", "quantity", "narrative")
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
     def clean_progress(self):
         # Same rule as management.services, checked here too so that it is reported

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mipg.core.models import EvidenceFileBase, ReviewedFigureBase
+from mipg.core.templatetags.mipg_format import quantity_progress_text
 from mipg.core.trace import TraceRoute
-from planning.models import Action, ActionQuerySet
+from planning.models import QUANTITY_FIELD_KWARGS, Action, ActionQuerySet
 
 MONEY_FIELD_KWARGS = {"max_digits": 18, "decimal_places": 2}
 
@@ -205,7 +206,12 @@ class BudgetModification(models.Model):
 
 
 class ProgressReport(ReviewedFigureBase):
-    """Cumulative physical progress of an action at the end of a reporting period."""
+    """Cumulative physical progress of an action at the end of a reporting period.
+
+    For an action with a product quantity target, ``quantity`` is the cumulative quantity
+    delivered up to the period and ``progress`` is computed from it against
+    ``quantity_target``, the action's target when the report was last saved
+    (planning.models.quantity_progress); both are None otherwise."""
 
     action = models.ForeignKey(
         "planning.Action",
@@ -220,6 +226,12 @@ class ProgressReport(ReviewedFigureBase):
         verbose_name=_("periodo"),
     )
     progress = models.DecimalField(_("avance físico acumulado (%)"), max_digits=5, decimal_places=2)
+    quantity = models.DecimalField(
+        _("cantidad acumulada entregada"), null=True, blank=True, **QUANTITY_FIELD_KWARGS
+    )
+    quantity_target = models.DecimalField(
+        _("meta de cantidad al reportar"), null=True, blank=True, **QUANTITY_FIELD_KWARGS
+    )
     history = HistoricalRecords()
 
     trace_route = TraceRoute({**Action.trace_route.under("action").roles, "period": ("period",)})
@@ -239,11 +251,23 @@ class ProgressReport(ReviewedFigureBase):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="progress_0_100"
             ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True, quantity_target__isnull=True)
+                | Q(quantity__gte=0, quantity_target__gt=0),
+                name="progress_quantity_with_target",
+            ),
         ]
         indexes = [models.Index(fields=["action", "status"])]
 
     def __str__(self):
         return f"{self.action.code} · {self.period.label}"
+
+    @property
+    def progress_text(self):
+        """ "3 de 4 capacitaciones (75,00 %)" for a quantity-driven report (reads the
+        action's unit), else the progress ("75,00 %")."""
+        unit = self.action.quantity_unit if self.quantity is not None else ""
+        return quantity_progress_text(self.quantity, self.quantity_target, unit, self.progress)
 
 
 class ProgressEvidence(EvidenceFileBase):

@@ -8,10 +8,20 @@ touches its modifications or executions, so the cumulative invariant 0 ≤ pago 
 
 Progress reports: lock order is period → action → report, so locking a period, deleting an
 action and reviewing a report cannot interleave badly.
+
+Quantity-driven progress (issue #8 §2): an action may carry a product quantity target
+("4 capacitaciones"). Its reports then give the cumulative quantity delivered up to the
+period, never the percentage: the progress is min(100, quantity ÷ target × 100), rounded
+half up to 2 decimals (``planning.models.quantity_progress``), and the report keeps the
+target it was computed against. Worked example (a test in
+tests/management/test_quantity_progress.py): target 4 capacitaciones, 3 delivered →
+75,00 %; 5 delivered → 100,00 % (capped; the report stores progress 100 and quantity 5).
+A report of an action without a target gives the progress and no quantity. Either way a
+cumulative progress below the last approved one needs an explanation in the narrative.
 """
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
@@ -31,8 +41,8 @@ from mipg.core.models import ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
 from mipg.core.review.workflow import ensure_editable, ensure_period_open, ensure_period_started
-from mipg.core.templatetags.mipg_format import percent
-from planning.models import Action, ReportingPeriod
+from mipg.core.templatetags.mipg_format import quantity_progress_text
+from planning.models import Action, ReportingPeriod, quantity_progress
 from planning.services.versions import lock_open_plan
 
 STAGES = list(BudgetExecution.Stage.values)
@@ -336,7 +346,10 @@ def _money(value):
 # --- Progress reports --------------------------------------------------------------------
 
 
-def create_progress_report(action, period, *, by, progress, narrative=""):
+def create_progress_report(action, period, *, by, progress=None, quantity=None, narrative=""):
+    """Create a draft report. ``progress`` (%) for an action without a quantity target;
+    ``quantity`` (the cumulative quantity delivered) for one with it, whose progress is
+    computed (a given ``progress`` is then ignored)."""
     require_perm(by, "management.add_progressreport")
     PROGRESS_REPORTS.require_reporter(by, action)
     with transaction.atomic():
@@ -350,10 +363,9 @@ def create_progress_report(action, period, *, by, progress, narrative=""):
                 _("La actividad «%(action)s» está archivada y no admite nuevos reportes.")
                 % {"action": action}
             )
-        report = ProgressReport(action=action, period=period, progress=progress, created_by=by)
+        report = ProgressReport(action=action, period=period, created_by=by)
         report.narrative = (narrative or "").strip()
-        report.clean_fields()
-        errors = _progress_errors(report)
+        errors = _figure_errors(report, progress=progress, quantity=quantity)
         if period.plan_id != goal.objective.plan_id:
             errors["period"] = _(
                 "El periodo «%(period)s» no pertenece al plan de la actividad."
@@ -367,20 +379,19 @@ def create_progress_report(action, period, *, by, progress, narrative=""):
         return _save(report, by=by)
 
 
-def update_progress_report(report, *, by, progress=_UNSET, narrative=_UNSET):
-    """Change the progress and/or narrative of a draft or returned report."""
+def update_progress_report(report, *, by, progress=_UNSET, quantity=_UNSET, narrative=_UNSET):
+    """Change the progress (or quantity, for an action with a quantity target) and/or the
+    narrative of a draft or returned report. Saving recomputes a quantity-driven progress
+    against the action's current target."""
     require_perm(by, "management.change_progressreport")
     PROGRESS_REPORTS.require_reporter(by, report.action)
     with transaction.atomic():
         _lock_report(report)
         ensure_period_open(report.period)
         ensure_editable(report)
-        if progress is not _UNSET:
-            report.progress = progress
         if narrative is not _UNSET:
             report.narrative = (narrative or "").strip()
-        report.clean_fields()
-        errors = _progress_errors(report)
+        errors = _figure_errors(report, progress=progress, quantity=quantity)
         if errors:
             raise ValidationError(errors)
         return _save(report, by=by)
@@ -419,6 +430,54 @@ def _lock_report(report):
     return report
 
 
+def _figure_errors(report, *, progress, quantity):
+    """Set the figures of ``report`` (``_UNSET``: keep) by the rule of its action and return
+    the errors by field: with a quantity target, the quantity (required, ≥ 0) gives the
+    progress; without one, the progress (0–100) is given and a quantity is refused."""
+    target = report.action.quantity_target
+    if target is None:
+        if quantity not in (_UNSET, None, ""):
+            return {
+                "quantity": _(
+                    "La actividad «%(action)s» no tiene meta de cantidad: reporte el avance "
+                    "en porcentaje, sin cantidad."
+                )
+                % {"action": report.action}
+            }
+        report.quantity = report.quantity_target = None
+        if progress is not _UNSET:
+            report.progress = progress
+        if report.progress in (None, ""):
+            return {"progress": _("Indique el avance físico acumulado (de 0 a 100).")}
+    else:
+        if quantity is not _UNSET:
+            report.quantity = quantity
+        errors = _quantity_errors(report)
+        if errors:
+            return errors
+        report.quantity_target = target
+        report.progress = quantity_progress(report.quantity, target)
+    report.clean_fields()
+    return _progress_errors(report)
+
+
+def _quantity_errors(report):
+    """The cumulative quantity delivered: required, a number, not negative."""
+    unit = report.action.quantity_unit
+    if report.quantity in (None, ""):
+        return {
+            "quantity": _("Indique la cantidad acumulada de %(unit)s entregada hasta el periodo.")
+            % {"unit": unit}
+        }
+    try:
+        report.quantity = Decimal(str(report.quantity))
+    except InvalidOperation:
+        return {"quantity": _("Indique la cantidad como un número, por ejemplo 3.")}
+    if not report.quantity.is_finite() or report.quantity < 0:
+        return {"quantity": _("La cantidad de %(unit)s no puede ser negativa.") % {"unit": unit}}
+    return {}
+
+
 def _progress_errors(report):
     if not Decimal("0") <= report.progress <= Decimal("100"):
         return {"progress": _("El avance debe estar entre 0 y 100 %.")}
@@ -438,21 +497,36 @@ def _lower_progress_errors(report):
         )
         .exclude(pk=report.pk)
         .order_by("-period__start_date")
-        .values_list("progress", "period__label")
+        .values_list("progress", "quantity", "quantity_target", "period__label")
         .first()
     )
     if last is None or report.progress >= last[0]:
         return {}
+    progress, delivered, target, label = last
+    unit = report.action.quantity_unit
     return {
         "narrative": _(
             "El avance acumulado (%(progress)s) es menor que el último aprobado "
             "(%(last)s, periodo «%(period)s»): explique el retroceso en la descripción."
         )
-        % {"progress": percent(report.progress, 2), "last": percent(last[0], 2), "period": last[1]}
+        % {
+            "progress": report.progress_text,
+            "last": quantity_progress_text(delivered, target, unit, progress),
+            "period": label,
+        }
     }
 
 
 def _check_submit(report):
+    if report.quantity_target != report.action.quantity_target:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "La meta de cantidad de la actividad cambió desde que se guardó el "
+                    "reporte: edítelo y guárdelo de nuevo para recalcular su avance."
+                )
+            }
+        )
     errors = _lower_progress_errors(report)
     if errors:
         raise ValidationError(errors)

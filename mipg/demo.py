@@ -1090,6 +1090,16 @@ SCHEDULES = {
     "A1.2.2": ("30", "100", "100", "100"),  # a resolution due by June
 }
 
+# --- Product quantities ---------------------------------------------------------------
+
+# Actions whose progress comes from a product quantity (target, unit): their reports give
+# the cumulative quantity delivered and the progress is computed from it
+# (planning.models.quantity_progress), e.g. 9 of 12 jornadas → 75,00 %.
+QUANTITY_TARGETS = {
+    "A1.1.1": ("12", "jornadas de capacitación"),
+    "A1.2.1": ("6", "talleres"),
+}
+
 # --- Budget execution -----------------------------------------------------------------
 
 # Execution patterns: (stage, cumulative fraction of the appropriation after the entry,

@@ -121,6 +121,7 @@ class ActionForm(ServiceForm):
         "start_date": DATE_WIDGET,
         "end_date": DATE_WIDGET,
         "weight": WEIGHT_WIDGET,
+        "quantity_target": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
         "institutional_plans": forms.CheckboxSelectMultiple,
     }
 

@@ -22,6 +22,11 @@ WEIGHT_FIELD_KWARGS = {
 }
 
 
+# A product quantity (an action's target, a report's quantity delivered): up to
+# 9 999 999 999,99.
+QUANTITY_FIELD_KWARGS = {"max_digits": 12, "decimal_places": 2}
+
+
 class TreeItemUrls:
     """The pages of an item of the plan tree, declared once: planning/urls.py names them
     "planning:<model>-<verb>" (objective, goal, action); `child_model` is the level below,
@@ -305,6 +310,25 @@ class Action(TreeItemUrls, models.Model):
     start_date = models.DateField(_("fecha de inicio"))
     end_date = models.DateField(_("fecha de fin"))
     weight = models.DecimalField(_("ponderación"), **WEIGHT_FIELD_KWARGS)
+    # The product quantity of the action ("4 capacitaciones"): both or neither. When set,
+    # each progress report gives the quantity delivered and its progress is computed from
+    # it (quantity_progress).
+    quantity_target = models.DecimalField(
+        _("meta de cantidad"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Cantidad de producto que entrega la actividad, por ejemplo 4. Con meta de "
+            "cantidad, el avance físico se calcula de la cantidad reportada."
+        ),
+        **QUANTITY_FIELD_KWARGS,
+    )
+    quantity_unit = models.CharField(
+        _("unidad de la meta de cantidad"),
+        max_length=60,
+        blank=True,
+        help_text=_("Por ejemplo, «capacitaciones»."),
+    )
     institutional_plans = models.ManyToManyField(
         "mipg.InstitutionalPlan",
         blank=True,
@@ -328,6 +352,8 @@ class Action(TreeItemUrls, models.Model):
         "start_date",
         "end_date",
         "weight",
+        "quantity_target",
+        "quantity_unit",
         "institutional_plans",
     )
 
@@ -340,6 +366,11 @@ class Action(TreeItemUrls, models.Model):
             *tree_item_constraints("action", "goal", unique_name="action_code_unique"),
             models.CheckConstraint(
                 condition=Q(start_date__lte=F("end_date")), name="action_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_target__isnull=True, quantity_unit="")
+                | (Q(quantity_target__gt=0) & ~Q(quantity_unit="")),
+                name="action_quantity_target_with_unit",
             ),
         ]
 
@@ -435,6 +466,15 @@ def default_planned(action, period_end):
     return (Decimal(100) * elapsed / duration).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def quantity_progress(quantity, target):
+    """The cumulative progress (%) of an action with a product quantity ``target`` when
+    ``quantity`` has been delivered: min(100, quantity ÷ target × 100), rounded half up to
+    2 decimals. 1 of 3 → 33.33; 2 of 3 → 66.67; 3 of 4 → 75.00; 5 of 4 → 100.00 (capped).
+    management.services sets it on the progress reports of such actions."""
+    value = Decimal(quantity) * 100 / Decimal(target)
+    return min(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Decimal("100"))
+
+
 class ActionSchedule(models.Model):
     """The programación of an action: its planned cumulative progress (%) at the end of a
     reporting period of its plan. Non-decreasing over the plan's periods in date order
@@ -485,6 +525,8 @@ class PlanVersion(models.Model):
         "end_date": _("fecha de fin"),
         "start_year": _("año inicial"),
         "end_year": _("año final"),
+        "quantity_target": _("meta de cantidad"),
+        "quantity_unit": _("unidad de la meta de cantidad"),
         "target": _("meta programada"),
         "schedule": _("avance programado"),
         "baseline_value": _("línea base"),

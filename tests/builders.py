@@ -44,12 +44,28 @@ def quarters_2026(plan):
     ]
 
 
+QUANTITY_TARGET = Decimal("4")
+
+
+def approved_3_of_4(action, period):
+    """An approved report of ``action`` (a target of 4) for ``period``: 3 delivered, 75 %."""
+    return factories.ProgressReportFactory(
+        action=action,
+        period=period,
+        quantity=QUANTITY_TARGET - 1,
+        quantity_target=QUANTITY_TARGET,
+        progress=Decimal("75"),
+        status=ReviewStatus.APPROVED,
+    )
+
+
 def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     """A plan with ``n_actions`` actions built with bulk_create, with data in every table
     the traceability layer and the roll-ups read: two objectives (one archived goal and
     one archived action among them), policies, Decreto 612 tags, indicators with targets,
     allocations with modifications (+ 500 − 200) and executions, and approved progress
-    reports."""
+    reports. Every third action has a product quantity target (4 capacitaciones) and its
+    reports the quantity that gives their progress."""
     plan = factories.PlanFactory(name=f"Plan grande {n_actions}")
     user = factories.UserFactory()
     unit = factories.UnitFactory()
@@ -91,6 +107,8 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
             start_date=datetime.date(2026, 2, 1),
             end_date=datetime.date(2026, 11, 30),
             weight=Decimal(i % 5),
+            quantity_target=QUANTITY_TARGET if i % 3 == 0 else None,
+            quantity_unit="capacitaciones" if i % 3 == 0 else "",
             position=i,
             archived=i == 2,
         )
@@ -165,6 +183,9 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
             action=a,
             period=period,
             progress=Decimal(10 * (i % 10)),
+            # 10·(i % 10) % of 4 capacitaciones
+            quantity=QUANTITY_TARGET * (i % 10) / 10 if a.quantity_target else None,
+            quantity_target=a.quantity_target,
             status=ReviewStatus.APPROVED if i % 3 else ReviewStatus.SUBMITTED,
             created_by=user,
         )

@@ -90,6 +90,16 @@ class BudgetModificationSerializer(serializers.ModelSerializer):
         ]
 
 
+QUANTITY_HELP = (
+    "Cantidad acumulada entregada hasta el periodo, ≥ 0: obligatoria si la actividad tiene "
+    "meta de cantidad (quantity_target), rechazada si no."
+)
+PROGRESS_HELP = (
+    "Avance físico acumulado (0–100 %). Si la actividad tiene meta de cantidad es de solo "
+    "lectura: se calcula como mín(100, cantidad ÷ meta × 100) y el valor enviado se ignora."
+)
+
+
 class ProgressEvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressEvidence
@@ -101,7 +111,22 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "action", "period", "progress", *REVIEW_FIELDS, "evidence"]
+        fields = [
+            "id",
+            "action",
+            "period",
+            "progress",
+            "quantity",
+            "quantity_target",
+            *REVIEW_FIELDS,
+            "evidence",
+        ]
+        extra_kwargs = {
+            "quantity": {"help_text": QUANTITY_HELP},
+            "quantity_target": {
+                "help_text": "Meta de cantidad de la actividad con la que se calculó el avance."
+            },
+        }
 
 
 # --- Writes ----------------------------------------------------------------------------
@@ -139,13 +164,21 @@ class ModificationCreateSerializer(WriteSerializer):
         extra_kwargs = {"amount": {"help_text": "Mayor que cero; el tipo indica si suma o resta."}}
 
 
+REPORT_FIGURE_KWARGS = {
+    "progress": {"required": False, "help_text": PROGRESS_HELP},
+    "quantity": {"help_text": QUANTITY_HELP},
+}
+
+
 class ProgressReportCreateSerializer(WriteSerializer):
     class Meta:
         model = ProgressReport
-        fields = ["action", "period", "progress", "narrative"]
+        fields = ["action", "period", "progress", "quantity", "narrative"]
+        extra_kwargs = REPORT_FIGURE_KWARGS
 
 
 class ProgressReportUpdateSerializer(WriteSerializer):
     class Meta:
         model = ProgressReport
-        fields = ["progress", "narrative"]
+        fields = ["progress", "quantity", "narrative"]
+        extra_kwargs = REPORT_FIGURE_KWARGS

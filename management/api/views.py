@@ -183,7 +183,8 @@ class BudgetModificationViewSet(CreateMixin, DestroyMixin, _ReadViewSet):
     create=extend_schema(
         summary="Reportar el avance físico de una actividad en un periodo (borrador)",
         description="Solo responsables de la dependencia de la actividad, con el periodo "
-        "abierto. El avance es acumulado (0–100 %).",
+        "abierto. El avance es acumulado (0–100 %); si la actividad tiene meta de cantidad "
+        "se envía la cantidad acumulada entregada y el avance se calcula.",
         request=serializers.ProgressReportCreateSerializer,
         responses={201: serializers.ProgressReportSerializer},
     ),

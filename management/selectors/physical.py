@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from management.models import ProgressReport
 from mipg.core.models import Entity, ReviewStatus
+from mipg.core.templatetags.mipg_format import quantity_progress_text
 from planning.models import ActionSchedule, ReportingPeriod, default_planned
 from planning.selectors import live_actions, live_goals, live_objectives
 
@@ -174,6 +175,35 @@ def with_physical_progress(actions, *, as_of=None):
     return actions.annotate(
         physical_progress=_physical_expression(as_of),
         has_report=Exists(approved_reports(as_of=as_of)),
+    )
+
+
+def with_physical_quantity(actions, *, as_of=None):
+    """Annotate an Action queryset with ``physical_quantity`` and
+    ``physical_quantity_target``: the quantity delivered and the target of the latest
+    approved report that ``with_physical_progress`` reads (None without one, or when that
+    report is not quantity-driven). Read them with ``physical_quantity_text``."""
+    latest = approved_reports(as_of=as_of)
+    quantity = ProgressReport._meta.get_field("quantity")
+    return actions.annotate(
+        physical_quantity=Subquery(latest.values("quantity")[:1], output_field=quantity),
+        physical_quantity_target=Subquery(
+            latest.values("quantity_target")[:1], output_field=quantity
+        ),
+    )
+
+
+def physical_quantity_text(action):
+    """ "3 de 4 capacitaciones (75,00 %)" for an action annotated by
+    ``with_physical_progress`` and ``with_physical_quantity`` whose physical progress comes
+    from a quantity; "" otherwise."""
+    if action.physical_quantity is None:
+        return ""
+    return quantity_progress_text(
+        action.physical_quantity,
+        action.physical_quantity_target,
+        action.quantity_unit,
+        action.physical_progress,
     )
 
 

@@ -9,8 +9,10 @@ from django.utils.translation import pgettext_lazy
 from management.selectors.physical import (
     percent,
     physical_compliance,
+    physical_quantity_text,
     planned_at_latest_period,
     with_physical_progress,
+    with_physical_quantity,
     with_planned_at_latest_period,
 )
 from mipg.core import exports
@@ -64,6 +66,10 @@ COLUMNS = [
         lambda a: percent(physical_compliance(a.physical_progress, planned_at_latest_period(a))),
         exports.PERCENT,
     ),
+    # Actions with a product quantity target: the physical progress comes from the quantity.
+    Column(_("Meta de cantidad"), "quantity_target", exports.NUMBER),
+    Column(_("Cantidad entregada"), "physical_quantity", exports.NUMBER),
+    Column(_("Avance por cantidad"), physical_quantity_text),
     Column(
         _("Planes del Decreto 612"),
         lambda a: _names(a.institutional_plans.all()),
@@ -80,20 +86,22 @@ COLUMNS = [
 
 def action_rows():
     """Actions with everything a row shows: path up to the plan, unit, responsible person,
-    approved physical progress and the planned one at the plan's latest period, Decreto 612
-    tags and the objective's MIPG policies."""
+    approved physical progress (and the quantity it comes from) and the planned one at the
+    plan's latest period, Decreto 612 tags and the objective's MIPG policies."""
     return with_planned_at_latest_period(
-        with_physical_progress(
-            Action.objects.select_related("goal__objective__plan", "unit", "responsible")
-            .prefetch_related(
-                "institutional_plans",
-                Prefetch("goal__objective__policies", queryset=Policy.objects.order_by("code")),
-            )
-            .order_by(
-                "goal__objective__plan__start_year",
-                "goal__objective__plan_id",
-                *ActionQuerySet.tree_order(),
-                "pk",
+        with_physical_quantity(
+            with_physical_progress(
+                Action.objects.select_related("goal__objective__plan", "unit", "responsible")
+                .prefetch_related(
+                    "institutional_plans",
+                    Prefetch("goal__objective__policies", queryset=Policy.objects.order_by("code")),
+                )
+                .order_by(
+                    "goal__objective__plan__start_year",
+                    "goal__objective__plan_id",
+                    *ActionQuerySet.tree_order(),
+                    "pk",
+                )
             )
         )
     )
@@ -112,7 +120,13 @@ ACTIONS = ListPage(
 
 @login_required
 def action_list(request):
-    return render(request, "management/lists/action_list.html", ACTIONS.context(request))
+    context = ACTIONS.context(request)
+    page = context["page"]
+    page.object_list = list(page.object_list)
+    for action in page.object_list:
+        action.planned = planned_at_latest_period(action)
+        action.quantity_text = physical_quantity_text(action)
+    return render(request, "management/lists/action_list.html", context)
 
 
 @login_required

@@ -26,6 +26,10 @@ REPORT_COLUMNS = [
         heading=_("Avance"),
         sort="progress",
     ),
+    # Reports of actions with a product quantity target: their progress comes from it.
+    Column(_("Meta de cantidad"), "quantity_target", exports.NUMBER),
+    Column(_("Cantidad entregada"), "quantity", exports.NUMBER),
+    Column(_("Avance por cantidad"), lambda r: r.progress_text if r.quantity is not None else ""),
     Column(_("Estado"), lambda r: r.get_status_display(), heading=_("Estado"), sort="status"),
     Column(_("Descripción del avance"), "narrative"),
     Column(_("Enviado por"), "submitted_by", heading=_("Enviado por")),

@@ -34,12 +34,12 @@ def _report_queryset():
 def _report_form(data, files, action, report=None):
     initial = None
     if report is not None:
-        initial = {"progress": report.progress, "narrative": report.narrative}
-    return ProgressReportForm(data, files, initial=initial)
-
-
-def _report_fields(form):
-    return {"progress": form.cleaned_data["progress"], "narrative": form.cleaned_data["narrative"]}
+        initial = {
+            "progress": report.progress,
+            "quantity": report.quantity,
+            "narrative": report.narrative,
+        }
+    return ProgressReportForm(data, files, initial=initial, action=action)
 
 
 def _previous_approved(action, period):
@@ -49,7 +49,7 @@ def _previous_approved(action, period):
         ProgressReport.objects.filter(
             action=action, status=ReviewStatus.APPROVED, period__end_date__lt=period.start_date
         )
-        .select_related("period")
+        .select_related("period", "action")
         .order_by("-period__end_date")
         .first()
     )
@@ -63,7 +63,7 @@ REPORTS = workflow.FigureKind(
     detail_template="management/reports/detail.html",
     queryset=_report_queryset,
     form=_report_form,
-    fields=_report_fields,
+    fields=ProgressReportForm.fields_for_service,
     form_context=lambda action, period: {"previous": _previous_approved(action, period)},
     create=services.create_progress_report,
     update=services.update_progress_report,
@@ -74,7 +74,10 @@ REPORTS = workflow.FigureKind(
         ),
         saved=gettext_lazy("Reporte de avance guardado como borrador."),
         submitted=gettext_lazy("Reporte de avance enviado a revisión."),
-        approved=lambda report: _("Reporte «%(report)s» aprobado.") % {"report": report},
+        approved=lambda report: (
+            _("Reporte «%(report)s» aprobado: %(progress)s.")
+            % {"report": report, "progress": report.progress_text}
+        ),
         returned=lambda report: (
             _("Reporte «%(report)s» devuelto al responsable.") % {"report": report}
         ),

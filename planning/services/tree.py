@@ -82,10 +82,13 @@ def create_action(
     deliverable="",
     unit=None,
     responsible=None,
+    quantity_target=None,
+    quantity_unit="",
     institutional_plans=(),
     reason="",
 ):
-    """Create an actividad; the responsible unit defaults to the goal's unit."""
+    """Create an actividad; the responsible unit defaults to the goal's unit. A product
+    quantity target ("4 capacitaciones") takes its unit: both or neither."""
     require_perm(by, "planning.add_action")
     with transaction.atomic():
         plan = _lock_open_plan(goal)
@@ -94,6 +97,7 @@ def create_action(
         action.start_date, action.end_date = start_date, end_date
         action.unit = unit if unit is not None else goal.unit
         action.responsible = responsible
+        action.quantity_target, action.quantity_unit = quantity_target, quantity_unit
         m2m = {"institutional_plans": institutional_plans}
         return _create_item(action, plan=plan, by=by, m2m=m2m, reason=reason)
 
@@ -281,7 +285,7 @@ def _alignment_errors(objective, plan):
 
 
 def _action_errors(action, plan, changed):
-    errors = _date_errors(action, plan)
+    errors = {**_date_errors(action, plan), **_quantity_errors(action)}
     # Memberships change over time: check the person only when it or the unit is set now.
     person = action.responsible
     if person is not None and (changed is None or {"responsible", "unit"} & changed):
@@ -293,6 +297,28 @@ def _action_errors(action, plan, changed):
                 "unit": action.unit,
             }
     return errors
+
+
+def _quantity_errors(action):
+    """A product quantity target is positive and has its unit; a unit needs a target."""
+    action.quantity_unit = (action.quantity_unit or "").strip()
+    target, unit = action.quantity_target, action.quantity_unit
+    if target is not None and target <= 0:
+        return {"quantity_target": _("La meta de cantidad debe ser mayor que cero.")}
+    if target is not None and not unit:
+        return {
+            "quantity_unit": _(
+                "Indique la unidad de la meta de cantidad (por ejemplo, «capacitaciones»)."
+            )
+        }
+    if target is None and unit:
+        return {
+            "quantity_target": _(
+                "Indique la meta de cantidad en «%(unit)s» o deje la unidad vacía: van juntas."
+            )
+            % {"unit": unit}
+        }
+    return {}
 
 
 def _delete_item(item, *, by, reason):

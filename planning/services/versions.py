@@ -1,8 +1,9 @@
 """Versions of an approved plan (MIPG.md §5): after approval, a change to weights, targets,
 baselines, dates or items needs a reason and is recorded as a numbered PlanVersion.
 
-What counts: the weight of an objective, goal or action; the dates of an action and the
-years of the plan; creating, archiving, unarchiving or deleting an objective, goal or
+What counts: the weight of an objective, goal or action; the dates of an action, its
+product quantity target and that target's unit ("4 capacitaciones"), and the years of the
+plan; creating, archiving, unarchiving or deleting an objective, goal or
 action; an indicator's targets (evaluation) and baseline; an action's programación. Names,
 descriptions, units, responsibles and the order of siblings do not.
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from planning.models import PlanVersion, StrategicPlan
 from planning.services._base import _date, _lock_open_plan, _number
 
-VERSIONED_ITEM_FIELDS = ("weight", "start_date", "end_date")
+VERSIONED_ITEM_FIELDS = ("weight", "start_date", "end_date", "quantity_target", "quantity_unit")
 VERSIONED_PLAN_FIELDS = ("start_year", "end_year")
 
 

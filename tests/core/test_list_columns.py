@@ -48,7 +48,7 @@ def test_action_list_table_and_export_columns():
         ("Políticas MIPG", None),
     ]
     assert headers(ACTION_COLUMNS)[:7] == ACTION_PATH_HEADERS
-    assert len(exported(ACTION_COLUMNS)) == 19  # with planned progress and compliance
+    assert len(exported(ACTION_COLUMNS)) == 22  # + planned, compliance, 3 of quantity
 
 
 def test_report_and_allocation_tables_are_subsets_of_their_exports_in_order():
@@ -75,7 +75,7 @@ def test_report_and_allocation_tables_are_subsets_of_their_exports_in_order():
         ("Pago", None),
         ("Compromiso (%)", None),
     ]
-    assert len(exported(REPORT_COLUMNS)) == 13
+    assert len(exported(REPORT_COLUMNS)) == 16  # + 3 of quantity
     assert len(exported(ALLOCATION_COLUMNS)) == 17  # + modificaciones, apropiación definitiva
 
 

@@ -114,6 +114,8 @@ def test_review_queue_query_count_is_constant(client, planner, count_queries, n)
         response = client.get(reverse("management:review-queue"))
     kinds = {kind for kind, _ in response.context["items"]}
     assert kinds == {"progress", "measurement"}
+    # build_plan's submitted reports are those of its quantity-driven actions (A0, A3, …)
+    assert "0 de 4 capacitaciones (0,00 %)" in response.content.decode()
     assert response.context["page"].paginator.count > (25 if n == 120 else 20)
     # session, user, count, page of keys, reports of the page, measurements of the page,
     # the user's groups (navigation) and the permission checks' two (user and group perms)

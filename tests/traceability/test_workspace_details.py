@@ -129,14 +129,17 @@ def test_goal_detail_query_count_is_constant(client, planner, count_queries):
 
 def _action_with(n, by):
     """An action with ``n`` allocations (each executed), ``n`` periods each with a report by
-    a different person, and a rating of each semester of the plan by a different person."""
-    action = factories.ActionFactory()
+    a different person (quantity-driven: the action has a target of 4 capacitaciones), and
+    a rating of each semester of the plan by a different person."""
+    action = factories.ActionFactory(quantity_target=4, quantity_unit="capacitaciones")
     plan = action.goal.objective.plan
     for month in range(1, n + 1):
         period = factories.PeriodFactory(
             plan=plan, start_date=f"2026-{month:02d}-01", end_date=f"2026-{month:02d}-28"
         )
-        factories.ProgressReportFactory(action=action, period=period)
+        factories.ProgressReportFactory(
+            action=action, period=period, quantity=2, quantity_target=4, progress=50
+        )
         factories.ExecutionFactory(allocation=factories.AllocationFactory(action=action))
     for semester in range(1, min(n, 2) + 1):
         ActionRating.objects.create(
@@ -155,4 +158,5 @@ def test_action_detail_query_count_is_constant(client, planner, auditor, count_q
         response = client.get(reverse("planning:action-detail", args=[big.pk]))
     assert len(response.context["budget_lines"]) == 6
     assert all(report for _period, report in response.context["reports"])
+    assert response.content.decode().count("2 de 4 capacitaciones (50,00 %)") == 6
     assert few.count == many.count

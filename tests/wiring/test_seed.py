@@ -38,6 +38,7 @@ from planning.models import (
     Objective,
     ReportingPeriod,
     StrategicPlan,
+    quantity_progress,
 )
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -217,6 +218,22 @@ class SeedDemoTests(TestCase):
         assert len(by_action) >= 50
         assert all(values == sorted(values) for values in by_action.values())
         assert any(values[-1] > values[0] for values in by_action.values())
+
+    def test_seed_demo_quantity_driven_actions_report_their_quantity(self):
+        """A1.1.1 (12 jornadas de capacitación) and A1.2.1 (6 talleres): every report gives
+        the quantity delivered and the progress it makes (planning.models.quantity_progress)."""
+        actions = Action.objects.filter(goal__objective__plan=self.plan, quantity_target__gt=0)
+        assert {(a.code, a.quantity_target, a.quantity_unit) for a in actions} == {
+            ("A1.1.1", Decimal("12"), "jornadas de capacitación"),
+            ("A1.2.1", Decimal("6"), "talleres"),
+        }
+        reports = ProgressReport.objects.filter(action__in=actions)
+        assert reports.filter(status=ReviewStatus.APPROVED).count() >= 2
+        for report in reports:
+            assert report.quantity_target == report.action.quantity_target
+            assert report.progress == quantity_progress(report.quantity, report.quantity_target)
+        others = ProgressReport.objects.exclude(action__in=actions)
+        assert not others.filter(quantity__isnull=False).exists()
 
     def test_seed_demo_indicators_mixed_with_targets_and_measurements(self):
         indicators = Indicator.objects.all()

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 register = template.Library()
 
@@ -20,6 +20,32 @@ def money(value, decimals=0):
 def percent(value, decimals=1):
     """Decimal percentage → "72,5 %"; None → "—"."""
     return _formatted(value, decimals, "{} %")
+
+
+@register.filter
+def quantity(value):
+    """A product quantity with only the decimals it has: 3.00 → "3", 2.50 → "2,5",
+    1500 → "1.500"; None → "—"."""
+    if value in (None, ""):
+        return "—"
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    decimals = len(text.partition(".")[2])
+    return number_format(Decimal(text), decimals, use_l10n=True, force_grouping=True)
+
+
+def quantity_progress_text(delivered, target, unit, progress):
+    """A progress driven by a product quantity, as shown everywhere: "3 de 4 capacitaciones
+    (75,00 %)"; the progress alone ("75,00 %") without a quantity or a target."""
+    if delivered is None or target is None:
+        return percent(progress, 2)
+    return gettext("%(delivered)s de %(target)s %(unit)s (%(progress)s)") % {
+        "delivered": quantity(delivered),
+        "target": quantity(target),
+        "unit": unit,
+        "progress": percent(progress, 2),
+    }
 
 
 def _formatted(value, decimals, pattern):

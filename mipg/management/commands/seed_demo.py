@@ -9,7 +9,7 @@ inside 2026 so that the demo reads the same whenever it is loaded.
 
 import datetime
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -37,6 +37,7 @@ from planning.models import (
     Objective,
     ReportingPeriod,
     StrategicPlan,
+    quantity_progress,
 )
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -202,6 +203,7 @@ class Seeder:
                 goals[g_spec.code] = goal
                 for a_pos, a_spec in enumerate(g_spec.actions, start=1):
                     start_month, end_month = a_spec.months
+                    target, quantity_unit = demo.QUANTITY_TARGETS.get(a_spec.code, (None, ""))
                     action = self.upsert(
                         Action,
                         {"goal": goal, "code": a_spec.code},
@@ -213,6 +215,8 @@ class Seeder:
                             "start_date": datetime.date(demo.YEAR, start_month, 1),
                             "end_date": _last_day(demo.YEAR, end_month),
                             "weight": Decimal(a_spec.weight),
+                            "quantity_target": Decimal(target) if target else None,
+                            "quantity_unit": quantity_unit,
                             "position": a_pos,
                         },
                     )
@@ -340,10 +344,17 @@ class Seeder:
         duration = (action.end_date - action.start_date).days + 1
         elapsed = min((period.end_date - action.start_date).days + 1, duration)
         progress = min(Decimal(100), (Decimal(elapsed) / duration * factor * 100).quantize(CENT))
+        figures = {"progress": progress, "quantity": None, "quantity_target": None}
+        if action.quantity_target is not None:
+            # whole units delivered so far; the progress is then the one they give
+            target = action.quantity_target
+            delivered = (progress * target / 100).to_integral_value(rounding=ROUND_DOWN)
+            progress = quantity_progress(delivered, target)
+            figures = {"progress": progress, "quantity": delivered, "quantity_target": target}
         submitted_at = _at(period.end_date + datetime.timedelta(days=3 + index % 5))
         reviewed_at = submitted_at + datetime.timedelta(days=2, hours=3)
         values = {
-            "progress": progress,
+            **figures,
             "status": status,
             "narrative": _narrative(action, progress),
             **_review_fields(status, reporter, reviewer, submitted_at, reviewed_at),

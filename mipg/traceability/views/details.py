@@ -10,8 +10,10 @@ from management.selectors.physical import (
     entity_thresholds,
     goal_physical_progress,
     physical_compliance,
+    physical_quantity_text,
     physical_state,
     with_physical_progress,
+    with_physical_quantity,
     with_planned_progress,
 )
 from mipg.core.permissions import require_perm
@@ -62,10 +64,10 @@ def action_detail(request, pk):
     require_perm(request.user, "planning.view_action")
     plan = get_object_or_404(StrategicPlan, objectives__goals__actions=pk)
     cutoff = default_cutoff_period(plan)
+    actions = Action.objects.select_related("unit", "responsible", "goal__objective__plan")
     action = get_object_or_404(
-        with_physical_progress(
-            Action.objects.select_related("unit", "responsible", "goal__objective__plan"),
-            as_of=cutoff,
+        with_physical_quantity(
+            with_physical_progress(actions, as_of=cutoff), as_of=cutoff
         ).prefetch_related("institutional_plans"),
         pk=pk,
     )
@@ -107,6 +109,7 @@ def action_detail(request, pk):
             "budget_total": total,
             "reports": [(value, reports.get(value.period.pk)) for value in planned],
             "physical": physical,
+            "physical_quantity": physical_quantity_text(action),
             "semesters": semesters,
             "editable": plan.status != plan.Status.CLOSED,
             "crumbs": crumbs_for(action),
