@@ -59,11 +59,12 @@ def create_quarterly_periods(plan, *, by, year):
 
 
 def lock_period(period, *, by):
-    """Close a period for reporting. Allowed on a closed plan too. Refused while figures
-    of the period wait for review (MIPG.md §5), listing them: the planning office approves
-    or returns them first."""
+    """Close a period for reporting. Refused on a closed plan, and while figures of the
+    period wait for review (MIPG.md §5), listing them: the planning office approves or
+    returns them first."""
     require_perm(by, "planning.change_reportingperiod")
     with transaction.atomic():
+        _lock_open_plan(period)
         _lock(period)
         if period.locked:
             raise ValidationError(
