@@ -93,14 +93,16 @@ def _validate_indicator(indicator):
 
 
 @transaction.atomic
-def create_indicator(*, by, **fields):
-    """Create an indicator (hoja de vida). It measures exactly one goal or one objective."""
+def create_indicator(*, by, reason="", **fields):
+    """Create an indicator (hoja de vida). It measures exactly one goal or one objective.
+    On an approved plan it needs a `reason` and makes a new plan version."""
     require_perm(by, "evaluation.add_indicator")
     indicator = Indicator(**fields)
     _validate_indicator(indicator)
-    lock_open_plan(indicator_plan_id(indicator))
+    plan = lock_open_plan(indicator_plan_id(indicator))
     indicator._history_user = by
     indicator.save()
+    record_plan_version(plan, by=by, reason=reason, changes=[change(indicator, "created")])
     return indicator
 
 

@@ -118,3 +118,35 @@ def test_closed_plan_refuses_targets_and_budget(client_for, planner, plan, unit)
     assert target.status_code == budget.status_code == 400
     assert "está cerrado" in str(target.json())
     assert "está cerrado" in str(budget.json())
+
+
+def test_new_period_needs_the_reason(client_for, planner, plan):
+    body = {"plan": plan.pk, "label": "T1", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+
+    created = assert_reason_required(client_for(planner), "/api/v1/periods/", body, "Corte")
+
+    assert created.status_code == 201
+    assert plan.periods.get().label == "T1"
+    assert plan.versions.get().changes == [{"item": "T1", "what": "created", "old": "", "new": ""}]
+
+
+def test_new_indicator_needs_the_reason(client_for, planner, plan, unit):
+    goal = factories.GoalFactory(objective__plan=plan, unit=unit)
+    body = {
+        "code": "IND-7",
+        "name": "Trámites",
+        "goal": goal.pk,
+        "type": "efficacy",
+        "level": "product",
+        "formula": "A / B",
+        "measurement_unit": "Número",
+        "accumulation": "flow",
+        "polarity": "increasing",
+        "frequency": "quarterly",
+        "unit": unit.pk,
+    }
+
+    created = assert_reason_required(client_for(planner), "/api/v1/indicators/", body, "Nuevo")
+
+    assert created.json()["code"] == "IND-7"
+    assert plan.versions.get().changes[0]["what"] == "created"
