@@ -7,6 +7,7 @@ import pytest
 
 from planning.models import Objective, PlanVersion, StrategicPlan
 from tests import factories
+from tests.evaluation.test_indicator_services import indicator_api_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -132,21 +133,22 @@ def test_new_period_needs_the_reason(client_for, planner, plan):
 
 def test_new_indicator_needs_the_reason(client_for, planner, plan, unit):
     goal = factories.GoalFactory(objective__plan=plan, unit=unit)
-    body = {
-        "code": "IND-7",
-        "name": "Trámites",
-        "goal": goal.pk,
-        "type": "efficacy",
-        "level": "product",
-        "formula": "A / B",
-        "measurement_unit": "Número",
-        "accumulation": "flow",
-        "polarity": "increasing",
-        "frequency": "quarterly",
-        "unit": unit.pk,
-    }
+    body = indicator_api_fields(goal)
 
     created = assert_reason_required(client_for(planner), "/api/v1/indicators/", body, "Nuevo")
 
-    assert created.json()["code"] == "IND-7"
+    assert created.json()["code"] == "IND-01"
     assert plan.versions.get().changes[0]["what"] == "created"
+
+
+def test_archiving_an_indicator_needs_the_reason(client_for, planner, plan, unit):
+    indicator = factories.IndicatorFactory(goal__objective__plan=plan, goal__unit=unit)
+    client = client_for(planner)
+    url = f"/api/v1/indicators/{indicator.pk}/"
+
+    refused = client.patch(url, {"archived": True}, format="json")
+    archived = client.patch(url, {"archived": True, "reason": "Se reemplaza"}, format="json")
+
+    assert refused.json()["errors"] == {"reason": [NO_REASON]}
+    assert archived.json()["archived"] is True
+    assert plan.versions.get().changes[0]["what"] == "archived"

@@ -1,7 +1,7 @@
 """A closed plan refuses every change (MIPG.md §5): progress reports and measurements in
-every step of their workflow and their evidence, and locking its periods. Through the
-services, the pages and the API; each refusal says why and leaves everything as it was.
-(The tree, periods, indicators, targets, programación and budget have their own tests.)"""
+every step of their workflow and their evidence, its periods, indicators, targets,
+programación and budget. Through the services, the pages and the API; each refusal says
+why and leaves everything as it was. (The tree has its own tests in tests/planning.)"""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,14 +12,17 @@ from django.db import connection
 from django.urls import reverse
 
 from evaluation import services as evaluation
-from evaluation.models import Measurement, MeasurementEvidence
+from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
+from management import models as budget
 from management import services as management
 from management.models import ProgressEvidence, ProgressReport
 from mipg.core.models import ReviewStatus
 from planning import services as planning
-from planning.models import ReportingPeriod, StrategicPlan
+from planning.models import ActionSchedule, ReportingPeriod, StrategicPlan
 from tests import factories
 from tests.builders import closed_plan_message, pdf
+from tests.evaluation.test_indicator_services import indicator_api_fields, indicator_fields
+from tests.evaluation.test_views_indicators import indicator_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +32,14 @@ DRAFT, SUBMITTED, APPROVED = ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewS
 
 @dataclass(frozen=True)
 class Write:
-    """One write refused on a closed plan. ``figure`` is the (kind, status) of the figure it
-    acts on, made before the plan is closed, or None; ``by`` the persona who may do it."""
+    """One write refused on a closed plan. ``setup(data, responsible, planner)`` makes what
+    it acts on before the plan is closed (the "figure", or None); ``by`` is the persona who
+    may do it."""
 
-    figure: tuple | None
+    setup: object
     by: str
     service: object  # service(figure, data, user)
-    page: tuple  # (URL name, its argument from (figure, data), POST body)
+    page: tuple  # (URL name with the figure as argument, or URL from (figure, data); body)
     api: tuple  # (URL from (figure, data), JSON body); POST, or PATCH on the figure itself
 
 
@@ -51,6 +55,21 @@ class Kind:
     api: str  # /api/v1/<api>/
     subject: str  # what it reports on, in `data`
     figure: tuple  # (field, value) of the figure's number
+
+
+def _figure_of(kind, status):
+    return lambda data, responsible, planner: _figure(kind, status, data, responsible, planner)
+
+
+def _figure(kind, status, data, responsible, planner):
+    fields = {"period": data.period, "status": status, "created_by": responsible}
+    if status != DRAFT:
+        fields["submitted_by"] = responsible
+    if status == APPROVED:
+        fields["reviewed_by"] = planner
+    if kind == "report":
+        return factories.ProgressReportFactory(action=data.action, evidence=True, **fields)
+    return factories.MeasurementFactory(indicator=data.indicator, evidence=True, **fields)
 
 
 REPORTS = Kind(
@@ -91,7 +110,7 @@ def _writes_of(kind):
     api = lambda step="": lambda f, data: f"/api/v1/{kind.api}/{f.pk}/{step}"  # noqa: E731
     writes = {
         f"{step}_{kind.noun}": Write(
-            (kind.name, status),
+            _figure_of(kind.name, status),
             by,
             lambda f, data, by, step=step, args=args: service(step)(f, by=by, **args),
             (f"{kind.pages}-{step}", page),
@@ -101,7 +120,7 @@ def _writes_of(kind):
     }
     return writes | {
         f"create_{kind.noun}": Write(
-            None,
+            _nothing,
             "responsible",
             lambda f, data, by: service("create")(
                 getattr(data, kind.subject), data.period, by=by, **{field: Decimal(value)}
@@ -122,14 +141,14 @@ def _writes_of(kind):
             ),
         ),
         f"update_{kind.noun}": Write(
-            (kind.name, DRAFT),
+            _figure_of(kind.name, DRAFT),
             "responsible",
             lambda f, data, by: service("update")(f, by=by, **{field: Decimal(value)}),
             (f"{kind.pages}-edit", body),
             (api(), lambda data: {field: value}),
         ),
         f"add_{kind.evidence}": Write(
-            (kind.name, DRAFT),
+            _figure_of(kind.name, DRAFT),
             "responsible",
             lambda f, data, by: getattr(kind.services, f"add_{kind.evidence}")(
                 f, by=by, file=pdf()
@@ -138,7 +157,7 @@ def _writes_of(kind):
             None,
         ),
         f"remove_{kind.evidence}": Write(
-            (kind.name, DRAFT),
+            _figure_of(kind.name, DRAFT),
             "responsible",
             lambda f, data, by: getattr(kind.services, f"remove_{kind.evidence}")(
                 f.evidence.get(), by=by
@@ -154,28 +173,184 @@ def _writes_of(kind):
     }
 
 
-WRITES = {
-    **_writes_of(REPORTS),
-    **_writes_of(MEASUREMENTS),
-    "lock_period": Write(
+def _nothing(data, responsible, planner):
+    return None
+
+
+def _locked_period(data, responsible, planner):
+    ReportingPeriod.objects.filter(pk=data.period.pk).update(locked=True)
+    return data.period
+
+
+def _indicator(data, responsible, planner):
+    return data.indicator
+
+
+def _allocation(data, responsible, planner):
+    return factories.AllocationFactory(action=data.action, year=data.period.start_date.year)
+
+
+def _year(data):
+    return data.period.start_date.year
+
+
+def _period_fields(data):
+    year = _year(data)
+    return {"label": "Nuevo", "start_date": f"{year}-01-01", "end_date": f"{year}-01-20"}
+
+
+def _budget_api(data):
+    """The allocation and date of a new budget entry (execution, modification) in the API."""
+    return {
+        "allocation": budget.BudgetAllocation.objects.get().pk,
+        "date": str(data.period.start_date),
+    }
+
+
+def _allocation_fields(data):
+    """A new allocation with the funding source the write's setup made (the newest)."""
+    return {
+        "source": budget.FundingSource.objects.latest("pk").pk,
+        "year": _year(data),
+        "rubro": "R9",
+        "appropriation": "5",
+    }
+
+
+EXECUTION = {"stage": "cdp", "amount": "5", "document_number": "CDP-9"}
+MODIFICATION = {"kind": "addition", "amount": "5", "act_number": "Decreto 9", "reason": "Saldo"}
+
+PLAN_WRITES = {
+    "create_period": Write(
+        _nothing,
+        "planner",
+        lambda f, data, by: planning.create_period(data.plan, by=by, **_period_fields(data)),
+        (lambda f, data: reverse("planning:period-create", args=[data.plan.pk]), _period_fields),
+        (
+            lambda f, data: "/api/v1/periods/",
+            lambda data: {"plan": data.plan.pk, **_period_fields(data)},
+        ),
+    ),
+    "create_quarterly_periods": Write(
+        _nothing,
+        "planner",
+        lambda f, data, by: planning.create_quarterly_periods(data.plan, by=by, year=_year(data)),
+        (
+            lambda f, data: reverse("planning:period-quarters", args=[data.plan.pk]),
+            lambda data: {"year": _year(data)},
+        ),
         None,
+    ),
+    "lock_period": Write(
+        _nothing,
         "planner",
         lambda f, data, by: planning.lock_period(data.period, by=by),
         (lambda f, data: reverse("planning:period-lock", args=[data.period.pk]), {}),
         (lambda f, data: f"/api/v1/periods/{data.period.pk}/lock/", lambda data: {}),
     ),
+    "unlock_period": Write(
+        _locked_period,
+        "planner",
+        lambda f, data, by: planning.unlock_period(f, by=by, reason="Revisar"),
+        ("planning:period-unlock", {"reason": "Revisar"}),
+        (lambda f, data: f"/api/v1/periods/{f.pk}/unlock/", lambda data: {"reason": "Revisar"}),
+    ),
+    "set_action_schedule": Write(
+        _nothing,
+        "planner",
+        lambda f, data, by: planning.set_action_schedule(
+            data.action, by=by, planned={data.period: Decimal("30")}
+        ),
+        (
+            lambda f, data: reverse("planning:action-schedule", args=[data.action.pk]),
+            lambda data: {f"period_{data.period.pk}": "30"},
+        ),
+        None,
+    ),
+    "create_indicator": Write(
+        _nothing,
+        "planner",
+        lambda f, data, by: evaluation.create_indicator(
+            by=by, **indicator_fields(data.action.goal)
+        ),
+        (
+            lambda f, data: reverse("evaluation:indicator-create") + f"?meta={data.action.goal_id}",
+            lambda data: indicator_data(data.action.goal, data.action.goal.unit),
+        ),
+        (
+            lambda f, data: "/api/v1/indicators/",
+            lambda data: indicator_api_fields(data.action.goal),
+        ),
+    ),
+    "update_indicator": Write(
+        _indicator,
+        "planner",
+        lambda f, data, by: evaluation.update_indicator(f, by=by, name="Otro"),
+        (
+            "evaluation:indicator-edit",
+            lambda data: indicator_data(data.action.goal, data.action.goal.unit, name="Otro"),
+        ),
+        (lambda f, data: f"/api/v1/indicators/{f.pk}/", lambda data: {"name": "Otro"}),
+    ),
+    "set_targets": Write(
+        _indicator,
+        "planner",
+        lambda f, data, by: evaluation.set_targets(f, by=by, values={data.period: Decimal("20")}),
+        ("evaluation:indicator-targets", lambda data: {f"period_{data.period.pk}": "20"}),
+        (
+            lambda f, data: "/api/v1/targets/",
+            lambda data: {"indicator": data.indicator.pk, "period": data.period.pk, "value": "20"},
+        ),
+    ),
+    "create_allocation": Write(
+        lambda data, responsible, planner: factories.FundingSourceFactory(),
+        "planner",
+        lambda f, data, by: management.create_allocation(
+            data.action, by=by, source=f, year=_year(data), rubro="R9", appropriation=Decimal("5")
+        ),
+        (
+            lambda f, data: reverse("management:allocation-create", args=[data.action.pk]),
+            _allocation_fields,
+        ),
+        (
+            lambda f, data: "/api/v1/budget-allocations/",
+            lambda data: {"action": data.action.pk, **_allocation_fields(data)},
+        ),
+    ),
+    "record_execution": Write(
+        _allocation,
+        "planner",
+        lambda f, data, by: management.record_execution(
+            f, by=by, date=data.period.start_date, **EXECUTION | {"amount": Decimal("5")}
+        ),
+        ("management:execution-create", lambda data: EXECUTION | {"date": data.period.start_date}),
+        (
+            lambda f, data: "/api/v1/budget-executions/",
+            lambda data: EXECUTION | _budget_api(data),
+        ),
+    ),
+    "record_modification": Write(
+        _allocation,
+        "planner",
+        lambda f, data, by: management.record_modification(
+            f, by=by, date=data.period.start_date, **MODIFICATION | {"amount": Decimal("5")}
+        ),
+        (
+            "management:modification-create",
+            lambda data: MODIFICATION | {"date": data.period.start_date},
+        ),
+        (
+            lambda f, data: "/api/v1/budget-modifications/",
+            lambda data: MODIFICATION | _budget_api(data),
+        ),
+    ),
 }
 
-
-def _figure(kind, status, data, responsible, planner):
-    fields = {"period": data.period, "status": status, "created_by": responsible}
-    if status != DRAFT:
-        fields["submitted_by"] = responsible
-    if status == APPROVED:
-        fields["reviewed_by"] = planner
-    if kind == "report":
-        return factories.ProgressReportFactory(action=data.action, evidence=True, **fields)
-    return factories.MeasurementFactory(indicator=data.indicator, evidence=True, **fields)
+WRITES = {
+    **_writes_of(REPORTS),
+    **_writes_of(MEASUREMENTS),
+    **PLAN_WRITES,
+}
 
 
 @pytest.fixture
@@ -183,7 +358,7 @@ def closed(request, data, responsible, planner):
     """(data, figure, user) of the write named by the test's ``write`` parameter, with the
     plan of ``data`` closed after making the figure."""
     write = WRITES[request.getfixturevalue("write")]
-    figure = write.figure and _figure(*write.figure, data, responsible, planner)
+    figure = write.setup(data, responsible, planner)
     StrategicPlan.objects.filter(pk=data.plan.pk).update(
         name="Plan cerrado", status=StrategicPlan.Status.CLOSED
     )
@@ -199,6 +374,14 @@ def _state():
         "measurements": list(Measurement.objects.values_list("pk", "status", "value", "narrative")),
         "evidence": (ProgressEvidence.objects.count(), MeasurementEvidence.objects.count()),
         "periods": list(ReportingPeriod.objects.values_list("pk", "locked")),
+        "indicators": list(Indicator.objects.values_list("pk", "name")),
+        "targets": list(IndicatorTarget.objects.values_list("pk", "value")),
+        "schedules": ActionSchedule.objects.count(),
+        "allocations": list(budget.BudgetAllocation.objects.values_list("pk", "appropriation")),
+        "budget": (
+            budget.BudgetExecution.objects.count(),
+            budget.BudgetModification.objects.count(),
+        ),
     }
 
 
@@ -219,6 +402,7 @@ def test_closed_plan_page_shows_the_refusal(client, closed, write, media_root):
     data, figure, user = closed
     url, body = WRITES[write].page
     url = url(figure, data) if callable(url) else reverse(url, args=[figure.pk])
+    body = body(data) if callable(body) else body
     if body.get("file") == "evidence":
         body = {**body, "file": [pdf()]}
     before = _state()
