@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
 from management.forms import EvidenceFormMixin, InnerForm, evidence_field, narrative_field
 from mipg.core.models import Unit, User
+from planning.forms import AsksReason
 from planning.models import Goal, Objective
 
 GOAL, OBJECTIVE = "goal", "objective"
@@ -68,9 +69,10 @@ def _reason_field(help_text):
     )
 
 
-class IndicatorForm(InnerForm):
+class IndicatorForm(AsksReason, InnerForm):
     """The hoja de vida (MIPG.md §4). `plan` limits what it can measure to the live
-    objectives and goals of that plan (plus the one it measures now)."""
+    objectives and goals of that plan (plus the one it measures now). A new indicator of an
+    approved plan asks the "Motivo del cambio" (it makes a new plan version)."""
 
     code = forms.CharField(label=_("Código"), max_length=20)
     name = forms.CharField(label=_("Nombre"), max_length=500)
@@ -155,7 +157,9 @@ class IndicatorForm(InnerForm):
                 ],
             ),
         ]
-        if indicator is not None:
+        if indicator is None:
+            self.ask_reason(plan)
+        else:
             self.fields["unit"].queryset = Unit.objects.filter(active=True) | Unit.objects.filter(
                 pk=indicator.unit_id
             )

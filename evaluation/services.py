@@ -3,9 +3,10 @@
 Every function checks permissions, validates, and writes inside one transaction, so a
 failure leaves nothing half-saved. Changes to a baseline or to a target after a period has
 an approved measurement need a stated reason (MIPG.md §5), kept as the history change
-reason of the changed rows. Every write to an indicator or its targets first locks its plan
-(lock order plan → indicator) and is refused when the plan is closed; on an approved plan
-a change of targets, baseline or archiving needs a reason and makes a new plan version.
+reason of the changed rows. Every write to an indicator, its targets or its measurements
+(every step of their review too) first locks its plan (lock order plan → indicator, plan →
+measurement) and is refused when the plan is closed; on an approved plan a change of
+targets, baseline or archiving needs a reason and makes a new plan version.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,14 +93,16 @@ def _validate_indicator(indicator):
 
 
 @transaction.atomic
-def create_indicator(*, by, **fields):
-    """Create an indicator (hoja de vida). It measures exactly one goal or one objective."""
+def create_indicator(*, by, reason="", **fields):
+    """Create an indicator (hoja de vida). It measures exactly one goal or one objective.
+    On an approved plan it needs a `reason` and makes a new plan version."""
     require_perm(by, "evaluation.add_indicator")
     indicator = Indicator(**fields)
     _validate_indicator(indicator)
-    lock_open_plan(indicator_plan_id(indicator))
+    plan = lock_open_plan(indicator_plan_id(indicator))
     indicator._history_user = by
     indicator.save()
+    record_plan_version(plan, by=by, reason=reason, changes=[change(indicator, "created")])
     return indicator
 
 
@@ -334,11 +337,14 @@ def _resolve_figures(indicator, *, value, numerator, denominator):
     return computed.quantize(VALUE_QUANTUM, rounding=ROUND_HALF_UP), numerator, denominator
 
 
-def _lock_measurement(pk):
+def _lock_measurement(measurement):
+    """Lock the plan (refused when closed), then the measurement; returns the locked row
+    with its indicator and period."""
+    lock_open_plan(measurement)
     return (
         Measurement.objects.select_for_update(of=("self",))
         .select_related("indicator", "period")
-        .get(pk=pk)
+        .get(pk=measurement.pk)
     )
 
 
@@ -347,7 +353,7 @@ MEASUREMENTS = review.ReviewedKind(
     name="measurement",
     subject="indicator",
     evidence_model=MeasurementEvidence,
-    lock=lambda measurement: _lock_measurement(measurement.pk),
+    lock=_lock_measurement,
     not_reporter=gettext_lazy(
         "Solo los responsables de la dependencia del indicador pueden reportar sus mediciones."
     ),
@@ -368,7 +374,8 @@ def create_measurement(
 ):
     """Report, as a draft, the executed value of an indicator in a period."""
     # Locking the indicator serialises reports of the same indicator, so the "one per
-    # period" check below cannot race.
+    # period" check below cannot race. Lock order: plan → indicator.
+    lock_open_plan(period)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     MEASUREMENTS.require_reporter(by, indicator, "evaluation.add_measurement")
     if indicator.archived:
@@ -411,7 +418,7 @@ def update_measurement(
     Passing any of value/numerator/denominator replaces the figures as a whole (the ones
     not passed become empty), with the rule of create_measurement.
     """
-    current = _lock_measurement(measurement.pk)
+    current = _lock_measurement(measurement)
     MEASUREMENTS.require_reporter(by, current.indicator, "evaluation.change_measurement")
     workflow.ensure_period_open(current.period)
     workflow.ensure_editable(current)

@@ -6,8 +6,9 @@ Budget: every write first locks the action's plan and is refused when the plan i
 touches its modifications or executions, so the cumulative invariant 0 ≤ pago ≤ obligación
 ≤ compromiso ≤ CDP ≤ apropiación definitiva holds under concurrent writes.
 
-Progress reports: lock order is period → action → report, so locking a period, deleting an
-action and reviewing a report cannot interleave badly.
+Progress reports: lock order is plan → period → action → report, so locking a period,
+deleting an action and reviewing a report cannot interleave badly, and every step is
+refused when the plan is closed.
 
 Quantity-driven progress (issue #8 §2): an action may carry a product quantity target
 ("4 capacitaciones"). Its reports then give the cumulative quantity delivered up to the
@@ -353,6 +354,7 @@ def create_progress_report(action, period, *, by, progress=None, quantity=None, 
     require_perm(by, "management.add_progressreport")
     PROGRESS_REPORTS.require_reporter(by, action)
     with transaction.atomic():
+        lock_open_plan(period)
         _lock(period)
         _lock(action)
         ensure_period_open(period)
@@ -422,7 +424,9 @@ def remove_progress_evidence(evidence, *, by):
 
 
 def _lock_report(report):
-    """Lock period, action and report (in that order) and reload the report in place."""
+    """Lock plan, period, action and report (in that order) and reload the report in place;
+    refused when the plan is closed."""
+    lock_open_plan(report)
     period = ReportingPeriod.objects.select_for_update().get(pk=report.period_id)
     action = Action.objects.select_for_update().get(pk=report.action_id)
     _lock(report)

@@ -35,7 +35,25 @@ def reason_field():
     )
 
 
-class ServiceForm(forms.Form):
+def asks_reason(plan):
+    """Whether a change to ``plan`` asks for the "Motivo del cambio": the plan is approved,
+    so the change makes a new plan version."""
+    return plan is not None and plan.status == StrategicPlan.Status.APPROVED
+
+
+class AsksReason:
+    """A form of a change to a plan: ``ask_reason(plan)`` adds the "Motivo del cambio"
+    field when the plan is approved; ``reason()`` is what was given ("" when not asked)."""
+
+    def ask_reason(self, plan):
+        if asks_reason(plan):
+            self.fields["reason"] = reason_field()
+
+    def reason(self):
+        return self.cleaned_data.get("reason", "")
+
+
+class ServiceForm(AsksReason, forms.Form):
     """A form whose fields mirror ``model``'s ``field_names``; initial values come from
     ``instance`` when editing. ``changes()`` gives the fields to pass to an update service.
     Given an approved ``plan``, the form adds a "Motivo del cambio" field (``reason()``)."""
@@ -54,17 +72,13 @@ class ServiceForm(forms.Form):
             fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
         )
         self.order_fields(self.field_names)
-        if plan is not None and plan.status == StrategicPlan.Status.APPROVED:
-            self.fields["reason"] = reason_field()
+        self.ask_reason(plan)
 
     def changes(self):
         """{field: value} of what the user changed (everything when creating), without
         the reason."""
         names = self.cleaned_data if self.instance is None else self.changed_data
         return {name: self.cleaned_data[name] for name in names if name != "reason"}
-
-    def reason(self):
-        return self.cleaned_data.get("reason", "")
 
 
 class PlanForm(ServiceForm):
@@ -143,8 +157,12 @@ class PeriodForm(ServiceForm):
     widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "due_date": DATE_WIDGET}
 
 
-class QuarterlyPeriodsForm(forms.Form):
+class QuarterlyPeriodsForm(AsksReason, forms.Form):
     year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ask_reason(plan)
 
 
 class UnlockPeriodForm(forms.Form):
@@ -229,7 +247,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(AsksReason, forms.Form):
     """The programación of an action: one planned cumulative percentage per period of its
     plan (``planned_values``: planning.selectors.action_schedule). The 0–100 and
     non-decreasing rules are the service's (set_action_schedule)."""
@@ -250,12 +268,8 @@ class ScheduleForm(forms.Form):
                 help_text=None if value.programmed else _("Valor propuesto según las fechas."),
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
-        if plan is not None and plan.status == StrategicPlan.Status.APPROVED:
-            self.fields["reason"] = reason_field()
+        self.ask_reason(plan)
 
     def planned(self):
         """{period: value} for the service."""
         return {period: self.cleaned_data[name] for name, period in self.periods.items()}
-
-    def reason(self):
-        return self.cleaned_data.get("reason", "")

@@ -23,10 +23,11 @@ from tests import factories
 
 
 def closed_plan_message(name):
-    """The refusal of any write to the tree, periods, indicators or budget of closed plan `name`."""
+    """The refusal of any write to the tree, periods, indicators, budget or reported figures
+    of closed plan `name`."""
     return (
         f"El plan «{name}» está cerrado: no se pueden modificar sus objetivos, metas, actividades, "
-        "periodos, indicadores ni presupuesto."
+        "periodos, indicadores, presupuesto, reportes de avance ni mediciones."
     )
 
 

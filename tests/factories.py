@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group
 
-from evaluation.models import Indicator, IndicatorTarget, Measurement
+from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from management.models import (
     BudgetAllocation,
     BudgetExecution,
@@ -158,6 +158,13 @@ class ModificationFactory(factory.django.DjangoModelFactory):
     reason = "Recursos del balance"
 
 
+def _with_evidence(figure, create, extracted, **kwargs):
+    """`evidence=True`: one evidence row (no stored file), so that a report can be
+    submitted while the entity requires evidence (the default)."""
+    if create and extracted:
+        attach_evidence(figure)
+
+
 class ProgressReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgressReport
@@ -169,13 +176,7 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     )
     progress = Decimal("50")
     created_by = factory.SubFactory(UserFactory)
-
-    @factory.post_generation
-    def evidence(self, create, extracted, **kwargs):
-        """`evidence=True`: one evidence row (no stored file), so that the report can be
-        submitted while the entity requires evidence (the default)."""
-        if create and extracted:
-            attach_evidence(self)
+    evidence = factory.PostGeneration(_with_evidence)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
@@ -208,24 +209,30 @@ class TargetFactory(factory.django.DjangoModelFactory):
 class MeasurementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Measurement
+        skip_postgeneration_save = True
 
     indicator = factory.SubFactory(IndicatorFactory)
     period = factory.SubFactory(PeriodFactory)
     value = Decimal("10")
     created_by = factory.SubFactory(UserFactory)
+    evidence = factory.PostGeneration(_with_evidence)
 
 
 def policy(code):
     return Policy.objects.get(code=code)
 
 
-def attach_evidence(report, name="acta.pdf"):
-    """An evidence row on the progress report, without writing a file: enough for the rule
-    "evidence is required to submit" (Entity.evidence_required_to_submit)."""
-    return ProgressEvidence.objects.create(
-        report=report,
+def attach_evidence(figure, name="acta.pdf"):
+    """An evidence row on the progress report or measurement, without writing a file: enough
+    for the rule "evidence is required to submit" (Entity.evidence_required_to_submit)."""
+    if isinstance(figure, ProgressReport):
+        model, field = ProgressEvidence, "report"
+    else:
+        model, field = MeasurementEvidence, "measurement"
+    return model.objects.create(
+        **{field: figure},
         file=f"evidence/{name}",
         original_name=name,
         size=1,
-        uploaded_by=report.created_by,
+        uploaded_by=figure.created_by,
     )

@@ -7,6 +7,7 @@ from evaluation.models import (
     MeasurementEvidence,
 )
 from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
+from planning.api.serializers import reason_field
 
 INDICATOR_FIELDS = [
     "code",
@@ -78,9 +79,11 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 
 class IndicatorCreateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = Indicator
-        fields = INDICATOR_FIELDS
+        fields = [*INDICATOR_FIELDS, "reason"]
         extra_kwargs = {
             "goal": {"help_text": "La meta que mide; o bien `objective`, nunca ambos."},
             "objective": {"help_text": "El objetivo que mide; o bien `goal`, nunca ambos."},

@@ -201,7 +201,9 @@ def indicator_create(request):
     form = IndicatorForm(request.POST or None, plan=plan, initial={"measures": measures})
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = services.create_indicator(by=request.user, **form.service_fields())
+            indicator = services.create_indicator(
+                by=request.user, reason=form.reason(), **form.service_fields()
+            )
         except ValidationError as error:
             apply_service_errors(form, service_errors(error))
         else:

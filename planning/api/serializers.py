@@ -71,8 +71,8 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 PLAN_CHANGE_REASON_HELP = (
     "Motivo del cambio: obligatorio cuando el plan está aprobado y el cambio toca "
-    "ponderaciones, fechas o elementos (crear, archivar, desarchivar, eliminar); queda en "
-    "una nueva versión del plan."
+    "ponderaciones, fechas o elementos (crear, archivar, desarchivar o eliminar objetivos, "
+    "metas y actividades; crear periodos e indicadores); queda en una nueva versión del plan."
 )
 
 
@@ -159,6 +159,8 @@ class UnlockPeriodSerializer(serializers.Serializer):
 
 
 class PeriodCreateSerializer(WriteSerializer):
+    reason = reason_field()
+
     class Meta:
         model = ReportingPeriod
-        fields = ["plan", "label", "start_date", "end_date", "due_date"]
+        fields = ["plan", "label", "start_date", "end_date", "due_date", "reason"]

@@ -252,7 +252,8 @@ class ActionViewSet(_TreeItemViewSet):
     retrieve=extend_schema(summary="Consultar un periodo de reporte"),
     create=extend_schema(
         summary="Crear un periodo de reporte",
-        description="Dentro de los años del plan, sin cruzarse con otro periodo del plan.",
+        description="Dentro de los años del plan, sin cruzarse con otro periodo del plan; el "
+        "plan no puede estar cerrado y, si está aprobado, `reason` es obligatorio.",
         request=serializers.PeriodCreateSerializer,
         responses={201: serializers.PeriodSerializer},
     ),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mipg.core.models import InstitutionalPlan, Policy
+from mipg.core.models import InstitutionalPlan, Policy, ReviewedFigureBase
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 HUNDRED = Decimal("100")
@@ -29,31 +29,39 @@ def _lock(obj):
     obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
 
 
-def _plan_id(item):
+def _plan_lookup(item):
+    """The lookup that finds the plan of `item`: a plan id, a plan, a tree item, a period,
+    or a reported figure (progress report, measurement: anything of the ground's
+    ReviewedFigureBase), found through its period in the same query."""
     if isinstance(item, int):
-        return item
+        return {"pk": item}
     if isinstance(item, StrategicPlan):
-        return item.pk
+        return {"pk": item.pk}
     if isinstance(item, Objective | ReportingPeriod):
-        return item.plan_id
+        return {"pk": item.plan_id}
     if isinstance(item, Goal):
-        return item.objective.plan_id
-    return item.goal.objective.plan_id
+        return {"pk": item.objective.plan_id}
+    if isinstance(item, ReviewedFigureBase):
+        return {"periods": item.period_id}
+    return {"pk": item.goal.objective.plan_id}
 
 
 def _lock_open_plan(item):
-    """Lock the plan `item` (a plan, tree item, period or plan id) belongs to, reloading
-    `item` itself when it is the plan, and refuse when the plan is closed."""
+    """Lock the plan `item` belongs to (see ``_plan_lookup``), reloading `item` itself when
+    it is the plan, and refuse when the plan is closed. Every write to a plan's content,
+    figures included, goes through here: a closed plan refuses every change (MIPG.md §5)."""
     if isinstance(item, StrategicPlan):
         _lock(item)
         plan = item
     else:
-        plan = StrategicPlan.objects.select_for_update().get(pk=_plan_id(item))
+        plans = StrategicPlan.objects.select_for_update(of=("self",))
+        plan = plans.get(**_plan_lookup(item))
     if plan.status == StrategicPlan.Status.CLOSED:
         raise ValidationError(
             _(
                 "El plan «%(plan)s» está cerrado: no se pueden modificar sus objetivos, metas, "
-                "actividades, periodos, indicadores ni presupuesto."
+                "actividades, periodos, indicadores, presupuesto, reportes de avance ni "
+                "mediciones."
             )
             % {"plan": plan.name}
         )

@@ -18,9 +18,12 @@ from planning.services._base import (
     _lock_open_plan,
     _save,
 )
+from planning.services.versions import change, record_plan_version
 
 
-def create_period(plan, *, by, label, start_date, end_date, due_date=None):
+def create_period(plan, *, by, label, start_date, end_date, due_date=None, reason=""):
+    """Create a reporting period; on an approved plan it needs a `reason` and makes a new
+    plan version."""
     require_perm(by, "planning.add_reportingperiod")
     with transaction.atomic():
         _lock_open_plan(plan)
@@ -30,11 +33,14 @@ def create_period(plan, *, by, label, start_date, end_date, due_date=None):
         errors = _period_errors(period, plan)
         if errors:
             raise ValidationError(errors)
-        return _save(period, by=by)
+        _save(period, by=by)
+        record_plan_version(plan, by=by, reason=reason, changes=[change(period, "created")])
+        return period
 
 
-def create_quarterly_periods(plan, *, by, year):
-    """Create "T1 <year>" … "T4 <year>", each due 10 days after it ends; all or nothing."""
+def create_quarterly_periods(plan, *, by, year, reason=""):
+    """Create "T1 <year>" … "T4 <year>", each due 10 days after it ends; all or nothing. On
+    an approved plan they need a `reason` and make one new plan version."""
     require_perm(by, "planning.add_reportingperiod")
     with transaction.atomic():
         _lock_open_plan(plan)
@@ -55,15 +61,20 @@ def create_quarterly_periods(plan, *, by, year):
             periods.append(period)
         if problems:
             raise ValidationError({"year": problems})
-        return [_save(period, by=by) for period in periods]
+        for period in periods:
+            _save(period, by=by)
+        changes = [change(period, "created") for period in periods]
+        record_plan_version(plan, by=by, reason=reason, changes=changes)
+        return periods
 
 
 def lock_period(period, *, by):
-    """Close a period for reporting. Allowed on a closed plan too. Refused while figures
-    of the period wait for review (MIPG.md §5), listing them: the planning office approves
-    or returns them first."""
+    """Close a period for reporting. Refused on a closed plan, and while figures of the
+    period wait for review (MIPG.md §5), listing them: the planning office approves or
+    returns them first."""
     require_perm(by, "planning.change_reportingperiod")
     with transaction.atomic():
+        _lock_open_plan(period)
         _lock(period)
         if period.locked:
             raise ValidationError(

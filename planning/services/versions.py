@@ -3,9 +3,10 @@ baselines, dates or items needs a reason and is recorded as a numbered PlanVersi
 
 What counts: the weight of an objective, goal or action; the dates of an action, its
 product quantity target and that target's unit ("4 capacitaciones"), and the years of the
-plan; creating, archiving, unarchiving or deleting an objective, goal or
-action; an indicator's targets (evaluation) and baseline; an action's programación. Names,
-descriptions, units, responsibles and the order of siblings do not.
+plan; creating, archiving, unarchiving or deleting an objective, goal or action; creating
+a reporting period; creating, archiving or unarchiving an indicator and its targets and
+baseline (evaluation); an action's programación. Names, descriptions, units, responsibles
+and the order of siblings do not.
 
 Callers lock the plan first (``lock_open_plan``), write, then call ``record_plan_version``
 with the changes of that one save, inside the same transaction: a missing reason raises and
@@ -27,8 +28,8 @@ VERSIONED_PLAN_FIELDS = ("start_year", "end_year")
 
 
 def lock_open_plan(item):
-    """Lock the plan of ``item`` (a plan, objective, goal, action, period or plan id) and
-    return it; refused when the plan is closed."""
+    """Lock the plan of ``item`` (a plan, objective, goal, action, period, progress report,
+    measurement or plan id) and return it; refused when the plan is closed."""
     return _lock_open_plan(item)
 
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from mipg.core.web import apply_service_errors
-from planning.models import StrategicPlan
 
 
 def form_page(request, form, *, save, template, context, success_url, success_message):
@@ -72,12 +71,6 @@ def confirm_step(
         success_url=success_url or back_url,
         success_message=done,
     )
-
-
-def asks_reason(plan):
-    """Whether a confirmation page asks for the "Motivo del cambio" (POST ``reason``): the
-    plan is approved, so the change makes a new plan version."""
-    return plan.status == StrategicPlan.Status.APPROVED
 
 
 def _call(value, arg):

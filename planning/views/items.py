@@ -21,7 +21,7 @@ from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
 from planning.selectors import counts_below
-from planning.views.base import asks_reason, confirm_page, confirm_step, form_page
+from planning.views.base import confirm_page, confirm_step, form_page
 
 HUNDRED = Decimal("100")
 
@@ -206,7 +206,7 @@ def item_delete(request, pk, *, kind):
             "cancel_url": kind.tree_url(item),
             "archive_url": reverse(f"planning:{kind.name}-archive", args=[item.pk]),
             "crumbs": crumbs_for(item, last=_("Eliminar")),
-            "ask_reason": asks_reason(plan),
+            "ask_reason": forms.asks_reason(plan),
         },
         success_url=plan.get_absolute_url(),
         success_message=_("Se eliminó «%(item)s».") % {"item": item},
@@ -249,7 +249,7 @@ def _archive_page(request, pk, *, kind, archive):
         crumbs=crumbs_for(item, last=title),
         success_url=lambda saved: kind.tree_url(saved),
         done=done % names,
-        ask_reason=asks_reason(kind.plan_of(item)),
+        ask_reason=forms.asks_reason(kind.plan_of(item)),
     )
 
 

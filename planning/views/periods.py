@@ -36,7 +36,7 @@ def period_list(request, pk):
         {
             "plan": plan,
             "periods": periods,
-            "quarters_form": QuarterlyPeriodsForm(initial={"year": plan.start_year}),
+            "quarters_form": QuarterlyPeriodsForm(initial={"year": plan.start_year}, plan=plan),
             "editable": plan.status != StrategicPlan.Status.CLOSED,
             "crumbs": crumbs_for(plan, last=_("Periodos de reporte")),
         },
@@ -47,11 +47,13 @@ def period_list(request, pk):
 def period_create(request, pk):
     require_perm(request.user, "planning.add_reportingperiod")
     plan = get_object_or_404(StrategicPlan, pk=pk)
-    form = PeriodForm(request.POST or None)
+    form = PeriodForm(request.POST or None, plan=plan)
     return form_page(
         request,
         form,
-        save=lambda f: services.create_period(plan, by=request.user, **f.cleaned_data),
+        save=lambda f: services.create_period(
+            plan, by=request.user, reason=f.reason(), **f.changes()
+        ),
         template="planning/form.html",
         context={
             "plan": plan,
@@ -70,12 +72,12 @@ def period_create(request, pk):
 def period_quarters(request, pk):
     require_perm(request.user, "planning.add_reportingperiod")
     plan = get_object_or_404(StrategicPlan, pk=pk)
-    form = QuarterlyPeriodsForm(request.POST or None, initial={"year": plan.start_year})
+    form = QuarterlyPeriodsForm(request.POST or None, initial={"year": plan.start_year}, plan=plan)
     return form_page(
         request,
         form,
         save=lambda f: services.create_quarterly_periods(
-            plan, by=request.user, year=f.cleaned_data["year"]
+            plan, by=request.user, year=f.cleaned_data["year"], reason=f.reason()
         ),
         template="planning/form.html",
         context={

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning import services
-from planning.forms import ScheduleForm
+from planning.forms import ScheduleForm, asks_reason
 from planning.models import Action
 from planning.selectors import action_schedule, periods_of
-from planning.views.base import asks_reason, form_page
+from planning.views.base import form_page
 
 
 @login_required

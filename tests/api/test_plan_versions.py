@@ -7,6 +7,7 @@ import pytest
 
 from planning.models import Objective, PlanVersion, StrategicPlan
 from tests import factories
+from tests.evaluation.test_indicator_services import indicator_api_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,36 @@ def test_closed_plan_refuses_targets_and_budget(client_for, planner, plan, unit)
     assert target.status_code == budget.status_code == 400
     assert "está cerrado" in str(target.json())
     assert "está cerrado" in str(budget.json())
+
+
+def test_new_period_needs_the_reason(client_for, planner, plan):
+    body = {"plan": plan.pk, "label": "T1", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+
+    created = assert_reason_required(client_for(planner), "/api/v1/periods/", body, "Corte")
+
+    assert created.status_code == 201
+    assert plan.periods.get().label == "T1"
+    assert plan.versions.get().changes == [{"item": "T1", "what": "created", "old": "", "new": ""}]
+
+
+def test_new_indicator_needs_the_reason(client_for, planner, plan, unit):
+    goal = factories.GoalFactory(objective__plan=plan, unit=unit)
+    body = indicator_api_fields(goal)
+
+    created = assert_reason_required(client_for(planner), "/api/v1/indicators/", body, "Nuevo")
+
+    assert created.json()["code"] == "IND-01"
+    assert plan.versions.get().changes[0]["what"] == "created"
+
+
+def test_archiving_an_indicator_needs_the_reason(client_for, planner, plan, unit):
+    indicator = factories.IndicatorFactory(goal__objective__plan=plan, goal__unit=unit)
+    client = client_for(planner)
+    url = f"/api/v1/indicators/{indicator.pk}/"
+
+    refused = client.patch(url, {"archived": True}, format="json")
+    archived = client.patch(url, {"archived": True, "reason": "Se reemplaza"}, format="json")
+
+    assert refused.json()["errors"] == {"reason": [NO_REASON]}
+    assert archived.json()["archived"] is True
+    assert plan.versions.get().changes[0]["what"] == "archived"

@@ -71,6 +71,12 @@ def indicator_fields(measured_goal, **overrides):
     return fields | overrides
 
 
+def indicator_api_fields(measured_goal, **overrides):
+    """``indicator_fields`` as the API takes them: related objects by id."""
+    fields = indicator_fields(measured_goal, **overrides)
+    return {name: getattr(value, "pk", value) for name, value in fields.items()}
+
+
 def approve(indicator, period, value="10"):
     return factories.MeasurementFactory(
         indicator=indicator, period=period, value=D(value), status=ReviewStatus.APPROVED

@@ -13,6 +13,7 @@ from planning.models import PlanVersion, StrategicPlan
 from tests import factories
 from tests.builders import closed_plan_message
 from tests.evaluation.test_indicator_services import indicator_fields
+from tests.evaluation.test_views_indicators import indicator_data
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,60 @@ def test_targets_page_of_closed_plan_shows_the_refusal(client, planner, plan, in
     assert response.status_code == 200
     assert "está cerrado" in response.content.decode()
     assert not IndicatorTarget.objects.exists()
+
+
+def test_new_indicator_of_approved_plan_needs_reason_and_makes_a_version(planner, plan, goal):
+    _set_status(plan, StrategicPlan.Status.APPROVED)
+
+    with pytest.raises(ValidationError) as exc:
+        create_indicator(by=planner, **indicator_fields(goal))
+    assert list(exc.value.message_dict) == ["reason"]
+    assert not Indicator.objects.exists()
+
+    create_indicator(by=planner, reason="Indicador nuevo", **indicator_fields(goal))
+
+    version = PlanVersion.objects.get()
+    assert (version.number, version.reason) == (1, "Indicador nuevo")
+    assert version.changes == [
+        {"item": "IND-01 Trámites racionalizados", "what": "created", "old": "", "new": ""}
+    ]
+
+
+def test_archiving_an_indicator_of_approved_plan_makes_a_version(planner, plan, indicator):
+    _set_status(plan, StrategicPlan.Status.APPROVED)
+
+    with pytest.raises(ValidationError) as exc:
+        update_indicator(indicator, by=planner, archived=True)
+    assert list(exc.value.message_dict) == ["reason"]
+    assert Indicator.objects.get().archived is False
+
+    update_indicator(indicator, by=planner, archived=True, reason="Se reemplaza")
+
+    assert PlanVersion.objects.get().changes == [
+        {"item": "IND-1 Trámites", "what": "archived", "old": "", "new": ""}
+    ]
+
+
+def test_indicator_create_page_of_approved_plan_asks_the_reason(client, planner, plan, goal, unit):
+    _set_status(plan, StrategicPlan.Status.APPROVED)
+    client.force_login(planner)
+    url = reverse("evaluation:indicator-create") + f"?meta={goal.pk}"
+    data = indicator_data(goal, unit)
+
+    page = client.get(url)
+    refused = client.post(url, data)
+    accepted = client.post(url, data | {"reason": "Comité 5"})
+
+    assert "Motivo del cambio" in page.content.decode()
+    assert 'id="error_1_id_reason"' in refused.content.decode()
+    assert accepted.status_code == 302
+    assert Indicator.objects.filter(code="IND-20").count() == 1
+    assert PlanVersion.objects.get().reason == "Comité 5"
+
+
+def test_indicator_create_page_of_draft_plan_has_no_reason_field(client, planner, goal):
+    client.force_login(planner)
+
+    response = client.get(reverse("evaluation:indicator-create") + f"?meta={goal.pk}")
+
+    assert "reason" not in response.context["form"].fields

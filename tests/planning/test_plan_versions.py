@@ -186,3 +186,72 @@ def test_change_rows_have_the_translated_label(planner, approved, objectives):
     services.update_objective(objectives[0], by=planner, weight=D("50"), reason="R")
 
     assert approved.versions.get().change_rows()[0]["label"] == "ponderación"
+
+
+TREE_WRITES = {
+    "create_objective": lambda a, by, r: services.create_objective(
+        a.goal.objective.plan, by=by, code="O2", name="Nuevo", weight=D("0"), reason=r
+    ),
+    "archive_objective": lambda a, by, r: services.archive_objective(
+        a.goal.objective, by=by, reason=r
+    ),
+    "create_goal": lambda a, by, r: services.create_goal(
+        a.goal.objective, by=by, code="M2", name="Nueva", weight=D("0"), reason=r
+    ),
+    "archive_goal": lambda a, by, r: services.archive_goal(a.goal, by=by, reason=r),
+}
+
+
+@pytest.mark.parametrize("write", TREE_WRITES)
+def test_objective_and_goal_writes_need_a_reason_and_make_a_version(
+    planner, approved, action, write
+):
+    tree = [Objective.objects.values_list("code", "archived"), Action.objects.values_list("pk")]
+    before = [list(rows) for rows in tree]
+    with pytest.raises(ValidationError) as exc:
+        TREE_WRITES[write](action, planner, "")
+    assert exc.value.message_dict == {"reason": [NO_REASON]}
+    assert [list(rows) for rows in tree] == before
+
+    TREE_WRITES[write](action, planner, "Acta 8")
+
+    version = approved.versions.get()
+    assert (version.number, version.reason, version.changes[0]["what"]) == (
+        1,
+        "Acta 8",
+        write.split("_")[0] + "d",
+    )
+
+
+def test_new_period_needs_a_reason_and_makes_a_version(planner, approved):
+    fields = {
+        "label": "T1 2026",
+        "start_date": datetime.date(2026, 1, 1),
+        "end_date": datetime.date(2026, 3, 31),
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.create_period(approved, by=planner, **fields)
+    assert exc.value.message_dict == {"reason": [NO_REASON]}
+    assert not approved.periods.exists()
+
+    services.create_period(approved, by=planner, reason="Nuevo corte", **fields)
+
+    version = approved.versions.get()
+    assert (version.number, version.reason, version.created_by) == (1, "Nuevo corte", planner)
+    assert version.changes == [{"item": "T1 2026", "what": "created", "old": "", "new": ""}]
+
+
+def test_new_quarters_need_a_reason_and_make_one_version(planner, approved):
+    with pytest.raises(ValidationError) as exc:
+        services.create_quarterly_periods(approved, by=planner, year=2026)
+    assert exc.value.message_dict == {"reason": [NO_REASON]}
+    assert not approved.periods.exists()
+
+    services.create_quarterly_periods(approved, by=planner, year=2026, reason="Cortes 2026")
+
+    assert [change["item"] for change in approved.versions.get().changes] == [
+        "T1 2026",
+        "T2 2026",
+        "T3 2026",
+        "T4 2026",
+    ]

@@ -492,10 +492,12 @@ def test_unlock_open_period_refused(planner, period):
 
 
 @pytest.mark.django_db
-def test_lock_period_of_closed_plan_accepted_unlock_refused(planner, plan, period):
+def test_lock_and_unlock_period_of_closed_plan_refused(planner, plan, period):
     close(plan)
 
-    services.lock_period(period, by=planner)
+    with pytest.raises(ValidationError):
+        services.lock_period(period, by=planner)
+    ReportingPeriod.objects.filter(pk=period.pk).update(locked=True)
     with pytest.raises(ValidationError):
         services.unlock_period(period, by=planner, reason="X")
 

@@ -166,3 +166,53 @@ def test_versions_page_refused_without_view_permission(client, approved):
     response = client.get(reverse("planning:plan-versions", args=[approved.pk]))
 
     assert response.status_code == 403
+
+
+def test_period_form_asks_the_reason_and_the_versions_page_shows_it(client, planner, approved):
+    client.force_login(planner)
+    url = reverse("planning:period-create", args=[approved.pk])
+    data = {"label": "T1 2026", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+
+    page = client.get(url)
+    refused = client.post(url, data)
+    accepted = client.post(url, data | {"reason": "Corte adicional"})
+    versions = client.get(reverse("planning:plan-versions", args=[approved.pk]))
+
+    assert "Motivo del cambio" in page.content.decode()
+    assert field_error("reason", NO_REASON) in refused.content.decode()
+    assert accepted.status_code == 302
+    html = versions.content.decode()
+    assert "Corte adicional" in html
+    assert "T1 2026: creado" in html
+    assert planner.get_full_name() in html
+
+
+def test_quarters_form_asks_the_reason(client, planner, approved):
+    client.force_login(planner)
+    url = reverse("planning:period-quarters", args=[approved.pk])
+
+    refused = client.post(url, {"year": "2026"})
+    accepted = client.post(url, {"year": "2026", "reason": "Cortes del año"})
+
+    assert field_error("reason", NO_REASON) in refused.content.decode()
+    assert accepted.status_code == 302
+    assert approved.versions.get().reason == "Cortes del año"
+    assert approved.periods.count() == 4
+
+
+def test_period_form_of_a_draft_plan_has_no_reason_field(client, planner, plan):
+    client.force_login(planner)
+
+    response = client.get(reverse("planning:period-create", args=[plan.pk]))
+
+    assert "reason" not in response.context["form"].fields
+
+
+def test_period_list_of_an_approved_plan_asks_the_reason_of_new_quarters(client, planner, approved):
+    client.force_login(planner)
+
+    response = client.get(reverse("planning:period-list", args=[approved.pk]))
+
+    html = response.content.decode()
+    assert '<label for="id_reason" class="form-label">Motivo del cambio</label>' in html
+    assert 'name="reason" id="id_reason"' in html

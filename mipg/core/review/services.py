@@ -50,6 +50,8 @@ class ReviewedKind:
     evidence_model: type
     # lock(figure): inside the transaction, lock the rows in the app's lock order and
     # return the locked figure, with `period` and `subject` loaded (may be `figure` itself).
+    # It starts with the figure's plan and refuses a closed plan (the ground cannot read
+    # plans): every step below goes through it.
     lock: Callable[[Any], Any]
     not_reporter: str  # PermissionDenied for users who may not report for the unit
     not_reviewer: str  # PermissionDenied for users who may not review
