@@ -168,3 +168,157 @@ def test_api_objective_alignment_error_is_a_field_error(client_for, planner, act
     assert response.json()["errors"]["serves"] == [
         "El objetivo debe ser del plan al que sirve este plan (PEI 2024-2027)."
     ]
+
+
+# --- goals (issue 8 §4): a goal may serve an objective of its own --------------------------
+
+
+@pytest.fixture
+def action_objective(action_plan, pei_objective):
+    return factories.ObjectiveFactory(plan=action_plan, code="O1", serves=pei_objective)
+
+
+@pytest.mark.django_db
+def test_create_goal_aligned_to_another_parent_plan_objective(planner, action_objective, pei):
+    second = factories.ObjectiveFactory(plan=pei, code="PEI-2", weight=D("50"))
+
+    goal = services.create_goal(
+        action_objective, by=planner, code="M1", name="Capacitar", weight=D("40"), serves=second
+    )
+
+    goal.refresh_from_db()
+    assert goal.serves == second
+    assert list(second.served_by_goals.all()) == [goal]
+
+
+@pytest.mark.django_db
+def test_goal_aligned_to_an_objective_of_another_plan_refused(planner, action_objective):
+    foreign = factories.ObjectiveFactory(code="X1")
+
+    with pytest.raises(ValidationError) as exc:
+        services.create_goal(
+            action_objective,
+            by=planner,
+            code="M1",
+            name="Capacitar",
+            weight=D("40"),
+            serves=foreign,
+        )
+
+    assert exc.value.message_dict == {
+        "serves": ["El objetivo debe ser del plan al que sirve este plan (PEI 2024-2027)."]
+    }
+    assert not action_objective.goals.exists()
+
+
+@pytest.mark.django_db
+def test_goal_of_a_plan_serving_no_plan_cannot_align(planner, pei, pei_objective):
+    other = factories.ObjectiveFactory(plan=pei, code="PEI-2")
+
+    with pytest.raises(ValidationError) as exc:
+        services.create_goal(
+            other, by=planner, code="M1", name="Capacitar", weight=D("40"), serves=pei_objective
+        )
+
+    assert exc.value.message_dict == {
+        "serves": [
+            "El plan «PEI 2024-2027» no sirve a otro plan: su meta no puede alinearse a uno."
+        ]
+    }
+
+
+@pytest.mark.django_db
+def test_update_goal_alignment_archived_target_refused_and_clear(planner, action_objective, pei):
+    second = factories.ObjectiveFactory(plan=pei, code="PEI-2")
+    archived = factories.ObjectiveFactory(plan=pei, code="PEI-9", archived=True)
+    goal = factories.GoalFactory(objective=action_objective, code="M1")
+
+    services.update_goal(goal, by=planner, serves=second)
+    goal.refresh_from_db()
+    assert goal.serves == second
+    assert goal.history.first().serves_id == second.pk
+
+    with pytest.raises(ValidationError) as exc:
+        services.update_goal(goal, by=planner, serves=archived)
+    assert exc.value.message_dict == {"serves": [f"El objetivo «{archived}» está archivado."]}
+    goal.refresh_from_db()
+    assert goal.serves == second
+
+    services.update_goal(goal, by=planner, serves=None)
+    goal.refresh_from_db()
+    assert goal.serves is None
+
+
+def goal_data(**overrides):
+    return {"code": "M1", "name": "Capacitar", "product": "", "weight": "40", **overrides}
+
+
+@pytest.mark.django_db
+def test_goal_form_offers_the_served_plan_objectives_and_saves_them(
+    client, planner, action_objective, pei, pei_objective
+):
+    second = factories.ObjectiveFactory(plan=pei, code="PEI-2")
+    factories.ObjectiveFactory(plan=pei, code="PEI-9", archived=True)
+    factories.ObjectiveFactory(code="X1")  # another plan's
+    client.force_login(planner)
+    create_url = reverse("planning:goal-create", args=[action_objective.pk])
+
+    form = client.get(create_url).context["form"]
+    assert list(form.fields["serves"].queryset) == [pei_objective, second]
+    assert form.fields["serves"].label == "Objetivo al que sirve"
+
+    client.post(create_url, goal_data(serves=second.pk))
+    goal = action_objective.goals.get()
+    assert goal.serves == second
+
+    client.post(reverse("planning:goal-edit", args=[goal.pk]), goal_data(serves=""))
+    goal.refresh_from_db()
+    assert goal.serves is None
+
+
+@pytest.mark.django_db
+def test_goal_form_without_served_plan_has_no_alignment(client, planner, pei_objective):
+    client.force_login(planner)
+
+    form = client.get(reverse("planning:goal-create", args=[pei_objective.pk])).context["form"]
+
+    assert "serves" not in form.fields
+
+
+@pytest.mark.django_db
+def test_api_goal_alignment_set_read_filtered_and_refused(
+    client_for, planner, action_objective, pei_objective
+):
+    api = client_for(planner)
+    foreign = factories.ObjectiveFactory(code="X1")
+
+    refused = api.post(
+        "/api/v1/goals/",
+        {
+            "objective": action_objective.pk,
+            "code": "M1",
+            "name": "C",
+            "weight": "40",
+            "serves": foreign.pk,
+        },
+    )
+    created = api.post(
+        "/api/v1/goals/",
+        {
+            "objective": action_objective.pk,
+            "code": "M1",
+            "name": "C",
+            "weight": "40",
+            "serves": pei_objective.pk,
+        },
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["serves"] == [
+        "El objetivo debe ser del plan al que sirve este plan (PEI 2024-2027)."
+    ]
+    assert created.json()["serves"] == pei_objective.pk
+    serving_goals = api.get(f"/api/v1/goals/?serves={pei_objective.pk}").json()["results"]
+    serving_objectives = api.get(f"/api/v1/objectives/?serves={pei_objective.pk}").json()
+    assert [g["code"] for g in serving_goals] == ["M1"]
+    assert [o["code"] for o in serving_objectives["results"]] == ["O1"]
