@@ -16,12 +16,17 @@ judged and are left out of the averages (a node with nothing else takes their st
 Weights that sum to 0 fall back to the plain average. The query count is constant.
 
 A plan served by others (a PEI served by its Planes de Acción, ``plan.children``) rolls up
-from what serves it: ``strategic_rollup`` (MIPG.md §3). ``rollup_of`` picks the right one.
+from the objectives and goals aligned to its objectives, each serving plan at its own cut:
+``strategic_rollup`` (MIPG.md §3; the rule with a worked example in docs/rollup.md).
+``rollup_of`` picks the right one.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
 
 from evaluation.selectors import (
     PLAN_SCOPE,
@@ -47,8 +52,8 @@ from management.selectors.physical import (
     plan_physical_progress,
 )
 from mipg.core.models import Entity
-from planning.models import Objective
-from planning.selectors import default_cutoff_period
+from planning.models import Goal, Objective, ReportingPeriod
+from planning.selectors import default_cutoff, default_cutoff_period
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,17 @@ def _node(value, results, *, red_below, green_from):
     return NodeSemaforo(value, state, len(results), unreported)
 
 
+def _objective_value(goal_parts, own_results):
+    """An objective's score: its goals' (weight, score) by goal weight and, when it has
+    indicators of its own, the plain average of the two parts."""
+    parts = []
+    if goal_parts:
+        parts.append(_weighted(goal_parts))
+    if own_results:
+        parts.append(_weighted((1, _score(r)) for r in own_results))
+    return _weighted((1, part) for part in parts)
+
+
 def tree_semaforo(physical, own, *, red_below, green_from):
     """(goal, objective, plan) NodeSemaforo from the indicator results of each node.
 
@@ -138,14 +154,11 @@ def tree_semaforo(physical, own, *, red_below, green_from):
     for pk in physical.objectives:
         goals = goals_of[pk]
         own_results = own.get(("objective", pk), [])
-        parts = []
-        if goals:
-            parts.append(_weighted((g.weight, goal_value[g.id]) for g in goals))
-        if own_results:
-            parts.append(_weighted((1, _score(r)) for r in own_results))
         results = own_results + [r for g in goals for r in goal_results[g.id]]
         if results:
-            objective_value[pk] = _weighted((1, part) for part in parts)
+            objective_value[pk] = _objective_value(
+                [(g.weight, goal_value[g.id]) for g in goals], own_results
+            )
             objective_results[pk] = results
     plan_value = _weighted(
         (physical.objectives[pk].weight, value) for pk, value in objective_value.items()
@@ -215,54 +228,123 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
 
 def rollup_of(plan, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
-    serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments; the
-    strategic one only uses `year`). One query more than the chosen roll-up."""
+    serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments). One query
+    more than the chosen roll-up."""
     if plan.children.exists():
-        return strategic_rollup(plan, year=kwargs.get("year"))
+        return strategic_rollup(plan, **kwargs)
     return plan_rollup(plan, **kwargs)
 
 
-def strategic_rollup(plan, *, year=None):
-    """Roll-up of a strategic plan (a PEI) from the objectives of the plans serving it
-    (MIPG.md §3). Each serving plan is rolled up by ``plan_rollup`` at its own default
-    cut-off and counts for the year it starts (a Plan de Acción covers one year).
+@dataclass(frozen=True)
+class Alignment:
+    """What the serving items serve: objective id → served objective id, goal id → served
+    objective id (only the items that say so)."""
 
-    For one year, each objective of `plan` takes the live objectives of that year's serving
-    plans aligned to it (``Objective.serves``): physical executed and planned are their
-    weighted average by their own weights (Σ w·x / Σ w, as ``plan_rollup`` does with the
-    goals of an objective), compliance executed ÷ planned capped at 100; the budget is the
-    sum of their BudgetTotals; the semáforo is the weighted average of their scores. The
-    plan is its objectives by objective weight, an objective nobody serves counting 0, as
-    an objective without goals does in ``plan_rollup``.
+    objectives: dict
+    goals: dict
+
+    @classmethod
+    def of_plans(cls, plans):
+        """Two queries whatever the number of items."""
+        return cls(
+            dict(
+                Objective.objects.live()
+                .filter(plan__in=plans, serves__isnull=False)
+                .values_list("pk", "serves_id")
+            ),
+            dict(
+                Goal.objects.live()
+                .filter(objective__plan__in=plans, serves__isnull=False)
+                .values_list("pk", "serves_id")
+            ),
+        )
+
+
+def serving_cuts(plans, cut):
+    """{plan id: period} of the `plans` that have started by the date `cut`: each at its
+    latest period that has started by then (``default_cutoff`` at `cut`), never a later
+    one; a plan without periods, with None, once its first year has begun. One query."""
+    periods = defaultdict(list)
+    for period in ReportingPeriod.objects.filter(plan__in=plans, start_date__lte=cut):
+        periods[period.plan_id].append(period)
+    cuts = {}
+    for served in plans:
+        if periods[served.pk]:
+            cuts[served.pk] = default_cutoff(periods[served.pk], today=cut)
+        elif served.start_year <= cut.year and not served.periods_count:
+            cuts[served.pk] = None
+    return cuts
+
+
+def strategic_rollup(
+    plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, today=None
+):
+    """Roll-up of a strategic plan (a PEI) from what serves it (MIPG.md §3): the live
+    objectives and goals of its serving plans (``plan.children``) aligned to its objectives
+    (``Objective.serves``, ``Goal.serves``). See docs/rollup.md for a worked example.
+
+    The cut. `period`, a period of `plan` (by default its latest period that has started,
+    ``default_cutoff_period``), gives the cut date: its end date, or today if earlier (no
+    period: today). Each serving plan is rolled up by ``plan_rollup`` at its own latest
+    period that has started by that date, never a later one, with the same `cumulative` and
+    `scope`; a serving plan none of whose periods has started by then is left out (it says
+    nothing yet). A serving plan counts for the year it starts (a Plan de Acción covers one
+    year); `year` keeps only that year's serving plans.
+
+    Which items reach which objective. A goal that serves an objective itself goes to that
+    objective; the rest of its objective (its other goals and its own indicators) goes to
+    what the objective serves; a goal without alignment follows its objective. Nothing is
+    counted twice, and items aligned to nothing (or to an archived objective) reach nothing.
+
+    For one year, each objective of `plan` averages the figures of the items aligned to it
+    (physical executed and planned, and the semáforo) weighted by each item's share of its
+    own plan: an objective weighs its weight; a goal aligned on its own weighs its
+    objective's weight × the goal's weight ÷ the weights of the goal and its siblings (their
+    count when they are all 0); the rest of an objective weighs its weight less its aligned
+    goals' shares, with the figures of its remaining goals as ``plan_rollup`` combines them.
+    So a goal aligned with the same objective as its objective changes nothing, and an
+    objective whose goals all serve elsewhere contributes nothing itself (its own indicators
+    are listed with its target but weigh nothing). Physical compliance is executed ÷ planned
+    capped at 100; the budget is the sum of the items' BudgetTotals. The plan is its
+    objectives by objective weight, an objective nobody serves counting 0, as an objective
+    without goals does in ``plan_rollup``.
 
     For the whole term (`year` None), each objective is the plain average of the years in
     which something serves it (years without data are not zeros: a year not yet planned
     says nothing of the term); the budget adds up over the years; the plan again by
     objective weight. ``years`` keeps each year's roll-up.
 
-    The plan's own goals and actions, if any, keep their own figures (``plan_rollup``); its
-    objectives read only what serves them. Queries: those of ``plan_rollup`` once per
-    serving plan and once for `plan`, plus three; none per serving item.
+    The plan's own goals and actions, if any, keep their own figures (``plan_rollup`` at
+    `period`); its objectives read only what serves them. Queries: those of ``plan_rollup``
+    once per serving plan that has started and once for `plan`, plus six (the default
+    period, the serving plans, their periods, the aligned objectives, the aligned goals, the
+    entity's bands); none per serving objective or goal.
     """
-    own = plan_rollup(plan)
-    serving = list(plan.children.order_by("start_year", "name", "pk"))
+    today = today or timezone.localdate()
+    if period is None:
+        period = default_cutoff_period(plan, today=today)
+    cut = min(period.end_date, today) if period is not None else today
+    own = plan_rollup(plan, period=period, cumulative=cumulative, year=year, scope=scope)
+    serving = list(
+        plan.children.annotate(periods_count=Count("periods")).order_by("start_year", "name", "pk")
+    )
     if year is not None:
         serving = [s for s in serving if s.start_year == year]
-    aligned = dict(
-        Objective.objects.live()
-        .filter(plan__in=serving, serves__isnull=False)
-        .values_list("pk", "serves_id")
-    )
+    cuts = serving_cuts(serving, cut)
+    serving = [s for s in serving if s.pk in cuts]
+    alignment = Alignment.of_plans(serving)
     thresholds = entity_thresholds()
     by_year = defaultdict(list)
     for served in serving:
-        by_year[served.start_year].append(plan_rollup(served))
+        by_year[served.start_year].append(
+            plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
+        )
     years = {
-        y: _strategic_year(own, rollups, aligned, thresholds, serving_plans=rollups)
+        y: _strategic_year(own, rollups, alignment, thresholds, period=period)
         for y, rollups in sorted(by_year.items())
     }
     if year is not None:
-        return years.get(year) or _strategic_year(own, [], aligned, thresholds)
+        return years.get(year) or _strategic_year(own, [], alignment, thresholds, period=period)
     parts = defaultdict(list)
     for year_rollup in years.values():
         for pk, node in year_rollup.physical.objectives.items():
@@ -280,40 +362,141 @@ def strategic_rollup(plan, *, year=None):
         parts,
         {k: v for y in years.values() for k, v in y.indicators.items()},
         thresholds,
+        period=period,
         years=years,
         serving_plans=tuple(serving),
     )
 
 
-def _strategic_year(own, rollups, aligned, thresholds, *, serving_plans=()):
+def _strategic_year(own, rollups, alignment, thresholds, *, period):
     """The strategic plan `own.plan` from the serving plans' `rollups` of one year."""
+    targets = own.physical.objectives
     parts, indicators = defaultdict(list), {}
     for rollup in rollups:
-        for pk, node in rollup.physical.objectives.items():
-            target = aligned.get(pk)
-            if target in own.physical.objectives:
-                parts[target].append(
-                    (
-                        node.weight,
-                        node,
-                        rollup.financial.objectives[pk],
-                        rollup.objective_semaforo.get(pk),
-                    )
-                )
+        reaches = _reaches(rollup, alignment, targets)
+        for target, part in _aligned_parts(rollup, reaches, thresholds):
+            parts[target].append(part)
         for pk, (indicator, result) in rollup.indicators.items():
-            objective_id = indicator.objective_id
-            if objective_id is None:
-                goal = rollup.physical.goals.get(indicator.goal_id)
-                objective_id = goal.parent_id if goal else None
-            if aligned.get(objective_id) in own.physical.objectives:
+            node = ("goal", indicator.goal_id) if indicator.goal_id else None
+            node = node or ("objective", indicator.objective_id)
+            if reaches.get(node) is not None:
                 indicators[pk] = (indicator, result)
-    plans = tuple(r.plan for r in serving_plans)
-    return _strategic(own, parts, indicators, thresholds, serving_plans=plans)
+    plans = tuple(r.plan for r in rollups)
+    return _strategic(own, parts, indicators, thresholds, period=period, serving_plans=plans)
 
 
-def _strategic(own, parts, indicators, thresholds, *, years=None, serving_plans=()):
-    """PlanRollup of the strategic plan `own.plan` whose objective `pk` is served by
-    `parts[pk]`: (weight, NodeProgress, NodeFinance, NodeSemaforo or None) tuples."""
+def _reaches(rollup, alignment, targets):
+    """{("objective", id) or ("goal", id): the objective of `targets` it reaches, or None}
+    for the live items of a serving plan's `rollup`: a goal's own alignment first, else its
+    objective's (aligned to an objective outside `targets`, an item is not aligned)."""
+    reaches = {}
+    for pk in rollup.physical.objectives:
+        target = alignment.objectives.get(pk)
+        reaches["objective", pk] = target if target in targets else None
+    for pk, goal in rollup.physical.goals.items():
+        target = alignment.goals.get(pk)
+        reaches["goal", pk] = (
+            target if target in targets else reaches.get(("objective", goal.parent_id))
+        )
+    return reaches
+
+
+def _aligned_parts(rollup, reaches, thresholds):
+    """(target objective id, (share, NodeProgress, BudgetTotals, NodeSemaforo or None)) of
+    each aligned item of a serving plan's `rollup` (the rule of ``strategic_rollup``)."""
+    goals_of = defaultdict(list)
+    for goal in rollup.physical.goals.values():
+        goals_of[goal.parent_id].append(goal)
+    own_results = defaultdict(list)
+    for indicator, result in rollup.indicators.values():
+        if indicator.goal_id is None and result is not None:
+            own_results[indicator.objective_id].append(result)
+    for pk, objective in rollup.physical.objectives.items():
+        target = reaches["objective", pk]
+        goals = goals_of[pk]
+        moved = [g for g in goals if reaches["goal", g.id] != target]
+        for goal in moved:
+            if reaches["goal", goal.id] is not None:
+                yield (
+                    reaches["goal", goal.id],
+                    (
+                        _share(objective, goals, [goal]),
+                        goal,
+                        rollup.financial.goals[goal.id],
+                        rollup.goal_semaforo.get(goal.id),
+                    ),
+                )
+        if target is None:
+            continue
+        if not moved:
+            yield (
+                target,
+                (
+                    objective.weight,
+                    objective,
+                    rollup.financial.objectives[pk],
+                    rollup.objective_semaforo.get(pk),
+                ),
+            )
+            continue
+        rest = [g for g in goals if g not in moved]
+        if rest:
+            yield (
+                target,
+                (
+                    _share(objective, goals, rest),
+                    _served_progress(
+                        objective,
+                        None,
+                        [(g.weight, g, None, None) for g in rest],
+                        thresholds,
+                        keep_empty=True,
+                    ),
+                    BudgetTotals.sum(rollup.financial.goals[g.id] for g in rest),
+                    _rest_semaforo(
+                        [(g.weight, rollup.goal_semaforo.get(g.id)) for g in rest],
+                        own_results[pk],
+                        thresholds,
+                    ),
+                ),
+            )
+
+
+def _share(objective, siblings, goals):
+    """The share of its plan that `goals`, some of an objective's goals `siblings`, weigh:
+    the objective's weight × their weights ÷ the siblings' (their count when all are 0)."""
+    total = sum((g.weight for g in siblings), Decimal("0"))
+    if total:
+        return objective.weight * sum(g.weight for g in goals) / total
+    return objective.weight * len(goals) / len(siblings)
+
+
+def _rest_semaforo(goal_parts, own_results, thresholds):
+    """NodeSemaforo of what is left of an objective: its remaining goals' (weight,
+    NodeSemaforo or None) and its own indicators' results, combined as ``tree_semaforo``
+    combines an objective (``_objective_value``)."""
+    goal_parts = [(w, s) for w, s in goal_parts if s is not None]
+    if not goal_parts and not own_results:
+        return None
+    value = _objective_value([(w, s.compliance) for w, s in goal_parts], own_results)
+    indicators = len(own_results) + sum(s.indicators for _w, s in goal_parts)
+    unreported = sum(1 for r in own_results if r.state == SemaforoState.NOT_REPORTED)
+    unreported += sum(s.unreported for _w, s in goal_parts)
+    if value is None:
+        states = {r.state for r in own_results} | {s.state for _w, s in goal_parts}
+        state = (
+            SemaforoState.NO_BASELINE
+            if SemaforoState.NO_BASELINE in states
+            else SemaforoState.NO_TARGET
+        )
+    else:
+        state = semaforo(value, **thresholds)
+    return NodeSemaforo(value, state, indicators, unreported)
+
+
+def _strategic(own, parts, indicators, thresholds, *, period, years=None, serving_plans=()):
+    """PlanRollup of the strategic plan `own.plan` at `period` whose objective `pk` is
+    served by `parts[pk]`: (weight, NodeProgress, BudgetTotals, NodeSemaforo or None)."""
     plan = own.plan
     physical, financial, semaforos = {}, {}, {}
     for pk, pei_node in own.physical.objectives.items():
@@ -343,7 +526,7 @@ def _strategic(own, parts, indicators, thresholds, *, years=None, serving_plans=
             counts[result.state] += 1
     return PlanRollup(
         plan=plan,
-        period=None,
+        period=period,
         physical=PhysicalProgress(
             plan_node, physical, own.physical.goals, own.physical.actions, None
         ),
