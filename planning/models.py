@@ -213,7 +213,7 @@ class Objective(TreeItemUrls, models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
-    trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
+    trace_route = TraceRoute({"objective": ("",), "plan": ("plan",), "serves": ("serves",)})
     # What a planner sets, in form and API order (the parent only on creation, apart).
     writable_fields = ("code", "name", "description", "weight", "policies", "serves")
 
@@ -274,7 +274,12 @@ class Goal(TreeItemUrls, models.Model):
     objects = GoalQuerySet.as_manager()
 
     trace_route = TraceRoute(
-        {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
+        {
+            "goal": ("",),
+            "objective": ("objective",),
+            "plan": ("objective__plan",),
+            "serves": ("serves", "objective__serves"),  # its own alignment first
+        }
     )
     # What a planner sets, in form and API order (the parent only on creation, apart).
     writable_fields = ("code", "name", "product", "weight", "unit", "serves")

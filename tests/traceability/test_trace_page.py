@@ -154,3 +154,34 @@ def test_trace_shows_the_alignment_both_ways(client, planner, action, count_quer
     with count_queries() as more:
         assert len(client.get(trace(target)).context["served_by"]) == 3
     assert more.count == fewer.count
+
+
+def test_trace_shows_goal_alignment_both_ways(client, planner, action, count_queries):
+    """Issue 8 §4: a goal aligned on its own → the PEI objective it serves; that objective →
+    the objectives and the goals that serve it."""
+    pei = factories.PlanFactory(name="PEI 2024–2027", kind="pei", start_year=2024, end_year=2027)
+    target = factories.ObjectiveFactory(plan=pei, code="PEI-7", name="Servicio al ciudadano")
+    goal = action.goal
+    goal.objective.plan.parent = pei
+    goal.objective.plan.save()
+    goal.serves = target
+    goal.save()
+    client.force_login(planner)
+
+    up = client.get(trace(goal))
+    from_action = client.get(trace(action))
+    down = client.get(trace(target))
+
+    assert up.context["serves"] == target
+    assert f'<a href="{trace(target)}">PEI-7 Servicio al ciudadano</a>' in up.content.decode()
+    assert from_action.context["serves"] == target
+    assert down.context["served_by"] == [goal]
+    assert f'<a href="{trace(goal)}">{goal}</a>' in down.content.decode()
+    with count_queries() as fewer:
+        client.get(trace(target))
+    other = factories.GoalFactory(objective=goal.objective, code="M2", serves=target)
+    objective = factories.ObjectiveFactory(plan=goal.objective.plan, code="O2", serves=target)
+    with count_queries() as more:
+        served_by = client.get(trace(target)).context["served_by"]
+    assert served_by == [objective, goal, other]
+    assert more.count == fewer.count
