@@ -41,32 +41,52 @@ def test_create_objective_aligned_to_parent_plan_objective(planner, action_plan,
     assert list(pei_objective.served_by.all()) == [objective]
 
 
+def create_item(kind, plan, *, by, serves):
+    """Create an objective of `plan`, or a goal of a new objective of `plan`, serving
+    `serves`; return (the service's call, what the plan holds of that kind)."""
+    if kind == "objective":
+        return (
+            lambda: services.create_objective(
+                plan, by=by, code="O9", name="Talento", weight=D("40"), serves=serves
+            ),
+            plan.objectives,
+        )
+    objective = factories.ObjectiveFactory(plan=plan, code="O8")
+    return (
+        lambda: services.create_goal(
+            objective, by=by, code="M9", name="Capacitar", weight=D("40"), serves=serves
+        ),
+        objective.goals,
+    )
+
+
 @pytest.mark.django_db
-def test_objective_of_another_plan_refused_next_to_field(planner, action_plan, pei):
+@pytest.mark.parametrize("kind", ["objective", "goal"])
+def test_objective_of_another_plan_refused_next_to_field(planner, action_plan, pei, kind):
     other = factories.PlanFactory(name="Otro PEI", start_year=2024, end_year=2027)
     foreign = factories.ObjectiveFactory(plan=other, code="X1")
+    create, items = create_item(kind, action_plan, by=planner, serves=foreign)
 
     with pytest.raises(ValidationError) as exc:
-        services.create_objective(
-            action_plan, by=planner, code="O1", name="Talento", weight=D("40"), serves=foreign
-        )
+        create()
 
     assert exc.value.message_dict == {
         "serves": ["El objetivo debe ser del plan al que sirve este plan (PEI 2024-2027)."]
     }
-    assert not action_plan.objectives.exists()
+    assert not items.filter(code__in=["O9", "M9"]).exists()
 
 
 @pytest.mark.django_db
-def test_plan_serving_no_plan_cannot_align(planner, pei, pei_objective):
+@pytest.mark.parametrize(("kind", "word"), [("objective", "objetivo"), ("goal", "meta")])
+def test_plan_serving_no_plan_cannot_align(planner, pei, pei_objective, kind, word):
+    create, _items = create_item(kind, pei, by=planner, serves=pei_objective)
+
     with pytest.raises(ValidationError) as exc:
-        services.create_objective(
-            pei, by=planner, code="PEI-2", name="Finanzas", weight=D("50"), serves=pei_objective
-        )
+        create()
 
     assert exc.value.message_dict == {
         "serves": [
-            "El plan «PEI 2024-2027» no sirve a otro plan: su objetivo no puede alinearse a uno."
+            f"El plan «PEI 2024-2027» no sirve a otro plan: su {word} no puede alinearse a uno."
         ]
     }
 
@@ -120,10 +140,12 @@ def test_objective_form_offers_the_served_plan_objectives(client, planner, actio
 
 
 @pytest.mark.django_db
-def test_objective_form_without_served_plan_has_no_alignment(client, planner, pei):
+@pytest.mark.parametrize("kind", ["objective", "goal"])
+def test_form_without_served_plan_has_no_alignment(client, planner, pei, pei_objective, kind):
+    parent = pei if kind == "objective" else pei_objective
     client.force_login(planner)
 
-    form = client.get(reverse("planning:objective-create", args=[pei.pk])).context["form"]
+    form = client.get(reverse(f"planning:{kind}-create", args=[parent.pk])).context["form"]
 
     assert "serves" not in form.fields
 
@@ -192,42 +214,6 @@ def test_create_goal_aligned_to_another_parent_plan_objective(planner, action_ob
 
 
 @pytest.mark.django_db
-def test_goal_aligned_to_an_objective_of_another_plan_refused(planner, action_objective):
-    foreign = factories.ObjectiveFactory(code="X1")
-
-    with pytest.raises(ValidationError) as exc:
-        services.create_goal(
-            action_objective,
-            by=planner,
-            code="M1",
-            name="Capacitar",
-            weight=D("40"),
-            serves=foreign,
-        )
-
-    assert exc.value.message_dict == {
-        "serves": ["El objetivo debe ser del plan al que sirve este plan (PEI 2024-2027)."]
-    }
-    assert not action_objective.goals.exists()
-
-
-@pytest.mark.django_db
-def test_goal_of_a_plan_serving_no_plan_cannot_align(planner, pei, pei_objective):
-    other = factories.ObjectiveFactory(plan=pei, code="PEI-2")
-
-    with pytest.raises(ValidationError) as exc:
-        services.create_goal(
-            other, by=planner, code="M1", name="Capacitar", weight=D("40"), serves=pei_objective
-        )
-
-    assert exc.value.message_dict == {
-        "serves": [
-            "El plan «PEI 2024-2027» no sirve a otro plan: su meta no puede alinearse a uno."
-        ]
-    }
-
-
-@pytest.mark.django_db
 def test_update_goal_alignment_archived_target_refused_and_clear(planner, action_objective, pei):
     second = factories.ObjectiveFactory(plan=pei, code="PEI-2")
     archived = factories.ObjectiveFactory(plan=pei, code="PEI-9", archived=True)
@@ -277,41 +263,18 @@ def test_goal_form_offers_the_served_plan_objectives_and_saves_them(
 
 
 @pytest.mark.django_db
-def test_goal_form_without_served_plan_has_no_alignment(client, planner, pei_objective):
-    client.force_login(planner)
-
-    form = client.get(reverse("planning:goal-create", args=[pei_objective.pk])).context["form"]
-
-    assert "serves" not in form.fields
-
-
-@pytest.mark.django_db
 def test_api_goal_alignment_set_read_filtered_and_refused(
     client_for, planner, action_objective, pei_objective
 ):
     api = client_for(planner)
     foreign = factories.ObjectiveFactory(code="X1")
 
-    refused = api.post(
-        "/api/v1/goals/",
-        {
-            "objective": action_objective.pk,
-            "code": "M1",
-            "name": "C",
-            "weight": "40",
-            "serves": foreign.pk,
-        },
-    )
-    created = api.post(
-        "/api/v1/goals/",
-        {
-            "objective": action_objective.pk,
-            "code": "M1",
-            "name": "C",
-            "weight": "40",
-            "serves": pei_objective.pk,
-        },
-    )
+    def post(serves):
+        data = {"objective": action_objective.pk, "code": "M1", "name": "C", "weight": "40"}
+        return api.post("/api/v1/goals/", {**data, "serves": serves.pk})
+
+    refused = post(foreign)
+    created = post(pei_objective)
 
     assert refused.status_code == 400
     assert refused.json()["errors"]["serves"] == [
