@@ -487,3 +487,31 @@ def test_api_and_plan_page_honour_the_cut(client, client_for, planner, two_years
     html = page.content.decode()
     assert "55,0 %" in html
     assert "Reportes aprobados hasta 2025-S1" in html
+
+
+def test_cut_passes_scope_through(client_for, planner):
+    """A serving plan of two years (2024–2025) with one goal indicator (flujo), target 10
+    each semester, values 10, 10 and 4 up to 2025-S1. At the PEI's 2025-S1: from the plan's
+    start (24 / 30 = 80 %) or from the start of the cut's year (4 / 10 = 40 %)."""
+    pei = factories.PlanFactory(name="PEI B", kind="pei", start_year=2024, end_year=2027)
+    target = factories.ObjectiveFactory(plan=pei, code="PEI-1", weight=D("100"))
+    cut = semesters(pei, 2025)[0]
+    plan = factories.PlanFactory(name="Plan bienal", start_year=2024, end_year=2025, parent=pei)
+    periods = [*semesters(plan, 2024), semesters(plan, 2025)[0]]
+    objective = factories.ObjectiveFactory(plan=plan, code="O1", weight=D("100"), serves=target)
+    measure = factories.IndicatorFactory(
+        goal=factories.GoalFactory(objective=objective, code="M1", weight=D("100"))
+    )
+    for period, value in zip(periods, ("10", "10", "4"), strict=True):
+        factories.TargetFactory(indicator=measure, period=period, value=D("10"))
+        factories.MeasurementFactory(
+            indicator=measure, period=period, value=D(value), status=ReviewStatus.APPROVED
+        )
+
+    whole = strategic_rollup(pei, period=cut)
+    year = strategic_rollup(pei, period=cut, scope="year")
+    api = client_for(planner).get(f"/api/v1/plans/{pei.pk}/rollup/?period={cut.pk}&scope=year")
+
+    assert whole.plan_semaforo.compliance == D("80")
+    assert year.plan_semaforo.compliance == D("40")
+    assert D(api.json()["plan"]["semaforo"]["compliance"]) == D("40")
