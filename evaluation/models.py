@@ -163,6 +163,7 @@ class Indicator(models.Model):
             "goal": ("goal",),
             "objective": ("objective", "goal__objective"),
             "plan": ("objective__plan", "goal__objective__plan"),
+            "serves": ("goal__serves", "goal__objective__serves", "objective__serves"),
         }
     )
 

@@ -65,6 +65,7 @@ class ServiceForm(AsksReason, forms.Form):
     def __init__(self, data=None, *, instance=None, initial=None, parent=None, plan=None, **kwargs):
         self.instance = instance
         self.parent = parent  # the parent of the item being created (None when editing)
+        self.plan = plan  # the plan of the item (the views pass it)
         values = model_to_dict(instance, fields=self.field_names) if instance else {}
         values.update(initial or {})
         super().__init__(data, initial=values, **kwargs)
@@ -110,12 +111,8 @@ class ObjectiveForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["policies"].queryset = Policy.objects.select_related("dimension")
         self.fields["policies"].help_text = _("Políticas de gestión y desempeño que atiende.")
-        # Alignment: an objective of the plan this plan serves; no choice without one.
         plan = self.instance.plan if self.instance is not None else self.parent
-        if plan is None or plan.parent_id is None:
-            del self.fields["serves"]
-        else:
-            self.fields["serves"].queryset = Objective.objects.live().filter(plan_id=plan.parent_id)
+        _alignment_choices(self, plan)
 
 
 class GoalForm(ServiceForm):
@@ -126,6 +123,16 @@ class GoalForm(ServiceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(self.instance)
+        _alignment_choices(self, self.plan)
+
+
+def _alignment_choices(form, plan):
+    """Alignment (MIPG.md §3): the live objectives of the plan `plan` serves; no field when
+    it serves none."""
+    if plan is None or plan.parent_id is None:
+        del form.fields["serves"]
+    else:
+        form.fields["serves"].queryset = Objective.objects.live().filter(plan_id=plan.parent_id)
 
 
 class ActionForm(ServiceForm):

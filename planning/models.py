@@ -218,7 +218,7 @@ class Objective(TreeItemUrls, models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
-    trace_route = TraceRoute({"objective": ("",), "plan": ("plan",)})
+    trace_route = TraceRoute({"objective": ("",), "plan": ("plan",), "serves": ("serves",)})
     # What a planner sets, in form and API order (the parent only on creation, apart).
     writable_fields = ("code", "name", "description", "weight", "policies", "serves")
 
@@ -257,6 +257,21 @@ class Goal(TreeItemUrls, models.Model):
         related_name="goals",
         verbose_name=_("dependencia responsable"),
     )
+    # Alignment of the goal itself (MIPG.md §3): an objective of the plan this one serves
+    # (``plan.parent``). Empty, the goal serves what its objective serves; set, its figures
+    # go to that objective instead of its own objective's (mipg.traceability.rollup).
+    serves = models.ForeignKey(
+        Objective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="served_by_goals",
+        verbose_name=_("objetivo al que sirve"),
+        help_text=_(
+            "Objetivo del plan al que sirve este plan (p. ej., del PEI). Vacío: sirve al mismo "
+            "que su objetivo."
+        ),
+    )
     position = models.PositiveIntegerField(_("orden"), default=0)
     archived = models.BooleanField(_("archivado"), default=False)
     history = HistoricalRecords()
@@ -264,10 +279,15 @@ class Goal(TreeItemUrls, models.Model):
     objects = GoalQuerySet.as_manager()
 
     trace_route = TraceRoute(
-        {"goal": ("",), "objective": ("objective",), "plan": ("objective__plan",)}
+        {
+            "goal": ("",),
+            "objective": ("objective",),
+            "plan": ("objective__plan",),
+            "serves": ("serves", "objective__serves"),  # its own alignment first
+        }
     )
     # What a planner sets, in form and API order (the parent only on creation, apart).
-    writable_fields = ("code", "name", "product", "weight", "unit")
+    writable_fields = ("code", "name", "product", "weight", "unit", "serves")
 
     class Meta:
         ordering = ["position", "code"]

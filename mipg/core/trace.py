@@ -8,8 +8,14 @@ The ground floor knows no app: each traceable model declares how it reaches each
 Trace down (everything under a plan) reads every app, so it lives on the traceability floor
 (``mipg.traceability.subtree``).
 
+A route may also declare the role ``serves``: the objective of the served plan that the item
+serves (alignment, MIPG.md §3), e.g. a goal's own ``serves`` first, else its objective's. It
+comes with its plan, and the chain goes through it between the item's plan and the plans
+that plan serves.
+
 Query budget of ``trace_up``: one query with ``select_related`` along the item's path to its
-plan (and three levels of parent plans), plus one prefetch for the objective's policies when
+plan (and three levels of parent plans, and the served objective with its plan), plus one
+prefetch for the objective's policies when
 there is an objective and one for the action's Decreto 612 plans when there is an action.
 Plan ancestors deeper than three levels cost one more query per three levels.
 """
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Prefetch
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import InstitutionalPlan, Policy
 
@@ -43,6 +50,7 @@ class Trace:
     indicator: Model | None = None
     allocation: Model | None = None
     period: Model | None = None
+    serves: Model | None = None  # the objective of the served plan the item serves
     plan_ancestors: list = field(default_factory=list)
     institutional_plans: list = field(default_factory=list)
     policies: list = field(default_factory=list)
@@ -79,6 +87,7 @@ def _join(*parts):
 
 
 ROLE_ORDER = ("allocation", "action", "indicator", "goal", "objective", "plan")
+SERVES_LABEL = _("Objetivo al que sirve")
 
 
 def _walk(obj, path):
@@ -113,6 +122,7 @@ def trace_up(obj):
     route = _route_for(obj)
     ancestors = "__".join(["parent"] * ANCESTOR_LEVELS)
     related = {_join(path, ancestors) for path in route.roles["plan"]}
+    related.update(_join(path, "plan") for path in route.roles.get("serves", ()))
     related.update(p for paths in route.roles.values() for p in paths if p)
     related.update(route.extra)
     prefetches = [
@@ -185,7 +195,8 @@ def _label(obj):
 
 def chain(trace):
     """The breadcrumb of a trace: [(kind label in Spanish, object), ...] from the item up
-    through its allocation, action, indicator, goal, objective, plan and parent plans,
+    through its allocation, action, indicator, goal, objective, plan, the objective it
+    serves and the parent plans,
     then the Decreto 612 plans, policies and dimensions. Costs no queries."""
     links = [(_label(trace.item), trace.item)]
     seen = {id(trace.item)}
@@ -194,6 +205,8 @@ def chain(trace):
         if obj is not None and id(obj) not in seen:
             links.append((_label(obj), obj))
             seen.add(id(obj))
+    if trace.serves is not None:
+        links.append((str(SERVES_LABEL), trace.serves))
     for obj in [
         *trace.plan_ancestors,
         *trace.institutional_plans,

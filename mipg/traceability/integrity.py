@@ -20,9 +20,11 @@ Decisions:
   An indicator with no target in any period of the plan is an error
   ("indicator_without_targets"): nothing could ever be compared with it.
 - A plan that serves another (``plan.parent``, e.g. a Plan de Acción serving the PEI) must
-  say which objective of that plan each of its objectives serves (MIPG.md §3): an
-  objective without one is a warning ("objective_not_aligned"), since its figures do not
-  reach the strategic plan's roll-up.
+  say which objective of that plan each of its objectives or goals serves (MIPG.md §3),
+  since what is aligned to nothing does not reach the strategic plan's roll-up (warnings).
+  An aligned objective covers its goals. An objective aligned to nothing is one warning
+  ("objective_not_aligned") unless some of its goals are aligned on their own: then each
+  of its goals aligned to nothing is the warning ("goal_not_aligned").
 - Errors block the plan's approval (mipg.traceability.approval, MIPG.md §5).
 """
 
@@ -55,6 +57,7 @@ KINDS = {
     "indicator_without_target": WARNING,
     "indicator_without_targets": ERROR,
     "objective_not_aligned": WARNING,
+    "goal_not_aligned": WARNING,
 }
 
 
@@ -80,6 +83,42 @@ def _weights_finding(parent, children, what):
         _("Las ponderaciones de %(what)s de «%(parent)s» suman %(total)s y deben sumar 100.")
         % {"what": what, "parent": parent, "total": total},
     )
+
+
+def _alignment_findings(objectives, goals_of):
+    """What of a serving plan reaches no objective of the plan it serves."""
+    findings = []
+    for objective in objectives:
+        if objective.serves_id is not None:
+            continue
+        goals = goals_of[objective.pk]
+        if not any(goal.serves_id for goal in goals):
+            findings.append(
+                _finding(
+                    "objective_not_aligned",
+                    objective,
+                    _(
+                        "El objetivo «%(objective)s» no está alineado a ningún objetivo del "
+                        "plan al que sirve este plan."
+                    )
+                    % {"objective": objective},
+                )
+            )
+            continue
+        findings += [
+            _finding(
+                "goal_not_aligned",
+                goal,
+                _(
+                    "La meta «%(goal)s» no está alineada a ningún objetivo del plan al que "
+                    "sirve este plan, ni lo está su objetivo."
+                )
+                % {"goal": goal},
+            )
+            for goal in goals
+            if goal.serves_id is None
+        ]
+    return findings
 
 
 def integrity_report(plan):
@@ -162,19 +201,7 @@ def integrity_report(plan):
             )
 
     if plan.parent_id is not None:
-        for objective in objectives:
-            if objective.serves_id is None:
-                findings.append(
-                    _finding(
-                        "objective_not_aligned",
-                        objective,
-                        _(
-                            "El objetivo «%(objective)s» no está alineado a ningún objetivo del "
-                            "plan al que sirve este plan."
-                        )
-                        % {"objective": objective},
-                    )
-                )
+        findings += _alignment_findings(objectives, goals_of)
 
     weight_checks = [(plan, objectives, _("los objetivos"))]
     weight_checks += [(o, goals_of[o.pk], _("las metas")) for o in objectives if goals_of[o.pk]]

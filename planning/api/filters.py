@@ -38,6 +38,9 @@ class ObjectiveFilter(django_filters.FilterSet):
     policy = django_filters.ModelChoiceFilter(
         field_name="policies", queryset=Policy.objects.all(), label=_("Política MIPG")
     )
+    serves = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.all(), label=_("Objetivo al que sirve")
+    )
     archived = django_filters.BooleanFilter(label=_("Archivado"))
     ordering = django_filters.OrderingFilter(
         fields=(("position", "position"), ("code", "code"), ("name", "name")),
@@ -46,7 +49,7 @@ class ObjectiveFilter(django_filters.FilterSet):
 
     class Meta:
         model = Objective
-        fields = ["q", "plan", "policy", "archived"]
+        fields = ["q", "plan", "policy", "serves", "archived"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
@@ -61,6 +64,9 @@ class GoalFilter(django_filters.FilterSet):
         queryset=Objective.objects.all(), label=_("Objetivo")
     )
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
+    serves = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.all(), label=_("Objetivo al que sirve")
+    )
     archived = django_filters.BooleanFilter(label=_("Archivada"))
     ordering = django_filters.OrderingFilter(
         fields=(("position", "position"), ("code", "code"), ("name", "name")),
@@ -69,7 +75,7 @@ class GoalFilter(django_filters.FilterSet):
 
     class Meta:
         model = Goal
-        fields = ["q", "plan", "objective", "unit", "archived"]
+        fields = ["q", "plan", "objective", "unit", "serves", "archived"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))

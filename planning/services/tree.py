@@ -56,13 +56,19 @@ def update_objective(objective, *, by, reason="", **fields):
     return _update_item(objective, by=by, fields=fields, allowed=OBJECTIVE_FIELDS, reason=reason)
 
 
-def create_goal(objective, *, by, code, name, weight, product="", unit=None, reason=""):
+def create_goal(
+    objective, *, by, code, name, weight, product="", unit=None, serves=None, reason=""
+):
+    """Create a goal of `objective`; `serves`, like an objective's, is an objective of the
+    plan the goal's plan serves (``plan.parent``): set, the goal serves it instead of what
+    its objective serves (MIPG.md §3)."""
     require_perm(by, "planning.add_goal")
     with transaction.atomic():
         plan = _lock_open_plan(objective)
         _lock(objective)
         goal = Goal(objective=objective, code=code, name=name, weight=weight, product=product)
         goal.unit = unit
+        goal.serves = serves
         return _create_item(goal, plan=plan, by=by, reason=reason)
 
 
@@ -226,7 +232,7 @@ def _save_item(item, *, plan, by, changed, m2m):
     errors = _sibling_errors(item)
     if isinstance(item, Action):
         errors.update(_action_errors(item, plan, changed))
-    if isinstance(item, Objective) and (changed is None or "serves" in changed):
+    if isinstance(item, Objective | Goal) and (changed is None or "serves" in changed):
         errors.update(_alignment_errors(item, plan))
     for name, values in m2m.items():
         values = list(values)
@@ -262,17 +268,19 @@ def _sibling_errors(item):
     return errors
 
 
-def _alignment_errors(objective, plan):
-    """The objective an objective serves must be a live objective of the plan its plan
-    serves (``plan.parent``)."""
-    target = objective.serves
+def _alignment_errors(item, plan):
+    """The objective an objective or a goal serves must be a live objective of the plan its
+    plan serves (``plan.parent``)."""
+    target = item.serves
     if target is None:
         return {}
     if plan.parent_id is None:
-        message = _(
-            "El plan «%(plan)s» no sirve a otro plan: su objetivo no puede alinearse a uno."
-        ) % {"plan": plan.name}
-        return {"serves": message}
+        message = (
+            _("El plan «%(plan)s» no sirve a otro plan: su objetivo no puede alinearse a uno.")
+            if isinstance(item, Objective)
+            else _("El plan «%(plan)s» no sirve a otro plan: su meta no puede alinearse a uno.")
+        )
+        return {"serves": message % {"plan": plan.name}}
     target = Objective.objects.filter(pk=target.pk).select_related("plan").first()
     if target is None or target.plan_id != plan.parent_id:
         return {

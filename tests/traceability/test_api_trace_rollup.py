@@ -91,6 +91,25 @@ def test_trace_of_a_measurement_goes_up_to_the_mipg_dimension(client_for, audito
     assert [d["code"] for d in body["dimensions"]] == ["D2"]
 
 
+def test_trace_of_an_aligned_goal_names_the_objective_it_serves(client_for, auditor, traced):
+    goal = traced["goals"]
+    pei = PlanFactory(name="PEI", kind="pei", start_year=2024, end_year=2027)
+    target = ObjectiveFactory(plan=pei, code="PEI-3")
+    goal.objective.plan.parent = pei
+    goal.objective.plan.save()
+    goal.serves = target
+    goal.save()
+
+    body = client_for(auditor).get(f"/api/v1/goals/{goal.pk}/trace/").json()
+    action = client_for(auditor).get(f"/api/v1/actions/{traced['actions'].pk}/trace/").json()
+
+    assert (body["serves"]["type"], body["serves"]["id"]) == ("objective", target.pk)
+    assert action["serves"]["id"] == target.pk
+    types = [node["type"] for node in body["chain"]]
+    assert types[:5] == ["goal", "objective", "plan", "objective", "plan"]
+    assert body["chain"][3]["id"] == target.pk
+
+
 def test_trace_of_an_action_includes_its_decreto_612_plans(client_for, auditor, traced):
     action = traced["actions"]
     body = client_for(auditor).get(f"/api/v1/actions/{action.pk}/trace/").json()

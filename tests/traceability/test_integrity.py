@@ -279,3 +279,35 @@ def test_objectives_of_a_serving_plan_must_be_aligned(clean, django_assert_num_q
         "El objetivo «O2 "
         f"{unaligned.name}» no está alineado a ningún objetivo del plan al que sirve este plan."
     )
+
+
+@pytest.mark.django_db
+def test_goals_of_an_unaligned_objective_with_aligned_siblings_must_be_aligned(
+    clean, django_assert_num_queries
+):
+    """An aligned objective covers its goals; an objective aligned to nothing is one
+    warning, unless some of its goals are aligned on their own: then each of its goals
+    aligned to nothing is the warning (issue 8 §4)."""
+    pei = factories.PlanFactory(kind="pei", start_year=2024, end_year=2027)
+    target = factories.ObjectiveFactory(plan=pei, code="PEI-1")
+    plan, covered = clean["plan"], clean["objective"]
+    plan.parent = pei
+    plan.save()
+    covered.serves = target
+    covered.save()
+    factories.GoalFactory(objective=covered, code="M2", weight=D("0"))  # covered by O1
+    split = factories.ObjectiveFactory(plan=plan, code="O2", weight=D("0"))
+    factories.GoalFactory(objective=split, code="M3", serves=target)
+    loose = factories.GoalFactory(objective=split, code="M4", weight=D("0"))
+    factories.GoalFactory(objective=split, code="M5", weight=D("0"), archived=True)
+
+    with django_assert_num_queries(8):
+        findings = integrity_report(plan)
+
+    not_aligned = [f for f in findings if f.kind.endswith("_not_aligned")]
+    assert kinds(not_aligned) == [("goal_not_aligned", loose)]
+    assert not_aligned[0].severity == WARNING
+    assert not_aligned[0].message_es == (
+        f"La meta «M4 {loose.name}» no está alineada a ningún objetivo del plan al que sirve "
+        "este plan, ni lo está su objetivo."
+    )

@@ -454,3 +454,70 @@ def test_trace_down_query_count_is_constant(db, count_queries, n_actions):
     assert len(subtree.actions) == n_actions
     assert len(subtree.goals) == Goal.objects.filter(objective__plan=plan).count()
     assert {o.code for o in Objective.objects.filter(plan=plan)} == {"O1", "O2"}
+
+
+# --- alignment (MIPG.md §3): the objective of the served plan an item serves ---------------
+
+
+@pytest.fixture
+def aligned(tree):
+    """tree's objective serves PEI-1; a second goal M2 of it serves PEI-2 on its own."""
+    first = factories.ObjectiveFactory(plan=tree["pei"], code="PEI-1")
+    second = factories.ObjectiveFactory(plan=tree["pei"], code="PEI-2")
+    tree["objective"].serves = first
+    tree["objective"].save()
+    goal = factories.GoalFactory(objective=tree["objective"], code="M2", serves=second)
+    action = factories.ActionFactory(goal=goal, code="A2")
+    return {**tree, "first": first, "second": second, "own_goal": goal, "own_action": action}
+
+
+def test_trace_up_serves_the_goal_own_alignment_first(aligned, count_queries):
+    indicator = factories.IndicatorFactory(goal=aligned["own_goal"])
+    objective_indicator = factories.IndicatorFactory(
+        goal=None, objective=aligned["objective"], unit=aligned["goal"].unit
+    )
+    report = factories.ProgressReportFactory(action=aligned["own_action"], period=aligned["period"])
+    expected = {
+        aligned["objective"]: aligned["first"],
+        aligned["goal"]: aligned["first"],  # no alignment of its own: its objective's
+        aligned["action"]: aligned["first"],
+        objective_indicator: aligned["first"],
+        aligned["own_goal"]: aligned["second"],
+        aligned["own_action"]: aligned["second"],
+        indicator: aligned["second"],
+        report: aligned["second"],
+    }
+
+    traces = {item: trace_up(item) for item in expected}
+
+    assert {item: t.serves for item, t in traces.items()} == expected
+    assert trace_up(aligned["plan"]).serves is None
+    with count_queries(0):  # the served objective and its plan come with the item
+        names = [t.serves.plan.name for t in traces.values()]
+    assert set(names) == {"PEI"}
+
+
+def test_chain_goes_through_the_served_objective_before_the_served_plan(aligned):
+    links = trace_up(aligned["own_action"]).chain()
+
+    assert [obj for _label, obj in links[:7]] == [
+        aligned["own_action"],
+        aligned["own_goal"],
+        aligned["objective"],
+        aligned["plan"],
+        aligned["second"],
+        aligned["pei"],
+        aligned["development"],
+    ]
+    assert [label for label, _obj in links[:5]] == [
+        "Actividad",
+        "Meta",
+        "Objetivo",
+        "Plan",
+        "Objetivo al que sirve",
+    ]
+
+
+def test_trace_up_query_count_does_not_grow_with_alignment(aligned, count_queries):
+    items = _items(aligned, aligned["period"])
+    _assert_trace_up_queries(items, count_queries)

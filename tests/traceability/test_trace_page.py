@@ -125,32 +125,38 @@ def test_trace_query_count_is_constant_whatever_the_plan_size(client, planner, c
     assert few.count == many.count
 
 
-def test_trace_shows_the_alignment_both_ways(client, planner, action, count_queries):
-    """MIPG.md §3: an action plan objective → the PEI objective it serves; a PEI objective
-    → the objectives that serve it."""
+@pytest.mark.parametrize("aligned", ["objective", "goal"])
+def test_trace_shows_the_alignment_both_ways(client, planner, action, count_queries, aligned):
+    """MIPG.md §3: an action plan objective, or a goal aligned on its own (issue 8 §4) → the
+    PEI objective it serves; a PEI objective → the objectives and goals that serve it."""
     pei = factories.PlanFactory(name="PEI 2024–2027", kind="pei", start_year=2024, end_year=2027)
     target = factories.ObjectiveFactory(plan=pei, code="PEI-1", name="Gestión eficiente")
-    objective = action.goal.objective
-    objective.plan.parent = pei
-    objective.plan.save()
-    objective.serves = target
-    objective.save()
+    goal = action.goal
+    plan = goal.objective.plan
+    plan.parent = pei
+    plan.save()
+    item = goal.objective if aligned == "objective" else goal
+    item.serves = target
+    item.save()
     client.force_login(planner)
 
-    up = client.get(trace(objective))
+    up = client.get(trace(item))
     from_action = client.get(trace(action))
     down = client.get(trace(target))
 
     assert up.context["serves"] == target
     assert f'<a href="{trace(target)}">PEI-1 Gestión eficiente</a>' in up.content.decode()
     assert from_action.context["serves"] == target
-    assert down.context["served_by"] == [objective]
-    assert f'<a href="{trace(objective)}">{objective}</a>' in down.content.decode()
+    assert down.context["served_by"] == [item]
+    assert f'<a href="{trace(item)}">{item}</a>' in down.content.decode()
     assert "Plan de Acción 2026" in down.content.decode()
     with count_queries() as fewer:
         client.get(trace(target))
-    factories.ObjectiveFactory(plan=objective.plan, code="O2", serves=target)
-    factories.ObjectiveFactory(plan=objective.plan, code="O3", serves=target)
+    objective = factories.ObjectiveFactory(plan=plan, code="O2", serves=target)
+    other = factories.GoalFactory(objective=goal.objective, code="M2", serves=target)
     with count_queries() as more:
-        assert len(client.get(trace(target)).context["served_by"]) == 3
+        served_by = client.get(trace(target)).context["served_by"]
+    # the objectives first, then the goals, each in tree order
+    expected = [item, objective, other] if aligned == "objective" else [objective, goal, other]
+    assert served_by == expected
     assert more.count == fewer.count

@@ -105,8 +105,8 @@ class TraceSerializer(serializers.Serializer):
     item = TraceNodeSerializer()
     chain = TraceNodeSerializer(
         many=True,
-        help_text="Del elemento hacia arriba: actividad, meta, objetivo, plan, planes a los "
-        "que sirve, planes del Decreto 612, políticas y dimensiones MIPG.",
+        help_text="Del elemento hacia arriba: actividad, meta, objetivo, plan, objetivo al que "
+        "sirve, planes a los que sirve, planes del Decreto 612, políticas y dimensiones MIPG.",
     )
     plan = TraceNodeSerializer(allow_null=True)
     objective = TraceNodeSerializer(allow_null=True)
@@ -115,6 +115,11 @@ class TraceSerializer(serializers.Serializer):
     indicator = TraceNodeSerializer(allow_null=True)
     allocation = TraceNodeSerializer(allow_null=True)
     period = TraceNodeSerializer(allow_null=True)
+    serves = TraceNodeSerializer(
+        allow_null=True,
+        help_text="Objetivo del plan superior al que sirve el elemento (alineación): el de la "
+        "meta si tiene uno propio, si no el de su objetivo.",
+    )
     plan_ancestors = TraceNodeSerializer(many=True)
     institutional_plans = TraceNodeSerializer(many=True)
     policies = TraceNodeSerializer(many=True)
@@ -158,7 +163,7 @@ def trace_node(obj, request=None):
 
 def trace_data(trace, request=None):
     """The dict TraceSerializer renders, from a mipg.traceability.Trace (no queries)."""
-    roles = ("plan", "objective", "goal", "action", "indicator", "allocation", "period")
+    roles = ("plan", "objective", "goal", "action", "indicator", "allocation", "period", "serves")
     lists = ("plan_ancestors", "institutional_plans", "policies", "dimensions")
 
     def node(obj):

@@ -1,5 +1,6 @@
-"""GET /api/v1/plans/{id}/rollup/: the plan roll-up of mipg.traceability.rollup.plan_rollup —
-physical progress, budget execution and semáforo per level, side by side."""
+"""GET /api/v1/plans/{id}/rollup/: the plan roll-up of mipg.traceability.rollup.rollup_of
+(``plan_rollup``, or ``strategic_rollup`` for a plan served by others) — physical progress,
+budget execution and semáforo per level, side by side."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -27,7 +28,9 @@ class RollupQuerySerializer(serializers.Serializer):
         required=False,
         help_text=(
             "Periodo de corte (del plan); por omisión el último periodo del plan que ya "
-            "comenzó (nunca uno futuro)."
+            "comenzó (nunca uno futuro). En un plan al que sirven otros (un PEI), cada plan "
+            "que le sirve se toma en su último periodo iniciado a la fecha de fin de este "
+            "(o a hoy, si es anterior), con los mismos cumulative y scope."
         ),
     )
     year = serializers.IntegerField(

@@ -28,6 +28,7 @@ KIND_LABELS = {
     "indicator_without_target": gettext_lazy("Indicador sin meta programada"),
     "indicator_without_targets": gettext_lazy("Indicador sin metas"),
     "objective_not_aligned": gettext_lazy("Objetivo sin alinear"),
+    "goal_not_aligned": gettext_lazy("Meta sin alinear"),
 }
 SEVERITIES = [
     (ERROR, gettext_lazy("Errores"), "danger"),

@@ -128,23 +128,31 @@ BELOW = {
 }
 
 
-def _alignment(item, chain):
-    """(the objective of the served plan that `item` serves through its objective, the
-    live objectives of serving plans that serve `item` when it is an objective)
-    (MIPG.md §3)."""
-    objective = next((obj for _kind, obj in chain if isinstance(obj, Objective)), None)
-    serves = None
-    if objective is not None and objective.serves_id is not None:
-        serves = Objective.objects.select_related("plan").get(pk=objective.serves_id)
-    served_by = []
-    if isinstance(item, Objective):
-        served_by = list(
-            Objective.objects.live()
-            .filter(serves=item)
-            .select_related("plan")
-            .order_by("plan__start_year", "plan__name", "position", "code")
+def _served_by(item):
+    """The live objectives, then the live goals aligned on their own, of serving plans that
+    serve `item` when it is an objective (MIPG.md §3); two queries."""
+    if not isinstance(item, Objective):
+        return []
+    objectives = (
+        Objective.objects.live()
+        .filter(serves=item)
+        .select_related("plan")
+        .order_by("plan__start_year", "plan__name", "position", "code")
+    )
+    goals = (
+        Goal.objects.live()
+        .filter(serves=item)
+        .select_related("objective__plan")
+        .order_by(
+            "objective__plan__start_year",
+            "objective__plan__name",
+            "objective__position",
+            "objective__code",
+            "position",
+            "code",
         )
-    return serves, served_by
+    )
+    return [*objectives, *goals]
 
 
 @login_required
@@ -160,7 +168,6 @@ def trace(request, label, pk):
     item = found.item
     below = BELOW.get(model._meta.concrete_model)
     chain = [{"kind": kind, "obj": obj, "url": link_for(obj)} for kind, obj in found.chain()]
-    serves, served_by = _alignment(item, found.chain())
     return render(
         request,
         "traceability/trace.html",
@@ -172,8 +179,8 @@ def trace(request, label, pk):
             "chain": chain,
             "trace": found,
             "below": below(item) if below else None,
-            "serves": serves,
-            "served_by": served_by,
+            "serves": found.serves,
+            "served_by": _served_by(item),
             "is_objective": isinstance(item, Objective),
             "crumbs": crumbs_for(item, last=_("Trazabilidad")),
         },

@@ -1,0 +1,15 @@
+"""The roll-up of a plan for dashboards, the plan tree and the API: ``plan_rollup`` (one
+plan, ``plan``) and ``strategic_rollup`` (a plan served by others, ``strategic``);
+``rollup_of`` picks the right one."""
+
+from mipg.traceability.rollup.plan import NodeSemaforo, PlanRollup, plan_rollup, tree_semaforo
+from mipg.traceability.rollup.strategic import rollup_of, strategic_rollup
+
+__all__ = [
+    "NodeSemaforo",
+    "PlanRollup",
+    "plan_rollup",
+    "rollup_of",
+    "strategic_rollup",
+    "tree_semaforo",
+]
