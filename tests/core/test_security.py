@@ -203,3 +203,11 @@ def test_api_throttle_tells_anonymous_clients_apart_by_client_ip(settings):
     peer = AnonRateThrottle().get_ident(request)
     settings.MIPG_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     assert (peer, AnonRateThrottle().get_ident(request)) == ("10.0.0.1", "203.0.113.7")
+
+
+def test_ssl_redirect_spares_the_health_probe(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    login = client.get(reverse("login"))
+    probe = client.get(reverse("healthz"))
+    assert (login.status_code, login["Location"]) == (301, "https://testserver/cuenta/login/")
+    assert probe.status_code == 200
