@@ -4,14 +4,25 @@ Defaults give a working local install: SQLite, Celery tasks run inline when no b
 configured, DEBUG only when asked for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from mipg.core.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from mipg.core.env import (
+    check_secret_key,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    meta_header_name,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,11 +37,10 @@ if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and not set(ALLOWED_HOSTS) <= _LO
     raise ImproperlyConfigured(
         "SECRET_KEY must be set when the site is served to hosts other than localhost."
     )
-if len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+check_secret_key(SECRET_KEY, debug=DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mipg.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "mipg.core",
     "planning",
     "management",
@@ -55,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mipg.core.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mipg.urls"
@@ -191,10 +207,79 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mipg@localhost")
 
 # --- Security -------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# HTTPS. Behind a proxy that terminates TLS, SECURE_PROXY_SSL_HEADER names the header it
+# sets to "https" (e.g. X-Forwarded-Proto); set it only when the proxy always sets or strips
+# that header, since anyone else could send it.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The health probe is called over plain HTTP from inside the host or container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    (meta_header_name("SECURE_PROXY_SSL_HEADER", _proxy_ssl_header), "https")
+    if _proxy_ssl_header
+    else None
+)
+# Cookies travel only over HTTPS unless DEBUG is on (or SECURE_COOKIES=false is said).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, fonts and
+# images; no inline script or style. Bootstrap's CSS draws its icons with data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (mipg.core.security.PermissionsPolicyMiddleware): MIPG uses none of
+# these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Client IP address (login lockout, API throttling). Behind a reverse proxy, name the header
+# the proxy writes the client address into (X-Forwarded-For or X-Real-IP); the proxy must
+# overwrite or append to it. MIPG_PROXY_COUNT is the number of proxies that append to it
+# (the client is that many entries from the right of X-Forwarded-For).
+_client_ip_header = env_str("MIPG_CLIENT_IP_HEADER", "")
+MIPG_CLIENT_IP_HEADER = (
+    meta_header_name("MIPG_CLIENT_IP_HEADER", _client_ip_header) if _client_ip_header else None
+)
+MIPG_PROXY_COUNT = env_int("MIPG_PROXY_COUNT", 1, minimum=1)
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins of one user name from one
+# IP lock that pair out for AXES_COOLOFF_MINUTES. `manage.py axes_reset_username USER` or the
+# admin ("Access attempts") unlocks earlier.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "mipg.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "mipg.core.security.lockout_response"
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,13 @@
 """/api/: version 1 of the REST API, its OpenAPI schema and documentation pages."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import SimpleRouter
 
 from accountability.api.views import AccountabilityReportViewSet, CitizenQuestionViewSet
@@ -58,8 +64,17 @@ router.register("citizen-questions", CitizenQuestionViewSet, basename="citizen-q
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Swagger UI's script is served by its own URL (no inline script, see the CSP in
+    # settings). Redoc injects its styles and starts a search worker at run time: that page
+    # alone allows inline styles and blob: workers.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "redoc/",
+        csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api:schema")
+        ),
+        name="redoc",
+    ),
     # Anything else under /api/ answers a JSON 404, never the HTML page.
     re_path(r"^.*$", not_found),
 ]

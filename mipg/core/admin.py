@@ -1,4 +1,5 @@
-"""The admin site keeps reference data, units, the entity's settings, users and API tokens.
+"""The admin site keeps reference data, units, the entity's settings, users and API tokens,
+and unlocks users locked out of the login (django-axes).
 
 No back door (MIPG.md §5): figures, plan items and workflow state (plans, objectives,
 goals, actions, periods, ratings, indicators and targets, progress reports, measurements,
@@ -9,6 +10,8 @@ to whoever may view them, and refuse every add, change, delete and history rever
 superusers.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -138,3 +141,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
             revoke_api_token(token, by=request.user)
             revoked += 1
         self.message_user(request, _("%(count)s token(s) revocado(s).") % {"count": revoked})
+
+
+# Login lockout (django-axes). Deleting an access attempt unlocks that user name and IP (as
+# `manage.py axes_reset_username` does); the access logs are audit records, read-only.
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AccessLogAdmin(axes_admin.AccessLogAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _model_admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,11 @@ class CoreConfig(AppConfig):
     name = "mipg.core"
     label = "mipg"
     verbose_name = _("Marco MIPG")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site of `mipg.core.sites` (Administrador only). Named
+    in INSTALLED_APPS; `default = False` keeps CoreConfig the config of ``mipg.core``."""
+
+    default = False
+    default_site = "mipg.core.sites.AdminSite"

@@ -56,8 +56,10 @@ def approved(unit, responsible, planner):
 
 
 # What the Administrador keeps editing in the admin: reference data, units, the entity's
-# settings, funding sources, users, groups, API tokens and citizens' questions.
+# settings, funding sources, users, groups, API tokens, citizens' questions, and the login
+# lockouts (deleting an access attempt unlocks).
 EDITABLE = {
+    "axes.accessattempt",
     "mipg.dimension",
     "mipg.policy",
     "mipg.institutionalplan",
@@ -155,6 +157,24 @@ def test_planeacion_is_not_staff_and_cannot_enter_the_admin(client, planner):
     client.force_login(planner)
     response = client.get(reverse("admin:index"))
     assert (planner.is_staff, response.status_code) == (False, 302)
+
+
+def test_admin_is_refused_to_staff_of_other_roles(client, planner):
+    planner.is_staff = True
+    planner.save()
+    client.force_login(planner)
+    response = client.get(reverse("admin:index"))
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("admin:login") + "?next=" + reverse("admin:index"),
+    )
+
+
+def test_admin_is_open_to_the_administrador_role(client, db):
+    administrador = UserFactory(username="adm2", is_staff=True, roles=[roles.ADMINISTRADOR])
+    client.force_login(administrador)
+    response = client.get(reverse("admin:index"))
+    assert (administrador.is_superuser, response.status_code) == (False, 200)
 
 
 def test_sync_roles_does_not_make_planeacion_staff(db):

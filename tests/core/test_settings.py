@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 from mipg.core import env
 
@@ -45,16 +46,20 @@ def test_env_list_and_url(monkeypatch):
         env.env_url("MIPG_DB", schemes={"postgres"})
 
 
-def _settings_in_subprocess(**overrides):
+DEFAULTS = (
+    "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+    " settings.LANGUAGE_CODE, settings.TIME_ZONE)"
+)
+
+
+def _settings_in_subprocess(printing=DEFAULTS, **overrides):
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     environment.update(overrides)
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
-            " settings.LANGUAGE_CODE, settings.TIME_ZONE)",
+            f"import django; django.setup(); from django.conf import settings; {printing}",
         ],
         cwd=ROOT,
         env=environment,
@@ -93,3 +98,135 @@ def test_settings_reject_junk_values_with_a_clear_error(variable, value, message
 def test_settings_require_secret_key_for_public_hosts():
     result = _settings_in_subprocess(ALLOWED_HOSTS="mipg.example.gov.co", SECRET_KEY="")
     assert "SECRET_KEY must be set" in result.stderr
+
+
+# --- Secrets -------------------------------------------------------------------------------
+
+STRONG_KEY = get_random_secret_key()
+
+
+def _env_example():
+    """The variables of .env.example, the documented production configuration."""
+    lines = (ROOT / ".env.example").read_text("utf-8").splitlines()
+    pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
+    return dict(pairs)
+
+
+def test_env_example_secret_key_is_the_refused_placeholder():
+    assert _env_example()["SECRET_KEY"] == env.PLACEHOLDER_SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (env.PLACEHOLDER_SECRET_KEY, "SECRET_KEY is a placeholder"),
+        ("django-insecure-" + STRONG_KEY, "SECRET_KEY is a placeholder"),
+        (STRONG_KEY[:49], "at least 50 characters long with at least 5 different"),
+        ("abcd" * 13, "at least 50 characters long with at least 5 different"),
+        ("x" * 31, "at least 32 characters"),
+    ],
+    ids=["placeholder", "django-insecure", "49-characters", "4-distinct", "31-characters"],
+)
+def test_check_secret_key_refuses_weak_keys_when_debug_is_off(key, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env.check_secret_key(key, debug=False)
+
+
+def test_check_secret_key_accepts_a_strong_key_and_weak_ones_only_in_debug():
+    assert env.check_secret_key(STRONG_KEY, debug=False) is None
+    assert env.check_secret_key("abcde" * 10, debug=False) is None  # 50 long, 5 distinct
+    assert env.check_secret_key(env.PLACEHOLDER_SECRET_KEY, debug=True) is None
+    with pytest.raises(ImproperlyConfigured, match="at least 32 characters"):
+        env.check_secret_key("x" * 31, debug=True)
+
+
+def test_settings_refuse_the_placeholder_key_at_start_up_when_debug_is_off():
+    refused = _settings_in_subprocess(SECRET_KEY=env.PLACEHOLDER_SECRET_KEY)
+    in_debug = _settings_in_subprocess(SECRET_KEY=env.PLACEHOLDER_SECRET_KEY, DEBUG="true")
+    assert (refused.returncode, in_debug.returncode) == (1, 0)
+    assert "ImproperlyConfigured: SECRET_KEY is a placeholder" in refused.stderr
+
+
+# --- HTTPS, headers, proxy and lockout settings ------------------------------------------
+
+
+def test_production_env_of_env_example_passes_the_deployment_check():
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    environment.update(_env_example(), SECRET_KEY=STRONG_KEY)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stdout.strip()) == (
+        0,
+        "System check identified no issues (0 silenced).",
+    ), result.stderr
+
+
+def test_settings_read_https_proxy_and_lockout_variables():
+    result = _settings_in_subprocess(
+        "print(settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS,"
+        " settings.SECURE_PROXY_SSL_HEADER, settings.SESSION_COOKIE_SECURE,"
+        " settings.MIPG_CLIENT_IP_HEADER, settings.MIPG_PROXY_COUNT,"
+        " settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME, sep='|')",
+        SECURE_SSL_REDIRECT="true",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        MIPG_CLIENT_IP_HEADER="X-Real-IP",
+        MIPG_PROXY_COUNT="2",
+        AXES_FAILURE_LIMIT="3",
+        AXES_COOLOFF_MINUTES="30",
+    )
+    assert result.stdout.strip().split("|") == [
+        "True",
+        "3600",
+        "('HTTP_X_FORWARDED_PROTO', 'https')",
+        "True",
+        "HTTP_X_REAL_IP",
+        "2",
+        "3",
+        "0:30:00",
+    ], result.stderr
+
+
+def test_settings_defaults_keep_http_and_trust_no_proxy_header():
+    result = _settings_in_subprocess(
+        "print(settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS,"
+        " settings.SECURE_PROXY_SSL_HEADER, settings.MIPG_CLIENT_IP_HEADER,"
+        " settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME, sep='|')"
+    )
+    assert result.stdout.strip().split("|") == ["False", "0", "None", "None", "5", "0:15:00"]
+
+
+def test_cookies_are_secure_unless_debug_or_said_otherwise():
+    printing = "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    results = [
+        _settings_in_subprocess(printing, **env_vars).stdout.split()
+        for env_vars in ({}, {"DEBUG": "true"}, {"SECURE_COOKIES": "false"})
+    ]
+    assert results == [["True", "True"], ["False", "False"], ["False", "False"]]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("MIPG_CLIENT_IP_HEADER", "X Forwarded;For", "is not an HTTP header name"),
+        ("SECURE_PROXY_SSL_HEADER", "Proto: https", "is not an HTTP header name"),
+        ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT=0 must be at least 1"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not an integer"),
+    ],
+)
+def test_settings_reject_junk_security_values(variable, value, message):
+    result = _settings_in_subprocess(**{variable: value})
+    assert (result.returncode, message in result.stderr) == (1, True), result.stderr
+
+
+def test_meta_header_name_accepts_both_spellings():
+    assert [
+        env.meta_header_name("H", "X-Forwarded-For"),
+        env.meta_header_name("H", "HTTP_X_REAL_IP"),
+    ] == ["HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP"]

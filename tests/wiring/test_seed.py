@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, TestCase, override_settings
+from django.urls import reverse
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import (
@@ -259,8 +260,10 @@ class SeedDemoTests(TestCase):
             "directivo": roles.DIRECTIVO,
             "control": roles.CONTROL_INTERNO,
         }
+        # The login lockout (django-axes) needs the request of the login attempt.
+        login_request = RequestFactory().post(reverse("login"))
         for username, role in expected.items():
-            user = authenticate(username=username, password=demo.PASSWORD)
+            user = authenticate(login_request, username=username, password=demo.PASSWORD)
             assert user is not None, username
             assert list(user.groups.values_list("name", flat=True)) == [role]
         staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
