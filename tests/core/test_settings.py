@@ -45,16 +45,23 @@ def test_env_list_and_url(monkeypatch):
         env.env_url("MIPG_DB", schemes={"postgres"})
 
 
-def _settings_in_subprocess(**overrides):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+DEFAULTS_SHOWN = (
+    "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+    " settings.LANGUAGE_CODE, settings.TIME_ZONE"
+)
+UNSET = {"DATABASE_URL", "DEBUG", "DB_CONN_MAX_AGE", "CELERY_QUEUE_TIMEOUT", "CELERY_QUEUE_RETRIES"}
+
+
+def _settings_in_subprocess(shown=DEFAULTS_SHOWN, **overrides):
+    """Load the settings in a fresh interpreter with `overrides` in the environment and
+    print the `shown` expression (comma-separated settings)."""
+    environment = {k: v for k, v in os.environ.items() if k not in UNSET}
     environment.update(overrides)
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings;"
-            " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
-            " settings.LANGUAGE_CODE, settings.TIME_ZONE)",
+            f"import django; django.setup(); from django.conf import settings; print({shown})",
         ],
         cwd=ROOT,
         env=environment,
@@ -81,6 +88,9 @@ def test_settings_defaults_to_sqlite_inline_celery_and_colombian_locale():
         ("DEBUG", "sometimes", "DEBUG='sometimes' is not a boolean"),
         ("DATABASE_URL", "mysql://db/x", "DATABASE_URL='mysql://db/x' must be a URL"),
         ("DB_CONN_MAX_AGE", "forever", "DB_CONN_MAX_AGE='forever' is not an integer"),
+        ("DB_CONN_MAX_AGE", "-5", "DB_CONN_MAX_AGE=-5 must be at least 0"),
+        ("CELERY_QUEUE_TIMEOUT", "0", "CELERY_QUEUE_TIMEOUT=0 must be at least 1"),
+        ("CELERY_QUEUE_RETRIES", "many", "CELERY_QUEUE_RETRIES='many' is not an integer"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters"),
     ],
 )
@@ -93,3 +103,51 @@ def test_settings_reject_junk_values_with_a_clear_error(variable, value, message
 def test_settings_require_secret_key_for_public_hosts():
     result = _settings_in_subprocess(ALLOWED_HOSTS="mipg.example.gov.co", SECRET_KEY="")
     assert "SECRET_KEY must be set" in result.stderr
+
+
+CONNECTIONS_SHOWN = (
+    "settings.DATABASES['default']['CONN_MAX_AGE'],"
+    " settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, ["60", "True"]),
+        ({"DEBUG": "true"}, ["0", "True"]),
+        ({"DB_CONN_MAX_AGE": "300"}, ["300", "True"]),
+        ({"DEBUG": "true", "DB_CONN_MAX_AGE": "15"}, ["15", "True"]),
+        ({"DB_CONN_MAX_AGE": "0"}, ["0", "True"]),
+    ],
+)
+def test_settings_reuse_database_connections_in_production_and_check_them(environment, expected):
+    result = _settings_in_subprocess(CONNECTIONS_SHOWN, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
+
+
+QUEUE_SHOWN = (
+    "settings.CELERY_BROKER_CONNECTION_TIMEOUT,"
+    " settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT,"
+    " settings.CELERY_BROKER_TRANSPORT_OPTIONS['socket_connect_timeout'],"
+    " settings.CELERY_BROKER_TRANSPORT_OPTIONS['max_retries'],"
+    " settings.CELERY_TASK_PUBLISH_RETRY_POLICY['max_retries'],"
+    " settings.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['retry_policy']['max_retries']"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, ["2", "2", "2", "1", "1", "1"]),
+        (
+            {"CELERY_QUEUE_TIMEOUT": "5", "CELERY_QUEUE_RETRIES": "0"},
+            ["5", "5", "5", "0", "0", "0"],
+        ),
+    ],
+)
+def test_settings_bound_the_time_spent_queueing_a_task(environment, expected):
+    result = _settings_in_subprocess(QUEUE_SHOWN, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
