@@ -14,6 +14,7 @@ from mipg.celery import app
 from mipg.core.models import Unit
 from mipg.core.queueing import QUEUE_DOWN_MESSAGE, enqueue
 from mipg.traceability.tasks import integrity_report_task
+from planning.models import StrategicPlan
 
 # Nothing listens on port 1 of the loopback: every connection is refused.
 CLOSED = "redis://127.0.0.1:1/0"
@@ -50,10 +51,9 @@ def test_enqueue_with_the_broker_down_keeps_the_write_and_warns_within_5_seconds
 ):
     request = _page_request()
     started = time.monotonic()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            unit = Unit.objects.create(code="QDN", name="Dependencia de la cola caída")
-            enqueue(integrity_report_task, unit.pk, request=request)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        unit = Unit.objects.create(code="QDN", name="Dependencia de la cola caída")
+        enqueue(integrity_report_task, unit.pk, request=request)
     elapsed = time.monotonic() - started
 
     assert len(callbacks) == 1
@@ -100,7 +100,9 @@ def test_enqueue_runs_the_task_inline_without_a_broker(
     unit = Unit.objects.create(code="QOK", name="Dependencia")
     # No plan with this id: the inline task raises, which proves it ran and that only
     # queue outages are turned into a message.
-    with pytest.raises(Exception, match="does not exist"):
-        with django_capture_on_commit_callbacks(execute=True):
-            enqueue(integrity_report_task, unit.pk + 10_000, request=request)
+    with (
+        pytest.raises(StrategicPlan.DoesNotExist),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enqueue(integrity_report_task, unit.pk + 10_000, request=request)
     assert list(get_messages(request)) == []
