@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
@@ -34,8 +35,9 @@ DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 _CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
-    """A backup or restore that cannot be done; the message says why, in Spanish."""
+class BackupError(CommandError):
+    """A backup or restore that cannot be done; the message says why, in Spanish. A
+    CommandError, so that the commands print it without a traceback."""
 
 
 def create_backup(output):
@@ -106,6 +108,11 @@ def restore_backup(source):
     for name in manifest["media"]:
         _copy_hashing(source / MEDIA / name, media_root / name)
     return manifest
+
+
+def summary(manifest):
+    """What a backup holds, in words: "base de datos postgresql y 62 archivos"."""
+    return f"base de datos {manifest['engine']} y {len(manifest['media'])} archivos"
 
 
 def tables_with_rows():

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from mipg.core.backup import BackupError, create_backup
+from mipg.core.backup import create_backup, summary
 
 
 class Command(BaseCommand):
@@ -15,13 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="Carpeta de la copia (nueva o vacía).")
 
     def handle(self, *args, **options):
-        try:
-            manifest = create_backup(options["output"])
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+        manifest = create_backup(options["output"])
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Copia guardada en {options['output']}: base de datos {manifest['engine']} "
-                f"y {len(manifest['media'])} archivos."
-            )
+            self.style.SUCCESS(f"Copia guardada en {options['output']}: {summary(manifest)}.")
         )

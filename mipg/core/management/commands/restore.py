@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from mipg.core.backup import BackupError, restore_backup
+from mipg.core.backup import restore_backup, summary
 
 
 class Command(BaseCommand):
@@ -15,13 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("source", help="Carpeta de la copia.")
 
     def handle(self, *args, **options):
-        try:
-            manifest = restore_backup(options["source"])
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+        manifest = restore_backup(options["source"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Copia del {manifest['created_at']} restaurada: base de datos "
-                f"{manifest['engine']} y {len(manifest['media'])} archivos."
+                f"Copia del {manifest['created_at']} restaurada: {summary(manifest)}."
             )
         )
