@@ -131,7 +131,8 @@ CELERY_TIMEZONE = "America/Bogota"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queueing a task from a request gives up within a few seconds when the broker or the
 # result store does not answer (mipg.core.queueing turns that into a message), instead of
-# Celery's defaults of 20 retries a second. Workers keep retrying their own connection.
+# Celery's 20 retries a second. A worker's connection to the broker still retries until the
+# broker is back (CELERY_BROKER_CONNECTION_RETRY*); storing a result gets the same bounds.
 _QUEUE_TIMEOUT = env_int("CELERY_QUEUE_TIMEOUT", 2, minimum=1)
 _QUEUE_RETRIES = env_int("CELERY_QUEUE_RETRIES", 1, minimum=0)
 _QUEUE_RETRY_POLICY = {
