@@ -115,9 +115,13 @@ DATABASE_URL = env_url(
     f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     schemes={"sqlite", "postgres", "postgresql", "pgsql"},
 )
+# Connections are kept open between requests in production (DEBUG off) and checked before
+# reuse, so a database restart costs one failed check instead of an error page.
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,6 +145,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Bogota"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queueing a task from a request gives up within a few seconds when the broker or the
+# result store does not answer (mipg.core.queueing turns that into a message), instead of
+# Celery's 20 retries a second. A worker's connection to the broker still retries until the
+# broker is back (CELERY_BROKER_CONNECTION_RETRY*); storing a result gets the same bounds.
+_QUEUE_TIMEOUT = env_int("CELERY_QUEUE_TIMEOUT", 2, minimum=1)
+_QUEUE_RETRIES = env_int("CELERY_QUEUE_RETRIES", 1, minimum=0)
+_QUEUE_RETRY_POLICY = {
+    "max_retries": _QUEUE_RETRIES,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = _QUEUE_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_QUEUE_RETRY_POLICY,
+    "socket_connect_timeout": _QUEUE_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY_POLICY
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _QUEUE_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY_POLICY}
 CELERY_BEAT_SCHEDULE = {
     # Daily at 7:00 (CELERY_TIMEZONE): e-mail Responsables their overdue reports.
     "send-report-reminders": {

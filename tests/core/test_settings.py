@@ -52,8 +52,13 @@ DEFAULTS = (
 )
 
 
+UNSET = {"DATABASE_URL", "DEBUG", "DB_CONN_MAX_AGE", "CELERY_QUEUE_TIMEOUT", "CELERY_QUEUE_RETRIES"}
+
+
 def _settings_in_subprocess(printing=DEFAULTS, **overrides):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    """Load the settings in a fresh interpreter with `overrides` in the environment and run
+    `printing` (a statement that prints settings)."""
+    environment = {k: v for k, v in os.environ.items() if k not in UNSET}
     environment.update(overrides)
     return subprocess.run(
         [
@@ -86,6 +91,9 @@ def test_settings_defaults_to_sqlite_inline_celery_and_colombian_locale():
         ("DEBUG", "sometimes", "DEBUG='sometimes' is not a boolean"),
         ("DATABASE_URL", "mysql://db/x", "DATABASE_URL='mysql://db/x' must be a URL"),
         ("DB_CONN_MAX_AGE", "forever", "DB_CONN_MAX_AGE='forever' is not an integer"),
+        ("DB_CONN_MAX_AGE", "-5", "DB_CONN_MAX_AGE=-5 must be at least 0"),
+        ("CELERY_QUEUE_TIMEOUT", "0", "CELERY_QUEUE_TIMEOUT=0 must be at least 1"),
+        ("CELERY_QUEUE_RETRIES", "many", "CELERY_QUEUE_RETRIES='many' is not an integer"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters"),
     ],
 )
@@ -230,3 +238,51 @@ def test_meta_header_name_accepts_both_spellings():
         env.meta_header_name("H", "X-Forwarded-For"),
         env.meta_header_name("H", "HTTP_X_REAL_IP"),
     ] == ["HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP"]
+
+
+CONNECTIONS_SHOWN = (
+    "settings.DATABASES['default']['CONN_MAX_AGE'],"
+    " settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, ["60", "True"]),
+        ({"DEBUG": "true"}, ["0", "True"]),
+        ({"DB_CONN_MAX_AGE": "300"}, ["300", "True"]),
+        ({"DEBUG": "true", "DB_CONN_MAX_AGE": "15"}, ["15", "True"]),
+        ({"DB_CONN_MAX_AGE": "0"}, ["0", "True"]),
+    ],
+)
+def test_settings_reuse_database_connections_in_production_and_check_them(environment, expected):
+    result = _settings_in_subprocess(f"print({CONNECTIONS_SHOWN})", **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
+
+
+QUEUE_SHOWN = (
+    "settings.CELERY_BROKER_CONNECTION_TIMEOUT,"
+    " settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT,"
+    " settings.CELERY_BROKER_TRANSPORT_OPTIONS['socket_connect_timeout'],"
+    " settings.CELERY_BROKER_TRANSPORT_OPTIONS['max_retries'],"
+    " settings.CELERY_TASK_PUBLISH_RETRY_POLICY['max_retries'],"
+    " settings.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS['retry_policy']['max_retries']"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, ["2", "2", "2", "1", "1", "1"]),
+        (
+            {"CELERY_QUEUE_TIMEOUT": "5", "CELERY_QUEUE_RETRIES": "0"},
+            ["5", "5", "5", "0", "0", "0"],
+        ),
+    ],
+)
+def test_settings_bound_the_time_spent_queueing_a_task(environment, expected):
+    result = _settings_in_subprocess(f"print({QUEUE_SHOWN})", **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
