@@ -23,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from evaluation.selectors import (
     PLAN_SCOPE,
     SemaforoState,
@@ -47,7 +49,7 @@ from management.selectors.physical import (
     plan_physical_progress,
 )
 from mipg.core.models import Entity
-from planning.models import Objective
+from planning.models import Objective, StrategicPlan
 from planning.selectors import default_cutoff_period
 
 
@@ -72,6 +74,7 @@ class PlanRollup:
     goal_semaforo: dict = field(default_factory=dict)  # goal id → NodeSemaforo
     objective_semaforo: dict = field(default_factory=dict)  # objective id → NodeSemaforo
     plan_semaforo: NodeSemaforo | None = None
+    thresholds: dict = field(default_factory=dict)  # the entity's semáforo bands
     # Strategic roll-up only: year → PlanRollup of that year, and the serving plans.
     years: dict = field(default_factory=dict)
     serving_plans: tuple = ()
@@ -176,10 +179,12 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo
     physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds)
-    financial = plan_financial_progress(plan, year=year)
+    financial = plan_financial_progress(plan, year=year, tree=physical)
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
-        indicator_results(indicators, period=period, cumulative=cumulative, scope=scope)
+        indicator_results(
+            indicators, period=period, cumulative=cumulative, scope=scope, entity=entity
+        )
         if period
         else {}
     )
@@ -207,17 +212,29 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
         goal_semaforo=goal_semaforo,
         objective_semaforo=objective_semaforo,
         plan_semaforo=plan_semaforo,
+        thresholds=thresholds,
     )
 
 
 # --- Strategic roll-up: a plan served by others ------------------------------------------
 
 
+def with_serving_flag(plans):
+    """A StrategicPlan queryset annotated with ``has_serving_plans`` for ``rollup_of``."""
+    return plans.annotate(
+        has_serving_plans=Exists(StrategicPlan.objects.filter(parent=OuterRef("pk")))
+    )
+
+
 def rollup_of(plan, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
     serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments; the
-    strategic one only uses `year`). One query more than the chosen roll-up."""
-    if plan.children.exists():
+    strategic one only uses `year`). One query more than the chosen roll-up, none when
+    `plan` was loaded with ``has_serving_plans`` (``with_serving_flag``)."""
+    served = getattr(plan, "has_serving_plans", None)
+    if served is None:
+        served = plan.children.exists()
+    if served:
         return strategic_rollup(plan, year=kwargs.get("year"))
     return plan_rollup(plan, **kwargs)
 

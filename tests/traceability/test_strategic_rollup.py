@@ -177,7 +177,7 @@ def test_rollup_of_dispatches_on_served_plans(pei, plan_2026):
 
 # plan_rollup of the PEI and of the serving plan, plus the served plans, the alignment and
 # the entity's bands.
-QUERIES = 32
+QUERIES = 25
 
 
 @pytest.mark.parametrize("extra", [0, 2])

@@ -1,0 +1,202 @@
+"""The plan dashboard (mipg.traceability.dashboard): figures against hand-computed values,
+the same as the tree's, and a query count that does not grow with the plan."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from evaluation.selectors import SemaforoState
+from management.models import BudgetExecution
+from mipg.core.models import InstitutionalPlan, ReviewStatus
+from mipg.traceability.dashboard import action_shares, plan_dashboard
+from mipg.traceability.rollup import plan_rollup, with_serving_flag
+from planning.models import StrategicPlan
+from tests import factories
+from tests.builders import build_plan
+
+D = Decimal
+TODAY = datetime.date(2026, 7, 15)
+
+
+def approved(action, period, progress):
+    return factories.ProgressReportFactory(
+        action=action, period=period, progress=D(progress), status=ReviewStatus.APPROVED
+    )
+
+
+@pytest.fixture
+def small(db):
+    """The module docstring's example: one objective, goals weighted 60 and 40; the first
+    with two actions weighted 50/50 (units A and B), the second one action (unit A).
+    Periods T1 (Jan–Mar) and T2 (Apr–Jun); programación given for every action."""
+    unit_a = factories.UnitFactory(name="Unidad A")
+    unit_b = factories.UnitFactory(name="Unidad B")
+    plan = factories.PlanFactory(name="Plan del tablero")
+    t1 = factories.PeriodFactory(
+        plan=plan,
+        label="T1",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 3, 31),
+    )
+    t2 = factories.PeriodFactory(
+        plan=plan,
+        label="T2",
+        start_date=datetime.date(2026, 4, 1),
+        end_date=datetime.date(2026, 6, 30),
+    )
+    p10 = factories.policy("P10")
+    objective = factories.ObjectiveFactory(plan=plan, code="O1", policies=[p10])
+    g1 = factories.GoalFactory(objective=objective, code="M1", weight=D(60), unit=unit_a)
+    g2 = factories.GoalFactory(objective=objective, code="M2", weight=D(40), unit=unit_a)
+    pinar = InstitutionalPlan.objects.order_by("order", "pk").first()
+    a1 = factories.ActionFactory(goal=g1, code="A1", weight=D(50), unit=unit_a)
+    a2 = factories.ActionFactory(
+        goal=g1, code="A2", weight=D(50), unit=unit_b, institutional_plans=[pinar]
+    )
+    a3 = factories.ActionFactory(
+        goal=g2, code="A3", weight=D(100), unit=unit_a, end_date=datetime.date(2026, 6, 30)
+    )
+    for action, planned in ((a1, (50, 100)), (a2, (20, 40)), (a3, (50, 100))):
+        for period, value in zip((t1, t2), planned, strict=True):
+            action.schedule.create(period=period, planned=D(value))
+    approved(a1, t1, 30)
+    approved(a1, t2, 80)
+    approved(a2, t2, 40)
+    approved(a3, t1, 20)
+    allocation = factories.AllocationFactory(action=a1, appropriation=D(1_000_000))
+    factories.ExecutionFactory(
+        allocation=allocation, stage=BudgetExecution.Stage.CDP, amount=D(600_000)
+    )
+    factories.ExecutionFactory(
+        allocation=allocation, stage=BudgetExecution.Stage.COMMITMENT, amount=D(500_000)
+    )
+    factories.AllocationFactory(action=a3, appropriation=D(3_000_000))
+    return {
+        "plan": plan,
+        "t1": t1,
+        "t2": t2,
+        "units": (unit_a, unit_b),
+        "actions": (a1, a2, a3),
+        "policy": p10,
+        "pinar": pinar,
+    }
+
+
+def by_label(groups):
+    return {g.label: g for g in groups}
+
+
+def test_action_shares_are_the_product_of_normalised_weights(small):
+    a1, a2, a3 = small["actions"]
+    shares = action_shares(plan_rollup(small["plan"], period=small["t2"]).physical)
+    assert shares == {a1.pk: D("0.3"), a2.pk: D("0.3"), a3.pk: D("0.4")}
+
+
+def test_dashboard_plan_figures_are_the_tree_figures(small):
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    # executed 0.3·80 + 0.3·40 + 0.4·20 = 44; planned 0.3·100 + 0.3·40 + 0.4·100 = 82
+    assert dash.total.executed == D(44)
+    assert dash.total.planned == D(82)
+    assert round(dash.total.compliance, 2) == D("53.66")  # 44 / 82
+    assert dash.total.state == "rojo"
+    assert dash.total.executed == dash.rollup.physical.plan.physical
+    assert dash.total.finance.definitive == D(4_000_000)
+    assert dash.total.finance.commitment == D(500_000)
+
+
+def test_dashboard_ranks_units_by_their_share_weighted_figures(small):
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    unit_a = by_label(dash.units)["Unidad A"]
+    unit_b = by_label(dash.units)["Unidad B"]
+    # A: executed (0.3·80 + 0.4·20) / 0.7 = 45.71; planned (0.3·100 + 0.4·100) / 0.7 = 100
+    assert round(unit_a.executed, 2) == D("45.71")
+    assert unit_a.planned == D(100)
+    assert round(unit_a.compliance, 2) == D("45.71")
+    # B: executed 40 of planned 40 → 100 %, first in the ranking
+    assert (unit_b.executed, unit_b.planned, unit_b.compliance) == (D(40), D(40), D(100))
+    assert [g.label for g in dash.units] == ["Unidad B", "Unidad A"]
+    assert unit_a.finance.appropriation == D(4_000_000)
+    assert unit_b.finance.appropriation == 0
+
+
+def test_dashboard_filtered_by_unit_uses_only_its_actions(small):
+    unit_a, _unit_b = small["units"]
+    dash = plan_dashboard(small["plan"], period=small["t2"], unit=unit_a, today=TODAY)
+    assert dash.filtered
+    assert round(dash.total.executed, 2) == D("45.71")
+    assert dash.total.actions == 2
+    assert [g.label for g in dash.units] == ["Unidad A"]
+    assert len(dash.objectives) == 1 and round(dash.objectives[0].executed, 2) == D("45.71")
+
+
+def test_dashboard_groups_by_policy_dimension_and_decreto_612_plan(small):
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    (policy,) = dash.policies
+    assert policy.key == "P10" and policy.executed == D(44) and policy.actions == 3
+    (dimension,) = dash.dimensions
+    assert dimension.executed == D(44)
+    (pinar,) = dash.institutional_plans
+    assert pinar.key == small["pinar"].code and pinar.executed == D(40)
+
+
+def test_dashboard_lists_lagging_and_overdue_actions(small):
+    a1, a2, a3 = small["actions"]
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    # A3: 20 of 100 planned → rojo, and it ended on 30 June below 100 %.
+    assert [node.id for node in dash.lagging] == [a3.pk]
+    assert [node.id for node in dash.overdue] == [a3.pk]
+    assert (dash.lagging_count, dash.overdue_count) == (1, 1)
+
+
+def test_dashboard_trend_ends_at_the_cut_with_the_plan_figures(small):
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    (t1, planned1, executed1), (t2, planned2, executed2) = dash.trend
+    assert (t1.label, t2.label) == ("T1", "T2")
+    # T1: planned 0.3·50 + 0.3·20 + 0.4·50 = 41; executed 0.3·30 + 0.4·20 = 17
+    assert (planned1, executed1) == (D(41), D(17))
+    assert (planned2, executed2) == (dash.total.planned, dash.total.executed)
+
+
+def test_dashboard_budget_funnel_by_funding_source(small):
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    ((source, totals),) = dash.funnel
+    assert source == "Recursos propios"
+    assert (totals.definitive, totals.cdp, totals.commitment, totals.payment) == (
+        D(4_000_000),
+        D(600_000),
+        D(500_000),
+        0,
+    )
+
+
+def test_dashboard_semaforo_counts_and_only_reds(small):
+    a1, _a2, a3 = small["actions"]
+    red = factories.IndicatorFactory(goal=a1.goal, code="IND-R")
+    factories.TargetFactory(indicator=red, period=small["t2"], value=D(100))
+    factories.MeasurementFactory(
+        indicator=red, period=small["t2"], value=D(10), status=ReviewStatus.APPROVED
+    )
+    green = factories.IndicatorFactory(goal=a3.goal, code="IND-V")
+    factories.TargetFactory(indicator=green, period=small["t2"], value=D(10))
+    factories.MeasurementFactory(
+        indicator=green, period=small["t2"], value=D(10), status=ReviewStatus.APPROVED
+    )
+    dash = plan_dashboard(small["plan"], period=small["t2"], today=TODAY)
+    counts = {state: count for state, _label, count in dash.semaforo}
+    assert counts[SemaforoState.RED] == 1 and counts[SemaforoState.GREEN] == 1
+    reds = plan_dashboard(small["plan"], period=small["t2"], only_reds=True, today=TODAY)
+    assert [i.code for i, _r in reds.indicators] == ["IND-R"]
+
+
+def test_dashboard_queries_do_not_grow_with_the_plan(count_queries):
+    counts = []
+    for size in (12, 36):
+        plan = with_serving_flag(StrategicPlan.objects).get(pk=build_plan(size).pk)
+        with count_queries() as counted:
+            plan_dashboard(plan, today=TODAY)
+        counts.append(counted.count)
+    # periods + the roll-up at that cut (11) + the selected actions + their policies +
+    # their Decreto 612 plans + the funnel (3 grouped sums) + the trend (programación,
+    # approved reports)
+    assert counts == [20, 20]
