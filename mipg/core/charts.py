@@ -25,7 +25,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 CACHE_SECONDS = 24 * 60 * 60
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif"
+# Metric-compatible fonts: the text is measured on the server with the first one, and a
+# browser that lacks it falls back to one of the same widths (labels are not clipped).
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 # es-CO: 1.234.567,5 and "$ 1.234.567"
 LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["$ ", ""]}
 PLANNED_COLOR = "#6c757d"
@@ -91,44 +93,65 @@ def _percent_axis(title, max_value):
     )
 
 
-def grouped_bars(*, title, description, categories, series, value_title="%", formatter=str):
-    """Horizontal bars, one group per category and one bar per series.
+def grouped_bars(
+    *,
+    title,
+    description,
+    categories,
+    series,
+    value_title="%",
+    formatter=str,
+    stacked=False,
+    names=None,
+):
+    """Horizontal bars, one group per category and one bar per series (`stacked`: one bar
+    per category made of the series' segments).
 
     `series` is [(name, [value per category])], values Decimal or None (no bar);
-    `formatter` writes a value for the data table (e.g. the ``percent`` filter)."""
+    `formatter` writes a value for the data table (e.g. the ``percent`` filter); `names`
+    the categories' full names in that table when the axis shows short ones (codes)."""
     values = [
         {"category": category, "series": name, "value": _number(value), "order": index}
         for name, numbers in series
         for index, (category, value) in enumerate(zip(categories, numbers, strict=True))
         if value is not None
     ]
-    names = [name for name, _numbers in series]
+    series_names = [name for name, _numbers in series]
     top = max((v["value"] for v in values), default=0.0)
+    if value_title == "%":
+        x = _percent_axis(value_title, top)
+    else:
+        x = alt.X("value:Q", title=value_title, axis=alt.Axis(format="$,.0f"))
+    encoding = {
+        "y": alt.Y("category:N", title=None, sort=list(categories)),
+        "x": x,
+        "color": alt.Color(
+            "series:N",
+            sort=series_names,
+            scale=alt.Scale(domain=series_names, range=SERIES_COLORS[: len(series_names)]),
+        ),
+    }
+    if stacked:
+        for v in values:
+            v["series_index"] = series_names.index(v["series"])
+        encoding["order"] = alt.Order("series_index:Q")
+    else:
+        encoding["yOffset"] = alt.YOffset("series:N", sort=series_names)
+    step = 22 if stacked or len(series_names) == 1 else 14
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
-        .encode(
-            y=alt.Y("category:N", title=None, sort=list(categories)),
-            x=_percent_axis(value_title, top)
-            if value_title == "%"
-            else alt.X("value:Q", title=value_title, axis=alt.Axis(format="$,.0f")),
-            yOffset=alt.YOffset("series:N", sort=names),
-            color=alt.Color(
-                "series:N",
-                sort=names,
-                scale=alt.Scale(domain=names, range=SERIES_COLORS[: len(names)]),
-            ),
-        )
-        .properties(height=alt.Step(14 if len(names) > 1 else 20))
+        .encode(**encoding)
+        .properties(height=alt.Step(step))
     )
     rows = tuple(
-        (category, *(formatter(numbers[i]) for _name, numbers in series))
-        for i, category in enumerate(categories)
+        (label, *(formatter(numbers[i]) for _name, numbers in series))
+        for i, label in enumerate(names or categories)
     )
     return Chart(
         title=title,
         description=description,
-        headers=("", *names),
+        headers=("", *series_names),
         rows=rows,
         svg=_render(_spec(chart, title=title), description=description),
     )

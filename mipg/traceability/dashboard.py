@@ -401,3 +401,101 @@ def _trend(plan, periods, rows, shares, period, filtered):
             executed += share * (Decimal(done[-1]) if done else ZERO)
         points.append((p, planned / total, executed / total))
     return points
+
+
+# --- Explain this % --------------------------------------------------------------------
+
+LEVELS = ("plan", "objective", "goal", "action")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One child's part in its parent's figure: weight, normalised weight (w / Σw), its
+    executed and planned progress and what each adds to the parent (share × value)."""
+
+    kind: str
+    node: object
+    weight: Decimal
+    share: Decimal
+    executed: Decimal
+    planned: Decimal | None
+    adds_executed: Decimal
+    adds_planned: Decimal | None
+
+    @property
+    def key(self):
+        return f"{self.kind}-{self.node.id}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    kind: str
+    node: object  # NodeProgress of the explained node
+    finance: object  # its NodeFinance
+    children: list  # [Contribution], empty for an action
+    parents: list  # [(kind, NodeProgress)] from the plan down to the node's parent
+
+
+def parse_node(key):
+    """("objective", 12) from "objective-12"; ("plan", None) for "" or "plan"; None when
+    the key is not one of those forms."""
+    if key in ("", "plan"):
+        return "plan", None
+    kind, _sep, pk = key.partition("-")
+    if kind in LEVELS[1:] and pk.isdigit():
+        return kind, int(pk)
+    return None
+
+
+def explain(rollup, kind, pk=None):
+    """The Explanation of a node of `rollup` (the plan when `kind` is "plan"); None when
+    the node is not in the roll-up (unknown, archived, or of another plan).
+
+    A node's executed (planned) progress is Σ share × child's value over its children,
+    share = w / Σw (1/n when the weights sum to 0), as the roll-up computes it; the
+    children's contributions add up to the node's figure."""
+    physical, financial = rollup.physical, rollup.financial
+    levels = {
+        "plan": ({physical.plan.id: physical.plan}, {financial.plan.id: financial.plan}),
+        "objective": (physical.objectives, financial.objectives),
+        "goal": (physical.goals, financial.goals),
+        "action": (physical.actions, financial.actions),
+    }
+    nodes, finances = levels[kind]
+    if pk is None:
+        pk = physical.plan.id
+    node = nodes.get(pk)
+    if node is None:
+        return None
+    children = []
+    child_kind = LEVELS[LEVELS.index(kind) + 1] if kind != "action" else None
+    if child_kind:
+        siblings = [n for n in levels[child_kind][0].values() if n.parent_id == node.id]
+        total = sum((n.weight for n in siblings), ZERO)
+        for child in siblings:
+            share = child.weight / total if total else Decimal(1) / len(siblings)
+            children.append(
+                Contribution(
+                    kind=child_kind,
+                    node=child,
+                    weight=child.weight,
+                    share=share * HUNDRED,
+                    executed=child.physical,
+                    planned=child.planned,
+                    adds_executed=share * child.physical,
+                    adds_planned=None if child.planned is None else share * child.planned,
+                )
+            )
+    parents = []
+    parent_id, level = node.parent_id, LEVELS.index(kind)
+    while level > 0:
+        level -= 1
+        parent_nodes = levels[LEVELS[level]][0]
+        parent = parent_nodes.get(parent_id)
+        if parent is None:
+            break
+        parents.insert(0, (LEVELS[level], parent))
+        parent_id = parent.parent_id
+    return Explanation(
+        kind=kind, node=node, finance=finances.get(pk), children=children, parents=parents
+    )

@@ -2,9 +2,12 @@
 the same as the tree's, and a query count that does not grow with the plan."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.urls import reverse
 
 from evaluation.selectors import SemaforoState
 from management.models import BudgetExecution
@@ -200,3 +203,119 @@ def test_dashboard_queries_do_not_grow_with_the_plan(count_queries):
     # their Decreto 612 plans + the funnel (3 grouped sums) + the trend (programación,
     # approved reports)
     assert counts == [20, 20]
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def dashboard_page(client, small, **params):
+    query = {"plan": small["plan"].pk, "period": small["t2"].pk, **params}
+    return client.get(reverse("dashboard"), query)
+
+
+def test_dashboard_page_shows_the_hand_computed_figures_and_charts(client, director, small):
+    client.force_login(director)
+    response = dashboard_page(client, small)
+    page = response.content.decode()
+    assert "44,0 %" in page and "Programado: 82,0 %" in page  # the plan
+    assert "45,7 %" in page  # unit A
+    ranking = page.split('id="por-dependencia"', 1)[1]
+    assert ranking.index("Unidad B") < ranking.index("Unidad A")
+    assert "$ 4.000.000" in page  # apropiación definitiva
+    # four charts, each an image with a name, its caption and its data table
+    assert page.count('<svg role="img" aria-label="') == 4
+    assert page.count('class="table table-sm small chart-data') == 4
+    assert "<script" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    explain = reverse("planning:plan-explain", args=[small["plan"].pk])
+    assert f'href="{explain}?period={small["t2"].pk}"' in page
+
+
+def test_dashboard_page_filters_by_unit_and_shows_only_reds(client, director, small):
+    unit_a, _unit_b = small["units"]
+    client.force_login(director)
+    page = dashboard_page(client, small, unit=unit_a.pk).content.decode()
+    assert "Filtrado: 2 actividades" in page and "45,7 %" in page
+    assert "Unidad B" not in page.split("Por dependencia", 1)[1].split("Por dimensión", 1)[0]
+    page = dashboard_page(client, small, only_reds="on").content.decode()
+    assert "Ningún indicador está en rojo." in page
+
+
+def test_dashboard_page_refuses_a_period_of_another_plan_next_to_the_field(
+    client, director, small
+):
+    other = factories.PeriodFactory(label="Otro plan T1")
+    client.force_login(director)
+    response = dashboard_page(client, small, period=other.pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors["period"]
+    assert response.context["dashboard"].period == small["t2"]  # the default cut
+
+
+def test_dashboard_needs_a_login(client, small):
+    response = dashboard_page(client, small)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_dashboard_page_queries_do_not_grow_with_the_plan(client, director, count_queries):
+    client.force_login(director)
+    counts = []
+    for size in (12, 36):
+        plan = build_plan(size)
+        client.get(reverse("dashboard"), {"plan": plan.pk})
+        with count_queries() as counted:
+            client.get(reverse("dashboard"), {"plan": plan.pk})
+        counts.append(counted.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_dashboard_export_has_a_sheet_per_table_with_the_same_figures(client, director, small):
+    client.force_login(director)
+    query = {"plan": small["plan"].pk, "period": small["t2"].pk}
+    response = client.get(reverse("dashboard-export"), query)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames[:3] == ["Plan", "Objetivos", "Dependencias"]
+    plan_sheet = list(workbook["Plan"].values)
+    assert plan_sheet[0][:4] == (
+        "Plan",
+        "Actividades",
+        "Avance programado (%)",
+        "Avance ejecutado (%)",
+    )
+    assert plan_sheet[1][1:4] == (3, 82, 44)
+    units = {row[0]: row for row in list(workbook["Dependencias"].values)[1:]}
+    assert round(units["Unidad A"][3], 2) == 45.71
+    funnel = list(workbook["Presupuesto por fuente"].values)
+    assert funnel[1][:4] == ("Recursos propios", 4_000_000, 600_000, 500_000)
+
+
+def explain_page(client, small, node=""):
+    url = reverse("planning:plan-explain", args=[small["plan"].pk])
+    return client.get(url, {"period": small["t2"].pk, "node": node})
+
+
+def test_explain_shows_the_weighted_contributions_down_to_the_reports(client, director, small):
+    a1, _a2, _a3 = small["actions"]
+    client.force_login(director)
+    plan = explain_page(client, small)
+    (objective,) = plan.context["explanation"].children
+    assert (objective.share, objective.adds_executed) == (D(100), D(44))
+    goals = explain_page(client, small, objective.key).context["explanation"].children
+    # M1: 60 % × (0,5·80 + 0,5·40 = 60) = 36; M2: 40 % × 20 = 8; 36 + 8 = 44
+    assert [(g.share, g.executed, g.adds_executed) for g in goals] == [
+        (D(60), D(60), D(36)),
+        (D(40), D(20), D(8)),
+    ]
+    page = explain_page(client, small, f"action-{a1.pk}")
+    assert [r.progress for r in page.context["reports"]] == [D(80), D(30)]
+    body = page.content.decode()
+    report = page.context["reports"][0]
+    assert reverse("management:report-detail", args=[report.pk]) in body
+    assert "80,0 %" in body
+
+
+def test_explain_refuses_unknown_nodes_and_nodes_of_other_plans(client, director, small):
+    client.force_login(director)
+    elsewhere = factories.ActionFactory()
+    assert explain_page(client, small, "action-abc").status_code == 404
+    assert explain_page(client, small, f"action-{elsewhere.pk}").status_code == 404
+    assert explain_page(client, small, "plan").status_code == 200
