@@ -167,7 +167,7 @@ def lines(*, title, description, labels, series, bands=(), value_title="%", form
         if value is not None
     ]
     names = [name for name, _numbers in series]
-    top = max([v["value"] for v in values] + [high for _s, _l, high in bands], default=100.0)
+    top = max([v["value"] for v in values] + [float(high) for _s, _l, high in bands], default=100.0)
     y_scale = alt.Scale(domain=[0, max(top, 1.0)])
     x = alt.X("label:N", title=None, sort=list(labels), axis=alt.Axis(labelAngle=0))
     layer = (
