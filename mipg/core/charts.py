@@ -36,6 +36,9 @@ EXECUTED_COLOR = "#0d6efd"
 BAND_COLORS = {"rojo": "#f5c2c7", "amarillo": "#ffe69c", "verde": "#a3cfbb"}
 SERIES_COLORS = [PLANNED_COLOR, EXECUTED_COLOR, "#198754", "#fd7e14", "#6f42c1", "#d63384"]
 WIDTH = 560
+# Part of every cache key: bump it when a chart's specification changes in the code.
+SPEC_VERSION = 1
+ARIA_ATTRIBUTES = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,20 @@ def _number(value):
     return None if value is None else float(Decimal(value))
 
 
-def _render(spec, *, description):
-    """SVG markup of a Vega-Lite `spec`, cached by its hash, as an image with a name."""
-    body = json.dumps(spec, sort_keys=True, default=str)
+def _render(build, *, inputs, description):
+    """SVG markup, as an image with a name, of the Vega-Lite specification that `build()`
+    returns. Cached by the hash of `inputs` (everything the drawing depends on), so a
+    cached chart costs neither altair nor vl-convert."""
+    body = json.dumps([SPEC_VERSION, inputs], sort_keys=True, default=str)
     key = "chart:" + hashlib.sha256(body.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec, format_locale=LOCALE)
+        svg = vl_convert.vegalite_to_svg(build(), format_locale=LOCALE)
         # Responsive: keep the viewBox, drop the fixed size of the root element.
         svg = re.sub(r'^<svg([^>]*?) width="[\d.]+" height="[\d.]+"', r"<svg\1", svg, count=1)
+        # One image with one name: the marks' own ARIA roles would make each a graphic
+        # without a name (the numbers are in the table that goes with the chart).
+        svg = ARIA_ATTRIBUTES.sub("", svg)
         cache.set(key, svg, CACHE_SECONDS)
     label = escape(description)
     return mark_safe(  # noqa: S308 - vl-convert's SVG with an escaped label
@@ -81,7 +89,9 @@ def _spec(chart, *, title):
         "legend": {"orient": "bottom", "labelFontSize": 12, "title": None},
         "title": {"fontSize": 15, "anchor": "start"},
     }
-    spec = chart.properties(title=title, width=WIDTH).to_dict()
+    # altair checks a specification against the Vega-Lite schema in to_dict(), which costs
+    # more than drawing it; the tests draw every chart, so the pages skip that check.
+    spec = chart.properties(title=title, width=WIDTH).to_dict(validate=False)
     spec["config"] = config
     return spec
 
@@ -93,23 +103,7 @@ def _percent_axis(title, max_value):
     )
 
 
-def grouped_bars(
-    *,
-    title,
-    description,
-    categories,
-    series,
-    value_title="%",
-    formatter=str,
-    stacked=False,
-    names=None,
-):
-    """Horizontal bars, one group per category and one bar per series (`stacked`: one bar
-    per category made of the series' segments).
-
-    `series` is [(name, [value per category])], values Decimal or None (no bar);
-    `formatter` writes a value for the data table (e.g. the ``percent`` filter); `names`
-    the categories' full names in that table when the axis shows short ones (codes)."""
+def _bars(categories, series, *, value_title, stacked):
     values = [
         {"category": category, "series": name, "value": _number(value), "order": index}
         for name, numbers in series
@@ -144,6 +138,33 @@ def grouped_bars(
         .encode(**encoding)
         .properties(height=alt.Step(step))
     )
+    return chart
+
+
+def grouped_bars(
+    *,
+    title,
+    description,
+    categories,
+    series,
+    value_title="%",
+    formatter=str,
+    stacked=False,
+    names=None,
+):
+    """Horizontal bars, one group per category and one bar per series (`stacked`: one bar
+    per category made of the series' segments).
+
+    `series` is [(name, [value per category])], values Decimal or None (no bar);
+    `formatter` writes a value for the data table (e.g. the ``percent`` filter); `names`
+    the categories' full names in that table when the axis shows short ones (codes)."""
+    series_names = [name for name, _numbers in series]
+
+    def build():
+        return _spec(
+            _bars(categories, series, value_title=value_title, stacked=stacked), title=title
+        )
+
     rows = tuple(
         (label, *(formatter(numbers[i]) for _name, numbers in series))
         for i, label in enumerate(names or categories)
@@ -153,13 +174,15 @@ def grouped_bars(
         description=description,
         headers=("", *series_names),
         rows=rows,
-        svg=_render(_spec(chart, title=title), description=description),
+        svg=_render(
+            build,
+            inputs=("bars", title, categories, series, value_title, stacked),
+            description=description,
+        ),
     )
 
 
-def lines(*, title, description, labels, series, bands=(), value_title="%", formatter=str):
-    """Lines over the periods `labels`, one per series [(name, [value per label])], with
-    optional horizontal `bands` [(state, low, high)] behind them (the semáforo)."""
+def _lines(labels, series, *, bands, value_title):
     values = [
         {"label": label, "series": name, "value": _number(value), "order": index}
         for name, numbers in series
@@ -203,6 +226,17 @@ def lines(*, title, description, labels, series, bands=(), value_title="%", form
             )
         )
         layer = alt.layer(band_layer, layer)
+    return layer
+
+
+def lines(*, title, description, labels, series, bands=(), value_title="%", formatter=str):
+    """Lines over the periods `labels`, one per series [(name, [value per label])], with
+    optional horizontal `bands` [(state, low, high)] behind them (the semáforo)."""
+    names = [name for name, _numbers in series]
+
+    def build():
+        return _spec(_lines(labels, series, bands=bands, value_title=value_title), title=title)
+
     rows = tuple(
         (label, *(formatter(numbers[i]) for _name, numbers in series))
         for i, label in enumerate(labels)
@@ -212,5 +246,9 @@ def lines(*, title, description, labels, series, bands=(), value_title="%", form
         description=description,
         headers=("", *names),
         rows=rows,
-        svg=_render(_spec(layer, title=title), description=description),
+        svg=_render(
+            build,
+            inputs=("lines", title, labels, series, bands, value_title),
+            description=description,
+        ),
     )
