@@ -188,7 +188,7 @@ def _group_columns(first):
         Column(_("Apropiación definitiva"), "finance.definitive", MONEY),
         Column(_("Compromisos"), "finance.commitment", MONEY),
         Column(_("Pagos"), "finance.payment", MONEY),
-        Column(_("Compromisos (% de la definitiva)"), "finance.commitment_pct", PERCENT),
+        Column(_("Compromisos / apropiación definitiva (%)"), "finance.commitment_pct", PERCENT),
     ]
 
 
