@@ -108,9 +108,7 @@ def indicator_charts(indicator, rows, *, red_below, green_from):
     return [
         charts.lines(
             title=_("Meta y medición por periodo"),
-            description=_(
-                "Meta de cada periodo y valor aprobado de %(indicator)s, en %(unit)s."
-            )
+            description=_("Meta de cada periodo y valor aprobado de %(indicator)s, en %(unit)s.")
             % {"indicator": indicator.code, "unit": unit},
             labels=labels,
             series=[
@@ -201,9 +199,7 @@ def indicator_detail(request, pk):
             "own_thresholds": indicator.semaforo_red_below is not None
             or indicator.semaforo_green_from is not None,
             "crumbs": crumbs_for(indicator),
-            "charts": indicator_charts(
-                indicator, rows, red_below=red_below, green_from=green_from
-            ),
+            "charts": indicator_charts(indicator, rows, red_below=red_below, green_from=green_from),
         },
     )
 

@@ -240,9 +240,7 @@ def test_dashboard_page_filters_by_unit_and_shows_only_reds(client, director, sm
     assert "Ningún indicador está en rojo." in page
 
 
-def test_dashboard_page_refuses_a_period_of_another_plan_next_to_the_field(
-    client, director, small
-):
+def test_dashboard_page_refuses_a_period_of_another_plan_next_to_the_field(client, director, small):
     other = factories.PeriodFactory(label="Otro plan T1")
     client.force_login(director)
     response = dashboard_page(client, small, period=other.pk)

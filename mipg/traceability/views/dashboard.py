@@ -24,7 +24,6 @@ from planning.selectors import default_cutoff
 FILTERS = ("unit", "dimension", "policy", "institutional_plan")
 
 
-
 def _plans():
     return with_serving_flag(StrategicPlan.objects.all()).order_by("-start_year", "name", "pk")
 
