@@ -486,7 +486,7 @@ def in_scope(points, *, scope, accumulation):
     return [point for point in points if point.year == year]
 
 
-def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE):
+def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE, entity=None):
     """{indicator id: IndicatorResult} for `period`, or up to it when `cumulative`.
 
     With `cumulative`, `scope` says from where: the plan's first period ("plan", the whole
@@ -495,7 +495,8 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE)
     The period view pairs the period's target with its approved value; the cumulative view
     evaluates the plan's periods up to and including `period` (see `evaluate`).
     `indicators` is a queryset (or a list of Indicator). Four queries: the indicators, the
-    entity's default thresholds, the targets and the approved measurements.
+    entity's default thresholds (none when `entity` is given), the targets and the
+    approved measurements.
     """
     indicator_filter = (
         # A subquery rather than a list of ids: no limit on the number of parameters.
@@ -506,7 +507,7 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE)
         return {}
     if indicator_filter is None:
         indicator_filter = {"indicator_id__in": [indicator.pk for indicator in indicators]}
-    entity = Entity.current()
+    entity = entity or Entity.current()
     # The cut's own period is always in the series, figures or not: "at the cut" rules
     # read it (never an older period in its place).
     period_order = {period.pk: (period.start_date, period.pk, period.label)}

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from evaluation import services
@@ -22,8 +23,11 @@ from evaluation.selectors import (
     indicator_results,
     series_result,
 )
+from management.selectors.physical import HUNDRED, ZERO
+from mipg.core import charts
 from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
+from mipg.core.templatetags.mipg_format import percent
 from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
@@ -92,6 +96,54 @@ def period_rows(indicator, periods, *, entity):
     return rows
 
 
+def indicator_charts(indicator, rows, *, red_below, green_from):
+    """Targets against approved values per period, and each period's compliance over the
+    semáforo bands; none when the indicator has no target and no approved value yet."""
+    if not any(r.target is not None or r.result.executed is not None for r in rows):
+        return []
+    labels = [r.period.label for r in rows]
+    compliance = [r.result.compliance for r in rows]
+    top = max([HUNDRED, *(c for c in compliance if c is not None)])
+    unit = indicator.measurement_unit or _("valor")
+    return [
+        charts.lines(
+            title=_("Meta y medición por periodo"),
+            description=_("Meta de cada periodo y valor aprobado de %(indicator)s, en %(unit)s.")
+            % {"indicator": indicator.code, "unit": unit},
+            labels=labels,
+            series=[
+                (_("Meta"), [r.target for r in rows]),
+                (_("Medición aprobada"), [r.result.executed for r in rows]),
+            ],
+            value_title=unit,
+            formatter=plain_text,
+        ),
+        charts.lines(
+            title=_("Cumplimiento por periodo"),
+            description=_(
+                "Cumplimiento de cada periodo frente a las franjas del semáforo: rojo por "
+                "debajo de %(red)s, amarillo hasta %(green)s, verde desde %(green)s."
+            )
+            % {"red": percent(red_below, 0), "green": percent(green_from, 0)},
+            labels=labels,
+            series=[(_("Cumplimiento"), compliance)],
+            bands=[
+                ("rojo", ZERO, red_below),
+                ("amarillo", red_below, green_from),
+                ("verde", green_from, top),
+            ],
+            formatter=percent,
+        ),
+    ]
+
+
+def plain_text(value):
+    """A value as the period table shows it, with es-CO separators (1.234,5)."""
+    if value is None:
+        return "—"
+    return number_format(plain(Decimal(value)), use_l10n=True, force_grouping=True)
+
+
 def _last_reported_period(rows):
     """The latest period with a target or an approved value up to the default cut-off (the
     latest period that has started, never a future one): the cumulative view's end."""
@@ -147,6 +199,7 @@ def indicator_detail(request, pk):
             "own_thresholds": indicator.semaforo_red_below is not None
             or indicator.semaforo_green_from is not None,
             "crumbs": crumbs_for(indicator),
+            "charts": indicator_charts(indicator, rows, red_below=red_below, green_from=green_from),
         },
     )
 

@@ -27,7 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from management.models import BudgetAllocation, BudgetExecution, BudgetModification
+from management.models import (
+    BudgetAllocation,
+    BudgetExecution,
+    BudgetModification,
+)
 from management.selectors.physical import HUNDRED, ZERO, TreeRollup, decimal_or_zero, percent
 from planning.selectors import live_actions, live_goals, live_objectives
 
@@ -116,6 +120,9 @@ class BudgetTotals:
     def commitment_percent(self):
         """``commitment_pct`` rounded for display."""
         return percent(self.commitment_pct)
+
+
+EMPTY_TOTALS = BudgetTotals()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,13 +272,6 @@ class NodeFinance(BudgetTotals):
     name: str
     parent_id: int | None = None
 
-    @classmethod
-    def for_item(cls, item, *, parent_id, totals):
-        """The node of an objective, goal or action with its BudgetTotals."""
-        return cls(
-            id=item.pk, code=item.code, name=item.name, parent_id=parent_id, **totals.amounts()
-        )
-
 
 @dataclass(frozen=True)
 class FinancialProgress(TreeRollup):
@@ -280,74 +280,122 @@ class FinancialProgress(TreeRollup):
     year: int | None = None
 
 
-def _parent_nodes(items, children, *, parent_id):
+def _tree_skeleton(plan, tree):
+    """(objectives, goals, actions) of the live tree of `plan` as (id, code, name, parent id)
+    rows in tree order: from `tree` (a TreeRollup whose nodes carry them, no query) or
+    three queries."""
+    if tree is not None:
+        return tuple(
+            [(n.id, n.code, n.name, n.parent_id) for n in nodes.values()]
+            for nodes in (tree.objectives, tree.goals, tree.actions)
+        )
+    return (
+        [(o.pk, o.code, o.name, plan.pk) for o in live_objectives(plan)],
+        [(g.pk, g.code, g.name, g.objective_id) for g in live_goals(plan)],
+        [(a.pk, a.code, a.name, a.goal_id) for a in live_actions(plan).in_tree_order()],
+    )
+
+
+def _parent_nodes(items, children):
     """NodeFinance of each of ``items`` with the summed amounts of its ``children``."""
     by_parent = defaultdict(list)
     for child in children.values():
         by_parent[child.parent_id].append(child)
     return {
-        item.pk: NodeFinance.for_item(
-            item, parent_id=parent_id(item), totals=BudgetTotals.sum(by_parent[item.pk])
+        pk: NodeFinance(
+            id=pk,
+            code=code,
+            name=name,
+            parent_id=parent_id,
+            **BudgetTotals.sum(by_parent[pk]).amounts(),
         )
-        for item in items
+        for pk, code, name, parent_id in items
     }
 
 
-def plan_financial_progress(plan, *, year=None):
+def totals_by(allocations, key, *, names=None):
+    """{value of `key`: BudgetTotals} of `allocations` grouped by `key`, a field of the
+    allocation ("action_id", "source_id"). Three queries: appropriations, modifications
+    and executions (one conditional sum per stage) grouped apart, since joining them would
+    repeat each appropriation once per execution entry. `names`: (a field that depends on
+    `key`, a dict to fill with key → that field), read with the appropriations."""
+    through = f"allocation__{key}"
+    label, labels = names or (key, {})
+    appropriations = {}
+    for value, name, total in (
+        allocations.order_by()
+        .values(key, label)
+        .annotate(total=Sum("appropriation"))
+        .values_list(key, label, "total")
+    ):
+        appropriations[value] = total
+        labels[value] = name
+    modifications = dict(
+        BudgetModification.objects.filter(allocation__in=allocations)
+        .order_by()
+        .values(through)
+        .annotate(total=Sum(signed_modification_amount()))
+        .values_list(through, "total")
+    )
+    executions = {
+        row[through]: row
+        for row in BudgetExecution.objects.filter(allocation__in=allocations)
+        .order_by()
+        .values(through)
+        .annotate(**{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES})
+    }
+    return {
+        value: BudgetTotals(
+            appropriation=decimal_or_zero(appropriations.get(value)),
+            modifications=decimal_or_zero(modifications.get(value)),
+            **{stage: decimal_or_zero(executions.get(value, {}).get(stage)) for stage in STAGES},
+        )
+        for value in appropriations.keys() | modifications.keys() | executions.keys()
+    }
+
+
+def budget_by_source(actions, *, year=None):
+    """[(source name, BudgetTotals)] of the live allocations of `actions` (a queryset), by
+    source name: the budget funnel apropiación → CDP → compromiso → obligación → pago per
+    funding source. Three queries (``totals_by``, the names come with the appropriations)."""
+    allocations = BudgetAllocation.objects.live().filter(action__in=actions)
+    if year is not None:
+        allocations = allocations.filter(year=year)
+    names = {}
+    totals = totals_by(allocations, "source_id", names=("source__name", names))
+    return sorted(
+        ((names.get(pk, ""), value) for pk, value in totals.items()), key=lambda row: row[0]
+    )
+
+
+def plan_financial_progress(plan, *, year=None, tree=None):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
 
     ``year`` limits to the allocations of that vigencia (and their modifications and
-    executions, those of year + 1 included: reservas and cuentas por pagar). Six queries
-    whatever the size: objectives, goals, actions, appropriations grouped by action,
-    modifications grouped by action, executions grouped by action with one conditional
-    sum per stage. They are summed in separate queries: joining them would repeat each
-    appropriation once per execution entry.
+    executions, those of year + 1 included: reservas and cuentas por pagar). ``tree``: the
+    plan's PhysicalProgress (or any TreeRollup) when the caller has it, for the nodes'
+    ids, codes, names and parents. Three queries whatever the size (six without ``tree``:
+    objectives, goals and actions first): appropriations, modifications and executions
+    grouped by action (``totals_by``).
     """
-    objectives = list(live_objectives(plan))
-    goals = list(live_goals(plan))
-    actions = list(live_actions(plan).in_tree_order())
+    objectives, goals, actions = _tree_skeleton(plan, tree)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
-    appropriations = dict(
-        allocations.order_by()
-        .values("action_id")
-        .annotate(total=Sum("appropriation"))
-        .values_list("action_id", "total")
-    )
-    modifications = dict(
-        BudgetModification.objects.filter(allocation__in=allocations)
-        .order_by()
-        .values("allocation__action_id")
-        .annotate(total=Sum(signed_modification_amount()))
-        .values_list("allocation__action_id", "total")
-    )
-    executions = {
-        row["allocation__action_id"]: row
-        for row in BudgetExecution.objects.filter(allocation__in=allocations)
-        .order_by()
-        .values("allocation__action_id")
-        .annotate(**{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES})
-    }
-
+    totals = totals_by(allocations, "action_id")
     action_nodes = {
-        action.pk: NodeFinance.for_item(
-            action,
-            parent_id=action.goal_id,
-            totals=BudgetTotals(
-                appropriation=decimal_or_zero(appropriations.get(action.pk)),
-                modifications=decimal_or_zero(modifications.get(action.pk)),
-                **{
-                    stage: decimal_or_zero(executions.get(action.pk, {}).get(stage))
-                    for stage in STAGES
-                },
-            ),
+        pk: NodeFinance(
+            id=pk,
+            code=code,
+            name=name,
+            parent_id=goal_id,
+            **totals.get(pk, EMPTY_TOTALS).amounts(),
         )
-        for action in actions
+        for pk, code, name, goal_id in actions
     }
-    goal_nodes = _parent_nodes(goals, action_nodes, parent_id=lambda goal: goal.objective_id)
-    objective_nodes = _parent_nodes(objectives, goal_nodes, parent_id=lambda _objective: plan.pk)
+    goal_nodes = _parent_nodes(goals, action_nodes)
+    objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(
         id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()
     )

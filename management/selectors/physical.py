@@ -155,7 +155,14 @@ def planned_progress(action, as_of):
 def approved_reports(*, as_of=None):
     """Approved progress reports of the action ``OuterRef("pk")``, latest period first;
     with ``as_of`` (a ReportingPeriod) only periods ending on or before its end."""
-    reports = ProgressReport.objects.filter(action=OuterRef("pk"), status=ReviewStatus.APPROVED)
+    return approved_reports_of(OuterRef("pk"), as_of=as_of)
+
+
+def approved_reports_of(action, *, as_of=None):
+    """Approved progress reports of `action` (an id, an Action or an OuterRef), latest
+    period first, up to the period `as_of` when given: the first one is the action's
+    physical progress at that cut."""
+    reports = ProgressReport.objects.filter(action=action, status=ReviewStatus.APPROVED)
     if as_of is not None:
         reports = reports.filter(period__end_date__lte=as_of.end_date)
     return reports.order_by("-period__end_date", "-period__start_date", "-pk")

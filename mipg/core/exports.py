@@ -181,18 +181,25 @@ def _xlsx_cell(sheet, column, value):
 
 def xlsx_response(rows: Iterable, columns, *, filename, title):
     """An XLSX workbook with one sheet: a bold header row, then one row per item."""
+    return xlsx_workbook_response([(title, rows, columns)], filename=filename)
+
+
+def xlsx_workbook_response(sheets, *, filename):
+    """An XLSX workbook with one sheet per (title, rows, columns) of `sheets`, each a bold
+    header row then one row per item."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=force_str(title)[:31])
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=force_str(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, c, c.get(row)) for c in columns])
+    for title, rows, columns in sheets:
+        sheet = workbook.create_sheet(title=force_str(title)[:31])
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=force_str(column.header))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, c, c.get(row)) for c in columns])
     # Write-only mode streams the rows to disk; the file is then sent in chunks.
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(output)

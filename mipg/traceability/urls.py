@@ -4,11 +4,22 @@ areas users know (/planeacion/, /gestion/), so they are lists that the wiring
 
 from django.urls import path
 
-from mipg.traceability.views import details, home, integrity, pending, review, trace, workspace
+from mipg.traceability.views import (
+    dashboard,
+    details,
+    home,
+    integrity,
+    pending,
+    review,
+    trace,
+    workspace,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("trazabilidad/<str:label>/<int:pk>/", trace.trace, name="trace"),
+    path("tablero/", dashboard.dashboard, name="dashboard"),
+    path("tablero/exportar.xlsx", dashboard.dashboard_export, name="dashboard-export"),
 ]
 
 # /planeacion/ (namespace "planning"): the plan workspace with physical, financial and
@@ -19,6 +30,7 @@ planning_area = [
     path("planes/<int:pk>/", workspace.plan_detail, name="plan-detail"),
     path("planes/<int:pk>/integridad/", integrity.plan_integrity, name="plan-integrity"),
     path("planes/<int:pk>/aprobar/", integrity.plan_approve, name="plan-approve"),
+    path("planes/<int:pk>/explicar/", dashboard.plan_explain, name="plan-explain"),
     path("metas/<int:pk>/", details.goal_detail, name="goal-detail"),
     path("actividades/<int:pk>/", details.action_detail, name="action-detail"),
 ]

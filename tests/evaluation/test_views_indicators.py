@@ -368,3 +368,28 @@ def test_indicator_detail_of_a_multi_year_plan_shows_the_year_and_the_whole_plan
     page = body(client.get(indicator.get_absolute_url()))
     assert "24 / 30 = 80 %" in page
     assert "Solo el año 2026" in page and "14 / 20 = 70 %" in page
+
+
+def test_indicator_detail_charts_targets_values_and_compliance_over_the_bands(
+    client, director, goal, unit, periods
+):
+    indicator = factories.IndicatorFactory(goal=goal, unit=unit, measurement_unit="trámites")
+    for period, target in zip(periods[:2], ("40", "60"), strict=True):
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal(target))
+    factories.MeasurementFactory(
+        indicator=indicator, period=periods[0], value=Decimal("30"), status=ReviewStatus.APPROVED
+    )
+    client.force_login(director)
+    response = client.get(indicator.get_absolute_url())
+    targets, compliance = response.context["charts"]
+    assert targets.rows[:2] == (("T1", "40", "30"), ("T2", "60", "—"))
+    assert compliance.rows[0] == ("T1", "75,0 %")  # 30 / 40
+    assert "rojo por debajo de 60 %, amarillo hasta 80 %" in compliance.description
+    page = body(response)
+    assert page.count('<svg role="img" aria-label="') == 2
+
+
+def test_indicator_detail_without_figures_draws_no_chart(client, director, goal, unit, periods):
+    indicator = factories.IndicatorFactory(goal=goal, unit=unit)
+    client.force_login(director)
+    assert client.get(indicator.get_absolute_url()).context["charts"] == []

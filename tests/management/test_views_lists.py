@@ -277,6 +277,6 @@ def test_lists_say_when_no_row_matches(client, planner, data):
 
 def test_navigation_links_to_the_lists(client, responsible):
     client.force_login(responsible)
-    page = body(client.get("/"))
+    page = body(client.get(reverse("management:my-pending")))
     for url in (ACTIONS, INDICATORS, REPORTS, ALLOCATIONS):
         assert f'href="{url}"' in page

@@ -14,7 +14,7 @@ from tests.builders import build_plan
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_progress_side_by_side_for_current_plans(client, responsible):
+def test_home_shows_progress_side_by_side_for_current_plans(client, planner):
     action = factories.ActionFactory(goal__objective__plan__name="Plan de Acción 2026")
     plan = action.goal.objective.plan
     period = factories.PeriodFactory(plan=plan, label="T1 2026")
@@ -26,7 +26,7 @@ def test_home_shows_progress_side_by_side_for_current_plans(client, responsible)
     factories.ExecutionFactory(allocation=allocation, stage="commitment", amount=D("250"))
     factories.TargetFactory(indicator=factories.IndicatorFactory(goal=action.goal), period=period)
     factories.PlanFactory(name="Plan viejo", status=StrategicPlan.Status.CLOSED)
-    client.force_login(responsible)
+    client.force_login(planner)
     response = client.get(reverse("home"))
     body = response.content.decode()
     [card] = response.context["cards"]
@@ -72,3 +72,12 @@ def test_home_rolls_up_a_bounded_number_of_plans(client, planner, count_queries)
     assert len(response.context["cards"]) == HOME_PLAN_LIMIT
     assert "Se muestran los 6 planes en curso más recientes de 9." in response.content.decode()
     assert at_limit.count == over_limit.count
+
+
+def test_a_directivo_starts_on_the_dashboard_and_a_responsable_on_their_pending_items(
+    client, director, responsible
+):
+    client.force_login(director)
+    assert client.get(reverse("home"))["Location"] == reverse("dashboard")
+    client.force_login(responsible)
+    assert client.get(reverse("home"))["Location"] == reverse("management:my-pending")

@@ -70,14 +70,14 @@ def test_goal_page_shows_planned_beside_executed(client, planner, example):
     ]
 
 
-def test_home_shows_planned_beside_executed(client, responsible):
+def test_home_shows_planned_beside_executed(client, planner):
     action = factories.ActionFactory(goal__objective__plan__name="Plan de Acción 2026")
     period = factories.PeriodFactory(plan=action.goal.objective.plan, label="T1 2026")
     ActionSchedule.objects.create(action=action, period=period, planned=D("80"))
     factories.ProgressReportFactory(
         action=action, period=period, progress=D("40"), status=ReviewStatus.APPROVED
     )
-    client.force_login(responsible)
+    client.force_login(planner)
     body = client.get(reverse("home")).content.decode()
     assert "Programado: 80,0 %" in body
     assert 'Rojo</span> <span class="small">50,0 %' in body  # 40 ÷ 80

@@ -136,11 +136,12 @@ def test_plan_rollup_without_periods_has_no_indicator_results():
 @pytest.mark.parametrize("size", [1, 3])
 def test_plan_rollup_query_count_is_constant(size, count_queries):
     plan = build_plan(size)
-    # 1 latest period + 4 physical + 6 financial + 1 indicators + 1 entity
-    # + indicator_results (entity, targets, measurements; indicators already loaded)
+    # 1 latest period + 1 entity + 4 physical + 3 financial (the tree comes from the
+    # physical roll-up) + 1 indicators + indicator_results (targets, measurements; the
+    # indicators and the entity already loaded)
     with count_queries() as counter:
         plan_rollup(plan)
-    assert counter.count == 16
+    assert counter.count == 12
 
 
 def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):

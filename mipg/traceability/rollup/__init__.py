@@ -3,7 +3,7 @@ plan, ``plan``) and ``strategic_rollup`` (a plan served by others, ``strategic``
 ``rollup_of`` picks the right one."""
 
 from mipg.traceability.rollup.plan import NodeSemaforo, PlanRollup, plan_rollup, tree_semaforo
-from mipg.traceability.rollup.strategic import rollup_of, strategic_rollup
+from mipg.traceability.rollup.strategic import rollup_of, strategic_rollup, with_serving_flag
 
 __all__ = [
     "NodeSemaforo",
@@ -12,4 +12,5 @@ __all__ = [
     "rollup_of",
     "strategic_rollup",
     "tree_semaforo",
+    "with_serving_flag",
 ]

@@ -57,6 +57,7 @@ class PlanRollup:
     goal_semaforo: dict = field(default_factory=dict)  # goal id → NodeSemaforo
     objective_semaforo: dict = field(default_factory=dict)  # objective id → NodeSemaforo
     plan_semaforo: NodeSemaforo | None = None
+    thresholds: dict = field(default_factory=dict)  # the entity's semáforo bands
     # Strategic roll-up only: year → PlanRollup of that year, and the serving plans.
     years: dict = field(default_factory=dict)
     serving_plans: tuple = ()
@@ -169,10 +170,12 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo
     physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds)
-    financial = plan_financial_progress(plan, year=year)
+    financial = plan_financial_progress(plan, year=year, tree=physical)
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
-        indicator_results(indicators, period=period, cumulative=cumulative, scope=scope)
+        indicator_results(
+            indicators, period=period, cumulative=cumulative, scope=scope, entity=entity
+        )
         if period
         else {}
     )
@@ -200,4 +203,5 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
         goal_semaforo=goal_semaforo,
         objective_semaforo=objective_semaforo,
         plan_semaforo=plan_semaforo,
+        thresholds=thresholds,
     )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from evaluation.selectors import PLAN_SCOPE, SemaforoState, semaforo
@@ -28,15 +28,26 @@ from mipg.traceability.rollup.plan import (
     _weighted,
     plan_rollup,
 )
-from planning.models import Goal, Objective, ReportingPeriod
+from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff, default_cutoff_period
+
+
+def with_serving_flag(plans):
+    """A StrategicPlan queryset annotated with ``has_serving_plans`` for ``rollup_of``."""
+    return plans.annotate(
+        has_serving_plans=Exists(StrategicPlan.objects.filter(parent=OuterRef("pk")))
+    )
 
 
 def rollup_of(plan, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
     serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments). One query
-    more than the chosen roll-up."""
-    if plan.children.exists():
+    more than the chosen roll-up, none when `plan` was loaded with ``has_serving_plans``
+    (``with_serving_flag``)."""
+    served = getattr(plan, "has_serving_plans", None)
+    if served is None:
+        served = plan.children.exists()
+    if served:
         return strategic_rollup(plan, **kwargs)
     return plan_rollup(plan, **kwargs)
 
@@ -122,9 +133,9 @@ def strategic_rollup(
 
     The plan's own goals and actions, if any, keep their own figures (``plan_rollup`` at
     `period`); its objectives read only what serves them. Queries: those of ``plan_rollup``
-    once per serving plan that has started and once for `plan`, plus six (the default
-    period, the serving plans, their periods, the aligned objectives, the aligned goals, the
-    entity's bands); none per serving objective or goal.
+    once per serving plan that has started and once for `plan`, plus five (the default
+    period, the serving plans, their periods, the aligned objectives, the aligned goals);
+    none per serving objective or goal.
     """
     today = today or timezone.localdate()
     if period is None:
@@ -139,7 +150,7 @@ def strategic_rollup(
     cuts = serving_cuts(serving, cut)
     serving = [s for s in serving if s.pk in cuts]
     alignment = Alignment.of_plans(serving)
-    thresholds = entity_thresholds()
+    thresholds = own.thresholds or entity_thresholds()
     by_year = defaultdict(list)
     for served in serving:
         by_year[served.start_year].append(

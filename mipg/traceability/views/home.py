@@ -3,10 +3,11 @@ counts side by side."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from evaluation.selectors import SemaforoState
-from mipg.traceability.rollup import rollup_of
+from mipg.core import roles
+from mipg.traceability.rollup import rollup_of, with_serving_flag
 from planning.models import StrategicPlan
 from planning.selectors import default_cutoff
 
@@ -17,11 +18,19 @@ HOME_PLAN_LIMIT = 6
 
 @login_required
 def home(request):
-    """Dashboard: the current (not closed) plans with physical and financial progress and
-    their semáforo counts side by side."""
+    """The current (not closed) plans with physical and financial progress and their
+    semáforo counts side by side. A Directivo's home is the dashboard; a user who is only
+    a Responsable goes to «Mis pendientes»."""
+    if not request.user.is_superuser:
+        names = set(request.user.groups.values_list("name", flat=True))
+        if roles.DIRECTIVO in names:
+            return redirect("dashboard")
+        if names == {roles.RESPONSABLE}:
+            return redirect("management:my-pending")
     current = StrategicPlan.objects.exclude(status=StrategicPlan.Status.CLOSED)
     plans = (
-        current.select_related("parent")
+        with_serving_flag(current)
+        .select_related("parent")
         .prefetch_related("periods")
         .order_by("-start_year", "name", "pk")
     )

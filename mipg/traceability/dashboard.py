@@ -1,0 +1,501 @@
+"""The plan dashboard: where a plan stands at a cut, for managers, from the plan roll-up.
+
+Every figure comes from ``plan_rollup`` (``rollup_of`` for a strategic plan): the plan and
+its objectives are the tree's own nodes, so the dashboard, the plan page, the API and the
+exports give the same numbers. Physical progress (planned and executed) and financial
+execution stay side by side, never merged.
+
+Groups that cut across the tree (a unit, a MIPG dimension or policy, a Decreto 612 plan,
+or the plan under a filter) weigh each action by its **share of the plan**: the product
+of its normalised weights down the tree, s = w_obj/Σw_obj · w_goal/Σw_goal · w_act/Σw_act
+(a plain 1/n among siblings whose weights sum to 0, as in the roll-up). A group's
+executed (and planned) progress is Σ s·x / Σ s over its actions, its compliance
+executed ÷ planned capped at 100, and its budget the sum of its actions' budgets.
+Without a filter, Σ s·x over all the actions is exactly the plan's figure. Example: a
+plan with one objective, two goals weighted 60 and 40, the first with actions weighted 50
+and 50 (executed 80 % and 40 %, unit A and unit B), the second with one action (executed
+20 %, unit A): shares 0,3, 0,3 and 0,4; unit A = (0,3·80 + 0,4·20) / 0,7 = 45,71 %,
+unit B = 40 %, the plan = 0,3·80 + 0,3·40 + 0,4·20 = 44 %.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.selectors import SemaforoState
+from management.models import ProgressReport
+from management.selectors.budget import BudgetTotals, budget_by_source
+from management.selectors.physical import (
+    HUNDRED,
+    ZERO,
+    PhysicalState,
+    entity_thresholds,
+    physical_compliance,
+    physical_state,
+)
+from mipg.core.models import ReviewStatus
+from mipg.traceability.rollup import rollup_of
+from planning.models import ActionSchedule, default_planned
+from planning.selectors import default_cutoff, live_actions
+
+NO_UNIT = _("Sin dependencia")
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Group:
+    """Physical and financial figures of a set of actions (see the module docstring)."""
+
+    key: object
+    label: str
+    executed: Decimal
+    planned: Decimal | None
+    compliance: Decimal | None
+    state: str
+    finance: BudgetTotals
+    actions: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    plan: object
+    period: object
+    rollup: object
+    filtered: bool
+    total: Group
+    objectives: list
+    units: list
+    dimensions: list
+    policies: list
+    institutional_plans: list
+    semaforo: list  # [(state, label, count)]
+    indicators: list  # [(Indicator, IndicatorResult)] shown (only reds on request)
+    lagging: list  # [NodeProgress] of actions behind their programación (rojo)
+    lagging_count: int
+    overdue: list  # [NodeProgress] of actions ended and not at 100 %
+    overdue_count: int
+    funnel: list  # [(funding source name, BudgetTotals)]
+    funnel_total: BudgetTotals
+    trend: list = field(default_factory=list)  # [(period, planned, executed)]
+
+
+def action_shares(physical):
+    """{action id: its share of the plan} from the weights of a PhysicalProgress."""
+
+    def normalised(nodes):
+        total = sum((n.weight for n in nodes), ZERO)
+        return {n.id: (n.weight / total if total else Decimal(1) / len(nodes)) for n in nodes}
+
+    def by_parent(nodes):
+        groups = defaultdict(list)
+        for node in nodes:
+            groups[node.parent_id].append(node)
+        return groups.values()
+
+    objective_share = normalised(list(physical.objectives.values())) if physical.objectives else {}
+    goal_share = {}
+    for siblings in by_parent(physical.goals.values()):
+        for pk, share in normalised(siblings).items():
+            goal_share[pk] = objective_share.get(physical.goals[pk].parent_id, ZERO) * share
+    shares = {}
+    for siblings in by_parent(physical.actions.values()):
+        for pk, share in normalised(siblings).items():
+            shares[pk] = goal_share.get(physical.actions[pk].parent_id, ZERO) * share
+    return shares
+
+
+def _group(key, label, action_ids, *, physical, financial, shares, thresholds, url=""):
+    nodes = [physical.actions[pk] for pk in action_ids]
+    total = sum((shares[n.id] for n in nodes), ZERO)
+    if total:
+        weights = [(shares[n.id], n) for n in nodes]
+    else:
+        weights, total = [(Decimal(1), n) for n in nodes], Decimal(len(nodes) or 1)
+    executed = sum((w * n.physical for w, n in weights), ZERO) / total if nodes else ZERO
+    planned = None
+    if nodes and all(n.planned is not None for n in nodes):
+        planned = sum((w * n.planned for w, n in weights), ZERO) / total
+    compliance = physical_compliance(executed, planned)
+    if compliance is not None:
+        compliance = min(compliance, HUNDRED)
+    return Group(
+        key=key,
+        label=label,
+        executed=executed,
+        planned=planned,
+        compliance=compliance,
+        state=physical_state(compliance, **thresholds),
+        finance=BudgetTotals.sum(financial.actions[pk] for pk in action_ids),
+        actions=len(nodes),
+        url=url,
+    )
+
+
+def _tree_group(node, finance, count, url=""):
+    """A Group with the tree's own figures for a node (plan or objective)."""
+    return Group(
+        key=node.id,
+        label=f"{node.code} {node.name}".strip(),
+        executed=node.physical,
+        planned=node.planned,
+        compliance=node.compliance,
+        state=node.state,
+        finance=BudgetTotals.sum([finance]),
+        actions=count,
+        url=url,
+    )
+
+
+def plan_dashboard(
+    plan,
+    *,
+    period=None,
+    periods=None,
+    unit=None,
+    policy=None,
+    dimension=None,
+    institutional_plan=None,
+    only_reds=False,
+    today=None,
+):
+    """The Dashboard of `plan` at `period` (default: the latest period that has started),
+    optionally restricted to the actions of a unit, a MIPG policy or dimension (through
+    their objective) or a Decreto 612 plan. `periods`: the plan's periods when the caller
+    has them already. Queries do not grow with the plan's size."""
+    today = today or timezone.localdate()
+    periods = list(plan.periods.all() if periods is None else periods)
+    rollup = rollup_of(plan, period=period or default_cutoff(periods, today=today))
+    period = rollup.period
+    physical, financial = rollup.physical, rollup.financial
+    thresholds = rollup.thresholds or entity_thresholds()
+    shares = action_shares(physical)
+
+    actions = live_actions(plan)
+    filters = Q()
+    if unit is not None:
+        filters &= Q(unit=unit)
+    if policy is not None:
+        filters &= Q(goal__objective__policies=policy)
+    if dimension is not None:
+        filters &= Q(goal__objective__policies__dimension=dimension)
+    if institutional_plan is not None:
+        filters &= Q(institutional_plans=institutional_plan)
+    filtered = bool(filters)
+    selected = actions.filter(filters) if filtered else actions
+    rows = {
+        row["pk"]: row
+        for row in selected.order_by()
+        .values(
+            "pk",
+            "code",
+            "name",
+            "unit_id",
+            "unit__name",
+            "start_date",
+            "end_date",
+            "goal__objective_id",
+        )
+        .distinct()
+        if row["pk"] in physical.actions
+    }
+    ids = list(rows)
+
+    def group(key, label, pks, url=""):
+        return _group(
+            key,
+            label,
+            pks,
+            physical=physical,
+            financial=financial,
+            shares=shares,
+            thresholds=thresholds,
+            url=url,
+        )
+
+    by_objective = defaultdict(list)
+    by_unit = defaultdict(list)
+    for pk, row in rows.items():
+        by_objective[row["goal__objective_id"]].append(pk)
+        by_unit[row["unit_id"]].append(pk)
+    if filtered:
+        total = group(plan.pk, plan.name, ids)
+        objectives = [
+            group(node.id, f"{node.code} {node.name}", by_objective[node.id])
+            for node in physical.objectives.values()
+            if by_objective[node.id]
+        ]
+    else:
+        total = _tree_group(physical.plan, financial.plan, len(ids))
+        objectives = [
+            _tree_group(node, financial.objectives[node.id], len(by_objective[node.id]))
+            for node in physical.objectives.values()
+        ]
+    unit_names = {row["unit_id"]: row["unit__name"] for row in rows.values()}
+    units = sorted(
+        (group(key, unit_names[key] or str(NO_UNIT), pks) for key, pks in by_unit.items()),
+        key=_ranking,
+    )
+
+    policies, dimensions = _by_policy(selected, rows, group)
+    institutional_plans = _by_institutional_plan(selected, rows, group)
+
+    indicators = [
+        (indicator, result)
+        for indicator, result in rollup.indicators.values()
+        if result is not None and _indicator_selected(indicator, unit, rows, physical, filtered)
+    ]
+    counts = dict.fromkeys(SemaforoState, 0)
+    for _indicator, result in indicators:
+        counts[result.state] += 1
+    if only_reds:
+        indicators = [(i, r) for i, r in indicators if r.state == SemaforoState.RED]
+
+    lagging_all = [
+        physical.actions[pk] for pk in ids if physical.actions[pk].state == PhysicalState.RED
+    ]
+    overdue_all = [
+        physical.actions[pk]
+        for pk in ids
+        if rows[pk]["end_date"] < today and physical.actions[pk].physical < HUNDRED
+    ]
+    funnel = budget_by_source(selected, year=financial.year)
+
+    return Dashboard(
+        plan=plan,
+        period=period,
+        rollup=rollup,
+        filtered=filtered,
+        total=total,
+        objectives=objectives,
+        units=units,
+        dimensions=dimensions,
+        policies=policies,
+        institutional_plans=institutional_plans,
+        semaforo=[(state.value, state.label, counts[state]) for state in SemaforoState],
+        indicators=indicators,
+        lagging=lagging_all[:LIST_LIMIT],
+        lagging_count=len(lagging_all),
+        overdue=overdue_all[:LIST_LIMIT],
+        overdue_count=len(overdue_all),
+        funnel=funnel,
+        funnel_total=BudgetTotals.sum(totals for _source, totals in funnel),
+        trend=_trend(plan, periods, rows, shares, period, filtered),
+    )
+
+
+def _ranking(group):
+    """Units by compliance (those with nothing planned last), then executed, then name."""
+    compliance = group.compliance if group.compliance is not None else Decimal(-1)
+    return (-compliance, -group.executed, str(group.label))
+
+
+def _by_policy(selected, rows, group):
+    """(policies, dimensions): an action counts in each policy of its objective."""
+    policy_actions, dimension_actions = defaultdict(set), defaultdict(set)
+    labels = {}
+    links = (
+        selected.order_by()
+        .filter(goal__objective__policies__isnull=False)
+        .values_list(
+            "pk",
+            "goal__objective__policies__code",
+            "goal__objective__policies__name_es",
+            "goal__objective__policies__dimension__code",
+            "goal__objective__policies__dimension__name_es",
+        )
+        .distinct()
+    )
+    for pk, code, name, dimension_code, dimension_name in links:
+        if pk not in rows:
+            continue
+        policy_actions[code].add(pk)
+        dimension_actions[dimension_code].add(pk)
+        labels["p", code] = f"{code} {name}"
+        labels["d", dimension_code] = f"{dimension_code} {dimension_name}"
+    policies = [
+        group(code, labels["p", code], sorted(pks)) for code, pks in sorted(policy_actions.items())
+    ]
+    dimensions = [
+        group(code, labels["d", code], sorted(pks))
+        for code, pks in sorted(dimension_actions.items())
+    ]
+    return policies, dimensions
+
+
+def _by_institutional_plan(selected, rows, group):
+    plan_actions, labels = defaultdict(set), {}
+    links = (
+        selected.order_by()
+        .filter(institutional_plans__isnull=False)
+        .values_list("pk", "institutional_plans__code", "institutional_plans__name")
+        .distinct()
+    )
+    for pk, code, name in links:
+        if pk in rows:
+            plan_actions[code].add(pk)
+            labels[code] = name
+    return [group(code, labels[code], sorted(pks)) for code, pks in sorted(plan_actions.items())]
+
+
+def _indicator_selected(indicator, unit, rows, physical, filtered):
+    """Under a filter, the indicators of the objectives (or their goals) that hold a
+    selected action, and of the unit when filtering by unit."""
+    if not filtered:
+        return True
+    if unit is not None and indicator.unit_id != unit.pk:
+        return False
+    objective_id = indicator.objective_id
+    if indicator.goal_id is not None and indicator.goal_id in physical.goals:
+        objective_id = physical.goals[indicator.goal_id].parent_id
+    return objective_id in {row["goal__objective_id"] for row in rows.values()}
+
+
+def _trend(plan, periods, rows, shares, period, filtered):
+    """[(period, planned, executed)] for each period of the plan up to the cut, by the
+    same share weights (so the cut's point equals the plan's figures). Two queries."""
+    if period is None:
+        return []
+    periods = [p for p in periods if p.end_date <= period.end_date]
+    periods.sort(key=lambda p: (p.end_date, p.start_date))
+    if not periods:
+        return []
+    ids = set(rows)
+    scheduled = {
+        (a, p): value
+        for a, p, value in ActionSchedule.objects.filter(
+            action_id__in=live_actions(plan).values("pk")
+        ).values_list("action_id", "period_id", "planned")
+        if a in ids
+    }
+    reports = defaultdict(list)  # action → [(period end, progress)] ascending
+    for action_id, end, progress in (
+        ProgressReport.objects.filter(
+            action_id__in=live_actions(plan).values("pk"),
+            status=ReviewStatus.APPROVED,
+            period__end_date__lte=period.end_date,
+        )
+        .order_by("action_id", "period__end_date", "period__start_date", "pk")
+        .values_list("action_id", "period__end_date", "progress")
+    ):
+        if action_id in ids:
+            reports[action_id].append((end, progress))
+    total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
+    if not total:
+        return []
+    points = []
+    for p in periods:
+        planned = executed = ZERO
+        for pk in ids:
+            row, share = rows[pk], shares[pk]
+            value = scheduled.get((pk, p.pk))
+            if value is None:
+                value = default_planned(SimpleNamespace(**row), p.end_date)
+            planned += share * Decimal(value)
+            done = [progress for end, progress in reports.get(pk, ()) if end <= p.end_date]
+            executed += share * (Decimal(done[-1]) if done else ZERO)
+        points.append((p, planned / total, executed / total))
+    return points
+
+
+# --- Explain this % --------------------------------------------------------------------
+
+LEVELS = ("plan", "objective", "goal", "action")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One child's part in its parent's figure: weight, normalised weight (w / Σw), its
+    executed and planned progress and what each adds to the parent (share × value)."""
+
+    kind: str
+    node: object
+    weight: Decimal
+    share: Decimal
+    executed: Decimal
+    planned: Decimal | None
+    adds_executed: Decimal
+    adds_planned: Decimal | None
+
+    @property
+    def key(self):
+        return f"{self.kind}-{self.node.id}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    kind: str
+    node: object  # NodeProgress of the explained node
+    finance: object  # its NodeFinance
+    children: list  # [Contribution], empty for an action
+    parents: list  # [(kind, NodeProgress)] from the plan down to the node's parent
+
+
+def parse_node(key):
+    """("objective", 12) from "objective-12"; ("plan", None) for "" or "plan"; None when
+    the key is not one of those forms."""
+    if key in ("", "plan"):
+        return "plan", None
+    kind, _sep, pk = key.partition("-")
+    if kind in LEVELS[1:] and pk.isdigit():
+        return kind, int(pk)
+    return None
+
+
+def explain(rollup, kind, pk=None):
+    """The Explanation of a node of `rollup` (the plan when `kind` is "plan"); None when
+    the node is not in the roll-up (unknown, archived, or of another plan).
+
+    A node's executed (planned) progress is Σ share × child's value over its children,
+    share = w / Σw (1/n when the weights sum to 0), as the roll-up computes it; the
+    children's contributions add up to the node's figure."""
+    physical, financial = rollup.physical, rollup.financial
+    levels = {
+        "plan": ({physical.plan.id: physical.plan}, {financial.plan.id: financial.plan}),
+        "objective": (physical.objectives, financial.objectives),
+        "goal": (physical.goals, financial.goals),
+        "action": (physical.actions, financial.actions),
+    }
+    nodes, finances = levels[kind]
+    if pk is None:
+        pk = physical.plan.id
+    node = nodes.get(pk)
+    if node is None:
+        return None
+    children = []
+    child_kind = LEVELS[LEVELS.index(kind) + 1] if kind != "action" else None
+    if child_kind:
+        siblings = [n for n in levels[child_kind][0].values() if n.parent_id == node.id]
+        total = sum((n.weight for n in siblings), ZERO)
+        for child in siblings:
+            share = child.weight / total if total else Decimal(1) / len(siblings)
+            children.append(
+                Contribution(
+                    kind=child_kind,
+                    node=child,
+                    weight=child.weight,
+                    share=share * HUNDRED,
+                    executed=child.physical,
+                    planned=child.planned,
+                    adds_executed=share * child.physical,
+                    adds_planned=None if child.planned is None else share * child.planned,
+                )
+            )
+    parents = []
+    parent_id, level = node.parent_id, LEVELS.index(kind)
+    while level > 0:
+        level -= 1
+        parent_nodes = levels[LEVELS[level]][0]
+        parent = parent_nodes.get(parent_id)
+        if parent is None:
+            break
+        parents.insert(0, (LEVELS[level], parent))
+        parent_id = parent.parent_id
+    return Explanation(
+        kind=kind, node=node, finance=finances.get(pk), children=children, parents=parents
+    )
