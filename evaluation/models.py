@@ -251,6 +251,7 @@ class Measurement(ReviewedFigureBase):
     )
 
     url_prefix = "evaluation:measurement"
+    unit_path = "indicator__unit"
 
     class Meta:
         ordering = ["period__start_date", "indicator"]
@@ -284,6 +285,7 @@ class MeasurementEvidence(EvidenceFileBase):
     )
 
     url_prefix = "evaluation:evidence"
+    unit_path = "measurement__indicator__unit"
 
     class Meta:
         verbose_name = _("evidencia de medición")
