@@ -7,10 +7,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mipg.core.files import delete_after_commit
 from mipg.core.permissions import sees_all_figures, unit_ids
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -215,6 +217,15 @@ class EvidenceFileBase(models.Model):
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A deleted row, also in a cascade that calls no service, takes its file with it
+        # once the transaction commits (mipg.core.files). Connected per model so that the
+        # other models keep Django's fast bulk deletes.
+        post_delete.connect(
+            delete_after_commit, sender=cls, dispatch_uid=f"{cls.__module__}.{cls.__qualname__}"
+        )
 
     def __str__(self):
         return self.original_name
