@@ -268,6 +268,8 @@ def zip_bytes(*names):
     return buffer.getvalue()
 
 
+# A Windows executable's first bytes: what a renamed .exe starts with.
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(112)
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # old Office (.doc, .xls)
 XLSX = zip_bytes("[Content_Types].xml", "xl/workbook.xml")
 # Real content for every allowed evidence extension (mipg.core.evidence).

@@ -14,8 +14,6 @@ from tests.factories import MeasurementFactory, ProgressReportFactory
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(112)
-
 
 def token_client(user):
     _token, key = create_api_token(user, name="SIIF", by=user)
@@ -70,7 +68,9 @@ def test_upload_list_and_download_with_a_token(figure, responsible):
 
 def test_a_renamed_executable_is_a_json_field_error(figure, responsible):
     resource, item, model = figure
-    response = _upload(token_client(responsible), resource, item.pk, builders.upload("a.pdf", EXE))
+    response = _upload(
+        token_client(responsible), resource, item.pk, builders.upload("a.pdf", builders.EXE)
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["file"][0].startswith(
         "El contenido del archivo no corresponde a un archivo .pdf"

@@ -10,7 +10,6 @@ from management.models import ProgressReport
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
 from tests import builders
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(112)
 RENAMED = "El contenido del archivo no corresponde a un archivo .pdf"
 
 
@@ -30,7 +29,7 @@ def test_real_content_of_each_allowed_type_is_accepted(extension):
 
 
 def test_an_executable_renamed_pdf_is_refused():
-    message = _refusal(builders.upload("informe.pdf", EXE))
+    message = _refusal(builders.upload("informe.pdf", builders.EXE))
     assert message.startswith(RENAMED)
 
 
@@ -43,7 +42,7 @@ def test_an_executable_renamed_pdf_is_refused():
         ("datos.xlsx", builders.OLE),
         ("foto.jpg", b"\x89PNG\r\n\x1a\n" + bytes(24)),
         ("datos.csv", b"a;b\n1;\x00\n"),  # a NUL byte: not text
-        ("notas.txt", EXE),
+        ("notas.txt", builders.EXE),
         ("notas.txt", b"\x81\x8d\x8f"),  # neither UTF-8 nor Windows-1252
     ],
 )
@@ -72,7 +71,11 @@ def test_renamed_executable_is_refused_beside_the_field_and_nothing_is_saved(
     client.force_login(responsible)
     response = client.post(
         reverse("management:report-create", args=[data.action.pk, data.period.pk]),
-        {"progress": "10", "intent": "draft", "file": [builders.upload("informe.pdf", EXE)]},
+        {
+            "progress": "10",
+            "intent": "draft",
+            "file": [builders.upload("informe.pdf", builders.EXE)],
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
