@@ -247,6 +247,9 @@ class ReviewWorkflowMixin:
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser],
+        # One figure's evidence: neither the list filters nor pages.
+        filter_backends=[],
+        pagination_class=None,
     )
     def evidence(self, request, pk=None):
         figure = self.get_object()
@@ -278,6 +281,7 @@ class ReviewWorkflowMixin:
         url_path=r"evidence/(?P<evidence_pk>[0-9]+)/download",
         url_name="evidence-download",
         content_negotiation_class=IgnoreAcceptNegotiation,
+        filter_backends=[],
     )
     def evidence_download(self, request, pk=None, evidence_pk=None):
         figure = self.get_object()
