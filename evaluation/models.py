@@ -252,6 +252,7 @@ class Measurement(ReviewedFigureBase):
     )
 
     url_prefix = "evaluation:measurement"
+    unit_path = "indicator__unit"
 
     class Meta:
         ordering = ["period__start_date", "indicator"]
@@ -285,6 +286,7 @@ class MeasurementEvidence(EvidenceFileBase):
     )
 
     url_prefix = "evaluation:evidence"
+    unit_path = "measurement__indicator__unit"
 
     class Meta:
         verbose_name = _("evidencia de medición")

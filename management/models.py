@@ -237,6 +237,7 @@ class ProgressReport(ReviewedFigureBase):
     trace_route = TraceRoute({**Action.trace_route.under("action").roles, "period": ("period",)})
 
     url_prefix = "management:report"
+    unit_path = "action__unit"
 
     class Meta:
         ordering = ["period__start_date", "action"]
@@ -279,6 +280,7 @@ class ProgressEvidence(EvidenceFileBase):
     )
 
     url_prefix = "management:evidence"
+    unit_path = "report__action__unit"
 
     class Meta:
         verbose_name = _("evidencia de avance")

@@ -3,6 +3,8 @@ workflow (open_plan), a small plan to work on through the API (Scenario) and ful
 related plans built with bulk_create for the query-count tests (build_plan)."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -277,6 +279,44 @@ def open_plan(unit, *, code="A1", indicator_code="IND-1", locked=False):
 
 def pdf(name="acta.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def zip_bytes(*names):
+    """A ZIP container holding ``names`` (an OOXML or OpenDocument file is one)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+# A Windows executable's first bytes: what a renamed .exe starts with.
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(112)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # old Office (.doc, .xls)
+XLSX = zip_bytes("[Content_Types].xml", "xl/workbook.xml")
+# Real content for every allowed evidence extension (mipg.core.evidence).
+EVIDENCE_CONTENT = {
+    ".pdf": PDF,
+    ".png": b"\x89PNG\r\n\x1a\n" + bytes(24),
+    ".jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(16),
+    ".jpeg": b"\xff\xd8\xff\xe1\x00\x10Exif\x00" + bytes(16),
+    ".xlsx": XLSX,
+    ".docx": zip_bytes("[Content_Types].xml", "word/document.xml"),
+    ".odt": zip_bytes("mimetype", "content.xml"),
+    ".ods": zip_bytes("mimetype", "content.xml"),
+    ".zip": zip_bytes("acta.txt"),
+    ".xls": OLE,
+    ".doc": OLE,
+    ".csv": "código;avance\nA1;50\n".encode(),
+    ".txt": "Informe de avance: sin novedades.".encode("cp1252"),
+}
+
+
+def upload(name, content=None):
+    """An uploaded file named ``name`` with real content of its type (EVIDENCE_CONTENT)."""
+    if content is None:
+        content = EVIDENCE_CONTENT[name[name.rindex(".") :]]
+    return SimpleUploadedFile(name, content)
 
 
 def messages_of(response):

@@ -4,9 +4,8 @@ from evaluation.models import (
     Indicator,
     IndicatorTarget,
     Measurement,
-    MeasurementEvidence,
 )
-from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
+from mipg.core.api.serializers import REVIEW_FIELDS, EvidenceFileSerializer, WriteSerializer
 from planning.api.serializers import reason_field
 
 INDICATOR_FIELDS = [
@@ -52,14 +51,8 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["id", "indicator", "period", "value"]
 
 
-class MeasurementEvidenceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MeasurementEvidence
-        fields = ["id", "original_name", "size", "uploaded_by", "uploaded_at"]
-
-
 class MeasurementSerializer(serializers.ModelSerializer):
-    evidence = MeasurementEvidenceSerializer(many=True, read_only=True)
+    evidence = EvidenceFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Measurement

@@ -160,6 +160,7 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
         "bulk": "evaluation.add_measurement",
         "partial_update": "evaluation.change_measurement",
         "submit": "evaluation.submit_measurement",
+        "evidence": "evaluation.add_measurementevidence",
         "approve": "evaluation.review_measurement",
         "return_": "evaluation.review_measurement",
         "reopen": "evaluation.review_measurement",
@@ -170,9 +171,6 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
     update_serializer = serializers.MeasurementUpdateSerializer
     update_service = staticmethod(services.update_measurement)
     reviewed = services.MEASUREMENTS
-
-    def base_queryset(self):
-        return Measurement.objects.prefetch_related("evidence")
 
     @extend_schema(
         summary="Reportar mediciones de muchos indicadores a la vez (todo o nada)",

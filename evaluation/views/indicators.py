@@ -66,7 +66,7 @@ class PeriodRow:
         return plain(self.measurement.value) if self.measurement is not None else None
 
 
-def period_rows(indicator, periods, *, entity):
+def period_rows(indicator, periods, *, entity, user):
     """One row per period: its target, its measurement and the result of the period.
 
     The result is what ``indicator_results(..., period=p)`` gives, computed here with the
@@ -74,7 +74,10 @@ def period_rows(indicator, periods, *, entity):
     """
     targets = {t.period_id: t.value for t in indicator.targets.all()}
     measurements = {
-        m.period_id: m for m in indicator.measurements.select_related("submitted_by", "reviewed_by")
+        m.period_id: m
+        for m in indicator.measurements.visible_to(user).select_related(
+            "submitted_by", "reviewed_by"
+        )
     }
     thresholds = effective_thresholds(indicator, entity=entity)
     rows = []
@@ -163,7 +166,7 @@ def indicator_detail(request, pk):
     plan = _plan_of(indicator)
     entity = Entity.current()
     periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start_date", "pk"))
-    rows = period_rows(indicator, periods, entity=entity)
+    rows = period_rows(indicator, periods, entity=entity, user=request.user)
     last = _last_reported_period(rows)
     cumulative = (
         indicator_results([indicator], period=last, cumulative=True)[indicator.pk] if last else None

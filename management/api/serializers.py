@@ -6,10 +6,9 @@ from management.models import (
     BudgetExecution,
     BudgetModification,
     FundingSource,
-    ProgressEvidence,
     ProgressReport,
 )
-from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
+from mipg.core.api.serializers import REVIEW_FIELDS, EvidenceFileSerializer, WriteSerializer
 
 
 class FundingSourceSerializer(serializers.ModelSerializer):
@@ -100,14 +99,8 @@ PROGRESS_HELP = (
 )
 
 
-class ProgressEvidenceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ProgressEvidence
-        fields = ["id", "original_name", "size", "uploaded_by", "uploaded_at"]
-
-
 class ProgressReportSerializer(serializers.ModelSerializer):
-    evidence = ProgressEvidenceSerializer(many=True, read_only=True)
+    evidence = EvidenceFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressReport

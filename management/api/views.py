@@ -202,6 +202,7 @@ class ProgressReportViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _Read
         "create": "management.add_progressreport",
         "partial_update": "management.change_progressreport",
         "submit": "management.submit_progressreport",
+        "evidence": "management.add_progressevidence",
         "approve": "management.review_progressreport",
         "return_": "management.review_progressreport",
         "reopen": "management.review_progressreport",
@@ -212,6 +213,3 @@ class ProgressReportViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _Read
     update_serializer = serializers.ProgressReportUpdateSerializer
     update_service = staticmethod(services.update_progress_report)
     reviewed = services.PROGRESS_REPORTS
-
-    def base_queryset(self):
-        return ProgressReport.objects.prefetch_related("evidence")

@@ -125,7 +125,8 @@ def rating_edit(request, action_pk, year, semester):
             )
             return redirect(back_url)
     reports = (
-        ProgressReport.objects.filter(action=action)
+        ProgressReport.objects.visible_to(request.user)
+        .filter(action=action)
         .select_related("period")
         .order_by("period__start_date")
     )

@@ -315,7 +315,11 @@ class ListPage:
 
     def filtered(self, request):
         require_perm(request.user, self.perm)
-        return self.filterset(request.GET or None, queryset=self.rows(), request=request)
+        rows = self.rows()
+        if hasattr(rows, "visible_to"):
+            # Reviewed figures: only those the user may see (mipg.core.permissions).
+            rows = rows.visible_to(request.user)
+        return self.filterset(request.GET or None, queryset=rows, request=request)
 
     def context(self, request):
         return list_context(request, self.filtered(request), self.columns, self.export_url)

@@ -7,9 +7,13 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from mipg.core.files import delete_after_commit
+from mipg.core.permissions import sees_all_figures, unit_ids
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -159,6 +163,12 @@ class Entity(models.Model):
     class Meta:
         verbose_name = _("entidad")
         verbose_name_plural = _("entidad")
+        permissions = [
+            (
+                "view_all_figures",
+                _("Puede ver las cifras no aprobadas y las evidencias de todas las dependencias"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(semaforo_red_below__lte=F("semaforo_green_from")),
@@ -178,6 +188,15 @@ class Entity(models.Model):
         return entity
 
 
+class EvidenceFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The evidence ``user`` may see: every file for those who see all figures
+        (mipg.core.permissions), else only the files of their own units."""
+        if sees_all_figures(user):
+            return self
+        return self.filter(**{f"{self.model.unit_path}__in": unit_ids(user)})
+
+
 class EvidenceFileBase(models.Model):
     """Common fields of an evidence file attached to a report or measurement."""
 
@@ -189,11 +208,24 @@ class EvidenceFileBase(models.Model):
     )
     uploaded_at = models.DateTimeField(_("cargado el"), auto_now_add=True)
 
+    objects = EvidenceFileQuerySet.as_manager()
+
     # "<namespace>:evidence": the app's pages of a file are "<url_prefix>-download" and "-delete"
     url_prefix = ""
+    # The lookup of the unit of the figure the file supports ("report__action__unit").
+    unit_path = ""
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A deleted row, also in a cascade that calls no service, takes its file with it
+        # once the transaction commits (mipg.core.files). Connected per model so that the
+        # other models keep Django's fast bulk deletes.
+        post_delete.connect(
+            delete_after_commit, sender=cls, dispatch_uid=f"{cls.__module__}.{cls.__qualname__}"
+        )
 
     def __str__(self):
         return self.original_name
@@ -212,6 +244,17 @@ class ReviewStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Enviado")
     APPROVED = "approved", _("Aprobado")
     RETURNED = "returned", _("Devuelto")
+
+
+class ReviewedFigureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The figures ``user`` may see: all of them for those who see all figures
+        (mipg.core.permissions); for the others, their own units' figures in every state
+        and other units' approved ones only."""
+        if sees_all_figures(user):
+            return self
+        own = Q(**{f"{self.model.unit_path}__in": unit_ids(user)})
+        return self.filter(own | Q(status=ReviewStatus.APPROVED))
 
 
 class ReviewedFigureBase(models.Model):
@@ -245,6 +288,10 @@ class ReviewedFigureBase(models.Model):
     reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
     review_comment = models.TextField(_("comentario de revisión"), blank=True)
 
+    objects = ReviewedFigureQuerySet.as_manager()
+
+    # The lookup of the unit that reports the figure ("action__unit").
+    unit_path = ""
     # "<namespace>:<name>": the workflow pages of a figure (mipg/core/review/views.py) are
     # "<url_prefix>-detail", "-edit", "-submit", "-approve" and "-return"
     url_prefix = ""

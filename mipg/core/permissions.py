@@ -2,6 +2,13 @@
 
 Roles grant Django permissions (see `mipg.core.roles`); reporting rights are further limited to
 the units a user belongs to. Superusers pass every check.
+
+Who sees reported figures (progress reports, measurements) and their evidence: the roles with
+`SEE_ALL_FIGURES` (Planeación, Directivo, Control Interno) see everything; the others (a
+Responsable) see the figures of their own units in every state and other units' figures only
+once approved, and the evidence of their own units only. The querysets of the figures and
+their evidence apply it (`visible_to`, mipg.core.models); `sees_unit_work` is the same rule
+for one unit.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +24,20 @@ def unit_ids(user):
         cached = frozenset(user.units.values_list("pk", flat=True))
         user._mipg_unit_ids = cached
     return cached
+
+
+SEE_ALL_FIGURES = "mipg.view_all_figures"
+
+
+def sees_all_figures(user):
+    """Whether ``user`` sees every unit's figures in every state, and their evidence."""
+    return bool(user is not None and user.is_active and user.has_perm(SEE_ALL_FIGURES))
+
+
+def sees_unit_work(user, unit_id):
+    """Whether ``user`` sees the unapproved figures, the review steps and the evidence of
+    the unit ``unit_id``."""
+    return sees_all_figures(user) or belongs_to_unit(user, unit_id)
 
 
 def belongs_to_unit(user, unit_id):

@@ -6,6 +6,10 @@ Authorisation checks in `mipg.core.permissions` combine these permissions with u
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+# The unapproved figures and the evidence of every unit: Planeación, Directivo and Control
+# Interno; a Responsable sees only their own units'.
+from mipg.core.permissions import SEE_ALL_FIGURES
+
 ADMINISTRADOR = "Administrador"
 PLANEACION = "Planeación"
 RESPONSABLE = "Responsable"
@@ -74,6 +78,7 @@ ROLE_PERMISSIONS = {
                 "evaluation.change_measurement",
                 "evaluation.review_measurement",
                 "accountability.publish_accountabilityreport",
+                SEE_ALL_FIGURES,
             ]
         )
     ),
@@ -87,12 +92,12 @@ ROLE_PERMISSIONS = {
             + ["management.submit_progressreport", "evaluation.submit_measurement"]
         )
     ),
-    DIRECTIVO: sorted(set(_view_all() + ["planning.approve_strategicplan"])),
+    DIRECTIVO: sorted(set(_view_all() + ["planning.approve_strategicplan", SEE_ALL_FIGURES])),
     CONTROL_INTERNO: sorted(
         set(
             _view_all()
             + _crud("planning.actionrating", ("add", "change"))
-            + ["planning.rate_action"]
+            + ["planning.rate_action", SEE_ALL_FIGURES]
         )
     ),
 }

@@ -28,6 +28,9 @@ def as_persona(request, client_for):
     return make
 
 
+FIGURE_LISTS = ("/api/v1/measurements/", "/api/v1/progress-reports/")
+
+
 def _expect(persona, allowed, *, anonymous=401):
     if persona is None:
         return anonymous
@@ -56,7 +59,9 @@ def test_internal_lists_are_read_by_every_role_and_refused_to_anonymous(
     response = client.get(url)
     assert response.status_code == (401 if persona is None else 200)
     if persona is not None:
-        assert response.json()["count"] == 1
+        # The figures are drafts of `unit`: hidden from another unit's Responsable.
+        hidden = persona == "outsider" and url in FIGURE_LISTS
+        assert response.json()["count"] == (0 if hidden else 1)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -162,7 +167,8 @@ def test_submit_only_by_a_responsable_of_the_unit(as_persona, scenario, persona,
     figure = scenario.measurement() if kind == "measurements" else scenario.report(evidence=True)
     client, _user = as_persona(persona)
     response = client.post(f"/api/v1/{kind}/{figure.pk}/submit/")
-    expected = _expect(persona, {"admin_user": 200, "responsible": 200})
+    # Another unit's Responsable does not see the draft at all.
+    expected = _expect(persona, {"admin_user": 200, "responsible": 200, "outsider": 404})
     assert response.status_code == expected
     figure.refresh_from_db()
     assert figure.status == (ReviewStatus.SUBMITTED if expected == 200 else ReviewStatus.DRAFT)

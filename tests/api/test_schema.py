@@ -82,3 +82,17 @@ def test_schema_endpoint_and_docs_pages_use_packaged_assets(client, db):
         body = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in body
         assert "cdn" not in body.lower() and "unpkg" not in body.lower()
+
+
+@pytest.mark.parametrize("kind", ["measurements", "progress-reports"])
+def test_schema_documents_the_evidence_of_a_figure(schema, kind):
+    evidence = schema["paths"][f"/api/v1/{kind}/{{id}}/evidence/"]
+    # One figure's evidence: a plain array, without the list filters or pages.
+    listed = evidence["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed == {"type": "array", "items": {"$ref": "#/components/schemas/EvidenceFile"}}
+    assert [p["name"] for p in evidence["get"]["parameters"]] == ["id"]
+    assert list(evidence["post"]["requestBody"]["content"]) == ["multipart/form-data"]
+    download = schema["paths"][f"/api/v1/{kind}/{{id}}/evidence/{{evidence_pk}}/download/"]
+    content = download["get"]["responses"]["200"]["content"]
+    assert {"application/pdf", "text/csv", "application/octet-stream"} <= set(content)
+    assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from evaluation import services as evaluation_services
 from management import services as management_services
+from tests import builders
 from tests.factories import MeasurementFactory, ProgressReportFactory, UserFactory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +21,7 @@ def media_url(media_root, settings):
 @pytest.fixture
 def progress_evidence(data, responsible):
     report = ProgressReportFactory(action=data.action, period=data.period, created_by=responsible)
-    upload = SimpleUploadedFile("avance.xlsx", b"hoja", content_type=XLSX)
+    upload = SimpleUploadedFile("avance.xlsx", builders.XLSX, content_type=XLSX)
     return management_services.add_progress_evidence(report, by=responsible, file=upload)
 
 
@@ -57,20 +58,28 @@ def test_evidence_download_is_forbidden_to_users_without_a_role(
         assert "No tiene permiso para descargar esta evidencia." in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["responsible", "outsider", "planner", "director", "auditor"])
+@pytest.mark.parametrize("persona", ["responsible", "planner", "director", "auditor"])
 def test_evidence_download_serves_internal_users_as_attachment(
     client, progress_evidence, measurement_evidence, persona, request
 ):
     client.force_login(request.getfixturevalue(persona))
     progress_url, measurement_url = urls(progress_evidence, measurement_evidence)
     response = client.get(progress_url)
-    assert b"".join(response.streaming_content) == b"hoja"
+    assert b"".join(response.streaming_content) == builders.XLSX
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == 'attachment; filename="avance.xlsx"'
     assert response["Cache-Control"] == "private, no-store"
     response = client.get(measurement_url)
     assert b"".join(response.streaming_content) == b"a;b\n1;2\n"
     assert response["Content-Type"] == "text/csv"
+
+
+def test_evidence_download_is_404_to_a_responsable_of_another_unit(
+    client, outsider, progress_evidence, measurement_evidence
+):
+    client.force_login(outsider)
+    for url in urls(progress_evidence, measurement_evidence):
+        assert client.get(url).status_code == 404
 
 
 def test_evidence_is_not_served_from_media_url(client, planner, progress_evidence):

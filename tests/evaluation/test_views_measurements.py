@@ -160,9 +160,12 @@ def test_measurement_writes_are_forbidden_to_non_reporters(client, data, draft, 
     edit = reverse("evaluation:measurement-edit", args=[draft.pk])
     assert client.get(create).status_code == 403
     assert client.post(create, form).status_code == 403
-    assert client.get(edit).status_code == 403
-    assert client.post(edit, form).status_code == 403
-    assert client.post(reverse("evaluation:measurement-submit", args=[draft.pk])).status_code == 403
+    # Another unit's Responsable does not even see the draft.
+    refused = 404 if persona == "outsider" else 403
+    assert client.get(edit).status_code == refused
+    assert client.post(edit, form).status_code == refused
+    submit = reverse("evaluation:measurement-submit", args=[draft.pk])
+    assert client.post(submit).status_code == refused
     draft.refresh_from_db()
     assert (draft.value, draft.status) == (Decimal("4"), ReviewStatus.DRAFT)
 
@@ -170,10 +173,9 @@ def test_measurement_writes_are_forbidden_to_non_reporters(client, data, draft, 
 @pytest.mark.parametrize("persona", ["responsible", "outsider", "auditor", "director"])
 def test_measurement_review_is_forbidden_to_non_reviewers(client, submitted, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    assert (
-        client.post(reverse("evaluation:measurement-approve", args=[submitted.pk])).status_code
-        == 403
-    )
+    approve = reverse("evaluation:measurement-approve", args=[submitted.pk])
+    # Another unit's Responsable does not even see the submitted measurement.
+    assert client.post(approve).status_code == (404 if persona == "outsider" else 403)
     give_back = reverse("evaluation:measurement-return", args=[submitted.pk])
     assert client.get(give_back).status_code == 403
     assert client.post(give_back, {"review_comment": "No"}).status_code == 403

@@ -105,6 +105,24 @@ def test_query_count_does_not_grow_with_the_plan(client, planner, count_queries,
     _count(client, PAGES[page](build_plan(10)), count_queries, expected=small)
 
 
+@pytest.mark.parametrize("page", [page for page in PAGES if page.startswith("report-")])
+def test_query_count_of_the_reports_does_not_grow_for_a_responsable(
+    client, responsible, count_queries, page
+):
+    """A Responsable's report list keeps the figures they may see (`visible_to`): the same
+    count at both sizes."""
+    client.force_login(responsible)
+    small_plan, big_plan = build_plan(3), build_plan(10)
+    small = _count(client, PAGES[page](small_plan), count_queries)
+    _count(client, PAGES[page](big_plan), count_queries, expected=small)
+    if page == "report-list":
+        # Without the status filter, only other units' approved reports are listed: those of
+        # 2 of 3 and 6 of 10 actions, two periods each (a planner sees 6 and 20).
+        unfiltered = _list("management:report-list")
+        shown = [_get(client, unfiltered(plan)).context["page"] for plan in (small_plan, big_plan)]
+        assert [page.paginator.count for page in shown] == [4, 12]
+
+
 # The plans above change the number of rows of the lists, not the rows of one action's
 # budget or of one indicator's periods: these pages get their own two sizes.
 

@@ -49,9 +49,11 @@ def test_report_create_403_page_explains_in_spanish(client, data, outsider):
 def test_report_edit_and_submit_are_forbidden_to_non_reporters(client, draft, persona, request):
     client.force_login(request.getfixturevalue(persona))
     edit = reverse("management:report-edit", args=[draft.pk])
-    assert client.get(edit).status_code == 403
-    assert client.post(edit, FORM).status_code == 403
-    assert client.post(reverse("management:report-submit", args=[draft.pk])).status_code == 403
+    # Another unit's Responsable does not even see the draft.
+    refused = 404 if persona == "outsider" else 403
+    assert client.get(edit).status_code == refused
+    assert client.post(edit, FORM).status_code == refused
+    assert client.post(reverse("management:report-submit", args=[draft.pk])).status_code == refused
     draft.refresh_from_db()
     assert (draft.progress, draft.status) == (Decimal("30.00"), ReviewStatus.DRAFT)
 
@@ -61,7 +63,8 @@ def test_report_review_is_forbidden_to_non_reviewers(client, submitted, persona,
     client.force_login(request.getfixturevalue(persona))
     approve = reverse("management:report-approve", args=[submitted.pk])
     give_back = reverse("management:report-return", args=[submitted.pk])
-    assert client.post(approve).status_code == 403
+    # Another unit's Responsable does not even see the submitted report.
+    assert client.post(approve).status_code == (404 if persona == "outsider" else 403)
     assert client.get(give_back).status_code == 403
     assert client.post(give_back, {"review_comment": "No"}).status_code == 403
     assert client.get(reverse("management:review-queue")).status_code == 403
@@ -78,8 +81,9 @@ def test_report_evidence_delete_is_forbidden_to_other_units(client, data, respon
     evidence = ProgressReport.objects.get().evidence.get()
     client.force_login(outsider)
     url = reverse("management:evidence-delete", args=[evidence.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url).status_code == 403
+    # Another unit's evidence is not even visible.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
     assert ProgressReport.objects.get().evidence.count() == 1
 
 
@@ -93,14 +97,17 @@ def test_planner_cannot_approve_a_report_they_submitted(client, data, admin_user
     assert report.status == ReviewStatus.SUBMITTED
 
 
-def test_report_detail_is_readable_by_every_internal_role(
+def test_report_detail_is_readable_by_every_internal_role_but_other_units(
     client, draft, planner, auditor, director, outsider
 ):
-    for user in (planner, auditor, director, outsider):
+    for user in (planner, auditor, director):
         client.force_login(user)
         body = client.get(draft.get_absolute_url()).content.decode()
         assert "Capacitar al personal" in body
         assert "Enviar a revisión" not in body  # only the unit's reporters may submit
+    # A Responsable of another unit sees only approved reports.
+    client.force_login(outsider)
+    assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_report_detail_is_forbidden_without_a_role(client, draft):

@@ -43,6 +43,40 @@ class WriteSerializer(serializers.ModelSerializer):
         return []
 
 
+class EvidenceFileSerializer(serializers.Serializer):
+    # An evidence file of a progress report or measurement; `download_url` streams it (the
+    # viewset of the figure is the serializer's view).
+    id = serializers.IntegerField(read_only=True)
+    original_name = serializers.CharField(read_only=True, help_text="Nombre del archivo cargado.")
+    size = serializers.IntegerField(read_only=True, help_text="Tamaño en bytes.")
+    uploaded_by = serializers.IntegerField(source="uploaded_by_id", read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="Descarga del archivo con las mismas credenciales (nunca por MEDIA_URL)."
+    )
+
+    class Meta:
+        ref_name = "EvidenceFile"
+
+    def get_download_url(self, evidence) -> str:
+        view, request = self.context["view"], self.context.get("request")
+        figure_id = getattr(evidence, f"{view.reviewed.name}_id")
+        url = reverse(
+            f"api:{view.basename}-evidence-download",
+            kwargs={"pk": figure_id, "evidence_pk": evidence.pk},
+        )
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        help_text="El archivo (multipart/form-data). Tipos: PDF, imágenes PNG/JPEG, Word, "
+        "Excel, OpenDocument, CSV, TXT y ZIP; el contenido debe corresponder a la extensión.",
+    )
+
+
 class ApproveSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Comentario opcional."

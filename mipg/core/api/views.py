@@ -6,10 +6,20 @@ their input with a serializer and call the app's service with `by=request.user`.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from mipg.core.api import filters
@@ -18,6 +28,8 @@ from mipg.core.api.permissions import is_internal
 from mipg.core.api.serializers import (
     ApproveSerializer,
     DimensionSerializer,
+    EvidenceFileSerializer,
+    EvidenceUploadSerializer,
     InstitutionalPlanSerializer,
     PolicySerializer,
     ReopenSerializer,
@@ -29,8 +41,20 @@ from mipg.core.api.serializers import (
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
 from mipg.core.review import services as review
 from mipg.core.trace import trace_up
+from mipg.core.views.evidence import CONTENT_TYPES, serve_evidence
 
 READ_ACTIONS = frozenset({"list", "retrieve"})
+
+# What an evidence download may answer: the allowed types and the fallback.
+DOWNLOAD_TYPES = sorted({*CONTENT_TYPES.values(), "application/octet-stream"})
+
+
+class IgnoreAcceptNegotiation(DefaultContentNegotiation):
+    """The first renderer (JSON) whatever the Accept header: a download answers its file, or
+    a JSON error, and a client asking for "application/pdf" must not get a 406."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -142,6 +166,15 @@ class ReviewWorkflowMixin:
 
     reviewed = None  # the app's ReviewedKind, passed to mipg.core.review.services
 
+    def base_queryset(self):
+        # The figures and evidence the user may see (mipg.core.permissions), as on the pages.
+        user = self.request.user
+        evidence = self.reviewed.evidence_model.objects.visible_to(user)
+        evidence = evidence.order_by("uploaded_at", "pk")
+        return self.reviewed.model.objects.visible_to(user).prefetch_related(
+            Prefetch("evidence", queryset=evidence)
+        )
+
     @extend_schema(
         summary="Enviar a revisión (borrador o devuelto → enviado)",
         description="Solo responsables de la dependencia, con el periodo abierto.",
@@ -193,6 +226,75 @@ class ReviewWorkflowMixin:
             review.reopen, figure, kind=self.reviewed, reason=reason, rename=_REASON
         )
         return self.respond(figure)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Listar las evidencias",
+        description="Las evidencias que el usuario puede ver: un Responsable solo ve las de "
+        "sus dependencias.",
+        responses=EvidenceFileSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Cargar una evidencia (borrador o devuelto)",
+        description="multipart/form-data con el campo `file`. Solo responsables de la "
+        "dependencia, con el periodo abierto; las mismas reglas que el formulario: tipo "
+        "permitido, contenido que corresponde a la extensión y tamaño máximo.",
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceFileSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        # One figure's evidence: neither the list filters nor pages.
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def evidence(self, request, pk=None):
+        figure = self.get_object()
+        if request.method == "GET":
+            # The visible evidence, prefetched by base_queryset.
+            files = figure.evidence.all()
+            context = self.get_serializer_context()
+            return Response(EvidenceFileSerializer(files, many=True, context=context).data)
+        upload = self.validated(EvidenceUploadSerializer)["file"]
+        evidence = self.perform(review.add_evidence, figure, kind=self.reviewed, file=upload)
+        return Response(
+            EvidenceFileSerializer(evidence, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Descargar una evidencia",
+        description="El archivo, como adjunto con su nombre original; mismos permisos que la "
+        "página: un Responsable solo descarga las evidencias de sus dependencias.",
+        parameters=[OpenApiParameter("evidence_pk", int, OpenApiParameter.PATH)],
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="El archivo.")
+            for content_type in DOWNLOAD_TYPES
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_pk>[0-9]+)/download",
+        url_name="evidence-download",
+        content_negotiation_class=IgnoreAcceptNegotiation,
+        filter_backends=[],
+    )
+    def evidence_download(self, request, pk=None, evidence_pk=None):
+        figure = self.get_object()
+        model = self.reviewed.evidence_model
+        return serve_evidence(
+            request,
+            self._evidence_files(figure),
+            evidence_pk,
+            perm=self.reviewed.perm("view", model),
+        )
+
+    def _evidence_files(self, figure):
+        return self.reviewed.evidence_model.objects.filter(**{self.reviewed.name: figure})
 
     def _review(self, service, serializer_class):
         figure = self.get_object()

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mipg.core.evidence import validate_evidence_file
+from mipg.core.files import save_with_file
 from mipg.core.models import Entity
 from mipg.core.permissions import can_report, require, require_perm
 from mipg.core.review.workflow import (
@@ -150,20 +151,18 @@ def add_evidence(figure, *, kind, by, file):
             **{kind.name: current}, file=file, original_name=name, size=file.size, uploaded_by=by
         )
         evidence.full_clean()
-        evidence.save()
+        # The file is stored now; it is deleted again if the transaction does not commit.
+        save_with_file(evidence)
         return evidence
 
 
 def remove_evidence(evidence, *, kind, by):
     """Delete an evidence file of a draft or returned figure: the row now, the stored file
-    once the transaction commits."""
+    once the transaction commits (mipg.core.files)."""
     with transaction.atomic():
         evidence = kind.evidence_model.objects.select_for_update().get(pk=evidence.pk)
         _lock_for_evidence(getattr(evidence, kind.name), kind=kind, by=by, action="delete")
-        storage, name = evidence.file.storage, evidence.file.name
         evidence.delete()
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
 
 
 def _lock_for_evidence(figure, *, kind, by, action):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mipg.core.models import ReviewStatus
-from mipg.core.permissions import can_report, require_perm
+from mipg.core.permissions import can_report, require_perm, sees_unit_work
 from mipg.core.review import services as review
 from mipg.core.review.forms import SUBMIT, ReopenForm, ReturnForm
 from mipg.core.review.services import ReviewedKind
@@ -103,8 +103,14 @@ def _can_edit(user, kind, figure):
     )
 
 
-def _evidence_of(figure):
-    return figure.evidence.select_related("uploaded_by").order_by("uploaded_at")
+def _figure(request, kind, pk):
+    """The figure `pk` if the user may see it (`visible_to`), else 404."""
+    return get_object_or_404(kind.queryset().visible_to(request.user), pk=pk)
+
+
+def _evidence_of(figure, user):
+    visible = figure.evidence.visible_to(user)
+    return visible.select_related("uploaded_by").order_by("uploaded_at")
 
 
 def _save(request, kind, form, *, subject, period, figure):
@@ -140,7 +146,7 @@ def _form_page(request, kind, form, *, subject, period, figure, crumbs):
             kind.reviewed.name: figure,
             "figure": figure,
             **kind.form_context(subject, period),
-            "evidence": _evidence_of(figure) if figure is not None else [],
+            "evidence": _evidence_of(figure, request.user) if figure is not None else [],
             "crumbs": crumbs,
         },
     )
@@ -202,7 +208,7 @@ def figure_create(request, subject, period, *, kind):
 
 @login_required
 def figure_edit(request, pk, *, kind):
-    figure = get_object_or_404(kind.queryset(), pk=pk)
+    figure = _figure(request, kind, pk)
     subject = getattr(figure, kind.reviewed.subject)
     kind.reviewed.require_reporter(request.user, subject, kind.reviewed.perm("change"))
     if figure.period.locked or figure.status not in EDITABLE:
@@ -235,16 +241,18 @@ def figure_edit(request, pk, *, kind):
 def figure_detail(request, pk, *, kind):
     user = request.user
     require_perm(user, kind.reviewed.perm("view"))
-    figure = get_object_or_404(kind.queryset(), pk=pk)
+    figure = _figure(request, kind, pk)
     can_edit = _can_edit(user, kind, figure)
+    # The review steps (returns and their comments) belong to the unit's work in progress.
+    unit_work = sees_unit_work(user, getattr(figure, kind.reviewed.subject).unit_id)
     return render(
         request,
         kind.detail_template,
         {
             kind.reviewed.name: figure,
             "figure": figure,
-            "evidence": _evidence_of(figure),
-            "history": review_history(figure),
+            "evidence": _evidence_of(figure, user),
+            "history": review_history(figure) if unit_work else [],
             "can_edit": can_edit,
             "can_submit": can_edit,
             "can_review": figure.status == ReviewStatus.SUBMITTED
@@ -265,7 +273,7 @@ def figure_detail(request, pk, *, kind):
 def _transition(request, pk, kind, transition):
     """Run a review transition on the figure; a refusal becomes an error message.
     Returns the figure and whether it moved."""
-    figure = get_object_or_404(kind.queryset(), pk=pk)
+    figure = _figure(request, kind, pk)
     try:
         transition(figure, kind=kind.reviewed, by=request.user)
     except ValidationError as error:
@@ -311,7 +319,7 @@ def figure_approve(request, pk, *, kind):
 def figure_return(request, pk, *, kind):
     """GET: the comment form; POST: return the figure to its unit with the comment."""
     require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
-    figure = get_object_or_404(kind.queryset(), pk=pk)
+    figure = _figure(request, kind, pk)
     form = ReturnForm(request.POST or None)
     returned = _act_with_comment(
         request,
@@ -340,7 +348,7 @@ def figure_reopen(request, pk, *, kind):
     """GET: the reason form; POST: reopen the approved figure (back to returned, with the
     reason as review comment); it stops counting."""
     require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
-    figure = get_object_or_404(kind.queryset(), pk=pk)
+    figure = _figure(request, kind, pk)
     form = ReopenForm(request.POST or None)
     reopened = _act_with_comment(
         request,
@@ -367,8 +375,7 @@ def figure_reopen(request, pk, *, kind):
 @login_required
 def evidence_download(request, pk, *, kind):
     model = kind.reviewed.evidence_model
-    evidence = get_object_or_404(model, pk=pk)
-    return serve_evidence(request, evidence, perm=kind.reviewed.perm("view", model))
+    return serve_evidence(request, model.objects, pk, perm=kind.reviewed.perm("view", model))
 
 
 @login_required
@@ -376,7 +383,7 @@ def evidence_delete(request, pk, *, kind):
     """GET: confirmation; POST: remove the file from a draft or returned figure."""
     reviewed = kind.reviewed
     evidence = get_object_or_404(
-        reviewed.evidence_model.objects.select_related(
+        reviewed.evidence_model.objects.visible_to(request.user).select_related(
             f"{reviewed.name}__{reviewed.subject}__unit", f"{reviewed.name}__period"
         ),
         pk=pk,

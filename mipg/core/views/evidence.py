@@ -3,13 +3,16 @@
 Evidence is stored under MEDIA_ROOT but never published through MEDIA_URL: every download
 goes through a view that requires a logged-in internal user holding the model's "view"
 permission (every internal role has it; anonymous users are sent to the login page by
-@login_required). The file is sent as an attachment with its original name.
+@login_required) and who may see that file (`visible_to`: a Responsable only their own
+units' evidence). The HTML pages and the API serve it here. The file is streamed as an
+attachment with its original name.
 """
 
 import mimetypes
 from pathlib import PurePath
 
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mipg.core.permissions import require_perm
@@ -41,9 +44,11 @@ def content_type_of(name):
     )
 
 
-def serve_evidence(request, evidence, *, perm):
-    """A FileResponse with ``evidence``'s file, or PermissionDenied / Http404."""
+def serve_evidence(request, evidence_files, pk, *, perm):
+    """A FileResponse with the file of evidence ``pk`` among ``evidence_files`` (a queryset
+    or related manager of an evidence model), or PermissionDenied / Http404."""
     require_perm(request.user, perm, _("No tiene permiso para descargar esta evidencia."))
+    evidence = get_object_or_404(evidence_files.visible_to(request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from simple_history.exceptions import NotHistoricalModelError
 
 from mipg.core.history import history_page
-from mipg.core.permissions import require_perm
+from mipg.core.models import ReviewedFigureBase
+from mipg.core.permissions import require_perm, sees_unit_work
 from mipg.core.trace import route_of
 from mipg.core.web import crumbs_for
 
@@ -57,6 +58,24 @@ def require_view(user, model):
     )
 
 
+def require_visible(user, model, pk):
+    """404 unless ``user`` may see row ``pk`` of ``model``: a reported figure only when
+    its queryset's ``visible_to`` keeps it (mipg.core.permissions)."""
+    manager = model._default_manager
+    if hasattr(manager, "visible_to") and not manager.visible_to(user).filter(pk=pk).exists():
+        raise Http404(_("No existe ese elemento."))
+
+
+def _require_unit_work(user, model, pk):
+    """The history of a reported figure shows its drafts and returns: 404 unless ``user``
+    sees the work in progress of its unit (a deleted figure: those who see every unit's)."""
+    if not issubclass(model, ReviewedFigureBase):
+        return
+    unit_id = model._default_manager.filter(pk=pk).values_list(model.unit_path, flat=True).first()
+    if not sees_unit_work(user, unit_id):
+        raise Http404(_("No hay historial de ese elemento."))
+
+
 # --- history -------------------------------------------------------------------------
 
 
@@ -64,6 +83,7 @@ def require_view(user, model):
 def history(request, label, pk):
     model = model_for(label)
     require_view(request.user, model)
+    _require_unit_work(request.user, model, pk)
     try:
         page, entries = history_page(model, pk, request.GET.get("page"))
     except NotHistoricalModelError:

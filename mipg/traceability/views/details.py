@@ -74,7 +74,9 @@ def action_detail(request, pk):
     lines, total = action_budget_lines(action)
     reports = {
         report.period_id: report
-        for report in action.progress_reports.select_related("created_by", "reviewed_by")
+        for report in action.progress_reports.visible_to(request.user).select_related(
+            "created_by", "reviewed_by"
+        )
     }
     periods = list(periods_of(plan))
     planned = action_schedule(action, periods)

@@ -15,7 +15,13 @@ from evaluation.models import Indicator
 from management.models import BudgetAllocation, ProgressReport
 from mipg.core.templatetags.mipg_format import money, percent
 from mipg.core.trace import route_of, trace_up
-from mipg.core.views.history import history_url, link_for, model_for, require_view
+from mipg.core.views.history import (
+    history_url,
+    link_for,
+    model_for,
+    require_view,
+    require_visible,
+)
 from mipg.core.web import crumbs_for
 from mipg.traceability.subtree import trace_down
 from planning.models import Action, Goal, Objective, StrategicPlan
@@ -54,7 +60,7 @@ def _report_node(report):
     )
 
 
-def _subtree_nodes(root):
+def _subtree_nodes(root, user):
     """Nodes under a plan or an objective (trace_down, five queries)."""
     tree = trace_down(root)
 
@@ -73,10 +79,14 @@ def _subtree_nodes(root):
     return [node(child) for child in tree.children(root)]
 
 
-def _goal_nodes(goal):
+def _goal_nodes(goal, user):
     actions = list(goal.actions.select_related("unit").order_by("position", "code", "pk"))
     allocations = BudgetAllocation.objects.filter(action__goal=goal).select_related("source")
-    reports = ProgressReport.objects.filter(action__goal=goal).select_related("period", "action")
+    reports = (
+        ProgressReport.objects.visible_to(user)
+        .filter(action__goal=goal)
+        .select_related("period", "action")
+    )
     archived = {action.pk: goal.archived or action.archived for action in actions}
     below = {action.pk: [] for action in actions}
     for allocation in allocations.order_by("year", "rubro", "pk"):
@@ -92,20 +102,24 @@ def _goal_nodes(goal):
     return nodes + [Node(i, goal.archived or i.archived) for i in indicators]
 
 
-def _action_nodes(action):
+def _action_nodes(action, user):
     allocations = action.allocations.select_related("source").order_by("year", "rubro", "pk")
-    reports = action.progress_reports.select_related("period", "action").order_by(
-        "period__start_date", "pk"
+    reports = (
+        action.progress_reports.visible_to(user)
+        .select_related("period", "action")
+        .order_by("period__start_date", "pk")
     )
     return [_allocation_node(a) for a in allocations] + [_report_node(r) for r in reports]
 
 
-def _indicator_nodes(indicator):
+def _indicator_nodes(indicator, user):
     targets = indicator.targets.select_related("period", "indicator").order_by(
         "period__start_date", "pk"
     )
-    measurements = indicator.measurements.select_related("period", "indicator").order_by(
-        "period__start_date", "pk"
+    measurements = (
+        indicator.measurements.visible_to(user)
+        .select_related("period", "indicator")
+        .order_by("period__start_date", "pk")
     )
     return [Node(t, detail=f"{t.period.label} · {t.value.normalize():f}") for t in targets] + [
         Node(m, detail=f"{m.period.label} · {m.value.normalize():f} · {_status(m)}")
@@ -113,7 +127,7 @@ def _indicator_nodes(indicator):
     ]
 
 
-def _allocation_executions(allocation):
+def _allocation_executions(allocation, user):
     executions = allocation.executions.order_by("date", "pk")
     return [Node(e, detail=f"{e.date:%d/%m/%Y} · {money(e.amount)}") for e in executions]
 
@@ -161,6 +175,7 @@ def trace(request, label, pk):
     if route_of(model._meta.concrete_model) is None:
         raise Http404(_("Ese tipo de elemento no tiene trazabilidad."))
     require_view(request.user, model)
+    require_visible(request.user, model, pk)
     try:
         found = trace_up(model(pk=pk))
     except model.DoesNotExist:
@@ -178,7 +193,7 @@ def trace(request, label, pk):
             "history_url": history_url(item),
             "chain": chain,
             "trace": found,
-            "below": below(item) if below else None,
+            "below": below(item, request.user) if below else None,
             "serves": found.serves,
             "served_by": _served_by(item),
             "is_objective": isinstance(item, Objective),
