@@ -45,3 +45,4 @@ urlpatterns = [
 
 
 handler403 = "mipg.core.views.system.permission_denied"
+handler500 = "mipg.core.views.system.server_error"

@@ -6,7 +6,7 @@ from evaluation.models import (
     Measurement,
     MeasurementEvidence,
 )
-from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer
+from mipg.core.api.serializers import REVIEW_FIELDS, WriteSerializer, text_field
 
 INDICATOR_FIELDS = [
     "code",
@@ -88,9 +88,7 @@ class IndicatorCreateSerializer(WriteSerializer):
 
 
 class IndicatorUpdateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, write_only=True, help_text=REASON_HELP)
 
     class Meta:
         model = Indicator
@@ -98,9 +96,7 @@ class IndicatorUpdateSerializer(WriteSerializer):
 
 
 class TargetCreateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
     class Meta:
         model = IndicatorTarget
@@ -108,20 +104,15 @@ class TargetCreateSerializer(WriteSerializer):
 
 
 class ReasonQuerySerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
 
 class TargetUpdateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
     class Meta:
         model = IndicatorTarget
         fields = ["value", "reason"]
-        extra_kwargs = {"value": {"required": True}}
 
 
 FIGURES_HELP = (

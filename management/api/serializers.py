@@ -139,13 +139,19 @@ class ModificationCreateSerializer(WriteSerializer):
         extra_kwargs = {"amount": {"help_text": "Mayor que cero; el tipo indica si suma o resta."}}
 
 
+# The service refuses progress outside 0–100 %; said here too so the schema shows it.
+PROGRESS_BOUNDS = {"progress": {"min_value": 0, "max_value": 100}}
+
+
 class ProgressReportCreateSerializer(WriteSerializer):
     class Meta:
         model = ProgressReport
         fields = ["action", "period", "progress", "narrative"]
+        extra_kwargs = PROGRESS_BOUNDS
 
 
 class ProgressReportUpdateSerializer(WriteSerializer):
     class Meta:
         model = ProgressReport
         fields = ["progress", "narrative"]
+        extra_kwargs = PROGRESS_BOUNDS

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# The longest free text (descriptions, narratives, comments, reasons) forms and the API
+# accept; the TextFields themselves are unlimited in the database.
+TEXT_MAX_LENGTH = 5000
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
