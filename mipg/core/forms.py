@@ -34,7 +34,9 @@ class LocalizedDecimalField(forms.DecimalField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not well_formed_number(value.strip()):
+        text = value.strip() if isinstance(value, str) else ""
+        # Only digits and separators, badly placed; other junk gets Django's "Ingrese un número".
+        if re.fullmatch(r"[+-]?[\d.,]+", text) and not well_formed_number(text):
             raise ValidationError(self.error_messages["malformed"], code="malformed")
         return super().to_python(value)
 

@@ -49,3 +49,7 @@ def test_long_texts_are_limited_to_5000_characters():
     assert _clean("1", "x" * 5001).errors == {
         "notes": ["Asegúrese de que este valor tenga como máximo 5000 caracteres (tiene 5001)."]
     }
+
+
+def test_text_that_is_not_a_number_keeps_djangos_message():
+    assert _clean("diez").errors == {"amount": ["Ingrese un número."]}
