@@ -50,10 +50,13 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# The stateful phase: how many calls a chain may have.
+# The stateful phase: how many calls a chain may have, and how many chains.
 cat >"$work/schemathesis.toml" <<TOML
 [phases.stateful]
 max-steps = 6
+
+[phases.stateful.generation]
+max-examples = 40
 TOML
 
 # The runs go in parallel; each writes its own log, printed when all are done.
