@@ -349,6 +349,19 @@ def test_budget_allocation_shows_stage_totals_and_keeps_the_chain(client_for, pl
     assert BudgetAllocation.objects.filter(pk=allocation["id"]).exists()
 
 
+# The hoja de vida of an indicator, without code, what it measures and unit.
+INDICATOR = {
+    "name": "Cobertura",
+    "type": "efficacy",
+    "level": "result",
+    "formula": "A / B × 100",
+    "measurement_unit": "%",
+    "accumulation": "stock",
+    "polarity": "increasing",
+    "frequency": "quarterly",
+}
+
+
 def test_indicator_create_and_baseline_change_needs_reason_after_approval(
     client_for, planner, scenario, unit, responsible
 ):
@@ -356,16 +369,9 @@ def test_indicator_create_and_baseline_change_needs_reason_after_approval(
     created = client.post(
         "/api/v1/indicators/",
         {
+            **INDICATOR,
             "code": "IND-9",
-            "name": "Cobertura",
             "objective": scenario.objective.pk,
-            "type": "efficacy",
-            "level": "result",
-            "formula": "A / B × 100",
-            "measurement_unit": "%",
-            "accumulation": "stock",
-            "polarity": "increasing",
-            "frequency": "quarterly",
             "unit": unit.pk,
             "baseline_value": "40",
         },
@@ -394,17 +400,6 @@ def test_allocation_update_refuses_appropriation_below_cdp(client_for, planner, 
 
 
 # --- Data rules: codes, plan hierarchy, text lengths --------------------------------------
-
-INDICATOR = {
-    "name": "Cobertura",
-    "type": "efficacy",
-    "level": "result",
-    "formula": "A / B × 100",
-    "measurement_unit": "%",
-    "accumulation": "stock",
-    "polarity": "increasing",
-    "frequency": "quarterly",
-}
 
 
 def test_indicator_codes_are_unique_in_their_plan(client_for, planner, scenario, unit):
