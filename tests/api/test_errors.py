@@ -279,3 +279,13 @@ def test_unsupported_methods_are_405_with_the_allow_header_even_for_the_superuse
         response = getattr(client_for(user), method)(path.format(plan=scenario.plan.pk))
         assert _error(response, 405)["code"] == "method_not_allowed"
         assert response["Allow"] == allow
+
+
+def test_bad_requests_refused_before_the_api_views_are_json_too(client, db):
+    response = client.get("/api/v1/dimensions/", HTTP_HOST="intruso.example")
+    assert _error(response, 400) == {
+        "detail": "Solicitud inválida.",
+        "code": "bad_request",
+        "errors": {},
+    }
+    assert client.get("/", HTTP_HOST="intruso.example").status_code == 400

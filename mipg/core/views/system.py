@@ -1,4 +1,4 @@
-"""Views of the site itself: the health probe and the 403 and 500 pages."""
+"""Views of the site itself: the health probe and the 400, 403 and 500 pages."""
 
 from django.conf import settings
 from django.db import connection
@@ -48,6 +48,14 @@ def permission_denied(request, exception=None):
     """403 page in Spanish that shows the reason given by the permission check."""
     message = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"exception": message}, status=403)
+
+
+def bad_request(request, exception):
+    """400 raised before the API's views (e.g. an unknown Host header): under /api/ the
+    JSON error body every API error has, elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(_("Solicitud inválida."), "bad_request"), status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request):
