@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
 from management.forms import EvidenceFormMixin, InnerForm, evidence_field, narrative_field
+from mipg.core.forms import LocalizedDecimalField, long_text_field
 from mipg.core.models import Unit, User
 from planning.forms import AsksReason
 from planning.models import Goal, Objective
@@ -24,26 +25,17 @@ ERROR_FIELDS = {"goal": "measures", "objective": "measures", "goal_id": "measure
 
 
 def value_field(label, **kwargs):
-    return forms.DecimalField(
-        label=label,
-        localize=True,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **VALUE_FIELD_KWARGS,
-        **kwargs,
-    )
+    return LocalizedDecimalField(label=label, required=False, **VALUE_FIELD_KWARGS, **kwargs)
 
 
 def percent_field(label):
-    return forms.DecimalField(
+    return LocalizedDecimalField(
         label=label,
         required=False,
         min_value=0,
         max_value=100,
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("Vacío: usa el valor de la entidad."),
     )
 
@@ -61,12 +53,7 @@ def service_errors(error):
 
 def _reason_field(help_text):
     """The optional "why" of a change, kept in the history."""
-    return forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=help_text,
-    )
+    return long_text_field(_("Motivo del cambio"), rows=2, help_text=help_text)
 
 
 class IndicatorForm(AsksReason, InnerForm):
@@ -81,7 +68,7 @@ class IndicatorForm(AsksReason, InnerForm):
     )
     type = forms.ChoiceField(label=_("Tipo"), choices=Indicator.Type.choices)
     level = forms.ChoiceField(label=_("Nivel"), choices=Indicator.Level.choices)
-    formula = forms.CharField(label=_("Fórmula"), widget=forms.Textarea(attrs={"rows": 2}))
+    formula = long_text_field(_("Fórmula"), rows=2, required=True)
     numerator_description = forms.CharField(label=_("Numerador"), max_length=500, required=False)
     denominator_description = forms.CharField(
         label=_("Denominador"), max_length=500, required=False
@@ -126,9 +113,7 @@ class IndicatorForm(AsksReason, InnerForm):
     )
     semaforo_red_below = percent_field(_("Rojo por debajo de (%)"))
     semaforo_green_from = percent_field(_("Verde desde (%)"))
-    notes = forms.CharField(
-        label=_("Observaciones"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    notes = long_text_field(_("Observaciones"))
 
     def __init__(self, *args, plan, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,6 +153,16 @@ class Indicator(models.Model):
     )
     notes = models.TextField(_("observaciones"), blank=True)
     archived = models.BooleanField(_("archivado"), default=False)
+    # The plan of the goal or objective measured, kept by the services so that the database
+    # can hold the code unique in its plan (hoja de vida: "código único en su plan").
+    plan = models.ForeignKey(
+        "planning.StrategicPlan",
+        on_delete=models.CASCADE,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
     history = HistoricalRecords()
 
     objects = IndicatorQuerySet.as_manager()
@@ -186,6 +196,11 @@ class Indicator(models.Model):
                     | Q(semaforo_red_below__lte=F("semaforo_green_from"))
                 ),
                 name="indicator_semaforo_thresholds_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="indicator_code_unique_in_plan",
+                violation_error_message=_("Ya existe un indicador con este código en el plan."),
             ),
         ]
 

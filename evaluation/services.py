@@ -61,6 +61,11 @@ def _not_in_plan(label):
 # --- indicators ------------------------------------------------------------------------
 
 
+def _code_taken(indicator):
+    others = Indicator.objects.filter(plan_id=indicator.plan_id, code=indicator.code)
+    return others.exclude(pk=indicator.pk).exists()
+
+
 def _validate_indicator(indicator):
     """Field errors in Spanish for the rules the database constraints only name."""
     errors = {}
@@ -73,6 +78,15 @@ def _validate_indicator(indicator):
         _add_error(errors, "goal", _("Un indicador mide una meta o un objetivo, no ambos."))
     elif not indicator.goal_id and not indicator.objective_id:
         _add_error(errors, "goal", _("Indique la meta o el objetivo que mide el indicador."))
+    else:
+        indicator.plan_id = indicator_plan_id(indicator)
+        if "code" not in errors and _code_taken(indicator):
+            _add_error(
+                errors,
+                "code",
+                _("Ya existe un indicador con el código «%(code)s» en este plan.")
+                % {"code": indicator.code},
+            )
 
     if not {"semaforo_red_below", "semaforo_green_from"} & errors.keys():
         red, green = effective_thresholds(indicator)

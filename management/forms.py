@@ -21,6 +21,7 @@ from management.models import (
     FundingSource,
 )
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
+from mipg.core.forms import LocalizedDecimalField, long_text_field
 from mipg.core.templatetags.mipg_format import quantity
 
 DRAFT = "draft"
@@ -55,12 +56,7 @@ def evidence_field():
 
 def narrative_field(help_text):
     """The optional narrative of a reported figure (progress report, measurement)."""
-    return forms.CharField(
-        label=_("Descripción del avance"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=help_text,
-    )
+    return long_text_field(_("Descripción del avance"), rows=5, help_text=help_text)
 
 
 class EvidenceFormMixin:
@@ -134,13 +130,7 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
 
 
 def money_field(label, **kwargs):
-    return forms.DecimalField(
-        label=label,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **MONEY_FIELD_KWARGS,
-        **kwargs,
-    )
+    return LocalizedDecimalField(label=label, **MONEY_FIELD_KWARGS, **kwargs)
 
 
 class InnerForm(forms.Form):

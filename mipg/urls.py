@@ -44,4 +44,6 @@ urlpatterns = [
 ]
 
 
+handler400 = "mipg.core.views.system.bad_request"
 handler403 = "mipg.core.views.system.permission_denied"
+handler500 = "mipg.core.views.system.server_error"

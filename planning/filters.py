@@ -5,14 +5,43 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from mipg.core.filters import ordering_by, policy_dimension_plan_filters, unit_filter
-from planning.models import Action, ReportingPeriod, StrategicPlan
+from mipg.core.filters import (
+    ordering_by,
+    policy_dimension_plan_filters,
+    unit_filter,
+    visible_choices,
+)
+from planning.models import Action, Objective, ReportingPeriod, StrategicPlan
+
+# The plans everybody may read (the published action plan, Ley 1474 de 2011, art. 74).
+PUBLIC_PLAN_STATUSES = (StrategicPlan.Status.APPROVED, StrategicPlan.Status.CLOSED)
+
+
+def public_plans(queryset):
+    return queryset.filter(status__in=PUBLIC_PLAN_STATUSES)
+
+
+def public_objectives(queryset):
+    return queryset.live().filter(plan__status__in=PUBLIC_PLAN_STATUSES)
 
 
 def plan_filter(field_name="plan", **kwargs):
-    """The strategic plan filter; ``field_name`` leads to the plan."""
+    """The strategic plan filter; ``field_name`` leads to the plan. Users who may not read
+    draft plans (anonymous API clients) may only name published ones."""
+    kwargs.setdefault("label", _("Plan"))
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=StrategicPlan.objects.all(), label=_("Plan"), **kwargs
+        field_name=field_name,
+        queryset=visible_choices(StrategicPlan.objects.all(), public_plans),
+        **kwargs,
+    )
+
+
+def objective_filter(field_name="objective"):
+    """The objective filter, limited like `plan_filter` for users who may not read drafts."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=visible_choices(Objective.objects.all(), public_objectives),
+        label=_("Objetivo"),
     )
 
 

@@ -8,10 +8,11 @@ rather than ModelForm, so a form never builds or validates a model instance itse
 """
 
 from django import forms
-from django.forms.models import fields_for_model, model_to_dict
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mipg.core.forms import LocalizedDecimalField, long_text_field, model_form_fields
 from mipg.core.models import InstitutionalPlan, Policy, Unit, User
 from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import plans_newest_first
@@ -24,10 +25,9 @@ WEIGHT_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100
 def reason_field():
     """The "why" of a change to an approved plan; the services require it when the change
     makes a new plan version (weights, dates, items) and show their error beside it."""
-    return forms.CharField(
-        label=_("Motivo del cambio"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    return long_text_field(
+        _("Motivo del cambio"),
+        rows=2,
         help_text=_(
             "El plan está aprobado: los cambios de ponderación, fechas, metas o elementos "
             "requieren un motivo y quedan en una nueva versión del plan."
@@ -69,9 +69,7 @@ class ServiceForm(AsksReason, forms.Form):
         values = model_to_dict(instance, fields=self.field_names) if instance else {}
         values.update(initial or {})
         super().__init__(data, initial=values, **kwargs)
-        self.fields.update(
-            fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
-        )
+        self.fields.update(model_form_fields(self.model, self.field_names, self.widgets))
         self.order_fields(self.field_names)
         self.ask_reason(plan)
 
@@ -176,12 +174,7 @@ class UnlockPeriodForm(forms.Form):
     """The reason for reopening a closed period; the service requires it and keeps it in
     the period's history."""
 
-    reason = forms.CharField(
-        label=_("Motivo"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Queda en el historial del periodo."),
-    )
+    reason = long_text_field(_("Motivo"), help_text=_("Queda en el historial del periodo."))
 
 
 def _units(instance):
@@ -246,10 +239,9 @@ class RatingForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("Calificación"), choices=ActionRating.Rating.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(
-        label=_("Comentario"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    comment = long_text_field(
+        _("Comentario"),
+        rows=5,
         help_text=_("Observaciones de la evaluación independiente (tercera línea de defensa)."),
     )
 
@@ -265,15 +257,13 @@ class ScheduleForm(AsksReason, forms.Form):
         for value in planned_values:
             name = schedule_field(value.period)
             self.periods[name] = value.period
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = LocalizedDecimalField(
                 label=_("%(period)s (hasta el %(end)s)")
                 % {"period": value.period.label, "end": value.period.end_date.strftime("%d/%m/%Y")},
                 max_digits=5,
                 decimal_places=2,
-                localize=True,
                 initial=value.planned,
                 help_text=None if value.programmed else _("Valor propuesto según las fechas."),
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
         self.ask_reason(plan)
 

@@ -195,6 +195,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     polarity = Indicator.Polarity.INCREASING
     frequency = Indicator.Frequency.QUARTERLY
     unit = factory.SelfAttribute("goal.unit")
+    plan = factory.LazyAttribute(lambda o: (o.goal.objective if o.goal else o.objective).plan)
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

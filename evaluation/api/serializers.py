@@ -5,7 +5,12 @@ from evaluation.models import (
     IndicatorTarget,
     Measurement,
 )
-from mipg.core.api.serializers import REVIEW_FIELDS, EvidenceFileSerializer, WriteSerializer
+from mipg.core.api.serializers import (
+    REVIEW_FIELDS,
+    EvidenceFileSerializer,
+    WriteSerializer,
+    text_field,
+)
 from planning.api.serializers import reason_field
 
 INDICATOR_FIELDS = [
@@ -84,9 +89,7 @@ class IndicatorCreateSerializer(WriteSerializer):
 
 
 class IndicatorUpdateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, write_only=True, help_text=REASON_HELP)
 
     class Meta:
         model = Indicator
@@ -94,9 +97,7 @@ class IndicatorUpdateSerializer(WriteSerializer):
 
 
 class TargetCreateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
     class Meta:
         model = IndicatorTarget
@@ -104,20 +105,15 @@ class TargetCreateSerializer(WriteSerializer):
 
 
 class ReasonQuerySerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
 
 class TargetUpdateSerializer(WriteSerializer):
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=REASON_HELP
-    )
+    reason = text_field(required=False, allow_blank=True, default="", help_text=REASON_HELP)
 
     class Meta:
         model = IndicatorTarget
         fields = ["value", "reason"]
-        extra_kwargs = {"value": {"required": True}}
 
 
 FIGURES_HELP = (

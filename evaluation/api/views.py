@@ -103,13 +103,13 @@ class TargetViewSet(_ReadViewSet):
 
     def partial_update(self, request, pk=None):
         target = self.get_object()
-        data = self.validated(serializers.TargetUpdateSerializer)
+        data = self.validated(serializers.TargetUpdateSerializer, partial=True)
         target = self.perform(
             services.set_target,
             target.indicator,
             target.period,
-            value=data["value"],
-            reason=data["reason"],
+            value=data.get("value", target.value),
+            reason=data.get("reason", ""),
         )
         return self.respond(target)
 
@@ -177,13 +177,15 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
         description=(
             f"Hasta {serializers.BULK_MAX_ITEMS} mediciones en una sola transacción. Si alguna "
             "falla no se guarda ninguna y la respuesta 400 trae los errores de cada elemento "
-            "por su posición en `items` (desde 0). Con `submit: true` cada medición se envía "
+            "por su posición en `items` (desde 0); si alguna no le está permitida al usuario "
+            "la respuesta es 403, con el mismo cuerpo. Con `submit: true` cada medición se envía "
             "además a revisión."
         ),
         request=serializers.BulkMeasurementSerializer,
         responses={
             201: serializers.BulkMeasurementResultSerializer,
             400: serializers.BulkErrorSerializer,
+            403: serializers.BulkErrorSerializer,
         },
         examples=[
             OpenApiExample(
@@ -221,7 +223,7 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
             return self._bulk_error(*self._split_errors(serializer.errors))
         submit = serializer.validated_data["submit"]
         with transaction.atomic():
-            created, item_errors = [], {}
+            created, item_errors, refused = [], {}, False
             for index, item in enumerate(serializer.validated_data["items"]):
                 item = dict(item)
                 try:
@@ -233,12 +235,14 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
                 except DjangoValidationError as error:
                     item_errors[str(index)] = service_errors(error)
                 except PermissionDenied as error:
+                    # 403, as the same measurement sent alone would answer.
                     item_errors[str(index)] = {NON_FIELD: [str(error)]}
+                    refused = True
                 else:
                     created.append(measurement.pk)
             if item_errors:
                 transaction.set_rollback(True)
-                return self._bulk_error({}, item_errors)
+                return self._bulk_error({}, item_errors, refused=refused)
         by_pk = self.base_queryset().in_bulk(created)
         result = {"submitted": submit, "items": [by_pk[pk] for pk in created]}
         data = serializers.BulkMeasurementResultSerializer(
@@ -261,11 +265,14 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
         return flatten(errors), by_index
 
     @staticmethod
-    def _bulk_error(errors, items):
+    def _bulk_error(errors, items, *, refused=False):
+        """400 with the errors of each item; 403 (code permission_denied) when an item was
+        refused to the user, so that bulk and single writes answer the same status."""
         body = error_body(
             _("Ninguna medición se guardó: corrija los errores de cada elemento."),
-            "invalid",
+            "permission_denied" if refused else "invalid",
             errors,
         )
         body["items"] = items
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_403_FORBIDDEN if refused else status.HTTP_400_BAD_REQUEST
+        return Response(body, status=code)

@@ -158,7 +158,8 @@ class ModificationCreateSerializer(WriteSerializer):
 
 
 REPORT_FIGURE_KWARGS = {
-    "progress": {"required": False, "help_text": PROGRESS_HELP},
+    # The service refuses progress outside 0–100 %; said here too so the schema shows it.
+    "progress": {"required": False, "help_text": PROGRESS_HELP, "min_value": 0, "max_value": 100},
     "quantity": {"help_text": QUANTITY_HELP},
 }
 

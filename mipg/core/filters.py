@@ -4,8 +4,15 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.drainage import set_override
 
+from mipg.core.api.permissions import is_internal
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
+
+ORDERING_HELP = (
+    "Ordenar por uno o varios campos, separados por comas en un solo parámetro "
+    "(ordering=a,-b); «-» delante de un campo ordena de mayor a menor."
+)
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -14,7 +21,16 @@ class OrderingFilter(django_filters.OrderingFilter):
     The stock filter builds its labels (and "(descending)") once, at import, in whatever
     language is active then; here they follow the request's language. Give Spanish
     `field_labels` (gettext_lazy) for every field.
+
+    Its OpenAPI schema lists the accepted values (each field, ascending or with "-"), as
+    the stock filter's does: clients send one parameter, the fields separated by commas.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        params = list(self.param_map)
+        enum = [*params, *(f"-{param}" for param in params)]
+        set_override(self, "field", {"type": "string", "enum": enum, "description": ORDERING_HELP})
 
     def build_choices(self, fields, labels):
         def choices():
@@ -68,3 +84,17 @@ def policy_dimension_plan_filters(prefix=""):
             distinct=True,
         ),
     )
+
+
+def visible_choices(queryset, public):
+    """The queryset of a ModelChoiceFilter as seen by the request's user: all of it for
+    users who can view its model, `public(queryset)` for the others (anonymous clients of
+    the API), so that the id of an object they may not see is refused exactly like the id
+    of a missing one."""
+
+    def choices(request):
+        if request is not None and is_internal(request.user, queryset.model):
+            return queryset.all()
+        return public(queryset.all())
+
+    return choices

@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from mipg.core.files import delete_after_commit
 from mipg.core.permissions import sees_all_figures, unit_ids
 
+# The longest free text (descriptions, narratives, comments, reasons) forms and the API
+# accept; the TextFields themselves are unlimited in the database.
+TEXT_MAX_LENGTH = 5000
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import Policy, Unit
+from planning.filters import objective_filter, plan_filter
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 
 
@@ -12,9 +13,7 @@ class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
     kind = django_filters.ChoiceFilter(choices=StrategicPlan.Kind.choices, label=_("Tipo"))
     status = django_filters.ChoiceFilter(choices=StrategicPlan.Status.choices, label=_("Estado"))
-    parent = django_filters.ModelChoiceFilter(
-        queryset=StrategicPlan.objects.all(), label=_("Plan al que sirve")
-    )
+    parent = plan_filter("parent", label=_("Plan al que sirve"))
     year = django_filters.NumberFilter(method="filter_year", label=_("Año (vigente en)"))
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("start_year", "start_year"), ("created_at", "created_at")),
@@ -34,7 +33,7 @@ class PlanFilter(django_filters.FilterSet):
 
 class ObjectiveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(queryset=StrategicPlan.objects.all(), label=_("Plan"))
+    plan = plan_filter()
     policy = django_filters.ModelChoiceFilter(
         field_name="policies", queryset=Policy.objects.all(), label=_("Política MIPG")
     )
@@ -57,12 +56,8 @@ class ObjectiveFilter(django_filters.FilterSet):
 
 class GoalFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Buscar"))
-    plan = django_filters.ModelChoiceFilter(
-        field_name="objective__plan", queryset=StrategicPlan.objects.all(), label=_("Plan")
-    )
-    objective = django_filters.ModelChoiceFilter(
-        queryset=Objective.objects.all(), label=_("Objetivo")
-    )
+    plan = plan_filter("objective__plan")
+    objective = objective_filter()
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Dependencia"))
     serves = django_filters.ModelChoiceFilter(
         queryset=Objective.objects.all(), label=_("Objetivo al que sirve")

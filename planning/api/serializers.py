@@ -1,13 +1,23 @@
 from rest_framework import serializers
 
-from mipg.core.api.serializers import PublicFieldsMixin, WriteSerializer
+from mipg.core.api.serializers import PublicFieldsMixin, WriteSerializer, text_field
+from planning.filters import PUBLIC_PLAN_STATUSES
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
 # --- Reads -----------------------------------------------------------------------------
 
 
 class PlanSerializer(PublicFieldsMixin, serializers.ModelSerializer):
-    """Un plan (estratégico, de acción, de desarrollo). `approved_by` es null sin token."""
+    """Un plan (estratégico, de acción, de desarrollo). Sin token, `approved_by` es null, y
+    `parent` también cuando el plan al que sirve no está publicado."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        parent = instance.parent
+        hidden = parent is not None and parent.status not in PUBLIC_PLAN_STATUSES
+        if hidden and not self.context.get("internal", False):
+            data["parent"] = None
+        return data
 
     class Meta:
         model = StrategicPlan
@@ -77,7 +87,7 @@ PLAN_CHANGE_REASON_HELP = (
 
 
 def reason_field():
-    return serializers.CharField(
+    return text_field(
         required=False, allow_blank=True, write_only=True, help_text=PLAN_CHANGE_REASON_HELP
     )
 
@@ -85,7 +95,7 @@ def reason_field():
 class PlanChangeSerializer(serializers.Serializer):
     """Body of archive/unarchive and query of delete: the reason of the change."""
 
-    reason = serializers.CharField(
+    reason = text_field(
         required=False, allow_blank=True, default="", help_text=PLAN_CHANGE_REASON_HELP
     )
 
@@ -153,7 +163,7 @@ class ActionUpdateSerializer(WriteSerializer):
 
 
 class UnlockPeriodSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = text_field(
         help_text="Por qué se vuelve a abrir el periodo: obligatorio, queda en su historial."
     )
 

@@ -20,10 +20,9 @@ from mipg.core.api.views import (
 )
 from planning import services
 from planning.api import filters, serializers
-from planning.filters import ActionFilter
+from planning.filters import PUBLIC_PLAN_STATUSES, ActionFilter, public_objectives, public_plans
 from planning.models import Action, Goal, Objective, ReportingPeriod, StrategicPlan
 
-PUBLIC_PLAN_STATUSES = (StrategicPlan.Status.APPROVED, StrategicPlan.Status.CLOSED)
 PUBLIC_NOTE = (
     "Sin token: solo planes aprobados o cerrados y sus elementos no archivados, sin datos "
     "de personas."
@@ -145,8 +144,11 @@ class PlanViewSet(_ReadViewSet):
         "close": "planning.approve_strategicplan",
     }
 
+    def base_queryset(self):
+        return StrategicPlan.objects.select_related("parent")
+
     def public_queryset(self, queryset):
-        return queryset.filter(status__in=PUBLIC_PLAN_STATUSES)
+        return public_plans(queryset)
 
     def create(self, request):
         data = dict(self.validated(serializers.PlanWriteSerializer))
@@ -187,7 +189,7 @@ class ObjectiveViewSet(_TreeItemViewSet):
         return Objective.objects.prefetch_related("policies")
 
     def public_queryset(self, queryset):
-        return queryset.live().filter(plan__status__in=PUBLIC_PLAN_STATUSES)
+        return public_objectives(queryset)
 
 
 @_tree_schema(

@@ -88,6 +88,10 @@ def _save_plan(plan, *, by):
         errors["end_year"] = _("El año final no puede ser anterior al año inicial.")
     if plan.pk is not None and _creates_cycle(plan):
         errors["parent"] = _("Un plan no puede servir a sí mismo ni a uno de sus planes derivados.")
+    elif _published_under_a_draft(plan):
+        errors["parent"] = _(
+            "Un plan aprobado no puede servir a un plan en borrador: apruebe primero «%(parent)s»."
+        ) % {"parent": plan.parent.name}
     if plan.pk is not None and not errors:
         errors.update(_content_outside_years(plan))
     if errors:
@@ -96,6 +100,15 @@ def _save_plan(plan, *, by):
     plan._history_user = by
     plan.save()
     return plan
+
+
+def _published_under_a_draft(plan):
+    """An approved or closed plan may only serve a plan that is approved or closed too."""
+    return (
+        plan.parent_id is not None
+        and plan.status != StrategicPlan.Status.DRAFT
+        and plan.parent.status == StrategicPlan.Status.DRAFT
+    )
 
 
 def _creates_cycle(plan):

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Fuzz the REST API with schemathesis against a live server: a fresh SQLite database with
 # the demo entity, served on a free port of 127.0.0.1, tested through its own OpenAPI
-# schema once with a staff (superuser) token and once anonymously. Fails on any server
-# error (5xx), undocumented status code or content type, or response that does not match
-# the schema. SCHEMATHESIS_MAX_EXAMPLES (default 10) bounds the cases per operation;
+# schema three times: with the token of the demo's Planeación user, with the token of a
+# demo Responsable (so reporting, submitting and reviewing are exercised, not only
+# refused) and anonymously. The two personas also run the stateful phase: chains of calls
+# linked by the ids one answer gives the next (create → submit → approve), links that
+# schemathesis infers from the schema. Fails on any server error (5xx), undocumented
+# status code or content type, or response that does not match the schema.
+# SCHEMATHESIS_MAX_EXAMPLES (default 10) bounds the cases per operation;
 # SCHEMATHESIS_DATABASE_URL runs against another (empty) database, e.g. PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-PY="$root/.venv/bin/python"
+VENV="${VENV:-$root/.venv}"   # another virtualenv, e.g. of a main checkout
+PY="$VENV/bin/python"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-10}"
 SEED="${SCHEMATHESIS_SEED:-2026}"
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
@@ -29,11 +34,14 @@ export DEBUG=false
 
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py seed_demo >/dev/null
-token=$("$PY" manage.py create_api_token admin --name schemathesis)
+planner_token=$("$PY" manage.py create_api_token planeacion --name schemathesis)
+responsible_token=$("$PY" manage.py create_api_token responsable --name schemathesis)
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$root/.venv/bin/gunicorn" mipg.wsgi --bind "127.0.0.1:$port" --workers 4 --access-logfile - \
-  >"$work/server.log" 2>&1 &
+# No request-line limit: gunicorn would answer a long generated query string with its own
+# HTML 414 before Django sees it.
+"$VENV/bin/gunicorn" mipg.wsgi --bind "127.0.0.1:$port" --workers 4 --access-logfile - \
+  --limit-request-line 0 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
   "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/healthz', timeout=2)" \
@@ -42,15 +50,25 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# The two runs go in parallel; each writes its own log, printed when both are done.
+# The stateful phase: how many calls a chain may have, and how many chains.
+cat >"$work/schemathesis.toml" <<TOML
+[phases.stateful]
+max-steps = 6
+
+[phases.stateful.generation]
+max-examples = 40
+TOML
+
+# The runs go in parallel; each writes its own log, printed when all are done.
 run() {
-  local name=$1 log="$work/$2.log"
-  shift 2
+  local name=$1 log="$work/$2.log" phases=$3
+  shift 3
   echo "==> schemathesis: $name" >"$log"
   # Run from the scratch directory: schemathesis keeps a cache in ./.schemathesis.
-  (cd "$work" && "$root/.venv/bin/schemathesis" run "http://127.0.0.1:$port/api/schema/?format=json" \
+  (cd "$work" && "$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" \
+    run "http://127.0.0.1:$port/api/schema/?format=json" \
     --checks "$CHECKS" \
-    --phases examples,coverage,fuzzing \
+    --phases "$phases" \
     --max-examples "$MAX_EXAMPLES" \
     --seed "$SEED" \
     --workers 1 \
@@ -60,14 +78,19 @@ run() {
     "$@") >>"$log" 2>&1
 }
 
-run "staff token" staff -H "Authorization: Bearer $token" &
-staff_pid=$!
-run "anonymous" anonymous &
+personas=examples,coverage,fuzzing,stateful
+run "Planeación (planeacion)" planner "$personas" -H "Authorization: Bearer $planner_token" &
+planner_pid=$!
+run "Responsable (responsable)" responsible "$personas" \
+  -H "Authorization: Bearer $responsible_token" &
+responsible_pid=$!
+run "anonymous" anonymous examples,coverage,fuzzing &
 anonymous_pid=$!
 status=0
-wait "$staff_pid" || status=1
+wait "$planner_pid" || status=1
+wait "$responsible_pid" || status=1
 wait "$anonymous_pid" || status=1
-cat "$work/staff.log" "$work/anonymous.log"
+cat "$work/planner.log" "$work/responsible.log" "$work/anonymous.log"
 if [ "$status" -ne 0 ]; then
   echo "--- server log (errors)"
   grep -v '" [1-4][0-9][0-9] ' "$work/server.log" | tail -n 80 || true

@@ -235,3 +235,57 @@ def test_id_filters_beyond_the_integer_range_give_an_empty_list(admin_user, url)
     client.force_authenticate(admin_user)
     response = client.get(url)
     assert (response.status_code, response.json()["count"]) == (200, 0)
+
+
+def test_deeply_nested_json_is_400_parse_error(client_for, planner):
+    response = client_for(planner).post(
+        "/api/v1/plans/", "[" * 5000, content_type="application/json"
+    )
+    body = _error(response, 400)
+    assert (body["code"], body["detail"]) == (
+        "parse_error",
+        "JSON inválido: demasiados niveles anidados.",
+    )
+
+
+def test_server_errors_under_api_are_the_json_error_body(client, db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr("mipg.core.api.views.DimensionViewSet.list", broken)
+    client.raise_request_exception = False
+    body = _error(client.get("/api/v1/dimensions/"), 500)
+    assert body == {
+        "detail": "Error interno del servidor; se registró para revisarlo.",
+        "code": "server_error",
+        "errors": {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("put", "/api/v1/plans/{plan}/", "GET, PATCH, HEAD, OPTIONS"),
+        ("delete", "/api/v1/plans/{plan}/", "GET, PATCH, HEAD, OPTIONS"),
+        ("delete", "/api/v1/plans/", "GET, POST, HEAD, OPTIONS"),
+        ("patch", "/api/v1/dimensions/1/", "GET, HEAD, OPTIONS"),
+        ("get", "/api/v1/measurements/bulk/", "POST, OPTIONS"),
+    ],
+)
+def test_unsupported_methods_are_405_with_the_allow_header_even_for_the_superuser(
+    client_for, admin_user, planner, scenario, method, path, allow
+):
+    for user in (admin_user, planner, None):
+        response = getattr(client_for(user), method)(path.format(plan=scenario.plan.pk))
+        assert _error(response, 405)["code"] == "method_not_allowed"
+        assert response["Allow"] == allow
+
+
+def test_bad_requests_refused_before_the_api_views_are_json_too(client, db):
+    response = client.get("/api/v1/dimensions/", HTTP_HOST="intruso.example")
+    assert _error(response, 400) == {
+        "detail": "Solicitud inválida.",
+        "code": "bad_request",
+        "errors": {},
+    }
+    assert client.get("/", HTTP_HOST="intruso.example").status_code == 400

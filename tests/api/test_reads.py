@@ -125,14 +125,82 @@ def test_ordering_and_descending_ordering(client_for, planner, db):
     assert _names(client.get("/api/v1/units/?ordering=-code"), "code") == ["C", "B", "A"]
 
 
-def test_pagination_with_page_size_capped_at_200(client_for, planner, db):
+def test_pagination_with_page_size_from_1_to_200(client_for, planner, db):
     UnitFactory.create_batch(205)
     client = client_for(planner)
     first = client.get("/api/v1/units/?page_size=2").json()
     assert first["count"] == 205 and len(first["results"]) == 2
     assert "page=2" in first["next"]
-    assert len(client.get("/api/v1/units/?page_size=1000").json()["results"]) == 200
+    assert len(client.get("/api/v1/units/?page_size=200").json()["results"]) == 200
     assert len(client.get("/api/v1/units/").json()["results"]) == 50
+
+
+@pytest.mark.parametrize("size", ["0", "201", "1000", "-1", "abc", "2.5", "1e2", ""])
+def test_bad_page_size_is_400(client_for, planner, size):
+    response = client_for(planner).get(f"/api/v1/units/?page_size={size}")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "page_size": ["Tamaño de página inválido: un número entero de 1 a 200."]
+    }
+
+
+@pytest.mark.parametrize("query", ["colour=red", "plan_id=1", "ordering=code&sort=name"])
+def test_unknown_query_parameters_are_400(client_for, planner, query):
+    response = client_for(planner).get(f"/api/v1/actions/?{query}")
+    assert response.status_code == 400, response.content
+    unknown = list(response.json()["errors"])
+    assert unknown == [query.split("&")[-1].split("=")[0]]
+    assert response.json()["errors"][unknown[0]] == [
+        "Parámetro desconocido: esta lista no filtra por él."
+    ]
+
+
+def test_ordering_takes_one_comma_separated_parameter(client_for, planner, db):
+    for code, name in (("B", "Uno"), ("A", "Uno"), ("C", "Cero")):
+        UnitFactory(code=code, name=name)
+    client = client_for(planner)
+    ordered = client.get("/api/v1/units/?ordering=name,-code")
+    assert _names(ordered, "code") == ["C", "B", "A"]
+    repeated = client.get("/api/v1/units/?ordering=name&ordering=-code")
+    assert repeated.status_code == 400, repeated.content
+    assert list(repeated.json()["errors"]) == ["ordering"]
+    repeated_filter = client.get("/api/v1/actions/?archived=true&archived=false")
+    assert list(repeated_filter.json()["errors"]) == ["archived"]
+
+
+@pytest.mark.parametrize(
+    ("resource", "name"),
+    [("actions", "plan"), ("objectives", "plan"), ("goals", "plan"), ("plans", "parent")],
+)
+def test_anonymous_gets_the_same_answer_for_a_draft_plan_and_a_missing_one(
+    api, scenario, resource, name
+):
+    draft = api.get(f"/api/v1/{resource}/?{name}={scenario.plan.pk}")
+    missing = api.get(f"/api/v1/{resource}/?{name}=987654")
+    assert (draft.status_code, draft.json()) == (missing.status_code, missing.json())
+    assert (draft.status_code, list(draft.json()["errors"])) == (400, [name])
+
+
+def test_anonymous_gets_the_same_answer_for_a_draft_objective_and_a_missing_one(api, scenario):
+    draft = api.get(f"/api/v1/goals/?objective={scenario.action.goal.objective_id}")
+    missing = api.get("/api/v1/goals/?objective=987654")
+    assert (draft.status_code, draft.json()) == (missing.status_code, missing.json())
+    assert draft.status_code == 400
+
+
+def test_published_plan_hides_its_draft_parent_from_anonymous_clients(
+    api, client_for, scenario, auditor
+):
+    child = scenario.public_plan
+    child.parent = scenario.plan  # a draft
+    child.save()
+    assert api.get(f"/api/v1/plans/{child.pk}/").json()["parent"] is None
+    assert client_for(auditor).get(f"/api/v1/plans/{child.pk}/").json()["parent"] == (
+        scenario.plan.pk
+    )
+    scenario.plan.status = StrategicPlan.Status.APPROVED
+    scenario.plan.save()
+    assert api.get(f"/api/v1/plans/{child.pk}/").json()["parent"] == scenario.plan.pk
 
 
 def test_plan_filter_by_status_and_year(client_for, planner, scenario):

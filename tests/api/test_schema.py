@@ -96,3 +96,48 @@ def test_schema_documents_the_evidence_of_a_figure(schema, kind):
     content = download["get"]["responses"]["200"]["content"]
     assert {"application/pdf", "text/csv", "application/octet-stream"} <= set(content)
     assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+
+
+def _parameter(schema, path, name):
+    (parameter,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+    return parameter
+
+
+def test_ordering_is_one_comma_separated_parameter_with_its_fields_as_enum(schema):
+    ordering = _parameter(schema, "/api/v1/actions/", "ordering")
+    assert (ordering["style"], ordering["explode"]) == ("form", False)
+    assert ordering["schema"]["type"] == "array"
+    assert ordering["schema"]["items"]["enum"] == [
+        "-code",
+        "-end_date",
+        "-name",
+        "-start_date",
+        "-unit",
+        "-weight",
+        "code",
+        "end_date",
+        "name",
+        "start_date",
+        "unit",
+        "weight",
+    ]
+    page_size = _parameter(schema, "/api/v1/actions/", "page_size")
+    assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}
+
+
+def test_decimal_fields_carry_their_bounds(schema):
+    components = schema["components"]["schemas"]
+    weight = components["ActionCreateRequest"]["properties"]["weight"]
+    assert (weight["minimum"], weight["maximum"]) == (0, 100)
+    assert (weight["x-max-digits"], weight["x-decimal-places"]) == (5, 2)
+    assert weight["pattern"] == r"^(?:100(?:\.0{0,2})?|\d{0,2}(?:\.\d{0,2})?)$"
+    amount = components["ExecutionCreateRequest"]["properties"]["amount"]
+    assert amount["pattern"] == r"^-?\d{0,16}(?:\.\d{0,2})?$"
+    assert "minimum" not in amount
+    progress = components["PatchedProgressReportUpdateRequest"]["properties"]["progress"]
+    assert (progress["minimum"], progress["maximum"]) == (0, 100)
+
+
+def test_patch_bodies_are_partial(schema):
+    patched = schema["components"]["schemas"]["PatchedTargetUpdateRequest"]
+    assert "required" not in patched

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from evaluation.models import IndicatorTarget, Measurement
 from management.models import BudgetAllocation, ProgressReport
@@ -11,6 +12,7 @@ from planning.models import Action, Goal, Objective, StrategicPlan
 from tests.factories import (
     AllocationFactory,
     ExecutionFactory,
+    GoalFactory,
     IndicatorFactory,
     PeriodFactory,
     attach_evidence,
@@ -203,9 +205,8 @@ def test_bulk_creates_every_measurement_and_submits_them(
 
 
 def test_bulk_is_all_or_nothing_with_errors_by_item_index(
-    client_for, scenario, responsible, second_indicator, other_unit
+    client_for, scenario, responsible, second_indicator
 ):
-    foreign = IndicatorFactory(goal=scenario.goal, code="IND-X", unit=other_unit)
     other_plan_period = PeriodFactory(label="Otro plan")
     response = client_for(responsible).post(
         "/api/v1/measurements/bulk/",
@@ -213,18 +214,31 @@ def test_bulk_is_all_or_nothing_with_errors_by_item_index(
             "items": [
                 {"indicator": scenario.indicator.pk, "period": scenario.period.pk, "value": "5"},
                 {"indicator": second_indicator.pk, "period": other_plan_period.pk, "value": "5"},
-                {"indicator": foreign.pk, "period": scenario.period.pk, "value": "5"},
                 {"indicator": scenario.indicator.pk, "period": scenario.period.pk, "value": "6"},
             ]
         },
     )
     assert response.status_code == 400
     body = response.json()
-    assert set(body["items"]) == {"1", "2", "3"}
+    assert (body["code"], set(body["items"])) == ("invalid", {"1", "2"})
     assert "no pertenece al plan" in body["items"]["1"]["period"][0]
-    assert "Solo los responsables" in body["items"]["2"]["non_field_errors"][0]
-    assert "Ya existe una medición" in body["items"]["3"]["period"][0]
+    assert "Ya existe una medición" in body["items"]["2"]["period"][0]
     assert Measurement.objects.count() == 0  # item 0 was valid but rolled back
+
+
+def test_bulk_answers_403_like_a_single_write_for_another_units_indicator(
+    client_for, scenario, responsible, other_unit
+):
+    foreign = IndicatorFactory(goal=scenario.goal, code="IND-X", unit=other_unit)
+    item = {"indicator": foreign.pk, "period": scenario.period.pk, "value": "5"}
+    mine = {"indicator": scenario.indicator.pk, "period": scenario.period.pk, "value": "5"}
+    client = client_for(responsible)
+    single = client.post("/api/v1/measurements/", item)
+    bulk = client.post("/api/v1/measurements/bulk/", {"items": [mine, item]})
+    assert (single.status_code, bulk.status_code) == (403, 403)
+    assert bulk.json()["code"] == "permission_denied"
+    assert bulk.json()["items"]["1"]["non_field_errors"] == [single.json()["detail"]]
+    assert Measurement.objects.count() == 0
 
 
 def test_bulk_type_errors_are_reported_by_index_before_any_write(client_for, scenario, responsible):
@@ -281,6 +295,14 @@ def test_targets_are_created_replaced_and_deleted_with_reasons(
     assert not IndicatorTarget.objects.filter(pk=scenario.target.pk).exists()
 
 
+def test_target_patch_without_value_keeps_the_value(client_for, scenario, planner):
+    target_url = f"/api/v1/targets/{scenario.target.pk}/"
+    before = scenario.target.value
+    response = client_for(planner).patch(target_url, {"reason": "Solo revisión"})
+    assert (response.status_code, response.json()["value"]) == (200, f"{before:.4f}")
+    assert client_for(planner).patch(target_url, {}).json()["value"] == f"{before:.4f}"
+
+
 def test_budget_allocation_shows_stage_totals_and_keeps_the_chain(client_for, planner, scenario):
     client = client_for(planner)
     allocation = client.post(
@@ -327,6 +349,19 @@ def test_budget_allocation_shows_stage_totals_and_keeps_the_chain(client_for, pl
     assert BudgetAllocation.objects.filter(pk=allocation["id"]).exists()
 
 
+# The hoja de vida of an indicator, without code, what it measures and unit.
+INDICATOR = {
+    "name": "Cobertura",
+    "type": "efficacy",
+    "level": "result",
+    "formula": "A / B × 100",
+    "measurement_unit": "%",
+    "accumulation": "stock",
+    "polarity": "increasing",
+    "frequency": "quarterly",
+}
+
+
 def test_indicator_create_and_baseline_change_needs_reason_after_approval(
     client_for, planner, scenario, unit, responsible
 ):
@@ -334,16 +369,9 @@ def test_indicator_create_and_baseline_change_needs_reason_after_approval(
     created = client.post(
         "/api/v1/indicators/",
         {
+            **INDICATOR,
             "code": "IND-9",
-            "name": "Cobertura",
             "objective": scenario.objective.pk,
-            "type": "efficacy",
-            "level": "result",
-            "formula": "A / B × 100",
-            "measurement_unit": "%",
-            "accumulation": "stock",
-            "polarity": "increasing",
-            "frequency": "quarterly",
             "unit": unit.pk,
             "baseline_value": "40",
         },
@@ -369,3 +397,73 @@ def test_allocation_update_refuses_appropriation_below_cdp(client_for, planner, 
         f"/api/v1/budget-allocations/{allocation.pk}/", {"appropriation": "500"}
     )
     assert list(response.json()["errors"]) == ["appropriation"]
+
+
+# --- Data rules: codes, plan hierarchy, text lengths --------------------------------------
+
+
+def test_indicator_codes_are_unique_in_their_plan(client_for, planner, scenario, unit):
+    client = client_for(planner)
+    # scenario.indicator ("IND-1") measures scenario.goal; this one its objective.
+    duplicate = {**INDICATOR, "code": "IND-1", "objective": scenario.objective.pk}
+    response = client.post("/api/v1/indicators/", {**duplicate, "unit": unit.pk})
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "code": ["Ya existe un indicador con el código «IND-1» en este plan."]
+    }
+    other_plan_goal = GoalFactory()
+    elsewhere = {**INDICATOR, "code": "IND-1", "goal": other_plan_goal.pk, "unit": unit.pk}
+    assert client.post("/api/v1/indicators/", elsewhere).status_code == 201
+    second = IndicatorFactory(goal=scenario.goal, code="IND-2")
+    renamed = client.patch(f"/api/v1/indicators/{second.pk}/", {"code": "IND-1"})
+    assert list(renamed.json()["errors"]) == ["code"]
+
+
+def test_the_database_refuses_two_indicators_with_one_code_in_a_plan(scenario):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorFactory(goal=scenario.goal, code=scenario.indicator.code)
+
+
+def test_an_approved_plan_cannot_serve_a_draft_plan(client_for, planner, scenario):
+    response = client_for(planner).patch(
+        f"/api/v1/plans/{scenario.public_plan.pk}/", {"parent": scenario.plan.pk}
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "parent": [
+            f"Un plan aprobado no puede servir a un plan en borrador: apruebe primero "
+            f"«{scenario.plan.name}»."
+        ]
+    }
+    draft_child = client_for(planner).post(
+        "/api/v1/plans/",
+        {
+            "name": "Hijo",
+            "kind": "action",
+            "start_year": 2026,
+            "end_year": 2026,
+            "parent": scenario.plan.pk,
+        },
+    )
+    assert draft_child.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("/api/v1/plans/", {"name": "Plan", "start_year": 2026, "end_year": 2026}, "description"),
+        ("/api/v1/measurements/{measurement}/return/", {}, "comment"),
+    ],
+)
+def test_free_texts_are_limited_to_5000_characters(
+    client_for, planner, responsible, scenario, path, payload, field
+):
+    measurement = scenario.measurement(status=ReviewStatus.SUBMITTED, by=responsible)
+    url = path.format(measurement=measurement.pk)
+    client = client_for(planner)
+    too_long = client.post(url, {**payload, field: "x" * 5001})
+    assert too_long.status_code == 400, too_long.content
+    assert too_long.json()["errors"] == {
+        field: ["Asegúrese de que este campo no tenga más de 5000 caracteres."]
+    }
+    assert client.post(url, {**payload, field: "x" * 5000}).status_code in (200, 201)

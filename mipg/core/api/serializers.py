@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from rest_framework import serializers
 
-from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
+from mipg.core.models import TEXT_MAX_LENGTH, Dimension, InstitutionalPlan, Policy, Unit
 
 # The workflow fields of a reviewed figure (mipg.core.models.ReviewedFigureBase).
 REVIEW_FIELDS = [
@@ -34,13 +34,26 @@ class PublicFieldsMixin:
         return data
 
 
+def text_field(**kwargs):
+    """A free text of the input (comment, reason), at most TEXT_MAX_LENGTH characters."""
+    return serializers.CharField(max_length=TEXT_MAX_LENGTH, **kwargs)
+
+
 class WriteSerializer(serializers.ModelSerializer):
     # Input of a write: the model's field rules (types, lengths, digits, ranges) without
     # DRF's own uniqueness validators — the services check those, with Spanish messages.
-    # (A comment: a docstring would become the description of every request schema.)
+    # The model's TextFields, unlimited in the database, take at most TEXT_MAX_LENGTH
+    # characters. (A comment: a docstring would become the description of every request
+    # schema.)
 
     def get_validators(self):
         return []
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.get_internal_type() == "TextField" and not model_field.choices:
+            kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        return field_class, kwargs
 
 
 class EvidenceFileSerializer(serializers.Serializer):
@@ -78,19 +91,17 @@ class EvidenceUploadSerializer(serializers.Serializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(
+    comment = text_field(
         required=False, allow_blank=True, default="", help_text="Comentario opcional."
     )
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(
-        help_text="Por qué se devuelve: obligatorio, lo lee el responsable."
-    )
+    comment = text_field(help_text="Por qué se devuelve: obligatorio, lo lee el responsable.")
 
 
 class ReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = text_field(
         help_text="Por qué se reabre la cifra aprobada: obligatorio, lo lee el responsable."
     )
 

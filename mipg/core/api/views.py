@@ -7,7 +7,6 @@ their input with a serializer and call the app's service with `by=request.user`.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,6 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -61,9 +61,23 @@ class ApiViewSet(viewsets.GenericViewSet):
     """`public_actions`: read actions open to everybody (with `public_queryset`);
     `write_perms`: action → the Django permission a user needs to try it."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.StrictFilterBackend]
     public_actions = frozenset()
     write_perms = {}
+
+    @property
+    def allowed_methods(self):
+        # The methods the route maps to an action (plus OPTIONS), not every attribute that
+        # happens to be named like one (the `trace` action is no TRACE handler).
+        mapped = {*getattr(self, "action_map", {}), "options"}
+        return [method.upper() for method in self.http_method_names if method in mapped]
+
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have answers 405 (with its Allow header) before
+        # the permission checks, which would refuse it with 403 even to the superuser.
+        if request.method.upper() not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def internal(self):
         return is_internal(self.request.user, self.queryset.model)

@@ -402,6 +402,7 @@ class ScalePlanBuilder:
             indicators.append(
                 Indicator(
                     code=f"IND-{plan.pk}-{i + 1:05d}",
+                    plan=plan,
                     name=f"Indicador {i + 1} de {target.code}",
                     goal=target if kind == "goal" else None,
                     objective=target if kind == "objective" else None,
