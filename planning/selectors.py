@@ -4,11 +4,19 @@ order, a plan's periods, and what hangs below a tree item."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planning.models import Action, ActionSchedule, Goal, Objective, StrategicPlan, default_planned
+from mipg.core.queries import related_count
+from planning.models import (
+    Action,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    StrategicPlan,
+    default_planned,
+)
 
 
 def live_objectives(plan):
@@ -57,8 +65,8 @@ def periods_with_figure_counts(plan):
     """The periods of ``plan`` in calendar order with ``report_count`` and
     ``measurement_count`` (progress reports and measurements filed in each)."""
     return periods_of(plan).annotate(
-        report_count=Count("progress_reports", distinct=True),
-        measurement_count=Count("measurements", distinct=True),
+        report_count=related_count(ReportingPeriod, "progress_reports"),
+        measurement_count=related_count(ReportingPeriod, "measurements"),
     )
 
 

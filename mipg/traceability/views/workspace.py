@@ -8,13 +8,13 @@ the planning models and services never import later apps.
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from evaluation.selectors import SemaforoState
 from mipg.core.permissions import require_perm
+from mipg.core.queries import count_subquery, related_count
 from mipg.core.web import crumbs_for, paginate
 from mipg.traceability.rollup import rollup_of
 from planning.models import Action, Goal, Objective, StrategicPlan
@@ -173,8 +173,8 @@ def plan_list(request):
     plans = (
         StrategicPlan.objects.select_related("parent")
         .annotate(
-            objective_count=Count("objectives", distinct=True),
-            action_count=Count("objectives__goals__actions", distinct=True),
+            objective_count=related_count(StrategicPlan, "objectives"),
+            action_count=count_subquery(Action.objects.all(), "goal__objective__plan"),
         )
         .order_by("-start_year", "name", "pk")
     )
