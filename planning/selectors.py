@@ -4,6 +4,7 @@ order, a plan's periods, and what hangs below a tree item."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,28 @@ from planning.models import (
     StrategicPlan,
     default_planned,
 )
+
+# Rows of one branch of the plan tree per page (the goals of an objective, the actions of a
+# goal): the workspace opens branches one at a time and pages long ones.
+BRANCH_PAGE_SIZE = 50
+# The order of siblings in the plan tree.
+SIBLING_ORDER = ("position", "code", "pk")
+
+
+def branch_page_of(item, parent_field, *, archived):
+    """The page (from 1, BRANCH_PAGE_SIZE rows each) of its branch of the plan tree that
+    shows ``item`` (a goal or an action) among its siblings in SIBLING_ORDER; archived
+    siblings count only when ``archived`` (the tree shows them). One query."""
+    siblings = type(item).objects.filter(**{parent_field: getattr(item, f"{parent_field}_id")})
+    if not archived:
+        siblings = siblings.filter(archived=False)
+    same = {"position": item.position}
+    before = siblings.filter(
+        Q(position__lt=item.position)
+        | Q(**same, code__lt=item.code)
+        | Q(**same, code=item.code, pk__lt=item.pk)
+    ).count()
+    return before // BRANCH_PAGE_SIZE + 1
 
 
 def live_objectives(plan):
