@@ -304,9 +304,11 @@ def plan_financial_progress(plan, *, year=None):
     sum per stage. They are summed in separate queries: joining them would repeat each
     appropriation once per execution entry.
     """
-    objectives = list(live_objectives(plan))
-    goals = list(live_goals(plan))
-    actions = list(live_actions(plan).in_tree_order())
+    # only what a node keeps: a 20,000-action plan builds no full Action instances here
+    fields = ("pk", "code", "name")
+    objectives = list(live_objectives(plan).only(*fields))
+    goals = list(live_goals(plan).only(*fields, "objective_id"))
+    actions = live_actions(plan).in_tree_order().values_list(*fields, "goal_id", named=True)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
@@ -332,17 +334,16 @@ def plan_financial_progress(plan, *, year=None):
     }
 
     action_nodes = {
-        action.pk: NodeFinance.for_item(
-            action,
+        action.pk: NodeFinance(
+            id=action.pk,
+            code=action.code,
+            name=action.name,
             parent_id=action.goal_id,
-            totals=BudgetTotals(
-                appropriation=decimal_or_zero(appropriations.get(action.pk)),
-                modifications=decimal_or_zero(modifications.get(action.pk)),
-                **{
-                    stage: decimal_or_zero(executions.get(action.pk, {}).get(stage))
-                    for stage in STAGES
-                },
-            ),
+            appropriation=decimal_or_zero(appropriations.get(action.pk)),
+            modifications=decimal_or_zero(modifications.get(action.pk)),
+            **{
+                stage: decimal_or_zero(executions.get(action.pk, {}).get(stage)) for stage in STAGES
+            },
         )
         for action in actions
     }
