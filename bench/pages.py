@@ -37,6 +37,9 @@ from mipg.core.models import User
 from planning.models import Goal, Objective, StrategicPlan
 
 MAX_RATIO = 12
+# Exports stream their rows in chunks with the prefetches done once per chunk
+# (mipg/core/exports.py): their queries grow by design, two per 2,000 rows.
+CHUNKED = {"action list XLSX"}
 
 # The aggregates the plan roll-up reads, one GROUP BY per table, rows fetched: what any
 # implementation of the plan page must at least pay (%(plan)s is the plan's id).
@@ -220,7 +223,7 @@ def main():
                 f"{seconds / floor_time[size]:.1f}",
             ]
         ratio = results[label, large][0] / results[label, small][0]
-        if results[label, small][1] != results[label, large][1]:
+        if label not in CHUNKED and results[label, small][1] != results[label, large][1]:
             flags.append("queries grow")
         if ratio > MAX_RATIO:
             flags.append(f"> {MAX_RATIO}: faster than linear")
