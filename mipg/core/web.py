@@ -24,9 +24,13 @@ def apply_service_errors(form, error: ValidationError):
             form.add_error(None, message)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of `queryset` from ?page=; out-of-range pages give the last page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, *, param="page"):
+    """A page of `queryset` from ?page= (``param``: another name, for a page with several
+    paginated lists); out-of-range pages give the last page. The page keeps ``param`` for
+    templates/includes/pagination.html."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    page.param = param
+    return page
 
 
 class UrlPattern:
