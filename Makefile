@@ -50,5 +50,9 @@ worker: install
 clean:
 	rm -rf $(VENV) .pytest_cache
 
+# The two plan sizes of the page benchmark (bench/pages.py); DATABASE_URL picks the database.
+BENCH_SIZES ?= 2000 20000
+
 bench: install
 	$(PY) bench/rollups.py
+	$(PY) bench/pages.py $(BENCH_SIZES)

@@ -4,30 +4,21 @@ Run with `make bench`. Prints, per read, the best of N runs on each plan, the ra
 two, and the number of queries (which must be the same on both sizes).
 """
 
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mipg.settings")
+import django_setup  # noqa: F401  (sets Django up: must come before the project)
 
-import django  # noqa: E402
+# isort: split
 
-django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from mipg.traceability.integrity import integrity_report  # noqa: E402
-from mipg.traceability.rollup import plan_rollup  # noqa: E402
-from mipg.traceability.subtree import trace_down  # noqa: E402
-from planning.models import StrategicPlan  # noqa: E402
+from mipg.traceability.integrity import integrity_report
+from mipg.traceability.rollup import plan_rollup
+from mipg.traceability.subtree import trace_down
+from planning.models import StrategicPlan
 
 SIZES = (500, 5000)
 RUNS = 5

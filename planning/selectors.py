@@ -4,11 +4,42 @@ order, a plan's periods, and what hangs below a tree item."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planning.models import Action, ActionSchedule, Goal, Objective, StrategicPlan, default_planned
+from mipg.core.queries import related_count
+from planning.models import (
+    Action,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    StrategicPlan,
+    default_planned,
+)
+
+# Rows of one branch of the plan tree per page (the goals of an objective, the actions of a
+# goal): the workspace opens branches one at a time and pages long ones.
+BRANCH_PAGE_SIZE = 50
+# The order of siblings in the plan tree.
+SIBLING_ORDER = ("position", "code", "pk")
+
+
+def branch_page_of(item, parent_field, *, archived):
+    """The page (from 1, BRANCH_PAGE_SIZE rows each) of its branch of the plan tree that
+    shows ``item`` (a goal or an action) among its siblings in SIBLING_ORDER; archived
+    siblings count only when ``archived`` (the tree shows them). One query."""
+    siblings = type(item).objects.filter(**{parent_field: getattr(item, f"{parent_field}_id")})
+    if not archived:
+        siblings = siblings.filter(archived=False)
+    same = {"position": item.position}
+    before = siblings.filter(
+        Q(position__lt=item.position)
+        | Q(**same, code__lt=item.code)
+        | Q(**same, code=item.code, pk__lt=item.pk)
+    ).count()
+    return before // BRANCH_PAGE_SIZE + 1
 
 
 def live_objectives(plan):
@@ -57,8 +88,8 @@ def periods_with_figure_counts(plan):
     """The periods of ``plan`` in calendar order with ``report_count`` and
     ``measurement_count`` (progress reports and measurements filed in each)."""
     return periods_of(plan).annotate(
-        report_count=Count("progress_reports", distinct=True),
-        measurement_count=Count("measurements", distinct=True),
+        report_count=related_count(ReportingPeriod, "progress_reports"),
+        measurement_count=related_count(ReportingPeriod, "measurements"),
     )
 
 

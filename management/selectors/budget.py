@@ -289,10 +289,12 @@ def _tree_skeleton(plan, tree):
             [(n.id, n.code, n.name, n.parent_id) for n in nodes.values()]
             for nodes in (tree.objectives, tree.goals, tree.actions)
         )
+    # only what a node keeps: a 20,000-action plan builds no full Action instances here
+    fields = ("pk", "code", "name")
     return (
-        [(o.pk, o.code, o.name, plan.pk) for o in live_objectives(plan)],
-        [(g.pk, g.code, g.name, g.objective_id) for g in live_goals(plan)],
-        [(a.pk, a.code, a.name, a.goal_id) for a in live_actions(plan).in_tree_order()],
+        [(*row, plan.pk) for row in live_objectives(plan).values_list(*fields)],
+        list(live_goals(plan).values_list(*fields, "objective_id")),
+        list(live_actions(plan).in_tree_order().values_list(*fields, "goal_id")),
     )
 
 

@@ -381,8 +381,11 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None):
     thresholds = thresholds or entity_thresholds()
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
+    # only what a node and the default planned spread read (no full Action instances)
+    fields = ("pk", "code", "name", "weight", "goal_id", "start_date", "end_date")
     actions = with_planned_progress(
-        with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of), as_of=as_of
+        with_physical_progress(live_actions(plan).in_tree_order().only(*fields), as_of=as_of),
+        as_of=as_of,
     )
     action_nodes = {}
     planned_by_goal = defaultdict(_Accumulator)

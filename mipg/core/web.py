@@ -24,9 +24,29 @@ def apply_service_errors(form, error: ValidationError):
             form.add_error(None, message)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of `queryset` from ?page=; out-of-range pages give the last page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, *, param="page"):
+    """A page of `queryset` from ?page= (``param``: another name, for a page with several
+    paginated lists); out-of-range pages give the last page. The page keeps ``param`` for
+    templates/includes/pagination.html."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    page.param = param
+    return page
+
+
+class UrlPattern:
+    """The URL ``name`` for any last argument, reversed once: long lists build their rows'
+    links by formatting a string instead of resolving the URLconf per row.
+    ``UrlPattern("planning:goal-edit")(7)`` == ``reverse("planning:goal-edit", args=[7])``;
+    ``fixed`` are the arguments before the last one."""
+
+    PLACEHOLDER = "2147483646"
+
+    def __init__(self, name, *fixed):
+        url = reverse(name, args=[*fixed, int(self.PLACEHOLDER)])
+        self.head, _placeholder, self.tail = url.rpartition(self.PLACEHOLDER)
+
+    def __call__(self, pk):
+        return f"{self.head}{pk}{self.tail}"
 
 
 def _url(obj):

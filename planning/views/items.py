@@ -20,7 +20,7 @@ from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from planning import forms, services
 from planning.models import Action, Goal, Objective, StrategicPlan
-from planning.selectors import counts_below
+from planning.selectors import branch_page_of, counts_below
 from planning.views.base import confirm_page, confirm_step, form_page
 
 HUNDRED = Decimal("100")
@@ -55,12 +55,21 @@ class Kind:
 
     def tree_url(self, item, *, period="", archived=False):
         """The workspace scrolled to ``item``, as of ``period`` (an id), with archived
-        items shown when ``archived`` or when ``item`` itself is archived."""
-        url = reverse("planning:plan-detail", args=[self.plan_of(item).pk])
+        items shown when ``archived`` or when ``item`` itself is archived: the plan tree
+        for an objective, else the page of its parent's branch that shows it."""
+        archived = archived or item.archived
         query = []
+        if self.parent_model is StrategicPlan:
+            url = reverse("planning:plan-detail", args=[item.plan_id])
+        else:
+            parent = self.parent_model._meta.model_name
+            url = reverse(f"planning:{parent}-branch", args=[getattr(item, f"{parent}_id")])
+            page = branch_page_of(item, self.parent_field, archived=archived)
+            if page > 1:
+                query.append(f"page={page}")
         if str(period).isdigit():
             query.append(f"periodo={period}")
-        if archived or item.archived:
+        if archived:
             query.append("archivados=1")
         return url + (f"?{'&'.join(query)}" if query else "") + f"#{self.anchor}-{item.pk}"
 

@@ -32,6 +32,13 @@ def open_plan(page, name):
     page.get_by_role("link", name=name).click()
 
 
+def open_branch(tree, name):
+    """Click a closed toggle of the tree: the script inserts its branch below it."""
+    toggle = tree.get_by_role("link", name=name)
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
 def test_planner_builds_a_plan_from_an_empty_database(page_as, planner, unit):
     assert not StrategicPlan.objects.exists()
     page = page_as(planner)
@@ -87,7 +94,10 @@ def test_planner_builds_a_plan_from_an_empty_database(page_as, planner, unit):
     expect(periods.locator("tbody tr")).to_have_count(4)
 
     # An indicator of the goal, and its targets for the four quarters.
+    # The tree opens with the objectives closed; the script opens O1 in place.
     page.get_by_role("link", name="Árbol del plan").click()
+    expect(tree.get_by_role("link", name="Plan de acción publicado")).to_have_count(0)
+    open_branch(tree, "Ver las metas de O1")
     tree.get_by_role("link", name="Plan de acción publicado").click()
     page.get_by_role("link", name="Agregar indicador").click()
     page.get_by_label(label("Código")).fill("IND-1")
@@ -107,6 +117,8 @@ def test_planner_builds_a_plan_from_an_empty_database(page_as, planner, unit):
 
     # Budget of the action: an allocation and a CDP against it.
     open_plan(page, "Plan de Acción 2026")
+    open_branch(tree, "Ver las metas de O1")
+    open_branch(tree, "Ver las actividades de M1")
     tree.get_by_role("link", name="Formular el plan de acción").click()
     page.get_by_role("link", name="Gestionar presupuesto").click()
     page.get_by_role("link", name="Nueva asignación").click()
@@ -123,7 +135,12 @@ def test_planner_builds_a_plan_from_an_empty_database(page_as, planner, unit):
     save(page, "Registrar")
     expect(page.get_by_role("table", name="Registros de ejecución")).to_contain_text("CDP-0042")
     open_plan(page, "Plan de Acción 2026")
+    open_branch(tree, "Ver las metas de O1")
+    open_branch(tree, "Ver las actividades de M1")
     expect(action_row).to_contain_text("$ 1.000.000")
+    # a second click closes the branch
+    tree.get_by_role("link", name="Ver las metas de O1").click()
+    expect(action_row).to_have_count(0)
 
     # Everything landed in the database, linked as the tree shows it.
     plan = StrategicPlan.objects.get()

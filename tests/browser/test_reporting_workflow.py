@@ -83,6 +83,9 @@ def test_progress_report_returned_resubmitted_and_approved_shows_in_tree(
     nav_link(reviewer, "Planes").click()
     reviewer.get_by_role("link", name="Plan de Acción vigente").click()
     tree = reviewer.get_by_role("table", name="Objetivos, metas y actividades del plan")
+    goal = action.goal
+    tree.get_by_role("link", name=f"Ver las metas de {goal.objective.code}").click()
+    tree.get_by_role("link", name=f"Ver las actividades de {goal.code}").click()
     action_row = tree.get_by_role("row", name=re.compile("Capacitar a las dependencias"))
     expect(action_row).to_contain_text("45,0 %")
     expect(action_row).not_to_contain_text("sin reporte")

@@ -1,5 +1,7 @@
 import pytest
+from django.urls import reverse
 
+from mipg.core.web import UrlPattern
 from tests.factories import PlanFactory
 
 
@@ -32,3 +34,13 @@ def test_unknown_page_renders_spanish_404(client, planner):
     response = client.get("/no-existe/")
     assert response.status_code == 404
     assert "Página no encontrada" in response.content.decode()
+
+
+def test_url_pattern_gives_what_reverse_gives_for_any_id():
+    edit = UrlPattern("planning:goal-edit")
+    trace = UrlPattern("trace", "planning.goal")
+    assert [edit(7), edit(2147483646), trace(12)] == [
+        reverse("planning:goal-edit", args=[7]),
+        reverse("planning:goal-edit", args=[2147483646]),
+        reverse("trace", args=["planning.goal", 12]),
+    ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from planning.models import Action, Goal, Objective, StrategicPlan
 from tests import factories
+from tests.builders import build_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +337,20 @@ def test_edit_pages_send_anonymous_to_login(client, plan, action):
     goal, objective = action.goal, action.goal.objective
     for url in edit_urls(plan, objective, goal, action):
         assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+def test_moving_an_action_returns_to_the_page_of_its_branch_that_shows_it(client, planner):
+    """60 actions in one goal, one archived: the 59 live ones take two pages of 50; the
+    last moves up and the tree opens on page 2 of the goal's branch, where it is."""
+    plan = build_plan(60, actions_per_goal=60)
+    goal = plan.objectives.get(code="O1").goals.get()
+    last = goal.actions.get(code="A59")
+    client.force_login(planner)
+    response = client.post(reverse("planning:action-reorder", args=[last.pk]), {"direction": "up"})
+    branch = reverse("planning:goal-branch", args=[goal.pk])
+    assert response["Location"] == f"{branch}?page=2#actividad-{last.pk}"
+    first = goal.actions.get(code="A0")
+    response = client.post(
+        reverse("planning:action-reorder", args=[first.pk]), {"direction": "down"}
+    )
+    assert response["Location"] == f"{branch}#actividad-{first.pk}"

@@ -3,10 +3,18 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planning.models import ReportingPeriod
-from tests.factories import PeriodFactory, PlanFactory, ProgressReportFactory
+from tests.factories import (
+    IndicatorFactory,
+    MeasurementFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +143,28 @@ def test_period_writes_forbidden_to_other_roles(client, request, persona, plan):
         assert client.get(url).status_code == 403
         assert client.post(url, {"year": "2026"}).status_code == 403
     assert list(ReportingPeriod.objects.values_list("locked", flat=True)) == [False]
+
+
+def test_period_list_counts_reports_and_measurements_apart(client, planner, plan):
+    """Two reports and three measurements in T1: 2 and 3 (not 6, nor 2 × 3 rows joined),
+    counted by one subquery each: no query joins the reports or measurements table, so
+    the page grows linearly instead of with reports × measurements per period."""
+    first = PeriodFactory(plan=plan, label="T1 2026")
+    april = datetime.date(2026, 4, 1)
+    PeriodFactory(plan=plan, label="T2 2026", start_date=april, end_date=april)
+    for _ in range(2):
+        ProgressReportFactory(period=first, action__goal__objective__plan=plan)
+    for _ in range(3):
+        MeasurementFactory(period=first, indicator=IndicatorFactory(goal__objective__plan=plan))
+    client.force_login(planner)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("planning:period-list", args=[plan.pk]))
+    counts = [(p.label, p.report_count, p.measurement_count) for p in response.context["periods"]]
+    assert counts == [("T1 2026", 2, 3), ("T2 2026", 0, 0)]
+    joined = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'JOIN "management_progressreport"' in q["sql"]
+        or 'JOIN "evaluation_measurement"' in q["sql"]
+    ]
+    assert joined == []

@@ -182,3 +182,21 @@ def test_my_pending_query_count_is_constant(client, responsible, count_queries, 
     # session, user, units, periods, actions, reported pairs, targets, measured pairs,
     # editable reports, editable measurements, the user's groups (navigation)
     assert queries.count == 11
+
+
+def test_my_pending_pages_drafts_apart_from_the_other_lists(client, unit, responsible):
+    """30 drafts: 25 on the first page of «Borradores», 5 on ?borradores=2; the list to
+    report and the returned list keep their own pages."""
+    data = open_plan(unit)
+    for i in range(30):
+        action = factories.ActionFactory(goal=data.action.goal, code=f"BORRADOR-{i:02d}")
+        factories.ProgressReportFactory(action=action, period=data.period)
+    client.force_login(responsible)
+    url = reverse("management:my-pending")
+    first, second = client.get(url), client.get(url, {"borradores": "2"})
+    assert [len(r.context["drafts"].object_list) for r in (first, second)] == [25, 5]
+    assert first.context["returned"].paginator.count == 0
+    assert first.context["page"].number == second.context["page"].number == 1
+    assert 'href="?borradores=2"' in first.content.decode()
+    shown = {item.subject.code for r in (first, second) for item in r.context["drafts"]}
+    assert shown == {f"BORRADOR-{i:02d}" for i in range(30)}

@@ -38,11 +38,14 @@ def example(responsible):
 def test_tree_shows_planned_and_executed_at_every_level(client, planner, example):
     plan, goal, q2 = example
     client.force_login(planner)
+    # the objective's row on the plan tree, the goal's row in the objective's branch
     response = client.get(reverse("planning:plan-detail", args=[plan.pk]), {"periodo": q2.pk})
+    branch = client.get(
+        reverse("planning:objective-branch", args=[goal.objective_id]), {"periodo": q2.pk}
+    )
     figures = {
         row.kind: (row.physical.planned, row.physical.physical, row.physical.state)
-        for row in response.context["rows"]
-        if row.kind != "action"
+        for row in [*response.context["rows"], *branch.context["children"]]
     }
     assert figures == {
         "objective": (D("70"), D("54"), "amarillo"),

@@ -153,5 +153,8 @@ def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):
     measured(factories.IndicatorFactory(goal=goal), period, target="10", value=None)
     client.force_login(planner)
     body = client.get(reverse("planning:plan-detail", args=[plan.pk])).content.decode()
-    # the goal's row, its objective's row and the plan's summary
-    assert body.count("1 sin reporte") == 3
+    # its objective's row and the plan's summary; the goal's row in the objective's branch
+    assert body.count("1 sin reporte") == 2
+    url = reverse("planning:objective-branch", args=[goal.objective_id])
+    branch = client.get(url, headers={"X-Tree-Branch": "1"}).content.decode()
+    assert branch.count("1 sin reporte") == 1

@@ -160,3 +160,20 @@ def test_trace_shows_the_alignment_both_ways(client, planner, action, count_quer
     expected = [item, objective, other] if aligned == "objective" else [objective, goal, other]
     assert served_by == expected
     assert more.count == fewer.count
+
+
+def test_trace_of_plan_pages_its_goals(client, planner):
+    """60 goals (one archived) in two objectives: 25 a page, each under its objective."""
+    plan = build_plan(60, actions_per_goal=1)
+    client.force_login(planner)
+    pages = [client.get(trace(plan), {"page": n}) for n in (1, 2, 3)]
+    goals = [
+        [goal.obj.code for objective in page.context["below"] for goal in objective.children]
+        for page in pages
+    ]
+    assert [len(codes) for codes in goals] == [25, 25, 10]
+    # tree order: O1's goals (M0, M2, … M58), then O2's (M1, M3, … M59)
+    assert goals[0][:2] == ["M0", "M2"] and goals[2][-1] == "M59"
+    assert [o.obj.code for o in pages[1].context["below"]] == ["O1", "O2"]  # M48 | M1
+    assert "60 resultados" in pages[0].content.decode()
+    assert sorted(code for codes in goals for code in codes) == sorted(f"M{i}" for i in range(60))

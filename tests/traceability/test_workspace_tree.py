@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from mipg.core.models import ReviewStatus
+from planning.models import Goal
 from tests import factories
 from tests.builders import build_plan, semaforo_tally
 
@@ -54,9 +55,41 @@ def row(body, anchor):
     return body[start : body.index("</tr>", start)]
 
 
-def test_tree_shows_every_level_with_progress_budget_and_semaforo(client, planner, tree):
+def branch_url(item, **params):
+    """The branch page of an objective or goal (its goals or actions)."""
+    kind = item._meta.model_name
+    return reverse(f"planning:{kind}-branch", args=[item.pk]), params
+
+
+def get_branch(client, item, **params):
+    url, params = branch_url(item, **params)
+    return client.get(url, params).content.decode()
+
+
+def test_tree_opens_with_the_objectives_closed(client, planner, tree):
     client.force_login(planner)
     body = client.get(tree["plan"].get_absolute_url()).content.decode()
+    objective = row(body, f"objetivo-{tree['objective'].pk}")
+    assert "Fortalecer la planeación" in objective and "Verde" in objective
+    assert "30,0 %" in objective  # its only goal: 60 % × 50 + 40 % × 0
+    # the toggle is a link to the branch page (works without the script) and says what
+    # it opens
+    url = reverse("planning:objective-branch", args=[tree["objective"].pk])
+    assert f'href="{url}"' in objective and 'aria-expanded="false"' in objective
+    assert "Ver las metas de" in objective and "1 metas" in objective
+    assert f'id="meta-{tree["goal"].pk}"' not in body
+    assert "Actividad con plata" not in body
+
+
+def test_tree_branches_show_every_level_with_progress_budget_and_semaforo(client, planner, tree):
+    client.force_login(planner)
+    goals = get_branch(client, tree["objective"])
+    goal = row(goals, f"meta-{tree['goal'].pk}")
+    assert "30,0 %" in goal  # 60 % × 50 + 40 % × 0
+    assert "Verde" in goal  # 9 of 10 = 90 %
+    assert f'data-parent="objetivo-{tree["objective"].pk}"' in goal
+    assert "Ver las actividades de" in goal and "2 actividades" in goal
+    body = get_branch(client, tree["goal"])
     action = row(body, f"actividad-{tree['goal'].actions.get(code='A1').pk}")
     assert "Actividad con plata" in action
     assert "50,0 %" in action  # latest approved progress (T2)
@@ -66,22 +99,63 @@ def test_tree_shows_every_level_with_progress_budget_and_semaforo(client, planne
     assert "Secretaría de Planeación" in action  # responsible unit
     unfunded = row(body, f"actividad-{tree['goal'].actions.get(code='A2').pk}")
     assert "Sin presupuesto" in unfunded
-    goal = row(body, f"meta-{tree['goal'].pk}")
-    assert "30,0 %" in goal  # 60 % × 50 + 40 % × 0
-    assert "Verde" in goal  # 9 of 10 = 90 %
-    objective = row(body, f"objetivo-{tree['objective'].pk}")
-    assert "Fortalecer la planeación" in objective and "Verde" in objective
+    # the rows it hangs from, open, above it
+    assert 'aria-expanded="true"' in row(body, f"meta-{tree['goal'].pk}")
+    assert "Fortalecer la planeación" in row(body, f"objetivo-{tree['objective'].pk}")
     assert "Actividad vieja" not in body  # archived: hidden by default
+
+
+def test_tree_branch_for_the_script_is_its_rows_alone(client, planner, tree):
+    client.force_login(planner)
+    url, _params = branch_url(tree["goal"])
+    response = client.get(url, headers={"X-Tree-Branch": "1"})
+    body = response.content.decode()
+    assert body.strip().startswith(f'<tr id="actividad-{tree["goal"].actions.get(code="A1").pk}"')
+    assert body.count("<tr ") == 2 and "<html" not in body
+    assert f'data-parent="meta-{tree["goal"].pk}"' in body
+    assert "X-Tree-Branch" in response["Vary"]
+
+
+def test_tree_rows_share_one_reorder_form(client, planner, tree):
+    """The move buttons of every row post the page's one form to their own URL: one CSRF
+    token for the tree, not one per row."""
+    client.force_login(planner)
+    body = get_branch(client, tree["goal"], archivados="1")
+    assert body.count('id="tree-reorder"') == 1
+    assert body.count('form="tree-reorder"') == 6  # up and down of A1, A2, A3
+    a2 = tree["goal"].actions.get(code="A2")
+    assert f'formaction="{reverse("planning:action-reorder", args=[a2.pk])}"' in body
+    assert '<input type="hidden" name="archivados" value="1">' in body
+
+
+def test_tree_long_branch_pages_fifty_actions(client, planner):
+    plan = build_plan(60, actions_per_goal=60)  # one goal, one of its actions archived
+    goal = plan.objectives.get(code="O1").goals.get()
+    client.force_login(planner)
+    first = get_branch(client, goal)
+    second = get_branch(client, goal, page="2")
+    assert (first.count('class="tree-action'), second.count('class="tree-action')) == (50, 9)
+    assert "Página 1 de 2 (1–50 de 59)" in first
+    url, _params = branch_url(goal)
+    assert f'href="{url}?page=2"' in first
+    last = goal.actions.get(code="A59")
+    assert f'id="actividad-{last.pk}"' in second
 
 
 def test_tree_period_selector_shows_progress_as_of_that_period(client, planner, tree):
     client.force_login(planner)
-    response = client.get(tree["plan"].get_absolute_url(), {"periodo": tree["t1"].pk})
+    url, _params = branch_url(tree["goal"])
+    response = client.get(url, {"periodo": tree["t1"].pk})
     body = response.content.decode()
     funded = tree["goal"].actions.get(code="A1")
     assert "25,0 %" in row(body, f"actividad-{funded.pk}")
     assert "Reportes aprobados hasta T1 2026" in body
     assert response.context["period"] == tree["t1"]
+    plan_page = client.get(tree["plan"].get_absolute_url(), {"periodo": tree["t1"].pk})
+    assert plan_page.context["period"] == tree["t1"]
+    # the toggles keep the period
+    objective_branch = reverse("planning:objective-branch", args=[tree["objective"].pk])
+    assert f'href="{objective_branch}?periodo={tree["t1"].pk}"' in plan_page.content.decode()
 
 
 def test_tree_period_of_another_plan_is_404(client, planner, tree):
@@ -89,11 +163,13 @@ def test_tree_period_of_another_plan_is_404(client, planner, tree):
     client.force_login(planner)
     response = client.get(tree["plan"].get_absolute_url(), {"periodo": other.pk})
     assert response.status_code == 404
+    url, _params = branch_url(tree["goal"])
+    assert client.get(url, {"periodo": other.pk}).status_code == 404
 
 
 def test_tree_archived_toggle_shows_archived_items_marked(client, planner, tree):
     client.force_login(planner)
-    body = client.get(tree["plan"].get_absolute_url(), {"archivados": "1"}).content.decode()
+    body = get_branch(client, tree["goal"], archivados="1")
     archived = row(body, f"actividad-{tree['goal'].actions.get(code='A3').pk}")
     assert "Actividad vieja" in archived
     assert "Archivado" in archived
@@ -113,7 +189,10 @@ def test_tree_read_only_roles_see_no_edit_controls(client, auditor, tree):
     assert "Fortalecer la planeación" in body
     assert reverse("planning:objective-edit", args=[tree["objective"].pk]) not in body
     assert reverse("planning:objective-create", args=[tree["plan"].pk]) not in body
-    assert "/mover/" not in body
+    branch = get_branch(client, tree["goal"])
+    assert "Actividad con plata" in branch
+    assert "/mover/" not in body + branch
+    assert 'id="tree-reorder"' not in body + branch
 
 
 def test_tree_of_empty_plan_invites_to_add_an_objective(client, planner):
@@ -132,5 +211,31 @@ def test_tree_query_count_is_constant_whatever_the_plan_size(client, planner, co
         small_body = client.get(small.get_absolute_url()).content.decode()
     with count_queries() as many:
         big_body = client.get(big.get_absolute_url(), {"archivados": "1"}).content.decode()
-    assert small_body.count('class="tree-action') < big_body.count('class="tree-action')
+    assert small_body.count('class="tree-objective') == 2
+    assert big_body.count('class="tree-objective') == 2
+    assert few.count == many.count
+
+
+@pytest.mark.parametrize("level", ["objective", "goal"])
+def test_tree_branch_query_count_is_constant_whatever_its_size(
+    client, planner, count_queries, level
+):
+    """A goal with 1 action and one with 3 (an objective with 1 goal and one with 2):
+    the same queries."""
+    per_goal = 1 if level == "objective" else 3
+    small, big = build_plan(1, actions_per_goal=1), build_plan(3, actions_per_goal=per_goal)
+    client.force_login(planner)
+    items = {
+        plan: plan.objectives.get(code="O1")
+        if level == "objective"
+        else Goal.objects.get(objective__plan=plan, code="M0")
+        for plan in (small, big)
+    }
+    get_branch(client, items[small])  # creates the Entity row once
+    with count_queries() as few:
+        small_body = get_branch(client, items[small])
+    with count_queries() as many:
+        big_body = get_branch(client, items[big], archivados="1")
+    child = "tree-goal" if level == "objective" else "tree-action"
+    assert small_body.count(f'class="{child}') < big_body.count(f'class="{child}')
     assert few.count == many.count

@@ -13,8 +13,9 @@ from mipg.traceability.worklists import pending_for_user
 
 @login_required
 def my_pending(request):
-    """Items without a report in the open periods (paginated), returned items with the
-    reviewer's comment and drafts, for the units of the logged-in user."""
+    """Items without a report in the open periods, returned items with the reviewer's
+    comment and drafts, for the units of the logged-in user; each list paginated on its own
+    (?page=, ?devueltos=, ?borradores=)."""
     today = timezone.localdate()
     pending = pending_for_user(request.user, today=today)
     return render(
@@ -23,6 +24,8 @@ def my_pending(request):
         {
             "pending": pending,
             "page": paginate(request, pending.to_report),
+            "returned": paginate(request, pending.returned, param="devueltos"),
+            "drafts": paginate(request, pending.drafts, param="borradores"),
             "today": today,
             "has_units": bool(unit_ids(request.user)),  # cached by pending_for_user
             "crumbs": [(_("Inicio"), reverse("home")), (_("Mis pendientes"), None)],

@@ -3,7 +3,7 @@
 fixed number of queries. The history page is on the ground floor (mipg.core.views.history).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -22,7 +22,7 @@ from mipg.core.views.history import (
     require_view,
     require_visible,
 )
-from mipg.core.web import crumbs_for
+from mipg.core.web import crumbs_for, paginate
 from mipg.traceability.subtree import trace_down
 from planning.models import Action, Goal, Objective, StrategicPlan
 
@@ -142,6 +142,35 @@ BELOW = {
 }
 
 
+def _paged(request, nodes, *, depth):
+    """A page (``?page=``) of the nodes ``depth`` levels below the top of ``nodes`` (or
+    above, for a branch that ends sooner), each under the chain of nodes it hangs from:
+    the tree below a plan of 20,000 actions shows a page of its goals at a time, each
+    with everything below it. (tree, page)."""
+    leaves = []
+
+    def walk(node, chain, level):
+        if level == depth or not node.children:
+            leaves.append((chain, node))
+        else:
+            for child in node.children:
+                walk(child, [*chain, node], level + 1)
+
+    for node in nodes:
+        walk(node, [], 0)
+    page = paginate(request, leaves)
+    tree, copies = [], {}
+    for chain, leaf in page.object_list:
+        siblings = tree
+        for node in chain:
+            if id(node) not in copies:
+                copies[id(node)] = replace(node, children=[])
+                siblings.append(copies[id(node)])
+            siblings = copies[id(node)].children
+        siblings.append(leaf)
+    return tree, page
+
+
 def _served_by(item):
     """The live objectives, then the live goals aligned on their own, of serving plans that
     serve `item` when it is an objective (MIPG.md §3); two queries."""
@@ -182,6 +211,11 @@ def trace(request, label, pk):
         raise Http404(_("No existe ese elemento.")) from None
     item = found.item
     below = BELOW.get(model._meta.concrete_model)
+    nodes, page = None, None
+    if below:
+        # a plan's objectives are few: page its goals; anything else pages its children
+        depth = 1 if isinstance(item, StrategicPlan) else 0
+        nodes, page = _paged(request, below(item, request.user), depth=depth)
     chain = [{"kind": kind, "obj": obj, "url": link_for(obj)} for kind, obj in found.chain()]
     return render(
         request,
@@ -193,7 +227,8 @@ def trace(request, label, pk):
             "history_url": history_url(item),
             "chain": chain,
             "trace": found,
-            "below": below(item, request.user) if below else None,
+            "below": nodes,
+            "page": page,
             "serves": found.serves,
             "served_by": _served_by(item),
             "is_objective": isinstance(item, Objective),

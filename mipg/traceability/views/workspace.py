@@ -5,26 +5,29 @@ The views layer is the top of the stack, so it may read evaluation's roll-up eve
 the planning models and services never import later apps.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from evaluation.selectors import SemaforoState
 from mipg.core.permissions import require_perm
-from mipg.core.web import crumbs_for, paginate
+from mipg.core.queries import count_subquery, related_count
+from mipg.core.web import UrlPattern, crumbs_for, paginate
 from mipg.traceability.rollup import rollup_of
 from planning.models import Action, Goal, Objective, StrategicPlan
-from planning.selectors import default_cutoff, periods_of
+from planning.selectors import BRANCH_PAGE_SIZE, SIBLING_ORDER, default_cutoff, periods_of
 
-TREE_ORDER = ("position", "code", "pk")
-
-
+LEVELS = {"objective": 1, "goal": 2, "action": 3}
 CHILD_KIND = {"objective": "goal", "goal": "action"}
 ANCHORS = {"objective": "objetivo", "goal": "meta", "action": "actividad"}
+# The request header of the workspace script (static/js/plan_tree.js): answer with the
+# rows of a branch only, to insert below its parent row.
+BRANCH_HEADER = "X-Tree-Branch"
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,12 @@ class TreeRow:
     roll-up leaves out); ``semaforo`` is the node's NodeSemaforo (None without indicators).
     ``first``/``last`` say whether the node can move up/down among its shown siblings;
     ``can`` is the set of {"change", "delete", "add"} the user may do on this level
-    ("add" = add a child).
+    ("add" = add a child); ``urls`` its links by verb (``TreeLinks``); ``children`` how
+    many rows its branch shows (None for actions); ``parent`` the anchor of the row it
+    hangs from; ``open`` whether its branch is shown below it.
     """
 
     kind: str
-    level: int
     obj: object
     archived: bool
     physical: object = None
@@ -48,6 +52,14 @@ class TreeRow:
     first: bool = False
     last: bool = False
     can: frozenset = frozenset()
+    urls: dict = field(default_factory=dict)
+    children: int | None = None
+    parent: str = ""
+    open: bool = False
+
+    @property
+    def level(self):
+        return LEVELS[self.kind]
 
     @property
     def anchor(self):
@@ -75,78 +87,102 @@ def tree_permissions(user):
     }
 
 
-def workspace_rows(plan, rollup, *, show_archived, can=None):
-    """The tree of ``plan`` in display order, three queries whatever its size (one per
-    level). Archived nodes, and everything under them, only when ``show_archived``."""
-    can = can or {}
-    live = {} if show_archived else {"archived": False}
-    objectives = list(Objective.objects.filter(plan=plan, **live).order_by(*TREE_ORDER))
-    goals = Goal.objects.filter(objective__plan=plan, **live).select_related("unit")
-    actions = Action.objects.filter(goal__objective__plan=plan, **live).select_related(
-        "unit", "responsible"
-    )
-    goals_of, actions_of = _group(goals, "objective_id"), _group(actions, "goal_id")
-    physical, financial = rollup.physical, rollup.financial
-    rows = []
+class TreeLinks:
+    """The links of the rows of one level of the tree, each reversed once per request
+    (``UrlPattern``) and formatted per row: a 20,000-row plan does not resolve the
+    URLconf 200,000 times."""
 
-    def add(kind, level, obj, index, count, archived, sources, semaforo=None):
-        rows.append(
-            TreeRow(
+    VERBS = ("edit", "delete", "archive", "unarchive", "reorder")
+
+    def __init__(self, kind):
+        label = f"planning.{kind}"
+        self.patterns = {verb: UrlPattern(f"planning:{kind}-{verb}") for verb in self.VERBS}
+        self.patterns["trace"] = UrlPattern("trace", label)
+        self.patterns["history"] = UrlPattern("history", label)
+        if kind in CHILD_KIND:
+            self.patterns["add"] = UrlPattern(f"planning:{CHILD_KIND[kind]}-create")
+            self.patterns["branch"] = UrlPattern(f"planning:{kind}-branch")
+        if kind != "objective":
+            self.patterns["detail"] = UrlPattern(f"planning:{kind}-detail")
+
+    def __call__(self, pk):
+        return {verb: pattern(pk) for verb, pattern in self.patterns.items()}
+
+
+class TreeRows:
+    """Builds the TreeRows of one request: the roll-up figures, permissions and links of
+    each level are looked up once, then each row is a few dictionary reads."""
+
+    def __init__(self, user, rollup, *, show_archived):
+        self.rollup = rollup
+        self.can = tree_permissions(user)
+        self.links = {kind: TreeLinks(kind) for kind in LEVELS}
+        self.live = {} if show_archived else {"archived": False}
+        physical, financial = rollup.physical, rollup.financial
+        self.sources = {
+            "objective": (physical.objectives, financial.objectives, rollup.objective_semaforo),
+            "goal": (physical.goals, financial.goals, rollup.goal_semaforo),
+            "action": (physical.actions, financial.actions, {}),
+        }
+
+    def row(self, kind, obj, *, archived, index, count, parent="", open=False):
+        physical, finance, semaforo = self.sources[kind]
+        return TreeRow(
+            kind,
+            obj,
+            archived,
+            physical.get(obj.pk),
+            finance.get(obj.pk),
+            semaforo.get(obj.pk),
+            first=index == 0,
+            last=index == count - 1,
+            can=self.can.get(kind, frozenset()),
+            urls=self.links[kind](obj.pk),
+            children=getattr(obj, "child_count", None),
+            parent=parent,
+            open=open,
+        )
+
+    def objectives(self, plan):
+        """The objectives of ``plan`` with how many goals each shows; two queries."""
+        goals = count_subquery(Goal.objects.filter(**self.live), "objective")
+        return (
+            Objective.objects.filter(plan=plan, **self.live)
+            .annotate(child_count=goals)
+            .order_by(*SIBLING_ORDER)
+        )
+
+    def goals(self, objective):
+        actions = count_subquery(Action.objects.filter(**self.live), "goal")
+        return (
+            objective.goals.filter(**self.live)
+            .select_related("unit")
+            .annotate(child_count=actions)
+            .order_by(*SIBLING_ORDER)
+        )
+
+    def actions(self, goal):
+        return (
+            goal.actions.filter(**self.live)
+            .select_related("unit", "responsible")
+            .order_by(*SIBLING_ORDER)
+        )
+
+    def page(self, kind, page, *, archived, parent):
+        """The rows of a Paginator ``page`` of ``kind`` items hanging from ``parent`` (an
+        anchor); ``archived``: the parent is archived or under an archived item."""
+        count, offset = page.paginator.count, page.start_index() - 1
+        return [
+            self.row(
                 kind,
-                level,
                 obj,
-                archived,
-                *(source.get(obj.pk) for source in sources),
-                semaforo,
-                first=index == 0,
-                last=index == count - 1,
-                can=can.get(kind, frozenset()),
+                archived=archived or obj.archived,
+                index=offset + index,
+                count=count,
+                parent=parent,
             )
-        )
-
-    for o_index, objective in enumerate(objectives):
-        add(
-            "objective",
-            1,
-            objective,
-            o_index,
-            len(objectives),
-            objective.archived,
-            (physical.objectives, financial.objectives),
-            rollup.objective_semaforo.get(objective.pk),
-        )
-        goals = goals_of.get(objective.pk, [])
-        for g_index, goal in enumerate(goals):
-            goal_archived = objective.archived or goal.archived
-            add(
-                "goal",
-                2,
-                goal,
-                g_index,
-                len(goals),
-                goal_archived,
-                (physical.goals, financial.goals),
-                rollup.goal_semaforo.get(goal.pk),
-            )
-            actions = actions_of.get(goal.pk, [])
-            for a_index, action in enumerate(actions):
-                add(
-                    "action",
-                    3,
-                    action,
-                    a_index,
-                    len(actions),
-                    goal_archived or action.archived,
-                    (physical.actions, financial.actions),
-                )
-    return rows
-
-
-def _group(queryset, key):
-    grouped = {}
-    for item in queryset.order_by(*TREE_ORDER):
-        grouped.setdefault(getattr(item, key), []).append(item)
-    return grouped
+            for index, obj in enumerate(page.object_list)
+        ]
 
 
 def semaforo_summary(counts):
@@ -173,8 +209,8 @@ def plan_list(request):
     plans = (
         StrategicPlan.objects.select_related("parent")
         .annotate(
-            objective_count=Count("objectives", distinct=True),
-            action_count=Count("objectives__goals__actions", distinct=True),
+            objective_count=related_count(StrategicPlan, "objectives"),
+            action_count=count_subquery(Action.objects.all(), "goal__objective__plan"),
         )
         .order_by("-start_year", "name", "pk")
     )
@@ -195,30 +231,143 @@ def plan_list(request):
     )
 
 
-@login_required
-def plan_detail(request, pk):
-    require_perm(request.user, "planning.view_strategicplan")
-    plan = get_object_or_404(StrategicPlan.objects.select_related("parent", "approved_by"), pk=pk)
+def tree_labels():
+    """The words every row of the tree repeats, translated once per page."""
+    return {
+        "edit": _("Editar"),
+        "up": _("Subir"),
+        "down": _("Bajar"),
+        "archive": _("Archivar"),
+        "unarchive": _("Desarchivar"),
+        "delete": _("Eliminar"),
+        "add": _("Agregar"),
+        "add_goal": _("Agregar meta a"),
+        "add_action": _("Agregar actividad a"),
+        "archived": _("Archivado"),
+        "trace": _("trazabilidad"),
+        "history": _("historial"),
+        "no_report": _("sin reporte"),
+        "no_indicators": _("Sin indicadores"),
+        "objective": _("objetivo"),
+        "goal": _("meta"),
+        "action": _("actividad"),
+        "show_goals": _("Ver las metas de"),
+        "show_actions": _("Ver las actividades de"),
+        "goals": _("metas"),
+        "actions": _("actividades"),
+    }
+
+
+def _workspace(request, plan):
+    """(context, TreeRows) shared by the plan tree and its branches: the cut-off period
+    (``?periodo=``), the archived toggle (``?archivados=1``), the roll-up, and ``query``,
+    the query string that keeps both in the tree's links."""
     periods = list(periods_of(plan))
     period = selected_period(request, periods)
+    period_chosen = bool(request.GET.get("periodo"))
     show_archived = request.GET.get("archivados") == "1"
     rollup = rollup_of(plan, period=period)
-    rows = workspace_rows(
-        plan, rollup, show_archived=show_archived, can=tree_permissions(request.user)
+    query = {}
+    if period_chosen:
+        query["periodo"] = period.pk
+    if show_archived:
+        query["archivados"] = 1
+    context = {
+        "plan": plan,
+        "rollup": rollup,
+        "periods": periods,
+        "period": period,
+        "period_chosen": period_chosen,
+        "show_archived": show_archived,
+        "query": f"?{urlencode(query)}" if query else "",
+        "editable": plan.status != StrategicPlan.Status.CLOSED,
+        "labels": tree_labels(),
+    }
+    rows = TreeRows(request.user, rollup, show_archived=show_archived)
+    # the move buttons of every row post one form (with the page's one CSRF token)
+    context["reorder"] = context["editable"] and any("change" in can for can in rows.can.values())
+    return context, rows
+
+
+@login_required
+def plan_detail(request, pk):
+    """The plan tree with its objectives closed: each opens its branch (``objective_branch``)
+    in place with the workspace script, or as a page of its own without it."""
+    require_perm(request.user, "planning.view_strategicplan")
+    plan = get_object_or_404(StrategicPlan.objects.select_related("parent", "approved_by"), pk=pk)
+    context, rows = _workspace(request, plan)
+    objectives = list(rows.objectives(plan))
+    context.update(
+        rows=[
+            rows.row(
+                "objective", objective, archived=objective.archived, index=i, count=len(objectives)
+            )
+            for i, objective in enumerate(objectives)
+        ],
+        semaforo=semaforo_summary(context["rollup"].semaforo_counts),
+        crumbs=crumbs_for(plan),
     )
-    return render(
+    return render(request, "traceability/plan_detail.html", context)
+
+
+def _branch(request, plan, ancestors, kind, children, *, archived, crumbs):
+    """A page (BRANCH_PAGE_SIZE rows, ``?page=``) of the ``kind`` rows of ``children``
+    under the last of ``ancestors`` ([(kind, obj), ...] from the objective down): the rows
+    alone for the workspace script (header BRANCH_HEADER), else a page that shows the
+    ancestors' rows above them."""
+    context, rows = _workspace(request, plan)
+    parents = []
+    for kind_above, obj in ancestors:
+        above = parents[-1].anchor if parents else ""
+        parents.append(
+            rows.row(kind_above, obj, archived=archived, index=0, count=1, parent=above, open=True)
+        )
+    page = paginate(request, children(rows), BRANCH_PAGE_SIZE)
+    parent = parents[-1] = replace(parents[-1], children=page.paginator.count)
+    context.update(
+        parent=parent,
+        page=page,
+        branch_url=parent.urls["branch"],
+        children=rows.page(kind, page, archived=archived, parent=parent.anchor),
+        crumbs=crumbs,
+    )
+    if request.headers.get(BRANCH_HEADER):
+        response = render(request, "traceability/_tree_branch.html", context)
+    else:
+        context["rows"] = parents
+        response = render(request, "traceability/plan_branch.html", context)
+    patch_vary_headers(response, [BRANCH_HEADER])
+    return response
+
+
+@login_required
+def objective_branch(request, pk):
+    """The goals of an objective, a page at a time."""
+    require_perm(request.user, "planning.view_strategicplan")
+    objective = get_object_or_404(Objective.objects.select_related("plan"), pk=pk)
+    return _branch(
         request,
-        "traceability/plan_detail.html",
-        {
-            "plan": plan,
-            "rows": rows,
-            "rollup": rollup,
-            "periods": periods,
-            "period": period,
-            "period_chosen": bool(request.GET.get("periodo")),
-            "show_archived": show_archived,
-            "semaforo": semaforo_summary(rollup.semaforo_counts),
-            "editable": plan.status != StrategicPlan.Status.CLOSED,
-            "crumbs": crumbs_for(plan),
-        },
+        objective.plan,
+        [("objective", objective)],
+        "goal",
+        lambda rows: rows.goals(objective),
+        archived=objective.archived,
+        crumbs=crumbs_for(objective),
+    )
+
+
+@login_required
+def goal_branch(request, pk):
+    """The actions of a goal, a page at a time."""
+    require_perm(request.user, "planning.view_strategicplan")
+    goal = get_object_or_404(Goal.objects.select_related("objective__plan", "unit"), pk=pk)
+    objective = goal.objective
+    return _branch(
+        request,
+        objective.plan,
+        [("objective", objective), ("goal", goal)],
+        "action",
+        lambda rows: rows.actions(goal),
+        archived=objective.archived or goal.archived,
+        crumbs=crumbs_for(goal),
     )
