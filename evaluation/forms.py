@@ -10,6 +10,8 @@ enforced by evaluation.services.
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
@@ -51,6 +53,79 @@ def service_errors(error):
     return ValidationError(renamed)
 
 
+def _choices_help(lines):
+    """A help text listing each choice with its one-line example (HTML, built when shown so
+    it follows the request's language)."""
+    return format_html(
+        '<ul class="mb-0 ps-3">{}</ul>',
+        format_html_join("", "<li><strong>{}</strong>: {}</li>", lines),
+    )
+
+
+ACCUMULATION_HELP = lazy(
+    lambda: _choices_help(
+        [
+            (
+                _("Flujo"),
+                _(
+                    "lo que ocurre en cada periodo; el año suma los periodos (trámites "
+                    "atendidos: 25 + 25 + 25 + 25 = 100 en el año)."
+                ),
+            ),
+            (
+                _("Stock"),
+                _(
+                    "un nivel en un momento; vale el dato del periodo de corte (cobertura "
+                    "medida en T3, no la suma de T1 a T3)."
+                ),
+            ),
+            (
+                _("Acumulado"),
+                _("un total que crece desde el inicio (km construidos: 12, luego 20, luego 31)."),
+            ),
+            (
+                _("Capacidad"),
+                _(
+                    "lo instalado en cada periodo; el año promedia el cumplimiento de los "
+                    "periodos (camas: 50 de 50 y 50 de 100 dan un cumplimiento de 75)."
+                ),
+            ),
+            (
+                _("Reducción"),
+                _("bajar un nivel desde la línea base hacia la meta (de 15 a 10 accidentes)."),
+            ),
+            (
+                _("Reducción anual"),
+                _(
+                    "cada año frente al valor del año anterior (quejas: 120 el año pasado, "
+                    "meta 100)."
+                ),
+            ),
+        ]
+    ),
+    str,
+)()
+POLARITY_HELP = lazy(
+    lambda: _choices_help(
+        [
+            (_("Creciente"), _("más es mejor (personas capacitadas).")),
+            (
+                _("Decreciente"),
+                _("menos es mejor; necesita línea base (quejas: de 100 a 75 por trimestre)."),
+            ),
+            (
+                _("Mantenimiento"),
+                _(
+                    "mantener en la meta, con una tolerancia; pasarse no es mejor (mantener "
+                    "en 5 ± 1)."
+                ),
+            ),
+        ]
+    ),
+    str,
+)()
+
+
 def _reason_field(help_text):
     """The optional "why" of a change, kept in the history."""
     return long_text_field(_("Motivo del cambio"), rows=2, help_text=help_text)
@@ -79,9 +154,13 @@ class IndicatorForm(AsksReason, InnerForm):
         help_text=_("Con «%» o «porcentaje» el valor se calcula como porcentaje."),
     )
     accumulation = forms.ChoiceField(
-        label=_("Tipo de acumulación"), choices=Indicator.Accumulation.choices
+        label=_("Tipo de acumulación"),
+        choices=Indicator.Accumulation.choices,
+        help_text=ACCUMULATION_HELP,
     )
-    polarity = forms.ChoiceField(label=_("Sentido"), choices=Indicator.Polarity.choices)
+    polarity = forms.ChoiceField(
+        label=_("Sentido"), choices=Indicator.Polarity.choices, help_text=POLARITY_HELP
+    )
     baseline_value = value_field(_("Línea base"))
     baseline_date = forms.DateField(
         label=_("Fecha de la línea base"),

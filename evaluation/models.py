@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mipg.core.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
+from mipg.core.templatetags.mipg_format import quantity
 from mipg.core.trace import TraceRoute
 from planning.models import GoalQuerySet, LiveQuerySet, ObjectiveQuerySet
 
@@ -241,6 +242,11 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.indicator.code} · {self.period.label}: {self.value}"
 
+    @property
+    def reported_text(self):
+        """The value with the indicator's unit, as the review pages show it ("12,5 trámites")."""
+        return f"{quantity(self.value)} {self.indicator.measurement_unit}".strip()
+
 
 class Measurement(ReviewedFigureBase):
     """The executed value of an indicator in a period (directly or numerator/denominator)."""
@@ -290,6 +296,11 @@ class Measurement(ReviewedFigureBase):
 
     def __str__(self):
         return f"{self.indicator.code} · {self.period.label}: {self.value}"
+
+    @property
+    def reported_text(self):
+        """The value with the indicator's unit, as the review pages show it ("12,5 trámites")."""
+        return f"{quantity(self.value)} {self.indicator.measurement_unit}".strip()
 
 
 class MeasurementEvidence(EvidenceFileBase):

@@ -270,6 +270,11 @@ class ProgressReport(ReviewedFigureBase):
         unit = self.action.quantity_unit if self.quantity is not None else ""
         return quantity_progress_text(self.quantity, self.quantity_target, unit, self.progress)
 
+    @property
+    def reported_text(self):
+        """The reported figure, as the review pages show it."""
+        return self.progress_text
+
 
 class ProgressEvidence(EvidenceFileBase):
     report = models.ForeignKey(

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
-from planning.models import StrategicPlan
+from mipg.traceability.worklists import MEASUREMENT, PROGRESS
+from planning.models import ReportingPeriod, StrategicPlan
 
 
 class DashboardForm(forms.Form):
@@ -54,3 +55,53 @@ class DashboardForm(forms.Form):
         self.fields["institutional_plan"].queryset = InstitutionalPlan.objects.order_by(
             "order", "code"
         )
+
+
+class ReviewQueueForm(forms.Form):
+    """The review queue's filters (GET). An invalid choice is shown next to its field and
+    the queue stays unfiltered by it."""
+
+    kind = forms.ChoiceField(
+        label=_("Tipo"),
+        required=False,
+        choices=[
+            ("", _("Todos")),
+            (PROGRESS, _("Avance de actividad")),
+            (MEASUREMENT, _("Medición de indicador")),
+        ],
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Dependencia"), queryset=Unit.objects.none(), required=False, empty_label=_("Todas")
+    )
+    period = forms.ModelChoiceField(
+        label=_("Periodo"),
+        queryset=ReportingPeriod.objects.none(),
+        required=False,
+        empty_label=_("Todos"),
+    )
+    overdue = forms.BooleanField(
+        label=_("Solo periodos con la fecha límite vencida"), required=False
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.fields["unit"].queryset = Unit.objects.order_by("name")
+        periods = (
+            ReportingPeriod.objects.exclude(plan__status=StrategicPlan.Status.CLOSED)
+            .select_related("plan")
+            .order_by("-plan__start_year", "plan__name", "start_date", "pk")
+        )
+        self.fields["period"].queryset = periods
+        self.fields["period"].label_from_instance = lambda p: f"{p.plan.name} · {p.label}"
+
+    def filters(self):
+        """The keyword arguments of ``review_queue_keys`` for the valid fields."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in ("kind", "unit", "period", "overdue")
+            if name in data and data[name]
+        }

@@ -271,18 +271,30 @@ def _reporters(units, app_label, codename):
 # --- review queue --------------------------------------------------------------------
 
 
-def review_queue_keys():
+def review_queue_keys(*, kind=None, unit=None, period=None, overdue=False, today=None):
     """(kind, pk, submitted_at) of every submitted progress report and measurement, oldest
-    first, as one queryset, so it can be paginated with a count and a slice."""
-    reports = ProgressReport.objects.filter(status=ReviewStatus.SUBMITTED).values_list(
-        Value(PROGRESS, output_field=CharField()), "pk", "submitted_at"
-    )
-    measurements = Measurement.objects.filter(status=ReviewStatus.SUBMITTED).values_list(
-        Value(MEASUREMENT, output_field=CharField()), "pk", "submitted_at"
-    )
-    return (
-        reports.order_by().union(measurements.order_by(), all=True).order_by("submitted_at", "pk")
-    )
+    first, as one queryset, so it can be paginated with a count and a slice. Filters: the
+    `kind` (PROGRESS or MEASUREMENT), the `unit` of the action or indicator, the `period`,
+    and `overdue`: the period's due date has passed (`today` by default the local date)."""
+    today = today or timezone.localdate()
+
+    def submitted(model, subject, label):
+        figures = model.objects.filter(status=ReviewStatus.SUBMITTED)
+        if kind not in (None, "", label):
+            figures = figures.none()
+        if unit is not None:
+            figures = figures.filter(**{f"{subject}__unit": unit})
+        if period is not None:
+            figures = figures.filter(period=period)
+        if overdue:
+            figures = figures.filter(period__due_date__lt=today)
+        return figures.values_list(
+            Value(label, output_field=CharField()), "pk", "submitted_at"
+        ).order_by()
+
+    reports = submitted(ProgressReport, "action", PROGRESS)
+    measurements = submitted(Measurement, "indicator", MEASUREMENT)
+    return reports.union(measurements, all=True).order_by("submitted_at", "pk")
 
 
 def review_queue_items(keys):

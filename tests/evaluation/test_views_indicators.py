@@ -393,3 +393,14 @@ def test_indicator_detail_without_figures_draws_no_chart(client, director, goal,
     indicator = factories.IndicatorFactory(goal=goal, unit=unit)
     client.force_login(director)
     assert client.get(indicator.get_absolute_url()).context["charts"] == []
+
+
+def test_indicator_form_explains_each_accumulation_type_and_polarity(client, planner, goal):
+    client.force_login(planner)
+    page = body(client.get(reverse("evaluation:indicator-create") + f"?meta={goal.pk}"))
+    assert "<strong>Flujo</strong>: lo que ocurre en cada periodo; el año suma" in page
+    assert "<strong>Capacidad</strong>:" in page and "<strong>Reducción anual</strong>:" in page
+    assert "<strong>Mantenimiento</strong>: mantener en la meta" in page
+    client.cookies["django_language"] = "en"
+    english = body(client.get(reverse("evaluation:indicator-create") + f"?meta={goal.pk}"))
+    assert "what happens in each period; the year adds the periods up" in english

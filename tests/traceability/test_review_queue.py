@@ -12,8 +12,10 @@ from evaluation.models import Indicator, Measurement
 from management.models import ProgressReport
 from mipg.core.models import ReviewStatus
 from planning.models import Action
-from tests.builders import build_plan, submitted_measurement, submitted_report
+from tests import factories
+from tests.builders import build_plan, days, submitted_measurement, submitted_report
 from tests.factories import ActionFactory, ProgressReportFactory
+from tests.pages import body
 
 
 def ago(hours):
@@ -118,5 +120,112 @@ def test_review_queue_query_count_is_constant(client, planner, count_queries, n)
     assert "0 de 4 capacitaciones (0,00 %)" in response.content.decode()
     assert response.context["page"].paginator.count > (25 if n == 120 else 20)
     # session, user, count, page of keys, reports of the page, measurements of the page,
-    # the user's groups (navigation) and the permission checks' two (user and group perms)
-    assert queries.count == 9
+    # the user's groups (navigation), the permission checks' two (user and group perms) and
+    # the filters' choices of units and periods
+    assert queries.count == 11
+
+
+def queue_items(client, **params):
+    response = client.get(reverse("management:review-queue"), params)
+    return [
+        (kind, figure.action.code if kind == "progress" else figure.indicator.code)
+        for kind, figure in response.context["items"]
+    ]
+
+
+def test_review_queue_filters_by_kind_unit_period_and_overdue(
+    client, data, responsible, planner, other_unit
+):
+    queued_report(data, responsible, 5)
+    submitted_measurement(data, responsible, submitted_at=ago(3), value=Decimal("8"))
+    elsewhere = ActionFactory(goal=data.action.goal, code="B1", unit=other_unit)
+    queued_report(data, responsible, 2, action=elsewhere)
+    late = factories.PeriodFactory(
+        plan=data.plan,
+        label="Anterior",
+        start_date=days(-90),
+        end_date=days(-31),
+        due_date=days(-20),
+    )
+    queued_report(data, responsible, 1, period=late)
+    client.force_login(planner)
+    assert queue_items(client, kind="measurement") == [("measurement", "IND-1")]
+    assert queue_items(client, unit=other_unit.pk) == [("progress", "B1")]
+    assert queue_items(client, period=late.pk) == [("progress", "A1")]
+    assert queue_items(client, overdue="on") == [("progress", "A1")]
+    assert queue_items(client, kind="progress", unit=data.action.unit_id) == [
+        ("progress", "A1"),
+        ("progress", "A1"),
+    ]
+
+
+def test_review_queue_with_a_bad_filter_says_so_and_stays_unfiltered(
+    client, data, responsible, planner
+):
+    queued_report(data, responsible, 5)
+    client.force_login(planner)
+    response = client.get(reverse("management:review-queue"), {"kind": "otra", "unit": "x"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"kind", "unit"}
+    assert len(response.context["items"]) == 1
+
+
+def test_review_queue_filtered_query_count_is_constant(
+    client, data, responsible, planner, count_queries
+):
+    client.force_login(planner)
+    client.get(reverse("management:review-queue"))  # the session and the entity, once
+    counts = []
+    for n in (1, 3):
+        for i in range(n):
+            action = ActionFactory(goal=data.action.goal, code=f"F{n}{i}")
+            queued_report(data, responsible, 2, action=action)
+        with count_queries() as counted:
+            client.get(reverse("management:review-queue"), {"kind": "progress", "overdue": ""})
+        counts.append(counted.count)
+    assert counts[0] == counts[1]
+
+
+def test_approving_from_the_queue_first_shows_the_figure_being_approved(
+    client, data, responsible, planner
+):
+    report = queued_report(data, responsible, 2, progress=Decimal("40"))
+    factories.attach_evidence(report)
+    client.force_login(planner)
+    queue = reverse("management:review-queue")
+    page = body(client.get(queue))
+    confirm = reverse("management:report-approve", args=[report.pk])
+    assert f'href="{confirm}?next=' in page
+    response = client.get(confirm, {"next": queue})
+    text = body(response)
+    assert "Aprobar: " in text and "40,00 %" in text
+    assert "Evidencias" in text and f'name="next" value="{queue}"' in text
+    report.refresh_from_db()
+    assert report.status == ReviewStatus.SUBMITTED  # looking does not approve
+    client.post(confirm, {"next": queue})
+    report.refresh_from_db()
+    assert report.status == ReviewStatus.APPROVED
+
+
+def test_the_approval_confirmation_of_a_measurement_shows_value_and_unit(
+    client, data, responsible, planner
+):
+    measurement = submitted_measurement(data, responsible, value=Decimal("12.5"))
+    client.force_login(planner)
+    text = body(client.get(reverse("evaluation:measurement-approve", args=[measurement.pk])))
+    assert f"12,5 {data.indicator.measurement_unit}" in text
+
+
+def test_the_approval_confirmation_is_for_reviewers_and_submitted_figures(
+    client, data, responsible, planner
+):
+    report = queued_report(data, responsible, 2)
+    client.force_login(responsible)
+    assert client.get(reverse("management:report-approve", args=[report.pk])).status_code == 403
+    draft = ProgressReportFactory(
+        action=data.action, period=factories.PeriodFactory(plan=data.plan, label="Otro")
+    )
+    client.force_login(planner)
+    text = body(client.get(reverse("management:report-approve", args=[draft.pk])))
+    assert "Solo se aprueba lo enviado a revisión" in text
+    assert ">Aprobar</button>" not in text

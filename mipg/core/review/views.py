@@ -306,8 +306,21 @@ def figure_submit(request, pk, *, kind):
 
 
 @login_required
-@require_POST
 def figure_approve(request, pk, *, kind):
+    """GET: the confirmation, showing the figure about to count; POST: approve it."""
+    if request.method != "POST":
+        require_perm(request.user, kind.reviewed.perm("review"), kind.reviewed.not_reviewer)
+        figure = get_object_or_404(kind.queryset(), pk=pk)
+        return _figure_page(
+            request,
+            "review/approve.html",
+            figure,
+            cancel=kind.detail_url,
+            last=_("Aprobar"),
+            next=next_url(request, ""),
+            submitted=figure.status == ReviewStatus.SUBMITTED,
+            evidence_count=figure.evidence.count(),
+        )
     figure, moved = _transition(request, pk, kind, review.approve)
     if not moved:
         return redirect(kind.detail_url, figure.pk)
