@@ -239,3 +239,33 @@ def test_tree_branch_query_count_is_constant_whatever_its_size(
     child = "tree-goal" if level == "objective" else "tree-action"
     assert small_body.count(f'class="{child}') < big_body.count(f'class="{child}')
     assert few.count == many.count
+
+
+def test_tree_is_the_workbench_indicators_budget_and_programacion_from_their_rows(
+    client, planner, tree
+):
+    client.force_login(planner)
+    new_indicator = reverse("evaluation:indicator-create")
+    objective, goal = tree["objective"], tree["goal"]
+    plan_page = client.get(tree["plan"].get_absolute_url()).content.decode()
+    objective_row = row(plan_page, f"objetivo-{objective.pk}")
+    assert f'href="{new_indicator}?objetivo={objective.pk}"' in objective_row
+    assert "Agregar indicador a O1" in objective_row
+    goals = get_branch(client, objective)
+    assert f'href="{new_indicator}?meta={goal.pk}"' in row(goals, f"meta-{goal.pk}")
+    a1 = goal.actions.get(code="A1")
+    action_row = row(get_branch(client, goal), f"actividad-{a1.pk}")
+    assert f'href="{reverse("management:action-budget", args=[a1.pk])}"' in action_row
+    assert f'href="{reverse("planning:action-schedule", args=[a1.pk])}"' in action_row
+    assert "Presupuesto de A1" in action_row and "Programación de A1" in action_row
+    # the links lead to working pages
+    assert client.get(f"{new_indicator}?meta={goal.pk}").status_code == 200
+    assert client.get(reverse("planning:action-schedule", args=[a1.pk])).status_code == 200
+
+
+def test_tree_workbench_buttons_follow_permissions(client, auditor, tree):
+    client.force_login(auditor)
+    goals = get_branch(client, tree["objective"])
+    assert "?meta=" not in goals
+    actions = get_branch(client, tree["goal"])
+    assert "/programacion/" not in actions

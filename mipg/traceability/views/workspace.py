@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -73,6 +74,16 @@ class TreeRow:
 def tree_permissions(user):
     """{kind: frozenset of what ``user`` may do on that level of the tree}."""
     child = {"objective": "goal", "goal": "action", "action": None}
+    # The workbench: indicators from an objective or goal, budget and programación from an
+    # action, without leaving the tree.
+    extra = {
+        "objective": (("indicator", "evaluation.add_indicator"),),
+        "goal": (("indicator", "evaluation.add_indicator"),),
+        "action": (
+            ("budget", "management.view_budgetallocation"),
+            ("schedule", "planning.change_action"),
+        ),
+    }
     return {
         kind: frozenset(
             name
@@ -80,11 +91,16 @@ def tree_permissions(user):
                 ("change", f"planning.change_{kind}"),
                 ("delete", f"planning.delete_{kind}"),
                 ("add", child[kind] and f"planning.add_{child[kind]}"),
+                *extra[kind],
             )
             if perm and user.has_perm(perm)
         )
         for kind in child
     }
+
+
+# The query parameter of the new-indicator form that names what the indicator measures.
+INDICATOR_PARAMETER = {"objective": "objetivo", "goal": "meta"}
 
 
 class TreeLinks:
@@ -104,6 +120,12 @@ class TreeLinks:
             self.patterns["branch"] = UrlPattern(f"planning:{kind}-branch")
         if kind != "objective":
             self.patterns["detail"] = UrlPattern(f"planning:{kind}-detail")
+        if kind in INDICATOR_PARAMETER:
+            new_indicator = f"{reverse('evaluation:indicator-create')}?{INDICATOR_PARAMETER[kind]}="
+            self.patterns["indicator"] = lambda pk: f"{new_indicator}{pk}"
+        else:
+            self.patterns["budget"] = UrlPattern("management:action-budget")
+            self.patterns["schedule"] = UrlPattern("planning:action-schedule")
 
     def __call__(self, pk):
         return {verb: pattern(pk) for verb, pattern in self.patterns.items()}
@@ -243,6 +265,9 @@ def tree_labels():
         "add": _("Agregar"),
         "add_goal": _("Agregar meta a"),
         "add_action": _("Agregar actividad a"),
+        "add_indicator": _("Agregar indicador a"),
+        "budget": _("Presupuesto de"),
+        "schedule": _("Programación de"),
         "archived": _("Archivado"),
         "trace": _("trazabilidad"),
         "history": _("historial"),
