@@ -152,6 +152,7 @@ def reads(plan):
         return lambda: planner.get(url, params)
 
     return {
+        "dashboard": (get(reverse("dashboard"), by_plan), 5),
         "plan page (first view)": (get(plan.get_absolute_url()), 5),
         "tree branch: objective": (
             get(reverse("planning:objective-branch", args=[goal.objective_id])),
