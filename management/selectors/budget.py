@@ -298,21 +298,21 @@ def _tree_skeleton(plan, tree):
     )
 
 
+def _nodes(items, totals_of):
+    """{id: NodeFinance} of the (id, code, name, parent id) ``items``, each with the
+    BudgetTotals ``totals_of(id)``."""
+    return {
+        pk: NodeFinance(id=pk, code=code, name=name, parent_id=parent_id, **totals_of(pk).amounts())
+        for pk, code, name, parent_id in items
+    }
+
+
 def _parent_nodes(items, children):
     """NodeFinance of each of ``items`` with the summed amounts of its ``children``."""
     by_parent = defaultdict(list)
     for child in children.values():
         by_parent[child.parent_id].append(child)
-    return {
-        pk: NodeFinance(
-            id=pk,
-            code=code,
-            name=name,
-            parent_id=parent_id,
-            **BudgetTotals.sum(by_parent[pk]).amounts(),
-        )
-        for pk, code, name, parent_id in items
-    }
+    return _nodes(items, lambda pk: BudgetTotals.sum(by_parent[pk]))
 
 
 def totals_by(allocations, key, *, names=None):
@@ -386,16 +386,7 @@ def plan_financial_progress(plan, *, year=None, tree=None):
     if year is not None:
         allocations = allocations.filter(year=year)
     totals = totals_by(allocations, "action_id")
-    action_nodes = {
-        pk: NodeFinance(
-            id=pk,
-            code=code,
-            name=name,
-            parent_id=goal_id,
-            **totals.get(pk, EMPTY_TOTALS).amounts(),
-        )
-        for pk, code, name, goal_id in actions
-    }
+    action_nodes = _nodes(actions, lambda pk: totals.get(pk, EMPTY_TOTALS))
     goal_nodes = _parent_nodes(goals, action_nodes)
     objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(

@@ -103,6 +103,29 @@ def _percent_axis(title, max_value):
     )
 
 
+def _chart(build, *, inputs, title, description, labels, series, formatter):
+    """The Chart drawn by `build` with its data table: a row per label, a column per
+    series, each value written by `formatter`."""
+    rows = tuple(
+        (label, *(formatter(numbers[i]) for _name, numbers in series))
+        for i, label in enumerate(labels)
+    )
+    return Chart(
+        title=title,
+        description=description,
+        headers=("", *(name for name, _numbers in series)),
+        rows=rows,
+        svg=_render(build, inputs=inputs, description=description),
+    )
+
+
+def _series_color(names):
+    """One colour per series, in the order given (planned grey, executed blue, …)."""
+    return alt.Color(
+        "series:N", sort=names, scale=alt.Scale(domain=names, range=SERIES_COLORS[: len(names)])
+    )
+
+
 def _bars(categories, series, *, value_title, stacked):
     values = [
         {"category": category, "series": name, "value": _number(value), "order": index}
@@ -119,11 +142,7 @@ def _bars(categories, series, *, value_title, stacked):
     encoding = {
         "y": alt.Y("category:N", title=None, sort=list(categories)),
         "x": x,
-        "color": alt.Color(
-            "series:N",
-            sort=series_names,
-            scale=alt.Scale(domain=series_names, range=SERIES_COLORS[: len(series_names)]),
-        ),
+        "color": _series_color(series_names),
     }
     if stacked:
         for v in values:
@@ -158,27 +177,20 @@ def grouped_bars(
     `series` is [(name, [value per category])], values Decimal or None (no bar);
     `formatter` writes a value for the data table (e.g. the ``percent`` filter); `names`
     the categories' full names in that table when the axis shows short ones (codes)."""
-    series_names = [name for name, _numbers in series]
 
     def build():
         return _spec(
             _bars(categories, series, value_title=value_title, stacked=stacked), title=title
         )
 
-    rows = tuple(
-        (label, *(formatter(numbers[i]) for _name, numbers in series))
-        for i, label in enumerate(names or categories)
-    )
-    return Chart(
+    return _chart(
+        build,
+        inputs=("bars", title, categories, series, value_title, stacked),
         title=title,
         description=description,
-        headers=("", *series_names),
-        rows=rows,
-        svg=_render(
-            build,
-            inputs=("bars", title, categories, series, value_title, stacked),
-            description=description,
-        ),
+        labels=names or categories,
+        series=series,
+        formatter=formatter,
     )
 
 
@@ -200,11 +212,7 @@ def _lines(labels, series, *, bands, value_title):
         .encode(
             x=x,
             y=alt.Y("value:Q", title=value_title, scale=y_scale),
-            color=alt.Color(
-                "series:N",
-                sort=names,
-                scale=alt.Scale(domain=names, range=SERIES_COLORS[: len(names)]),
-            ),
+            color=_series_color(names),
         )
     )
     if bands:
@@ -232,23 +240,16 @@ def _lines(labels, series, *, bands, value_title):
 def lines(*, title, description, labels, series, bands=(), value_title="%", formatter=str):
     """Lines over the periods `labels`, one per series [(name, [value per label])], with
     optional horizontal `bands` [(state, low, high)] behind them (the semáforo)."""
-    names = [name for name, _numbers in series]
 
     def build():
         return _spec(_lines(labels, series, bands=bands, value_title=value_title), title=title)
 
-    rows = tuple(
-        (label, *(formatter(numbers[i]) for _name, numbers in series))
-        for i, label in enumerate(labels)
-    )
-    return Chart(
+    return _chart(
+        build,
+        inputs=("lines", title, labels, series, bands, value_title),
         title=title,
         description=description,
-        headers=("", *names),
-        rows=rows,
-        svg=_render(
-            build,
-            inputs=("lines", title, labels, series, bands, value_title),
-            description=description,
-        ),
+        labels=labels,
+        series=series,
+        formatter=formatter,
     )
