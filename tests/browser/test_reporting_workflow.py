@@ -76,7 +76,11 @@ def test_progress_report_returned_resubmitted_and_approved_shows_in_tree(
     reviewer.reload()
     row = reviewer.get_by_role("row", name=re.compile(r"A1 Capacitar a las dependencias"))
     expect(row).to_contain_text("45,00 %")
-    row.get_by_role("button", name="Aprobar A1 Periodo en curso").click()
+    row.get_by_role("link", name="Aprobar A1 Periodo en curso").click()
+    # The confirmation shows the figure that will count before it is approved.
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Aprobar")
+    expect(reviewer.get_by_text("45,00 %")).to_be_visible()
+    reviewer.get_by_role("button", name="Aprobar", exact=True).click()
     expect(reviewer.get_by_role("alert")).to_contain_text("aprobado")
 
     # The plan tree shows the approved progress for the action.
