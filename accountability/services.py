@@ -199,7 +199,7 @@ def withdraw_report(report, *, reason, by):
     if report.status != Status.PUBLISHED:
         raise ValidationError(_("Solo se retira un informe publicado."))
     if not reason.strip():
-        raise ValidationError({"withdrawn_reason": _("Escriba el motivo del retiro.")})
+        raise ValidationError({"reason": _("Escriba el motivo del retiro.")})
     report.status, report.withdrawn_reason = Status.WITHDRAWN, reason.strip()
     report.withdrawn_at = timezone.now()
     report.full_clean()
