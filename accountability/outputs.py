@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
 
 from mipg.core import charts
 from mipg.core.templatetags.mipg_format import money, percent
@@ -279,13 +280,19 @@ def report_charts(snapshot):
     return result
 
 
-def report_html(snapshot, *, kind_label):
-    return render_to_string(
-        "accountability/report.html",
-        {
-            "s": snapshot,
-            "kind_label": kind_label,
-            "charts": report_charts(snapshot),
-            "tables": TABLES,
-        },
-    ).encode()
+def report_context(snapshot, *, kind_label):
+    """The context of the report's page and PDF (the charts are drawn once for both)."""
+    return {"s": snapshot, "kind_label": kind_label, "charts": report_charts(snapshot)}
+
+
+def report_html(context):
+    return render_to_string("accountability/report.html", context).encode()
+
+
+def report_pdf(context):
+    """The report as a tagged PDF (WeasyPrint's PDF/UA-1 variant, for screen readers):
+    cover, contents with page numbers, numbered pages, charts, and tables whose header
+    row repeats on every page they span."""
+    html = render_to_string("accountability/report_pdf.html", context)
+    stylesheet = CSS(string=render_to_string("accountability/report_pdf.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")

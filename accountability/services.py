@@ -27,8 +27,8 @@ from accountability.selectors import previous_published, report_snapshot
 Status = AccountabilityReport.Status
 GENERATABLE = (Status.DRAFT, Status.QUEUED, Status.GENERATING, Status.READY, Status.FAILED)
 REPORTS_DIR = "reports"
-# snapshot, HTML, open data, data package, record
-STEPS = 5
+# snapshot, HTML, PDF, open data, data package, record
+STEPS = 6
 
 
 def file_sha256(path):
@@ -91,18 +91,26 @@ def generate_report(report_id):
     periods = list(report.periods.all())
     snapshot = report_snapshot(report.plan, periods, kind=report.kind, title=report.title)
     _step(report, 1)
-    files = {"informe.html": outputs.report_html(snapshot, kind_label=report.get_kind_display())}
+    context = outputs.report_context(snapshot, kind_label=report.get_kind_display())
+    files = {"informe.html": outputs.report_html(context)}
     _step(report, 2)
+    files["informe.pdf"] = outputs.report_pdf(context)
+    _step(report, 3)
     files["informe.json"] = outputs.snapshot_json(snapshot)
     for table in outputs.TABLES:
         files[f"{table.name}.csv"] = outputs.table_csv(table, snapshot)
-    _step(report, 3)
-    files["datapackage.json"] = outputs.datapackage(snapshot, name=f"informe-{report.pk}")
     _step(report, 4)
+    files["datapackage.json"] = outputs.datapackage(snapshot, name=f"informe-{report.pk}")
+    _step(report, 5)
     return _record(report, snapshot, files)
 
 
-MEDIA_TYPES = {".html": "text/html", ".json": "application/json", ".csv": "text/csv"}
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+    ".csv": "text/csv",
+}
 
 
 def _record(report, snapshot, files):
@@ -140,6 +148,7 @@ def _record(report, snapshot, files):
         report.snapshot = snapshot
         report.generation = generation
         report.html_file = f"{folder}/informe.html"
+        report.pdf_file = f"{folder}/informe.pdf"
         report.data_file = f"{folder}/datapackage.json"
         report.previous_sha256 = ""
         report.sha256 = manifest_sha256([(r.name, r.sha256) for r in rows], "")

@@ -39,7 +39,7 @@ def new_report(example, by, *, periods=None):
 def test_generated_snapshot_equals_the_dashboard_at_the_cutoff(example, planner):
     report = generate_report(new_report(example, planner).pk)
     assert report.status == Status.READY
-    assert (report.steps_done, report.steps_total) == (5, 5)
+    assert (report.steps_done, report.steps_total) == (6, 6)
     snapshot = report.snapshot
     assert snapshot["cutoff"]["label"] == "T2"
     # The dashboard's docstring example: executed 44, planned 82, $ 4.000.000 definitive.
@@ -96,7 +96,7 @@ def test_generation_twice_keeps_one_set_of_files(example, planner, media_root):
     assert generate_report_task.apply(args=[report.pk]).get() == Status.READY
     report.refresh_from_db()
     assert report.generation == 1
-    assert report.files.count() == 10  # HTML, JSON, datapackage, 7 CSV
+    assert report.files.count() == 11  # HTML, PDF, JSON, datapackage, 7 CSV
     assert sorted(p.name for p in (media_root / "reports" / str(report.pk)).iterdir()) == ["1"]
 
 

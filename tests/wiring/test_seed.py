@@ -320,7 +320,7 @@ class SeedDemoTests(TestCase):
         t1 = self.plan.periods.get(label="T1 2026")
         dash = plan_dashboard(self.plan, period=t1)
         assert Decimal(report.snapshot["total"]["executed"]) == dash.total.executed
-        assert report.files.count() == 10
+        assert report.files.count() == 11
 
     def test_verify_reports_passes_on_the_demo_and_names_an_altered_file(self):
         call_command("verify_reports", stdout=StringIO())
@@ -385,4 +385,3 @@ def test_seed_scale_each_run_creates_a_new_plan():
     assert Action.objects.count() == 15
     with pytest.raises(CommandError):
         call_command("seed_scale", "--actions", "5", "--plan-name", "Carga", stdout=StringIO())
-
