@@ -5,17 +5,20 @@ import csv
 import datetime
 import io
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from accountability.models import AccountabilityReport
+from accountability.selectors import report_snapshot
 from accountability.services import create_report, generate_report, publish_report
 from accountability.tasks import generate_report_task
 from mipg.traceability.dashboard import plan_dashboard
-from tests.builders import approved, dashboard_example
+from tests.builders import approved, build_plan, dashboard_example
 
 D = Decimal
 Status = AccountabilityReport.Status
@@ -83,7 +86,7 @@ def test_outputs_are_written_with_their_hashes(example, planner, media_root):
     metas = list(
         csv.DictReader(io.StringIO((media_root / files["metas.csv"].file.name).read_text()))
     )
-    assert [(m["codigo"], m["avance_ejecutado"]) for m in metas] == [("M1", "60"), ("M2", "20")]
+    assert [(m["codigo"], D(m["avance_ejecutado"])) for m in metas] == [("M1", 60), ("M2", 20)]
     assert (
         json.loads((media_root / files["informe.json"].file.name).read_bytes()) == report.snapshot
     )
@@ -150,3 +153,53 @@ def test_the_data_package_passes_frictionless_validation(example, planner, media
         "number",
         "Avance ejecutado (%)",
     )
+
+
+def test_a_worker_killed_mid_task_is_redelivered_and_adds_nothing_twice(
+    example, planner, media_root
+):
+    # What a worker killed after moving its files but before recording them leaves: the
+    # report "generating" and a folder for the next generation that no row points to.
+    report = new_report(example, planner)
+    AccountabilityReport.objects.filter(pk=report.pk).update(status=Status.GENERATING)
+    leftover = media_root / "reports" / str(report.pk) / "1"
+    leftover.mkdir(parents=True)
+    (leftover / "informe.html").write_bytes(b"a medias")
+    # acks_late: the broker hands the same message to another worker.
+    assert generate_report_task.apply(args=[report.pk]).get() == Status.READY
+    report.refresh_from_db()
+    assert report.generation == 1
+    assert report.files.count() == 11
+    html = report.files.get(name="informe.html")
+    assert (media_root / html.file.name).read_bytes() != b"a medias"
+    assert sorted(p.name for p in (media_root / "reports" / str(report.pk)).iterdir()) == ["1"]
+    assert generate_report_task.app.tasks[generate_report_task.name].acks_late is True
+
+
+@pytest.mark.parametrize("n_actions", [5, 15])
+def test_the_snapshot_queries_do_not_grow_with_the_plan(db, n_actions, count_queries):
+    plan = build_plan(n_actions, actions_per_goal=2)
+    periods = list(plan.periods.order_by("start_date"))
+    with count_queries() as queries:
+        snapshot = report_snapshot(plan, periods)
+    assert len(snapshot["goals"]) == -(-n_actions // 2) - 1  # one goal archived
+    assert queries.count == SNAPSHOT_QUERIES
+
+
+# The dashboard's queries at a cut (roll-up, groups, funnel, trend) plus the entity, the
+# narratives and Control Interno's comments: the same for 5 and 15 actions.
+SNAPSHOT_QUERIES = 24
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_generation_runs_on_a_real_worker(celery_worker_process, planner, settings):
+    example = dashboard_example()
+    report = new_report(example, planner)
+    result = generate_report_task.delay(report.pk)
+    assert result.get(timeout=120) == Status.READY
+    report.refresh_from_db()
+    assert (report.status, report.files.count()) == (Status.READY, 11)
+    assert D(report.snapshot["total"]["executed"]) == D(44)
+    # The worker wrote to the configured MEDIA_ROOT (it runs with the project's settings).
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "reports" / str(report.pk))

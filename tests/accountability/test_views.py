@@ -21,6 +21,13 @@ def example(db, media_root):
     return dashboard_example()
 
 
+@pytest.fixture(autouse=True)
+def _inline_tasks(settings):
+    """The pages' tasks run inline here, also when a broker is configured (the real
+    worker is tested in test_generation.py)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 def _post_new(client, example, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(
@@ -105,7 +112,7 @@ def test_a_failed_report_shows_its_error_and_a_retry_that_generates_it(
     assert (report.status, report.error) == (Status.READY, "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_broker_down_the_report_is_kept_queued_with_a_message(
     client,
     planner,
