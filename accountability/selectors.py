@@ -8,6 +8,8 @@ exact strings (``Decimal(value)`` gives the dashboard's number back), so nothing
 depends on the live data once it is stored.
 """
 
+from collections import Counter
+
 from django.db.models import Count, Max, Prefetch
 
 from accountability.models import AccountabilityReport, ReportFile
@@ -76,11 +78,14 @@ def report_snapshot(plan, periods, *, kind="", title=""):
     rollup = dashboard.rollup
     physical, financial = rollup.physical, rollup.financial
     objective_codes = {pk: node.code for pk, node in physical.objectives.items()}
+    goal_actions = Counter(node.parent_id for node in physical.actions.values())
     goals = [
         {
             "key": str(pk),
             "code": node.code,
             "name": node.name,
+            "label": f"{node.code} {node.name}",
+            "actions": goal_actions[pk],
             "objective": objective_codes.get(node.parent_id, ""),
             "planned": _text(node.planned),
             "executed": _text(node.physical),
