@@ -1,10 +1,17 @@
-"""Accountability reports (rendición de cuentas) and citizen questions. Only the models and
-the read-only API exist so far: report generation and the public portal are still to be
-built (see the accountability-reports and citizen-portal issues)."""
+"""Accountability reports (rendición de cuentas) and citizen questions.
+
+A report freezes the approved figures of a plan at its cut-off (the last of its periods)
+into ``snapshot`` and writes its outputs from it (``ReportFile``: HTML, open data, PDF),
+each with its SHA-256. ``sha256`` is the hash of the report's manifest (its files' hashes
+and ``previous_sha256``, the hash of the plan's previous published report): the hash
+chain that ``manage.py verify_reports`` checks. Generation runs in Celery
+(accountability.tasks); the statuses map the job's life: queued (pending) → generating
+(running) → ready (generated) | failed, then published → withdrawn."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +54,22 @@ class AccountabilityReport(models.Model):
     snapshot = models.JSONField(_("instantánea"), null=True, blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
+    previous_sha256 = models.CharField(
+        _("SHA-256 del informe publicado anterior"), max_length=64, blank=True, editable=False
+    )
+    steps_done = models.PositiveSmallIntegerField(_("pasos hechos"), default=0, editable=False)
+    steps_total = models.PositiveSmallIntegerField(_("pasos"), default=0, editable=False)
+    generation = models.PositiveIntegerField(_("generación"), default=0, editable=False)
+    withdrawn_reason = models.TextField(_("motivo del retiro"), blank=True)
+    withdrawn_at = models.DateTimeField(_("retirado el"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publicado por"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -66,6 +89,48 @@ class AccountabilityReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("accountability:report-detail", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.QUEUED, self.Status.GENERATING)
+
+    @property
+    def is_frozen(self):
+        """Published or withdrawn: its files and snapshot never change again."""
+        return self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+
+
+class ReportFile(models.Model):
+    """One output of a report's generation, with the SHA-256 of its bytes."""
+
+    report = models.ForeignKey(
+        AccountabilityReport,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("informe"),
+    )
+    name = models.CharField(_("nombre"), max_length=100)
+    file = models.FileField(_("archivo"), max_length=255)
+    media_type = models.CharField(_("tipo de contenido"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("tamaño (bytes)"))
+
+    class Meta:
+        ordering = ["report", "name"]
+        verbose_name = _("archivo de informe")
+        verbose_name_plural = _("archivos de informe")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "name"], name="report_file_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accountability:report-file", args=[self.report_id, self.name])
 
 
 class CitizenQuestion(models.Model):

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import accountability.urls
 import evaluation.urls
 import management.urls
 import planning.urls
@@ -36,6 +37,7 @@ urlpatterns = [
     ),
     area("gestion/", "management", management.urls.urlpatterns, traceability_urls.management_area),
     area("evaluacion/", "evaluation", evaluation.urls.urlpatterns),
+    area("rendicion-de-cuentas/", "accountability", accountability.urls.urlpatterns),
     path("historial/<str:label>/<int:pk>/", history.history, name="history"),
     path("api/", include("mipg.api.urls")),
     path("healthz", system.healthz, name="healthz"),

@@ -1,5 +1,6 @@
-"""Accountability reports and citizen questions: read-only. They are not written through
-the API; the report generation and the public portal that will write them do not exist yet."""
+"""Accountability reports and citizen questions: read-only. Reports are created, generated
+and published through the staff pages (accountability.views, the same services); the
+public portal that will write citizen questions does not exist yet."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 

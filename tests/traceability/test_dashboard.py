@@ -10,80 +10,20 @@ import pytest
 from django.urls import reverse
 
 from evaluation.selectors import SemaforoState
-from management.models import BudgetExecution
-from mipg.core.models import InstitutionalPlan, ReviewStatus
+from mipg.core.models import ReviewStatus
 from mipg.traceability.dashboard import action_shares, plan_dashboard
 from mipg.traceability.rollup import plan_rollup, with_serving_flag
 from planning.models import StrategicPlan
 from tests import factories
-from tests.builders import build_plan
+from tests.builders import build_plan, dashboard_example
 
 D = Decimal
 TODAY = datetime.date(2026, 7, 15)
 
 
-def approved(action, period, progress):
-    return factories.ProgressReportFactory(
-        action=action, period=period, progress=D(progress), status=ReviewStatus.APPROVED
-    )
-
-
 @pytest.fixture
 def small(db):
-    """The module docstring's example: one objective, goals weighted 60 and 40; the first
-    with two actions weighted 50/50 (units A and B), the second one action (unit A).
-    Periods T1 (Jan–Mar) and T2 (Apr–Jun); programación given for every action."""
-    unit_a = factories.UnitFactory(name="Unidad A")
-    unit_b = factories.UnitFactory(name="Unidad B")
-    plan = factories.PlanFactory(name="Plan del tablero")
-    t1 = factories.PeriodFactory(
-        plan=plan,
-        label="T1",
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 3, 31),
-    )
-    t2 = factories.PeriodFactory(
-        plan=plan,
-        label="T2",
-        start_date=datetime.date(2026, 4, 1),
-        end_date=datetime.date(2026, 6, 30),
-    )
-    p10 = factories.policy("P10")
-    objective = factories.ObjectiveFactory(plan=plan, code="O1", policies=[p10])
-    g1 = factories.GoalFactory(objective=objective, code="M1", weight=D(60), unit=unit_a)
-    g2 = factories.GoalFactory(objective=objective, code="M2", weight=D(40), unit=unit_a)
-    pinar = InstitutionalPlan.objects.order_by("order", "pk").first()
-    a1 = factories.ActionFactory(goal=g1, code="A1", weight=D(50), unit=unit_a)
-    a2 = factories.ActionFactory(
-        goal=g1, code="A2", weight=D(50), unit=unit_b, institutional_plans=[pinar]
-    )
-    a3 = factories.ActionFactory(
-        goal=g2, code="A3", weight=D(100), unit=unit_a, end_date=datetime.date(2026, 6, 30)
-    )
-    for action, planned in ((a1, (50, 100)), (a2, (20, 40)), (a3, (50, 100))):
-        for period, value in zip((t1, t2), planned, strict=True):
-            action.schedule.create(period=period, planned=D(value))
-    approved(a1, t1, 30)
-    approved(a1, t2, 80)
-    approved(a2, t2, 40)
-    approved(a3, t1, 20)
-    allocation = factories.AllocationFactory(action=a1, appropriation=D(1_000_000))
-    factories.ExecutionFactory(
-        allocation=allocation, stage=BudgetExecution.Stage.CDP, amount=D(600_000)
-    )
-    factories.ExecutionFactory(
-        allocation=allocation, stage=BudgetExecution.Stage.COMMITMENT, amount=D(500_000)
-    )
-    factories.AllocationFactory(action=a3, appropriation=D(3_000_000))
-    return {
-        "plan": plan,
-        "t1": t1,
-        "t2": t2,
-        "units": (unit_a, unit_b),
-        "actions": (a1, a2, a3),
-        "policy": p10,
-        "pinar": pinar,
-    }
+    return dashboard_example()
 
 
 def by_label(groups):

@@ -6,6 +6,7 @@ import tempfile
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db.models import Sum
 from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
+from accountability.models import AccountabilityReport
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import (
     BudgetAllocation,
@@ -29,6 +31,7 @@ from management.selectors.physical import plan_physical_progress
 from mipg import demo
 from mipg.core import roles
 from mipg.core.models import Entity, ReviewStatus, Unit, User
+from mipg.traceability.dashboard import plan_dashboard
 from mipg.traceability.integrity import integrity_report
 from mipg.traceability.rollup import rollup_of
 from planning.models import (
@@ -310,6 +313,24 @@ class SeedDemoTests(TestCase):
         sent = ProgressReport.objects.exclude(status=ReviewStatus.DRAFT)
         assert sent.exists()
         assert not sent.filter(evidence__isnull=True).exists()
+
+    def test_seed_demo_has_a_published_report_of_the_first_quarter(self):
+        report = AccountabilityReport.objects.get(plan=self.plan)
+        assert (report.status, report.snapshot["cutoff"]["label"]) == ("published", "T1 2026")
+        t1 = self.plan.periods.get(label="T1 2026")
+        dash = plan_dashboard(self.plan, period=t1)
+        assert Decimal(report.snapshot["total"]["executed"]) == dash.total.executed
+        assert report.files.count() == 11
+
+    def test_verify_reports_passes_on_the_demo_and_names_an_altered_file(self):
+        call_command("verify_reports", stdout=StringIO())
+        row = AccountabilityReport.objects.get(plan=self.plan).files.get(name="informe.html")
+        path = Path(settings.MEDIA_ROOT) / row.file.name
+        path.write_bytes(path.read_bytes().replace(b"</main>", b"<p>alterado</p></main>"))
+        errors = StringIO()
+        with pytest.raises(CommandError):
+            call_command("verify_reports", stderr=errors)
+        assert f"el archivo {row.file.name} no coincide con su SHA-256" in errors.getvalue()
 
     def test_seed_demo_twice_changes_no_counts_and_adds_no_history(self):
         before = row_counts()

@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accountability.models import AccountabilityReport
+from accountability.services import create_report, generate_report, publish_report
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import (
     BudgetAllocation,
@@ -483,7 +485,25 @@ class Seeder:
         self.progress(actions, periods, users, reviewer=planner)
         self.indicators(objectives, goals, units, users, periods, reviewer=planner)
         self.ratings(actions, auditor=users["control"])
+        self.accountability_report(plan, periods, planner)
         return entity, plan
+
+    def accountability_report(self, plan, periods, planner):
+        """The published report of a past quarter, generated and published by the same
+        services as any report; once there it is never regenerated (published content
+        never changes)."""
+        spec = demo.PUBLISHED_REPORT
+        if AccountabilityReport.objects.filter(plan=plan, title=spec["title"]).exists():
+            return
+        report = create_report(
+            plan=plan,
+            periods=[periods[label] for label in spec["periods"]],
+            kind=spec["kind"],
+            title=spec["title"],
+            by=planner,
+        )
+        publish_report(generate_report(report.pk), by=planner)
+        self.created[AccountabilityReport._meta.verbose_name_plural] += 1
 
 
 def _review_fields(status, reporter, reviewer, submitted_at, reviewed_at):

@@ -1,0 +1,223 @@
+"""Reads of the accountability floor: the snapshot a report freezes, and the report lists.
+
+``report_snapshot`` takes every figure from the plan dashboard
+(``mipg.traceability.dashboard.plan_dashboard``, itself fed by ``rollup_of``) at the
+report's cut-off, so a report says exactly what the dashboard says for that cut. Only
+approved figures reach the roll-up. The snapshot is plain JSON: decimals are kept as
+exact strings (``Decimal(value)`` gives the dashboard's number back), so nothing in it
+depends on the live data once it is stored.
+"""
+
+from collections import Counter
+
+from django.db.models import Count, Max, Prefetch
+
+from accountability.models import AccountabilityReport, ReportFile
+from management.models import ProgressReport
+from management.selectors.budget import BudgetTotals
+from mipg.core.models import Entity, ReviewStatus
+from mipg.traceability.dashboard import plan_dashboard
+from planning.models import ActionRating, ReportingPeriod
+from planning.selectors import live_actions, periods_of
+
+SNAPSHOT_VERSION = 1
+AMOUNTS = (
+    "appropriation",
+    "modifications",
+    "definitive",
+    "cdp",
+    "commitment",
+    "obligation",
+    "payment",
+)
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _finance(totals):
+    return {name: _text(getattr(totals, name)) for name in AMOUNTS} | {
+        "commitment_pct": _text(totals.commitment_pct),
+        "payment_pct": _text(totals.payment_pct),
+    }
+
+
+def _group(group, *, code, name):
+    return {
+        "key": str(group.key),
+        "code": code,
+        "name": name,
+        "label": str(group.label),
+        "actions": group.actions,
+        "planned": _text(group.planned),
+        "executed": _text(group.executed),
+        "compliance": _text(group.compliance),
+        "state": str(group.state),
+        "finance": _finance(group.finance),
+    }
+
+
+def _coded(group):
+    """A MIPG policy or dimension: its label is "<code> <name>"."""
+    return _group(group, code=str(group.key), name=str(group.label).partition(" ")[2])
+
+
+def report_cutoff(periods):
+    """The cut-off among a report's periods: the one that ends last."""
+    return max(periods, key=lambda p: (p.end_date, p.start_date, p.pk), default=None)
+
+
+def report_snapshot(plan, periods, *, kind="", title=""):
+    """The frozen content of a report of ``plan`` covering ``periods`` (its cut-off is
+    the last of them), as a JSON-ready dict. Queries do not grow with the plan."""
+    periods = sorted(periods, key=lambda p: (p.end_date, p.start_date, p.pk))
+    cutoff = report_cutoff(periods)
+    plan_periods = list(periods_of(plan))
+    dashboard = plan_dashboard(plan, period=cutoff, periods=plan_periods, today=cutoff.end_date)
+    rollup = dashboard.rollup
+    physical, financial = rollup.physical, rollup.financial
+    objective_codes = {pk: node.code for pk, node in physical.objectives.items()}
+    goal_actions = Counter(node.parent_id for node in physical.actions.values())
+    goals = [
+        {
+            "key": str(pk),
+            "code": node.code,
+            "name": node.name,
+            "label": f"{node.code} {node.name}",
+            "actions": goal_actions[pk],
+            "objective": objective_codes.get(node.parent_id, ""),
+            "planned": _text(node.planned),
+            "executed": _text(node.physical),
+            "compliance": _text(node.compliance),
+            "state": str(node.state),
+            "finance": _finance(BudgetTotals.sum([financial.goals[pk]])),
+        }
+        for pk, node in physical.goals.items()
+    ]
+    indicators = [
+        {
+            "code": indicator.code,
+            "name": indicator.name,
+            "formula": indicator.formula,
+            "measurement_unit": indicator.measurement_unit,
+            "target": _text(result.target),
+            "executed": _text(result.executed),
+            "compliance": _text(result.compliance),
+            "state": str(result.state.value),
+            "explanation": result.explanation,
+        }
+        for indicator, result in sorted(dashboard.indicators, key=lambda pair: pair[0].code)
+    ]
+    entity = Entity.objects.order_by("pk").first()
+    return {
+        "version": SNAPSHOT_VERSION,
+        "entity": entity.name if entity else "",
+        "plan": {"id": plan.pk, "name": plan.name},
+        "kind": kind,
+        "title": title,
+        "periods": [p.label for p in periods],
+        "cutoff": {
+            "label": cutoff.label,
+            "start_date": cutoff.start_date.isoformat(),
+            "end_date": cutoff.end_date.isoformat(),
+        },
+        "total": _group(dashboard.total, code="", name=plan.name),
+        "objectives": [
+            _group(g, code=physical.objectives[g.key].code, name=physical.objectives[g.key].name)
+            for g in dashboard.objectives
+        ],
+        "goals": goals,
+        "dimensions": [_coded(g) for g in dashboard.dimensions],
+        "policies": [_coded(g) for g in dashboard.policies],
+        "institutional_plans": [
+            _group(g, code=str(g.key), name=str(g.label)) for g in dashboard.institutional_plans
+        ],
+        "funding_sources": [
+            {"source": name, **_finance(totals)} for name, totals in dashboard.funnel
+        ],
+        "semaforo": [
+            {"state": state, "label": str(label), "count": count}
+            for state, label, count in dashboard.semaforo
+        ],
+        "indicators": indicators,
+        "trend": [
+            {"period": p.label, "planned": _text(planned), "executed": _text(executed)}
+            for p, planned, executed in dashboard.trend
+        ],
+        "narratives": _narratives(plan, periods),
+        "control_comments": _control_comments(plan, cutoff),
+    }
+
+
+def _narratives(plan, periods):
+    """The approved progress narratives of the report's periods: what was done and the
+    difficulties met, in the Responsables' words. One query."""
+    rows = (
+        ProgressReport.objects.filter(
+            action__in=live_actions(plan),
+            period__in=[p.pk for p in periods],
+            status=ReviewStatus.APPROVED,
+        )
+        .exclude(narrative="")
+        .order_by("action__code", "period__end_date", "pk")
+        .values_list("action__code", "action__name", "period__label", "narrative")
+    )
+    return [
+        {"action": code, "name": name, "period": label, "text": text}
+        for code, name, label, text in rows
+    ]
+
+
+def _control_comments(plan, cutoff):
+    """Control Interno's comments on the plan's actions up to the cut-off's year. One query."""
+    rows = (
+        ActionRating.objects.filter(action__in=live_actions(plan), year__lte=cutoff.end_date.year)
+        .exclude(comment="")
+        .order_by("action__code", "year", "semester", "pk")
+        .values_list("action__code", "action__name", "year", "semester", "rating", "comment")
+    )
+    return [
+        {
+            "action": code,
+            "name": name,
+            "year": year,
+            "semester": semester,
+            "rating": rating,
+            "text": comment,
+        }
+        for code, name, year, semester, rating, comment in rows
+    ]
+
+
+def report_list():
+    """Reports for the staff list, newest first, with their plan and period range."""
+    return (
+        AccountabilityReport.objects.select_related("plan")
+        .annotate(cutoff_end=Max("periods__end_date"), file_count=Count("files", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def report_with_files(pk):
+    """One report with its plan, periods (calendar order) and files."""
+    return (
+        AccountabilityReport.objects.select_related("plan", "created_by", "published_by")
+        .prefetch_related(
+            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("end_date", "pk")),
+            Prefetch("files", queryset=ReportFile.objects.order_by("name")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def previous_published(report):
+    """The latest report of the same plan published before ``report`` (published or
+    since withdrawn: it stays a link of the chain), or None."""
+    published = AccountabilityReport.objects.filter(
+        plan_id=report.plan_id, published_at__isnull=False
+    ).exclude(pk=report.pk)
+    if report.published_at is not None:
+        published = published.filter(published_at__lt=report.published_at)
+    return published.order_by("-published_at", "-pk").first()

@@ -1,0 +1,243 @@
+"""Every write of accountability reports: create, generate (run by the Celery task),
+fail, publish, withdraw, and the hash chain they keep.
+
+Generation is idempotent: the files of generation *n* are written to a temporary folder,
+moved to ``reports/<id>/<n>/`` and recorded (rows, hashes, snapshot and status) in one
+transaction; a retry after a crash rewrites the same folder, so it never adds files or
+chain links. Only a draft's own unpublished files are ever replaced; published and
+withdrawn reports are never generated again.
+"""
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import outputs
+from accountability.models import AccountabilityReport, ReportFile
+from accountability.selectors import previous_published, report_snapshot
+
+Status = AccountabilityReport.Status
+GENERATABLE = (Status.DRAFT, Status.QUEUED, Status.GENERATING, Status.READY, Status.FAILED)
+REPORTS_DIR = "reports"
+# snapshot, HTML, PDF, open data, data package, record
+STEPS = 6
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_sha256(files, previous):
+    """The hash of a report: its files' names and hashes and the previous link's hash."""
+    manifest = {"files": sorted([name, sha] for name, sha in files), "previous": previous}
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+
+
+@transaction.atomic
+def create_report(*, plan, periods, kind, title, by):
+    """A report in the queue (the caller enqueues ``generate_report_task``)."""
+    periods = list(periods)
+    if not periods:
+        raise ValidationError({"periods": _("Elija al menos un periodo.")})
+    if any(p.plan_id != plan.pk for p in periods):
+        raise ValidationError({"periods": _("Los periodos deben ser del plan elegido.")})
+    report = AccountabilityReport(
+        plan=plan, kind=kind, title=title, created_by=by, status=Status.QUEUED
+    )
+    report.full_clean()
+    report.save()
+    report.periods.set(periods)
+    return report
+
+
+@transaction.atomic
+def queue_generation(report, *, by):
+    """Queue a draft (new, generated or failed) again; refused once published."""
+    report = AccountabilityReport.objects.select_for_update().get(pk=report.pk)
+    if report.status not in GENERATABLE:
+        raise ValidationError(_("Un informe publicado o retirado no se vuelve a generar."))
+    report.status, report.error, report.steps_done = Status.QUEUED, "", 0
+    report.save(update_fields=["status", "error", "steps_done"])
+    return report
+
+
+def _step(report, done):
+    AccountabilityReport.objects.filter(pk=report.pk).update(steps_done=done)
+
+
+def generate_report(report_id):
+    """Build the snapshot and the outputs of a queued report and record them. Returns the
+    report; does nothing to a report that is not waiting for generation (a duplicate or
+    late delivery of the task)."""
+    with transaction.atomic():
+        report = AccountabilityReport.objects.select_for_update().get(pk=report_id)
+        if report.status not in (Status.QUEUED, Status.GENERATING):
+            return report
+        report.status, report.steps_done, report.steps_total = Status.GENERATING, 0, STEPS
+        report.error = ""
+        report.save(update_fields=["status", "steps_done", "steps_total", "error"])
+    periods = list(report.periods.all())
+    snapshot = report_snapshot(report.plan, periods, kind=report.kind, title=report.title)
+    _step(report, 1)
+    context = outputs.report_context(snapshot, kind_label=report.get_kind_display())
+    files = {"informe.html": outputs.report_html(context)}
+    _step(report, 2)
+    files["informe.pdf"] = outputs.report_pdf(context)
+    _step(report, 3)
+    files["informe.json"] = outputs.snapshot_json(snapshot)
+    for table in outputs.TABLES:
+        files[f"{table.name}.csv"] = outputs.table_csv(table, snapshot)
+    _step(report, 4)
+    files["datapackage.json"] = outputs.datapackage(snapshot, name=f"informe-{report.pk}")
+    _step(report, 5)
+    return _record(report, snapshot, files)
+
+
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+    ".csv": "text/csv",
+}
+
+
+def _record(report, snapshot, files):
+    root = Path(settings.MEDIA_ROOT)
+    generation = report.generation + 1
+    folder = f"{REPORTS_DIR}/{report.pk}/{generation}"
+    (root / REPORTS_DIR).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root / REPORTS_DIR))
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+    target = root / folder
+    if target.exists():  # left by a crashed attempt: never recorded
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging.replace(target)
+    with transaction.atomic():
+        report = AccountabilityReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != Status.GENERATING or report.generation + 1 != generation:
+            shutil.rmtree(target)
+            return report
+        old = list(report.files.values_list("file", flat=True))
+        report.files.all().delete()
+        rows = [
+            ReportFile(
+                report=report,
+                name=name,
+                file=f"{folder}/{name}",
+                media_type=MEDIA_TYPES[Path(name).suffix],
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+            )
+            for name, content in files.items()
+        ]
+        ReportFile.objects.bulk_create(rows)
+        report.snapshot = snapshot
+        report.generation = generation
+        report.html_file = f"{folder}/informe.html"
+        report.pdf_file = f"{folder}/informe.pdf"
+        report.data_file = f"{folder}/datapackage.json"
+        report.previous_sha256 = ""
+        report.sha256 = manifest_sha256([(r.name, r.sha256) for r in rows], "")
+        report.status, report.steps_done = Status.READY, STEPS
+        report.generated_at = timezone.now()
+        report.save()
+        transaction.on_commit(lambda: _remove_folders(old))
+    return report
+
+
+def _remove_folders(names):
+    """Remove the folders of a draft's replaced generation (never a published one's)."""
+    root = Path(settings.MEDIA_ROOT)
+    for folder in {str(Path(name).parent) for name in names}:
+        shutil.rmtree(root / folder, ignore_errors=True)
+
+
+def fail_report(report_id, error):
+    """Record a failed generation with its error; a retry starts it again."""
+    with transaction.atomic():
+        report = AccountabilityReport.objects.select_for_update().get(pk=report_id)
+        if report.status not in (Status.QUEUED, Status.GENERATING):
+            return report
+        report.status, report.error = Status.FAILED, error[:2000]
+        report.save(update_fields=["status", "error"])
+    return report
+
+
+@transaction.atomic
+def publish_report(report, *, by):
+    """generated → published, linking it to the plan's previous published report."""
+    if not by.has_perm("accountability.publish_accountabilityreport"):
+        raise ValidationError(_("Solo Planeación o el Administrador publican informes."))
+    # Lock the plan's reports so that two publications never share a previous link.
+    list(AccountabilityReport.objects.select_for_update().filter(plan_id=report.plan_id))
+    report = AccountabilityReport.objects.get(pk=report.pk)
+    if report.status != Status.READY:
+        raise ValidationError(_("Solo se publica un informe generado."))
+    previous = previous_published(report)
+    report.previous_sha256 = previous.sha256 if previous else ""
+    report.sha256 = manifest_sha256(
+        report.files.values_list("name", "sha256"), report.previous_sha256
+    )
+    report.status = Status.PUBLISHED
+    report.published_at, report.published_by = timezone.now(), by
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def withdraw_report(report, *, reason, by):
+    """published → withdrawn with its reason; the files, snapshot and chain link stay."""
+    if not by.has_perm("accountability.publish_accountabilityreport"):
+        raise ValidationError(_("Solo Planeación o el Administrador retiran informes."))
+    report = AccountabilityReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.PUBLISHED:
+        raise ValidationError(_("Solo se retira un informe publicado."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Escriba el motivo del retiro.")})
+    report.status, report.withdrawn_reason = Status.WITHDRAWN, reason.strip()
+    report.withdrawn_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return report
+
+
+def verify_reports():
+    """[message] of every mismatch between the stored hashes and the files on disk, and
+    of every broken link of the plans' chains; empty when all is well."""
+    root = Path(settings.MEDIA_ROOT)
+    problems = []
+    reports = AccountabilityReport.objects.prefetch_related("files").order_by("pk")
+    for report in reports:
+        if report.status not in (Status.READY, Status.PUBLISHED, Status.WITHDRAWN):
+            continue
+        label = f"informe {report.pk} «{report.title}»"
+        for row in report.files.all():
+            path = root / row.file.name
+            if not path.exists():
+                problems.append(f"{label}: falta el archivo {row.file.name}")
+            elif file_sha256(path) != row.sha256:
+                problems.append(f"{label}: el archivo {row.file.name} no coincide con su SHA-256")
+        files = [(r.name, r.sha256) for r in report.files.all()]
+        if manifest_sha256(files, report.previous_sha256) != report.sha256:
+            problems.append(f"{label}: el SHA-256 del informe no coincide con su manifiesto")
+        if report.published_at is not None:
+            previous = previous_published(report)
+            expected = previous.sha256 if previous else ""
+            if report.previous_sha256 != expected:
+                problems.append(f"{label}: el enlace con el informe publicado anterior no coincide")
+    return problems
