@@ -136,12 +136,12 @@ def test_plan_rollup_without_periods_has_no_indicator_results():
 @pytest.mark.parametrize("size", [1, 3])
 def test_plan_rollup_query_count_is_constant(size, count_queries):
     plan = build_plan(size)
-    # 1 latest period + 1 entity + 4 physical + 3 financial (the tree comes from the
-    # physical roll-up) + 1 indicators + indicator_results (targets, measurements; the
+    # 1 latest period + 1 entity + 3 physical + 2 financial (the tree comes from the
+    # physical roll-up) + 1 indicators + indicator_results (targets with measurements; the
     # indicators and the entity already loaded)
     with count_queries() as counter:
         plan_rollup(plan)
-    assert counter.count == 12
+    assert counter.count == 9
 
 
 def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):

@@ -345,7 +345,12 @@ def _strategic(own, parts, indicators, thresholds, *, period, years=None, servin
         plan=plan,
         period=period,
         physical=PhysicalProgress(
-            plan_node, physical, own.physical.goals, own.physical.actions, None
+            plan_node,
+            physical,
+            own.physical.goals,
+            own.physical.actions,
+            None,
+            own.physical.action_facts,
         ),
         financial=FinancialProgress(
             NodeFinance(
