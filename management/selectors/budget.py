@@ -398,7 +398,7 @@ def budget_by_source(actions, *, year=None):
     return by_source(totals_by(allocations, "source_id", names=("source__name", names)), names)
 
 
-def plan_financial_progress(plan, *, year=None, tree=None):
+def plan_financial_progress(plan, *, year=None, tree=None, actions=True):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
 
@@ -407,24 +407,31 @@ def plan_financial_progress(plan, *, year=None, tree=None):
     plan's PhysicalProgress (or any TreeRollup) when the caller has it, for the nodes'
     ids, codes, names and parents. Three queries whatever the size (six without ``tree``:
     objectives, goals and actions first): appropriations, modifications and executions
-    grouped by action and funding source (``totals_by``).
+    grouped by action and funding source (``totals_by``). With ``actions=False``: no
+    action nodes, the goals' totals grouped by goal in the database (the same sums).
     """
-    objectives, goals, actions = _tree_skeleton(plan, tree)
+    objectives, goals, action_items = _tree_skeleton(plan, tree)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
-    names = {}
-    pairs = totals_by(allocations, ("action_id", "source_id"), names=("source__name", names))
-    by_action = defaultdict(list)
-    for (action_id, _source_id), totals in pairs.items():
-        by_action[action_id].append(totals)
-    action_nodes = _nodes(actions, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
-    goal_nodes = _parent_nodes(goals, action_nodes)
+    if not actions:
+        by_goal = totals_by(allocations, "action__goal_id")
+        goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
+        pairs = source_names = None
+        action_nodes = {}
+    else:
+        names = {}
+        pairs = totals_by(allocations, ("action_id", "source_id"), names=("source__name", names))
+        source_names = {source_id: name for (_action_id, source_id), name in names.items()}
+        by_action = defaultdict(list)
+        for (action_id, _source_id), totals in pairs.items():
+            by_action[action_id].append(totals)
+        action_nodes = _nodes(action_items, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
+        goal_nodes = _parent_nodes(goals, action_nodes)
     objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(
         id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()
     )
-    source_names = {source_id: name for (_action_id, source_id), name in names.items()}
     return FinancialProgress(
         plan_node, objective_nodes, goal_nodes, action_nodes, year, pairs, source_names
     )

@@ -302,16 +302,19 @@ class _Accumulator:
         self.planned_known = True
 
     def add(self, node):
-        self.weighted += node.weight * node.physical
-        self.weights += node.weight
-        self.plain += node.physical
+        self.add_figures(node.weight, node.physical, node.planned, node.has_report)
+
+    def add_figures(self, weight, physical, planned, has_report):
+        self.weighted += weight * physical
+        self.weights += weight
+        self.plain += physical
         self.count += 1
-        self.has_report = self.has_report or node.has_report
-        if node.planned is None:
+        self.has_report = self.has_report or has_report
+        if planned is None:
             self.planned_known = False
         else:
-            self.planned_weighted += node.weight * node.planned
-            self.planned_plain += node.planned
+            self.planned_weighted += weight * planned
+            self.planned_plain += planned
 
     @property
     def value(self):
@@ -369,7 +372,22 @@ def _node_figures(physical, planned, thresholds, *, cap):
     }
 
 
-def plan_physical_progress(plan, *, as_of=None, thresholds=None):
+def _planned_of_row(scheduled, start_date, end_date, as_of):
+    """``planned_progress`` of an action read as values (no model instance)."""
+    if as_of is None:
+        return None
+    if scheduled is not None:
+        return Decimal(scheduled)
+    return default_planned(_Dates(start_date, end_date), as_of.end_date)
+
+
+@dataclass(frozen=True)
+class _Dates:
+    start_date: object
+    end_date: object
+
+
+def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
     """Physical progress, executed and planned, per action, goal, objective and plan.
 
     Three queries whatever the size (four without ``thresholds``, the entity's semáforo
@@ -377,18 +395,36 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None):
     and their programación at ``as_of``. Executed and planned progress are combined in
     Python from the action rows (the default planned spread by dates is computed there):
     actions → goals → objectives → plan.
+
+    With ``actions=False`` the action nodes are not built (``actions`` and
+    ``action_facts`` are empty): the goals, objectives and plan get the same figures from
+    the action rows read as plain values, for pages that show no action.
     """
     thresholds = thresholds or entity_thresholds()
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
     # only what a node and the default planned spread read (no full Action instances)
     fields = ("pk", "code", "name", "weight", "goal_id", "start_date", "end_date", "unit_id")
+    with_actions = actions
     actions = with_planned_progress(
         with_physical_progress(live_actions(plan).in_tree_order().only(*fields), as_of=as_of),
         as_of=as_of,
     )
     action_nodes, facts = {}, {}
     by_goal = defaultdict(_Accumulator)
+    if not with_actions:
+        for goal_id, weight, start, end, progress, reported, scheduled in actions.values_list(
+            "goal_id",
+            "weight",
+            "start_date",
+            "end_date",
+            "physical_progress",
+            "has_report",
+            "scheduled_planned",
+        ):
+            planned = _planned_of_row(scheduled, start, end, as_of)
+            by_goal[goal_id].add_figures(weight, progress, planned, reported)
+        actions = ()
     for a in actions:
         facts[a.pk] = (a.unit_id, a.start_date, a.end_date)
         node = NodeProgress.for_item(
