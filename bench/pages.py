@@ -163,6 +163,10 @@ def reads(plan):
         "action list": (get(reverse("planning:action-list"), by_plan), 5),
         "action list XLSX": (get(reverse("planning:action-export", args=["xlsx"]), by_plan), 1),
         "API roll-up": (get(f"/api/v1/plans/{plan.pk}/rollup/"), 5),
+        "API roll-up (depth=goals)": (
+            get(f"/api/v1/plans/{plan.pk}/rollup/", {"depth": "goals"}),
+            5,
+        ),
         "plan trace (page 1)": (get(reverse("trace", args=["planning.strategicplan", plan.pk])), 3),
         "floor (bare SQL)": (lambda: floor(plan), 5),
     }

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.query import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -451,25 +451,46 @@ def indicators_of_plan(plan):
     return Indicator.objects.live().filter(Q(goal__objective__plan=plan) | Q(objective__plan=plan))
 
 
-def _figures_by_indicator(queryset, indicator_filter, period, cumulative, period_order):
-    """{indicator_id: {period_id: value}} for the view's periods, in one query.
-
-    Records each period's sort key (start date, id), label and year in `period_order`.
-    """
+def _figures_in_view(queryset, kind, indicator_filter, period, cumulative):
+    """(kind, indicator id, period id, period start, period label, value) rows of
+    `queryset` (targets or measurements) for the view's periods."""
     if cumulative:
         queryset = queryset.filter(
             period__plan_id=period.plan_id, period__start_date__lte=period.start_date
         )
     else:
         queryset = queryset.filter(period_id=period.pk)
-    figures = {}
-    rows = queryset.filter(**indicator_filter).values_list(
-        "indicator_id", "period_id", "period__start_date", "period__label", "value"
+    return (
+        queryset.filter(**indicator_filter)
+        .order_by()
+        .annotate(kind=Value(kind))
+        .values_list(
+            "kind", "indicator_id", "period_id", "period__start_date", "period__label", "value"
+        )
     )
-    for indicator_id, period_id, start_date, label, value in rows:
-        figures.setdefault(indicator_id, {})[period_id] = value
+
+
+def _targets_and_approved(indicator_filter, period, cumulative, period_order):
+    """({indicator_id: {period_id: target}}, {indicator_id: {period_id: approved value}})
+    for the view's periods, in one query. Records each period's sort key (start date,
+    id) and label in `period_order`."""
+    targets = _figures_in_view(
+        IndicatorTarget.objects.all(), "t", indicator_filter, period, cumulative
+    )
+    approved = _figures_in_view(
+        Measurement.objects.filter(status=ReviewStatus.APPROVED),
+        "m",
+        indicator_filter,
+        period,
+        cumulative,
+    )
+    figures = {"t": {}, "m": {}}
+    for kind, indicator_id, period_id, start_date, label, value in targets.union(
+        approved, all=True
+    ):
+        figures[kind].setdefault(indicator_id, {})[period_id] = value
         period_order[period_id] = (start_date, period_id, label)
-    return figures
+    return figures["t"], figures["m"]
 
 
 PLAN_SCOPE, YEAR_SCOPE = "plan", "year"
@@ -494,8 +515,8 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE,
 
     The period view pairs the period's target with its approved value; the cumulative view
     evaluates the plan's periods up to and including `period` (see `evaluate`).
-    `indicators` is a queryset (or a list of Indicator). Four queries: the indicators, the
-    entity's default thresholds (none when `entity` is given), the targets and the
+    `indicators` is a queryset (or a list of Indicator). Three queries: the indicators, the
+    entity's default thresholds (none when `entity` is given), and the targets with the
     approved measurements.
     """
     indicator_filter = (
@@ -511,16 +532,7 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE,
     # The cut's own period is always in the series, figures or not: "at the cut" rules
     # read it (never an older period in its place).
     period_order = {period.pk: (period.start_date, period.pk, period.label)}
-    targets = _figures_by_indicator(
-        IndicatorTarget.objects.all(), indicator_filter, period, cumulative, period_order
-    )
-    approved = _figures_by_indicator(
-        Measurement.objects.filter(status=ReviewStatus.APPROVED),
-        indicator_filter,
-        period,
-        cumulative,
-        period_order,
-    )
+    targets, approved = _targets_and_approved(indicator_filter, period, cumulative, period_order)
     # Oldest first; periods without any figure add nothing to any aggregate.
     period_ids = sorted(period_order, key=lambda pk: period_order[pk][:2])
 

@@ -11,14 +11,16 @@ targets, baseline or archiving needs a reason and makes a new plan version.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from evaluation.selectors import effective_thresholds, indicator_plan_id
-from mipg.core.models import ReviewStatus
+from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
 from mipg.core.review import workflow
@@ -382,6 +384,37 @@ def _save_measurement(measurement, *, by):
     measurement.save()
 
 
+def _new_measurement(indicator, plan_id, period, *, by, entity, exists, figures):
+    """A checked, unsaved draft of ``indicator`` (locked; measured in plan ``plan_id``) in
+    ``period`` (reloaded after locking its plan): the rules of a new measurement, in order.
+    ``exists``: whether the indicator already has one in that period."""
+    MEASUREMENTS.require_reporter(by, indicator, "evaluation.add_measurement")
+    if indicator.archived:
+        raise ValidationError(
+            {"indicator": _("El indicador está archivado y no admite nuevas mediciones.")}
+        )
+    if period.plan_id != plan_id:
+        raise ValidationError({"period": _not_in_plan(period.label)})
+    workflow.ensure_period_open(period)
+    workflow.ensure_period_started(period, entity=entity)
+    if exists:
+        raise ValidationError(
+            {
+                "period": _("Ya existe una medición de este indicador para el periodo «%(label)s».")
+                % {"label": period.label}
+            }
+        )
+    measurement = Measurement(indicator=indicator, period=period, created_by=by)
+    measurement.value, measurement.numerator, measurement.denominator = _resolve_figures(
+        indicator,
+        value=figures.get("value"),
+        numerator=figures.get("numerator"),
+        denominator=figures.get("denominator"),
+    )
+    measurement.narrative = (figures.get("narrative") or "").strip()
+    return measurement
+
+
 @transaction.atomic
 def create_measurement(
     indicator, period, *, by, value=None, numerator=None, denominator=None, narrative=""
@@ -391,30 +424,110 @@ def create_measurement(
     # period" check below cannot race. Lock order: plan → indicator.
     lock_open_plan(period)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    MEASUREMENTS.require_reporter(by, indicator, "evaluation.add_measurement")
-    if indicator.archived:
-        raise ValidationError(
-            {"indicator": _("El indicador está archivado y no admite nuevas mediciones.")}
-        )
     period = ReportingPeriod.objects.get(pk=period.pk)
-    if period.plan_id != indicator_plan_id(indicator):
-        raise ValidationError({"period": _not_in_plan(period.label)})
-    workflow.ensure_period_open(period)
-    workflow.ensure_period_started(period)
-    if Measurement.objects.filter(indicator=indicator, period=period).exists():
-        raise ValidationError(
-            {
-                "period": _("Ya existe una medición de este indicador para el periodo «%(label)s».")
-                % {"label": period.label}
-            }
-        )
-    measurement = Measurement(indicator=indicator, period=period, created_by=by)
-    measurement.value, measurement.numerator, measurement.denominator = _resolve_figures(
-        indicator, value=value, numerator=numerator, denominator=denominator
+    measurement = _new_measurement(
+        indicator,
+        indicator_plan_id(indicator),
+        period,
+        by=by,
+        entity=None,
+        exists=Measurement.objects.filter(indicator=indicator, period=period).exists(),
+        figures={
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "narrative": narrative,
+        },
     )
-    measurement.narrative = (narrative or "").strip()
     _save_measurement(measurement, by=by)
     return measurement
+
+
+class BulkItemErrors(Exception):
+    """Items of a bulk write were refused: ``errors`` maps each failed item's position to
+    its ValidationError or PermissionDenied. Nothing was saved."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# The foreign keys create_measurements checks itself, in bulk; the denominator's
+# constraint (not zero) is the rule of _resolve_figures.
+_BULK_CHECKED = ["indicator", "period", "created_by", "submitted_by", "reviewed_by"]
+
+
+@transaction.atomic
+def create_measurements(items, *, by, submit=False):
+    """Report many measurements at once, all or nothing (the API's bulk write).
+
+    ``items``: dicts with ``indicator``, ``period`` and the figures of create_measurement
+    (value, numerator, denominator, narrative). Each item follows the rules of
+    create_measurement, and of submit_measurement when ``submit``, in the same order, an
+    item counting as already reported once an earlier item of the batch reported it. Raises
+    BulkItemErrors with every failed item. The queries do not grow with the items: the
+    plans, indicators, periods and existing measurements are read (and locked) once, the
+    rows and their history written in bulk.
+    """
+    errors, closed = {}, {}
+    for plan_id in sorted({item["period"].plan_id for item in items}):
+        try:
+            lock_open_plan(plan_id)
+        except ValidationError as error:
+            closed[plan_id] = error
+    indicator_ids = {item["indicator"].pk for item in items}
+    indicators = (
+        Indicator.objects.select_for_update(of=("self",))
+        .annotate(measured_plan_id=Coalesce("objective__plan_id", "goal__objective__plan_id"))
+        .in_bulk(indicator_ids)
+    )
+    periods = ReportingPeriod.objects.in_bulk({item["period"].pk for item in items})
+    reported = set(
+        Measurement.objects.filter(
+            indicator_id__in=indicator_ids, period_id__in=list(periods)
+        ).values_list("indicator_id", "period_id")
+    )
+    entity = Entity.current()
+    measurements = []
+    for index, item in enumerate(items):
+        item = dict(item)
+        indicator = indicators[item.pop("indicator").pk]
+        period = periods[item.pop("period").pk]
+        key = (indicator.pk, period.pk)
+        try:
+            if period.plan_id in closed:
+                raise closed[period.plan_id]
+            measurement = _new_measurement(
+                indicator,
+                indicator.measured_plan_id,
+                period,
+                by=by,
+                entity=entity,
+                exists=key in reported,
+                figures=item,
+            )
+            measurement.full_clean(
+                exclude=_BULK_CHECKED, validate_unique=False, validate_constraints=False
+            )
+        except (ValidationError, PermissionDenied) as error:
+            errors[index] = error
+        else:
+            reported.add(key)
+            measurements.append(measurement)
+    if errors:
+        raise BulkItemErrors(errors)
+    bulk_create_with_history(measurements, Measurement, default_user=by)
+    if submit:
+        # submit_measurement's checks are the ones above, on the same user and periods.
+        for measurement in measurements:
+            workflow.mark_submitted(measurement, by=by)
+        bulk_update_with_history(
+            measurements,
+            Measurement,
+            ["status", "submitted_by", "submitted_at"],
+            default_user=by,
+        )
+    return measurements
 
 
 @transaction.atomic

@@ -147,11 +147,35 @@ class MeasurementUpdateSerializer(WriteSerializer):
 BULK_MAX_ITEMS = 500
 
 
+class _BulkPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    # A key of one item of a bulk write, looked up among the rows every item names, read
+    # in one query on first use (not one query per item); anything else gets DRF's answer.
+
+    def to_internal_value(self, data):
+        if not hasattr(self, "_rows"):
+            items = self.root.initial_data.get("items")
+            keys = {
+                item.get(self.field_name)
+                for item in (items if isinstance(items, list) else [])
+                if isinstance(item, dict)
+            }
+            self._rows = self.get_queryset().in_bulk(
+                [key for key in keys if type(key) is int or (type(key) is str and key.isdigit())]
+            )
+        if type(data) in (int, str) and str(data).isdigit() and int(data) in self._rows:
+            return self._rows[int(data)]
+        return super().to_internal_value(data)
+
+
+class BulkMeasurementItemSerializer(MeasurementCreateSerializer):
+    serializer_related_field = _BulkPrimaryKeyField
+
+
 class BulkMeasurementSerializer(serializers.Serializer):
     submit = serializers.BooleanField(
         default=False, help_text="Además, enviar cada medición a revisión."
     )
-    items = MeasurementCreateSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS)
+    items = BulkMeasurementItemSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS)
 
 
 class BulkMeasurementResultSerializer(serializers.Serializer):

@@ -2,8 +2,6 @@
 evaluation.services. Nothing here is public."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,7 +24,6 @@ from mipg.core.api.views import (
     TraceMixin,
     UpdateMixin,
 )
-from mipg.core.review import services as review
 
 
 class _ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TraceMixin, ApiViewSet):
@@ -222,27 +219,21 @@ class MeasurementViewSet(ReviewWorkflowMixin, CreateMixin, UpdateMixin, _ReadVie
         if not serializer.is_valid():
             return self._bulk_error(*self._split_errors(serializer.errors))
         submit = serializer.validated_data["submit"]
-        with transaction.atomic():
-            created, item_errors, refused = [], {}, False
-            for index, item in enumerate(serializer.validated_data["items"]):
-                item = dict(item)
-                try:
-                    measurement = services.create_measurement(
-                        item.pop("indicator"), item.pop("period"), by=request.user, **item
-                    )
-                    if submit:
-                        review.submit(measurement, kind=services.MEASUREMENTS, by=request.user)
-                except DjangoValidationError as error:
-                    item_errors[str(index)] = service_errors(error)
-                except PermissionDenied as error:
+        try:
+            measurements = services.create_measurements(
+                serializer.validated_data["items"], by=request.user, submit=submit
+            )
+        except services.BulkItemErrors as failed:
+            item_errors, refused = {}, False
+            for index, error in failed.errors.items():
+                if isinstance(error, PermissionDenied):
                     # 403, as the same measurement sent alone would answer.
                     item_errors[str(index)] = {NON_FIELD: [str(error)]}
                     refused = True
                 else:
-                    created.append(measurement.pk)
-            if item_errors:
-                transaction.set_rollback(True)
-                return self._bulk_error({}, item_errors, refused=refused)
+                    item_errors[str(index)] = service_errors(error)
+            return self._bulk_error({}, item_errors, refused=refused)
+        created = [measurement.pk for measurement in measurements]
         by_pk = self.base_queryset().in_bulk(created)
         result = {"submitted": submit, "items": [by_pk[pk] for pk in created]}
         data = serializers.BulkMeasurementResultSerializer(

@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
     When,
     Window,
 )
@@ -275,9 +276,13 @@ class NodeFinance(BudgetTotals):
 
 @dataclass(frozen=True)
 class FinancialProgress(TreeRollup):
-    """The budget roll-up of a plan (NodeFinance nodes)."""
+    """The budget roll-up of a plan (NodeFinance nodes). ``by_source``: {(action id, source
+    id): BudgetTotals} and ``source_names`` {source id: name}, for the budget funnel of any
+    set of the actions (None when not computed)."""
 
     year: int | None = None
+    by_source: dict | None = None
+    source_names: dict | None = None
 
 
 def _tree_skeleton(plan, tree):
@@ -317,35 +322,54 @@ def _parent_nodes(items, children):
 
 def totals_by(allocations, key, *, names=None):
     """{value of `key`: BudgetTotals} of `allocations` grouped by `key`, a field of the
-    allocation ("action_id", "source_id"). Three queries: appropriations, modifications
-    and executions (one conditional sum per stage) grouped apart, since joining them would
-    repeat each appropriation once per execution entry. `names`: (a field that depends on
-    `key`, a dict to fill with key → that field), read with the appropriations."""
-    through = f"allocation__{key}"
-    label, labels = names or (key, {})
+    allocation ("action_id", "source_id") or a tuple of them (then keyed by tuples of
+    their values). Three queries: appropriations, modifications and executions (one
+    conditional sum per stage) grouped apart, since joining them would repeat each
+    appropriation once per execution entry. `names`: (a field that depends on `key`, a
+    dict to fill with key → that field), read with the appropriations."""
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    through = [f"allocation__{k}" for k in keys]
+    label, labels = names or (keys[0], {})
+
+    def key_of(row):
+        return row[0] if len(keys) == 1 else tuple(row[: len(keys)])
+
     appropriations = {}
-    for value, name, total in (
+    for row in (
         allocations.order_by()
-        .values(key, label)
+        .values(*keys, label)
         .annotate(total=Sum("appropriation"))
-        .values_list(key, label, "total")
+        .values_list(*keys, label, "total")
     ):
-        appropriations[value] = total
-        labels[value] = name
-    modifications = dict(
+        appropriations[key_of(row)] = row[-1]
+        labels[key_of(row)] = row[-2]
+    # The modifications and the execution stages in one query: (kind, *key, amounts), the
+    # net modification in the first amount.
+    none = {f"no_{stage}": Value(None, output_field=MONEY_FIELD) for stage in STAGES[1:]}
+    modified = (
         BudgetModification.objects.filter(allocation__in=allocations)
         .order_by()
-        .values(through)
-        .annotate(total=Sum(signed_modification_amount()))
-        .values_list(through, "total")
+        .values(*through)
+        .annotate(total=Sum(signed_modification_amount()), kind=Value("m"), **none)
+        .values_list("kind", *through, "total", *none)
     )
-    executions = {
-        row[through]: row
-        for row in BudgetExecution.objects.filter(allocation__in=allocations)
+    executed = (
+        BudgetExecution.objects.filter(allocation__in=allocations)
         .order_by()
-        .values(through)
-        .annotate(**{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES})
-    }
+        .values(*through)
+        .annotate(
+            kind=Value("e"),
+            **{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES},
+        )
+        .values_list("kind", *through, *STAGES)
+    )
+    modifications, executions = {}, {}
+    for row in modified.union(executed, all=True):
+        value, amounts = key_of(row[1:]), row[1 + len(keys) :]
+        if row[0] == "m":
+            modifications[value] = amounts[0]
+        else:
+            executions[value] = dict(zip(STAGES, amounts, strict=True))
     return {
         value: BudgetTotals(
             appropriation=decimal_or_zero(appropriations.get(value)),
@@ -356,6 +380,13 @@ def totals_by(allocations, key, *, names=None):
     }
 
 
+def by_source(totals, names):
+    """[(source name, BudgetTotals)] by source name from {source id: BudgetTotals}."""
+    return sorted(
+        ((names.get(pk, ""), value) for pk, value in totals.items()), key=lambda row: row[0]
+    )
+
+
 def budget_by_source(actions, *, year=None):
     """[(source name, BudgetTotals)] of the live allocations of `actions` (a queryset), by
     source name: the budget funnel apropiación → CDP → compromiso → obligación → pago per
@@ -364,13 +395,10 @@ def budget_by_source(actions, *, year=None):
     if year is not None:
         allocations = allocations.filter(year=year)
     names = {}
-    totals = totals_by(allocations, "source_id", names=("source__name", names))
-    return sorted(
-        ((names.get(pk, ""), value) for pk, value in totals.items()), key=lambda row: row[0]
-    )
+    return by_source(totals_by(allocations, "source_id", names=("source__name", names)), names)
 
 
-def plan_financial_progress(plan, *, year=None, tree=None):
+def plan_financial_progress(plan, *, year=None, tree=None, actions=True):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
 
@@ -379,17 +407,31 @@ def plan_financial_progress(plan, *, year=None, tree=None):
     plan's PhysicalProgress (or any TreeRollup) when the caller has it, for the nodes'
     ids, codes, names and parents. Three queries whatever the size (six without ``tree``:
     objectives, goals and actions first): appropriations, modifications and executions
-    grouped by action (``totals_by``).
+    grouped by action and funding source (``totals_by``). With ``actions=False``: no
+    action nodes, the goals' totals grouped by goal in the database (the same sums).
     """
-    objectives, goals, actions = _tree_skeleton(plan, tree)
+    objectives, goals, action_items = _tree_skeleton(plan, tree)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
-    totals = totals_by(allocations, "action_id")
-    action_nodes = _nodes(actions, lambda pk: totals.get(pk, EMPTY_TOTALS))
-    goal_nodes = _parent_nodes(goals, action_nodes)
+    if not actions:
+        by_goal = totals_by(allocations, "action__goal_id")
+        goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
+        pairs = source_names = None
+        action_nodes = {}
+    else:
+        names = {}
+        pairs = totals_by(allocations, ("action_id", "source_id"), names=("source__name", names))
+        source_names = {source_id: name for (_action_id, source_id), name in names.items()}
+        by_action = defaultdict(list)
+        for (action_id, _source_id), totals in pairs.items():
+            by_action[action_id].append(totals)
+        action_nodes = _nodes(action_items, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
+        goal_nodes = _parent_nodes(goals, action_nodes)
     objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(
         id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()
     )
-    return FinancialProgress(plan_node, objective_nodes, goal_nodes, action_nodes, year)
+    return FinancialProgress(
+        plan_node, objective_nodes, goal_nodes, action_nodes, year, pairs, source_names
+    )

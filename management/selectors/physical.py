@@ -18,13 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -276,9 +273,12 @@ class TreeRollup:
 
 @dataclass(frozen=True)
 class PhysicalProgress(TreeRollup):
-    """The physical roll-up of a plan (NodeProgress nodes)."""
+    """The physical roll-up of a plan (NodeProgress nodes). ``action_facts``: {action id:
+    (unit id, start date, end date)} of the live actions (None when not read), for the
+    groupings across the tree (dashboards)."""
 
     as_of: object = None
+    action_facts: dict | None = None
 
 
 def _relative_average(weighted_sum, weight_sum, plain_sum, count):
@@ -302,16 +302,19 @@ class _Accumulator:
         self.planned_known = True
 
     def add(self, node):
-        self.weighted += node.weight * node.physical
-        self.weights += node.weight
-        self.plain += node.physical
+        self.add_figures(node.weight, node.physical, node.planned, node.has_report)
+
+    def add_figures(self, weight, physical, planned, has_report):
+        self.weighted += weight * physical
+        self.weights += weight
+        self.plain += physical
         self.count += 1
-        self.has_report = self.has_report or node.has_report
-        if node.planned is None:
+        self.has_report = self.has_report or has_report
+        if planned is None:
             self.planned_known = False
         else:
-            self.planned_weighted += node.weight * node.planned
-            self.planned_plain += node.planned
+            self.planned_weighted += weight * planned
+            self.planned_plain += planned
 
     @property
     def value(self):
@@ -369,27 +372,61 @@ def _node_figures(physical, planned, thresholds, *, cap):
     }
 
 
-def plan_physical_progress(plan, *, as_of=None, thresholds=None):
+def _planned_of_row(scheduled, start_date, end_date, as_of):
+    """``planned_progress`` of an action read as values (no model instance)."""
+    if as_of is None:
+        return None
+    if scheduled is not None:
+        return Decimal(scheduled)
+    return default_planned(_Dates(start_date, end_date), as_of.end_date)
+
+
+@dataclass(frozen=True)
+class _Dates:
+    start_date: object
+    end_date: object
+
+
+def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
     """Physical progress, executed and planned, per action, goal, objective and plan.
 
-    Four queries whatever the size (five without ``thresholds``, the entity's semáforo
-    bands): objectives, goals, actions annotated with their latest approved progress and
-    their programación at ``as_of``, and the same actions grouped by goal (Σw·p, Σw, Σp, n).
-    Planned progress is combined in Python from the action rows (its default spread by
-    dates is computed there); goals → objectives → plan from those few grouped rows.
+    Three queries whatever the size (four without ``thresholds``, the entity's semáforo
+    bands): objectives, goals, and actions annotated with their latest approved progress
+    and their programación at ``as_of``. Executed and planned progress are combined in
+    Python from the action rows (the default planned spread by dates is computed there):
+    actions → goals → objectives → plan.
+
+    With ``actions=False`` the action nodes are not built (``actions`` and
+    ``action_facts`` are empty): the goals, objectives and plan get the same figures from
+    the action rows read as plain values, for pages that show no action.
     """
     thresholds = thresholds or entity_thresholds()
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
     # only what a node and the default planned spread read (no full Action instances)
-    fields = ("pk", "code", "name", "weight", "goal_id", "start_date", "end_date")
+    fields = ("pk", "code", "name", "weight", "goal_id", "start_date", "end_date", "unit_id")
+    with_actions = actions
     actions = with_planned_progress(
         with_physical_progress(live_actions(plan).in_tree_order().only(*fields), as_of=as_of),
         as_of=as_of,
     )
-    action_nodes = {}
-    planned_by_goal = defaultdict(_Accumulator)
+    action_nodes, facts = {}, {}
+    by_goal = defaultdict(_Accumulator)
+    if not with_actions:
+        for goal_id, weight, start, end, progress, reported, scheduled in actions.values_list(
+            "goal_id",
+            "weight",
+            "start_date",
+            "end_date",
+            "physical_progress",
+            "has_report",
+            "scheduled_planned",
+        ):
+            planned = _planned_of_row(scheduled, start, end, as_of)
+            by_goal[goal_id].add_figures(weight, progress, planned, reported)
+        actions = ()
     for a in actions:
+        facts[a.pk] = (a.unit_id, a.start_date, a.end_date)
         node = NodeProgress.for_item(
             a,
             **_node_figures(a.physical_progress, planned_progress(a, as_of), thresholds, cap=False),
@@ -397,44 +434,20 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None):
             has_report=a.has_report,
         )
         action_nodes[a.pk] = node
-        planned_by_goal[a.goal_id].add(node)
-
-    physical = _physical_expression(as_of)
-    grouped = {
-        row["goal_id"]: row
-        for row in live_actions(plan)
-        .order_by()
-        .values("goal_id")
-        .annotate(
-            weighted=Sum(F("weight") * physical, output_field=DecimalField()),
-            weights=Sum("weight"),
-            plain=Sum(physical, output_field=DecimalField()),
-            count=Count("pk"),
-            reported=Count("pk", filter=Exists(approved_reports(as_of=as_of))),
-        )
-    }
+        by_goal[a.goal_id].add(node)
 
     goal_nodes = {}
     by_objective = defaultdict(_Accumulator)
     for goal in goals:
-        row = grouped.get(goal.pk)
-        executed = (
-            _relative_average(
-                decimal_or_zero(row["weighted"]),
-                decimal_or_zero(row["weights"]),
-                decimal_or_zero(row["plain"]),
-                row["count"],
-            )
-            if row
-            else ZERO
-        )
-        planned = planned_by_goal[goal.pk].planned if as_of is not None else None
+        acc = by_goal.get(goal.pk, _Accumulator())
         node = NodeProgress.for_item(
             goal,
-            **_node_figures(executed, planned, thresholds, cap=True),
+            **_node_figures(
+                acc.value, acc.planned if as_of is not None else None, thresholds, cap=True
+            ),
             parent_id=goal.objective_id,
-            has_report=bool(row and row["reported"]),
-            has_children=row is not None,
+            has_report=acc.has_report,
+            has_children=bool(acc.count),
         )
         goal_nodes[goal.pk] = node
         by_objective[goal.objective_id].add(node)
@@ -468,4 +481,4 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None):
         has_report=whole_plan.has_report,
         has_children=bool(whole_plan.count),
     )
-    return PhysicalProgress(plan_node, objective_nodes, goal_nodes, action_nodes, as_of)
+    return PhysicalProgress(plan_node, objective_nodes, goal_nodes, action_nodes, as_of, facts)

@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import fields_for_model
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
@@ -73,3 +74,47 @@ def model_form_fields(model, fields, widgets=None):
         return db_field.formfield(**kwargs)
 
     return fields_for_model(model, fields=fields, widgets=widgets, formfield_callback=formfield)
+
+
+class _RowsIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class RowsChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over rows the view has read already (``set_rows``, model
+    instances in display order): rendering its options and validating the choice read no
+    query (a plain ModelChoiceField queries its queryset for each)."""
+
+    iterator = _RowsIterator
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", None)
+        super().__init__(**kwargs)
+        self.rows = []
+
+    def set_rows(self, rows):
+        self.rows = list(rows)
+        self.widget.choices = self.choices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, models.Model):
+            value = getattr(value, key)
+        for row in self.rows:
+            if str(getattr(row, key)) == str(value):
+                return row
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )

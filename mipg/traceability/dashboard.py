@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db.models import CharField, IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.selectors import SemaforoState
 from management.models import ProgressReport
-from management.selectors.budget import BudgetTotals, budget_by_source
+from management.selectors.budget import BudgetTotals, budget_by_source, by_source
 from management.selectors.physical import (
     HUNDRED,
     ZERO,
@@ -38,10 +38,10 @@ from management.selectors.physical import (
     physical_compliance,
     physical_state,
 )
-from mipg.core.models import ReviewStatus
+from mipg.core.models import ReviewStatus, Unit
 from mipg.traceability.rollup import rollup_of
-from planning.models import ActionSchedule, default_planned
-from planning.selectors import default_cutoff, live_actions
+from planning.models import Action, ActionSchedule, Objective, default_planned
+from planning.selectors import default_cutoff, live_actions, live_objectives
 
 NO_UNIT = _("Sin dependencia")
 LIST_LIMIT = 20
@@ -163,6 +163,7 @@ def plan_dashboard(
     institutional_plan=None,
     only_reds=False,
     today=None,
+    unit_names=None,
 ):
     """The Dashboard of `plan` at `period` (default: the latest period that has started),
     optionally restricted to the actions of a unit, a MIPG policy or dimension (through
@@ -176,35 +177,43 @@ def plan_dashboard(
     thresholds = rollup.thresholds or entity_thresholds()
     shares = action_shares(physical)
 
-    actions = live_actions(plan)
-    filters = Q()
-    if unit is not None:
-        filters &= Q(unit=unit)
-    if policy is not None:
-        filters &= Q(goal__objective__policies=policy)
-    if dimension is not None:
-        filters &= Q(goal__objective__policies__dimension=dimension)
-    if institutional_plan is not None:
-        filters &= Q(institutional_plans=institutional_plan)
-    filtered = bool(filters)
-    selected = actions.filter(filters) if filtered else actions
-    rows = {
-        row["pk"]: row
-        for row in selected.order_by()
-        .values(
-            "pk",
-            "code",
-            "name",
-            "unit_id",
-            "unit__name",
-            "start_date",
-            "end_date",
-            "goal__objective_id",
-        )
-        .distinct()
-        if row["pk"] in physical.actions
-    }
+    links = _links(plan)
+    facts = physical.action_facts or {}
+    goals = physical.goals
+    filtered = any(f is not None for f in (unit, policy, dimension, institutional_plan))
+    rows = {}
+    for pk, node in physical.actions.items():
+        unit_id, start_date, end_date = facts[pk]
+        objective_id = goals[node.parent_id].parent_id
+        if unit is not None and unit_id != unit.pk:
+            continue
+        objective_policies = links.policies.get(objective_id, ())
+        if policy is not None and policy.pk not in {p.pk for p in objective_policies}:
+            continue
+        if dimension is not None and dimension.pk not in {
+            p.dimension_id for p in objective_policies
+        }:
+            continue
+        if institutional_plan is not None and institutional_plan.pk not in {
+            p.pk for p in links.institutional_plans.get(pk, ())
+        }:
+            continue
+        rows[pk] = {
+            "pk": pk,
+            "code": node.code,
+            "name": node.name,
+            "unit_id": unit_id,
+            "start_date": start_date,
+            "end_date": end_date,
+            "goal__objective_id": objective_id,
+        }
     ids = list(rows)
+    if unit_names is None:
+        unit_names = dict(
+            Unit.objects.filter(pk__in={r["unit_id"] for r in rows.values()}).values_list(
+                "pk", "name"
+            )
+        )
 
     def group(key, label, pks, url=""):
         return _group(
@@ -236,14 +245,13 @@ def plan_dashboard(
             _tree_group(node, financial.objectives[node.id], len(by_objective[node.id]))
             for node in physical.objectives.values()
         ]
-    unit_names = {row["unit_id"]: row["unit__name"] for row in rows.values()}
     units = sorted(
-        (group(key, unit_names[key] or str(NO_UNIT), pks) for key, pks in by_unit.items()),
+        (group(key, unit_names.get(key) or str(NO_UNIT), pks) for key, pks in by_unit.items()),
         key=_ranking,
     )
 
-    policies, dimensions = _by_policy(selected, rows, group)
-    institutional_plans = _by_institutional_plan(selected, rows, group)
+    policies, dimensions = _by_policy(links, rows, group)
+    institutional_plans = _by_institutional_plan(links, rows, group)
 
     indicators = [
         (indicator, result)
@@ -264,7 +272,7 @@ def plan_dashboard(
         for pk in ids
         if rows[pk]["end_date"] < today and physical.actions[pk].physical < HUNDRED
     ]
-    funnel = budget_by_source(selected, year=financial.year)
+    funnel = _funnel(financial, plan, ids)
 
     return Dashboard(
         plan=plan,
@@ -289,35 +297,104 @@ def plan_dashboard(
     )
 
 
+def _funnel(financial, plan, ids):
+    """[(source name, BudgetTotals)] of the actions `ids`: from the roll-up's totals by
+    action and source when it has them (no query), else three queries."""
+    if financial.by_source is None:
+        return budget_by_source(live_actions(plan).filter(pk__in=ids), year=financial.year)
+    ids, totals = set(ids), defaultdict(list)
+    for (action_id, source_id), amounts in financial.by_source.items():
+        if action_id in ids:
+            totals[source_id].append(amounts)
+    return by_source(
+        {pk: BudgetTotals.sum(items) for pk, items in totals.items()}, financial.source_names
+    )
+
+
 def _ranking(group):
     """Units by compliance (those with nothing planned last), then executed, then name."""
     compliance = group.compliance if group.compliance is not None else Decimal(-1)
     return (-compliance, -group.executed, str(group.label))
 
 
-def _by_policy(selected, rows, group):
+@dataclass(frozen=True)
+class _Links:
+    """The plan's links across the tree: objective id → [policy] (each with `dimension`),
+    action id → [institutional plan]."""
+
+    policies: dict
+    institutional_plans: dict
+
+
+def _links(plan):
+    """The _Links of `plan`: one query (the two link tables, united)."""
+    policy_links = (
+        Objective.policies.through.objects.filter(objective__in=live_objectives(plan))
+        .order_by()
+        .annotate(kind=Value("p"))
+        .values_list(
+            "kind",
+            "objective_id",
+            "policy_id",
+            "policy__code",
+            "policy__name_es",
+            "policy__dimension_id",
+            "policy__dimension__code",
+            "policy__dimension__name_es",
+        )
+    )
+    plan_links = (
+        Action.institutional_plans.through.objects.filter(action__in=live_actions(plan))
+        .order_by()
+        .annotate(
+            kind=Value("i"),
+            no_dimension=Value(None, output_field=IntegerField()),
+            no_code=Value(None, output_field=CharField()),
+            no_name=Value(None, output_field=CharField()),
+        )
+        .values_list(
+            "kind",
+            "action_id",
+            "institutionalplan_id",
+            "institutionalplan__code",
+            "institutionalplan__name",
+            "no_dimension",
+            "no_code",
+            "no_name",
+        )
+    )
+    policies, institutional_plans = defaultdict(list), defaultdict(list)
+    for (
+        kind,
+        owner,
+        pk,
+        code,
+        name,
+        dimension_id,
+        dimension_code,
+        dimension_name,
+    ) in policy_links.union(plan_links, all=True):
+        item = SimpleNamespace(pk=pk, code=code, name=name)
+        if kind == "p":
+            item.dimension_id = dimension_id
+            item.dimension = SimpleNamespace(code=dimension_code, name=dimension_name)
+            policies[owner].append(item)
+        else:
+            institutional_plans[owner].append(item)
+    return _Links(policies, institutional_plans)
+
+
+def _by_policy(links, rows, group):
     """(policies, dimensions): an action counts in each policy of its objective."""
     policy_actions, dimension_actions = defaultdict(set), defaultdict(set)
     labels = {}
-    links = (
-        selected.order_by()
-        .filter(goal__objective__policies__isnull=False)
-        .values_list(
-            "pk",
-            "goal__objective__policies__code",
-            "goal__objective__policies__name_es",
-            "goal__objective__policies__dimension__code",
-            "goal__objective__policies__dimension__name_es",
-        )
-        .distinct()
-    )
-    for pk, code, name, dimension_code, dimension_name in links:
-        if pk not in rows:
-            continue
-        policy_actions[code].add(pk)
-        dimension_actions[dimension_code].add(pk)
-        labels["p", code] = f"{code} {name}"
-        labels["d", dimension_code] = f"{dimension_code} {dimension_name}"
+    for pk, row in rows.items():
+        for policy in links.policies.get(row["goal__objective_id"], ()):
+            dimension = policy.dimension
+            policy_actions[policy.code].add(pk)
+            dimension_actions[dimension.code].add(pk)
+            labels["p", policy.code] = f"{policy.code} {policy.name}"
+            labels["d", dimension.code] = f"{dimension.code} {dimension.name}"
     policies = [
         group(code, labels["p", code], sorted(pks)) for code, pks in sorted(policy_actions.items())
     ]
@@ -328,18 +405,12 @@ def _by_policy(selected, rows, group):
     return policies, dimensions
 
 
-def _by_institutional_plan(selected, rows, group):
+def _by_institutional_plan(links, rows, group):
     plan_actions, labels = defaultdict(set), {}
-    links = (
-        selected.order_by()
-        .filter(institutional_plans__isnull=False)
-        .values_list("pk", "institutional_plans__code", "institutional_plans__name")
-        .distinct()
-    )
-    for pk, code, name in links:
-        if pk in rows:
-            plan_actions[code].add(pk)
-            labels[code] = name
+    for pk in rows:
+        for item in links.institutional_plans.get(pk, ()):
+            plan_actions[item.code].add(pk)
+            labels[item.code] = item.name
     return [group(code, labels[code], sorted(pks)) for code, pks in sorted(plan_actions.items())]
 
 
@@ -358,33 +429,44 @@ def _indicator_selected(indicator, unit, rows, physical, filtered):
 
 def _trend(plan, periods, rows, shares, period, filtered):
     """[(period, planned, executed)] for each period of the plan up to the cut, by the
-    same share weights (so the cut's point equals the plan's figures). Two queries."""
+    same share weights (so the cut's point equals the plan's figures). One query."""
     if period is None:
         return []
+    all_periods = periods
     periods = [p for p in periods if p.end_date <= period.end_date]
     periods.sort(key=lambda p: (p.end_date, p.start_date))
     if not periods:
         return []
     ids = set(rows)
-    scheduled = {
-        (a, p): value
-        for a, p, value in ActionSchedule.objects.filter(
-            action_id__in=live_actions(plan).values("pk")
-        ).values_list("action_id", "period_id", "planned")
-        if a in ids
-    }
-    reports = defaultdict(list)  # action → [(period end, progress)] ascending
-    for action_id, end, progress in (
+    ends = {p.pk: (p.end_date, p.start_date) for p in all_periods}
+    # The programación and the approved reports up to the cut, in one query.
+    schedules = (
+        ActionSchedule.objects.filter(action_id__in=live_actions(plan).values("pk"))
+        .order_by()
+        .annotate(kind=Value("s"))
+        .values_list("kind", "action_id", "period_id", "pk", "planned")
+    )
+    approved = (
         ProgressReport.objects.filter(
             action_id__in=live_actions(plan).values("pk"),
             status=ReviewStatus.APPROVED,
             period__end_date__lte=period.end_date,
         )
-        .order_by("action_id", "period__end_date", "period__start_date", "pk")
-        .values_list("action_id", "period__end_date", "progress")
-    ):
-        if action_id in ids:
-            reports[action_id].append((end, progress))
+        .order_by()
+        .annotate(kind=Value("r"))
+        .values_list("kind", "action_id", "period_id", "pk", "progress")
+    )
+    scheduled, found = {}, []
+    for kind, action_id, period_id, pk, value in schedules.union(approved, all=True):
+        if action_id not in ids:
+            continue
+        if kind == "s":
+            scheduled[action_id, period_id] = value
+        else:
+            found.append((action_id, ends[period_id], pk, value))
+    reports = defaultdict(list)  # action → [(period end, progress)] ascending
+    for action_id, (end, _start), _pk, progress in sorted(found):
+        reports[action_id].append((end, progress))
     total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
     if not total:
         return []

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mipg.core.models import Dimension, InstitutionalPlan, Policy, Unit
+from mipg.core.forms import RowsChoiceField
+from mipg.core.models import InstitutionalPlan, Policy, Unit
 from mipg.traceability.worklists import MEASUREMENT, PROGRESS
 from planning.models import ReportingPeriod, StrategicPlan
 
@@ -13,47 +14,31 @@ class DashboardForm(forms.Form):
     the chosen plan's; an invalid choice is reported next to its field and the dashboard
     falls back to the default (the latest period that has started)."""
 
-    plan = forms.ModelChoiceField(
-        label=_("Plan"), queryset=StrategicPlan.objects.none(), required=False, empty_label=None
+    plan = RowsChoiceField(label=_("Plan"), required=False, empty_label=None)
+    period = RowsChoiceField(
+        label=_("Periodo de corte"), required=False, empty_label=_("Último periodo iniciado")
     )
-    period = forms.ModelChoiceField(
-        label=_("Periodo de corte"),
-        queryset=StrategicPlan.objects.none(),
-        required=False,
-        empty_label=_("Último periodo iniciado"),
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Dependencia"), queryset=Unit.objects.none(), required=False, empty_label=_("Todas")
-    )
-    dimension = forms.ModelChoiceField(
-        label=_("Dimensión MIPG"),
-        queryset=Dimension.objects.none(),
-        required=False,
-        empty_label=_("Todas"),
-    )
-    policy = forms.ModelChoiceField(
-        label=_("Política MIPG"),
-        queryset=Policy.objects.none(),
-        required=False,
-        empty_label=_("Todas"),
-    )
-    institutional_plan = forms.ModelChoiceField(
-        label=_("Plan del Decreto 612"),
-        queryset=InstitutionalPlan.objects.none(),
-        required=False,
-        empty_label=_("Todos"),
+    unit = RowsChoiceField(label=_("Dependencia"), required=False, empty_label=_("Todas"))
+    dimension = RowsChoiceField(label=_("Dimensión MIPG"), required=False, empty_label=_("Todas"))
+    policy = RowsChoiceField(label=_("Política MIPG"), required=False, empty_label=_("Todas"))
+    institutional_plan = RowsChoiceField(
+        label=_("Plan del Decreto 612"), required=False, empty_label=_("Todos")
     )
     only_reds = forms.BooleanField(label=_("Solo indicadores en rojo"), required=False)
 
     def __init__(self, data, *, plans, periods):
+        """`plans` and `periods` (the chosen plan's): lists the view has read. The other
+        choices are read once each (the dimensions with their policies)."""
         super().__init__(data)
-        self.fields["plan"].queryset = plans
-        self.fields["period"].queryset = periods
-        self.fields["unit"].queryset = Unit.objects.order_by("name")
-        self.fields["dimension"].queryset = Dimension.objects.order_by("order", "code")
-        self.fields["policy"].queryset = Policy.objects.order_by("code")
-        self.fields["institutional_plan"].queryset = InstitutionalPlan.objects.order_by(
-            "order", "code"
+        self.fields["plan"].set_rows(plans)
+        self.fields["period"].set_rows(periods)
+        self.fields["unit"].set_rows(Unit.objects.order_by("name"))
+        policies = list(Policy.objects.select_related("dimension").order_by("code"))
+        self.fields["policy"].set_rows(policies)
+        dimensions = {p.dimension_id: p.dimension for p in policies}.values()
+        self.fields["dimension"].set_rows(sorted(dimensions, key=lambda d: (d.order, d.code)))
+        self.fields["institutional_plan"].set_rows(
+            InstitutionalPlan.objects.order_by("order", "code")
         )
 
 

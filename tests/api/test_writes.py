@@ -256,6 +256,35 @@ def test_bulk_type_errors_are_reported_by_index_before_any_write(client_for, sce
     assert set(response.json()["items"]["1"]) == {"indicator", "value"}
 
 
+def _bulk_queries(client, scenario, count_queries, size):
+    indicators = [IndicatorFactory(goal=scenario.goal, code=f"B{size}-{i}") for i in range(size)]
+    items = [{"indicator": i.pk, "period": scenario.period.pk, "value": "5"} for i in indicators]
+    with count_queries() as counted:
+        response = client.post("/api/v1/measurements/bulk/", {"submit": True, "items": items})
+    assert response.status_code == 201, response.content
+    return counted.count, indicators
+
+
+def test_bulk_runs_the_same_queries_for_2_and_8_items(
+    client_for, scenario, responsible, count_queries
+):
+    client = client_for(responsible)
+    client.get("/api/v1/measurements/")  # warm-up: the user's permission cache
+    small, _ = _bulk_queries(client, scenario, count_queries, 2)
+    large, indicators = _bulk_queries(client, scenario, count_queries, 8)
+    # Validation: the indicators and the periods of every item (2); the write: savepoint,
+    # lock of the plan, indicators (locked), periods, existing measurements, entity, insert,
+    # history insert, submit update, history insert, release (11); the answer: the created
+    # measurements and their evidence (2).
+    assert (small, large) == (15, 15)
+    # Every measurement was recorded as created then submitted, by its reporter.
+    history = Measurement.history.filter(indicator__in=indicators).order_by("history_id")
+    assert [(h.status, h.history_user) for h in history] == [
+        *[("draft", responsible)] * 8,
+        *[("submitted", responsible)] * 8,
+    ]
+
+
 @pytest.mark.parametrize("payload", [{}, {"items": []}, {"items": "x"}, {"items": [{}] * 501}])
 def test_bulk_needs_between_1_and_500_items(client_for, responsible, db, payload):
     response = client_for(responsible).post("/api/v1/measurements/bulk/", payload)

@@ -367,13 +367,13 @@ def test_plan_physical_progress_query_count_is_constant(db, count_queries, n_act
     as_of = plan.periods.first()
     thresholds = entity_thresholds()
 
-    # objectives, goals, annotated actions (with their programación), actions grouped by
-    # goal; the entity's semáforo bands when not given
-    with count_queries(4):
+    # objectives, goals, annotated actions (with their programación); the entity's
+    # semáforo bands when not given
+    with count_queries(3):
         result = plan_physical_progress(plan, thresholds=thresholds)
-    with count_queries(4):
+    with count_queries(3):
         at_cut = plan_physical_progress(plan, as_of=as_of, thresholds=thresholds)
-    with count_queries(5):
+    with count_queries(4):
         plan_physical_progress(plan, as_of=as_of)
     assert at_cut.plan.planned is not None
 
@@ -387,11 +387,11 @@ def test_plan_physical_progress_query_count_is_constant(db, count_queries, n_act
 def test_plan_financial_progress_query_count_is_constant(db, count_queries, n_actions):
     plan = build_plan(n_actions)
 
-    # objectives, goals, actions, appropriations by action, modifications by action,
-    # executions by action
-    with count_queries(6):
+    # objectives, goals, actions, appropriations by action and source, modifications and
+    # executions by action and source (one query)
+    with count_queries(5):
         result = plan_financial_progress(plan)
-    with count_queries(6):
+    with count_queries(5):
         plan_financial_progress(plan, year=2026)
 
     assert result.plan.appropriation > 0

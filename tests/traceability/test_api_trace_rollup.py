@@ -11,7 +11,7 @@ from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.core.trace import route_of
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ActionSchedule
-from tests.builders import quarters_2026, semaforo_tally
+from tests.builders import build_plan, quarters_2026, semaforo_tally
 from tests.factories import (
     ActionFactory,
     AllocationFactory,
@@ -194,3 +194,23 @@ def test_every_traceable_model_has_an_api_resource_for_its_trace():
     assert traceable - set(RESOURCE_NAMES) == set()
     for resource in {RESOURCE_NAMES[label] for label in traceable}:
         assert reverse(f"api:{resource}-trace", args=[1]).endswith("/trace/")
+
+
+def test_rollup_depth_keeps_the_figures_of_the_levels_it_shows(client_for, planner, count_queries):
+    plan = build_plan(12, actions_per_goal=3)
+    client = client_for(planner)
+    url = f"/api/v1/plans/{plan.pk}/rollup/"
+    full = client.get(url).json()
+    goals = client.get(url, {"depth": "goals"}).json()
+    objectives = client.get(url, {"depth": "objectives"}).json()
+    assert full["actions"] and goals["actions"] == [] and objectives["goals"] == []
+    for level in ("plan", "objectives", "indicators", "semaforo_counts"):
+        assert goals[level] == full[level] == objectives[level]
+    assert goals["goals"] == full["goals"]
+    assert client.get(url, {"depth": "leaves"}).json()["errors"]["depth"]
+    # the default is still the whole tree, with the same queries
+    with count_queries() as counted_full:
+        client.get(url)
+    with count_queries() as counted_goals:
+        client.get(url, {"depth": "goals"})
+    assert counted_goals.count == counted_full.count

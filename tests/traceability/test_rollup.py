@@ -6,6 +6,7 @@ from django.urls import reverse
 from evaluation.selectors import SemaforoState
 from mipg.core.models import ReviewStatus
 from mipg.traceability.rollup import plan_rollup
+from planning.models import Action, ActionSchedule, Goal
 from tests import factories
 from tests.builders import build_plan
 
@@ -136,12 +137,12 @@ def test_plan_rollup_without_periods_has_no_indicator_results():
 @pytest.mark.parametrize("size", [1, 3])
 def test_plan_rollup_query_count_is_constant(size, count_queries):
     plan = build_plan(size)
-    # 1 latest period + 1 entity + 4 physical + 3 financial (the tree comes from the
-    # physical roll-up) + 1 indicators + indicator_results (targets, measurements; the
+    # 1 latest period + 1 entity + 3 physical + 2 financial (the tree comes from the
+    # physical roll-up) + 1 indicators + indicator_results (targets with measurements; the
     # indicators and the entity already loaded)
     with count_queries() as counter:
         plan_rollup(plan)
-    assert counter.count == 12
+    assert counter.count == 9
 
 
 def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):
@@ -158,3 +159,54 @@ def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):
     url = reverse("planning:objective-branch", args=[goal.objective_id])
     branch = client.get(url, headers={"X-Tree-Branch": "1"}).content.decode()
     assert branch.count("1 sin reporte") == 1
+
+
+@pytest.mark.parametrize("cut", [None, "T1", "T2"])
+def test_rollup_without_actions_gives_the_same_figures_as_the_full_rollup(cut):
+    # Several goals of different weights (one archived), action weights 0–4, programación
+    # for some actions and the default spread by dates for the others, allocations with
+    # modifications and executions, indicators of goals and of an objective.
+    plan = build_plan(40, actions_per_goal=4)
+    goals = list(Goal.objects.filter(objective__plan=plan).order_by("pk"))
+    for i, goal in enumerate(goals):
+        Goal.objects.filter(pk=goal.pk).update(weight=D(i % 4) * 5)
+    periods = {p.label: p for p in plan.periods.all()}
+    actions = Action.objects.filter(goal__objective__plan=plan).order_by("pk")[:12]
+    ActionSchedule.objects.bulk_create(
+        ActionSchedule(action=action, period=period, planned=D(10 * (i % 3) + 5 * n))
+        for i, action in enumerate(actions)
+        for n, period in enumerate(periods.values(), start=1)
+    )
+    objective = plan.objectives.order_by("pk").first()
+    factories.IndicatorFactory(goal=None, objective=objective, code="IND-OBJ", unit=goals[0].unit)
+    period = periods[cut] if cut else None
+
+    full = plan_rollup(plan, period=period)
+    light = plan_rollup(plan, period=period, actions=False)
+
+    assert light.physical.actions == {} and light.financial.actions == {}
+    assert light.physical.plan == full.physical.plan
+    assert light.physical.objectives == full.physical.objectives
+    assert light.physical.goals == full.physical.goals
+    assert light.financial.plan == full.financial.plan
+    assert light.financial.objectives == full.financial.objectives
+    assert light.financial.goals == full.financial.goals
+    assert light.indicators == full.indicators
+    assert (light.plan_semaforo, light.objective_semaforo, light.goal_semaforo) == (
+        full.plan_semaforo,
+        full.objective_semaforo,
+        full.goal_semaforo,
+    )
+    # the fixture is not trivial: figures differ between goals and money was executed
+    assert len({node.planned for node in full.physical.goals.values()}) > 1 or cut is None
+    assert full.financial.plan.commitment > 0
+
+
+def test_plan_page_builds_no_action_node(client, planner, count_queries):
+    # The first view shows the objectives: its roll-up reads the actions as plain rows.
+    plan = build_plan(12)
+    client.force_login(planner)
+    response = client.get(reverse("planning:plan-detail", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response.context["rollup"].physical.actions == {}
+    assert response.context["rollup"].physical.objectives

@@ -188,11 +188,11 @@ def test_rollup_of_dispatches_on_served_plans(pei, plan_2026):
     assert rollup_of(plan_2026).physical.plan.physical == D("54")
 
 
-# plan_rollup of the PEI (10: it has no period, so its default cut-off is asked once more and
-# no indicator result is read) and of the serving plan (11, at the cut given), plus the PEI's
+# plan_rollup of the PEI (8: it has no period, so its default cut-off is asked once more and
+# no indicator result is read) and of the serving plan (8, at the cut given), plus the PEI's
 # default cut-off, the serving plans, their periods, the aligned objectives and the aligned
 # goals (5); the entity's bands come with the PEI's roll-up.
-QUERIES = 26
+QUERIES = 21
 
 
 @pytest.mark.parametrize("extra", [0, 2])

@@ -17,6 +17,8 @@ from mipg.traceability.rollup import rollup_of
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff_period
 
+DEPTHS = ("plan", "objectives", "goals", "actions")
+
 
 def _decimal(**kwargs):
     return serializers.DecimalField(max_digits=None, decimal_places=2, **kwargs)
@@ -49,6 +51,17 @@ class RollupQuerySerializer(serializers.Serializer):
         help_text=(
             "Acumulado desde el inicio del plan (plan: toda la vigencia de un plan plurianual) "
             "o desde el inicio del año del corte (year)."
+        ),
+    )
+    depth = serializers.ChoiceField(
+        choices=[(level, level) for level in DEPTHS],
+        default="actions",
+        help_text=(
+            "Niveles del árbol en la respuesta: plan (solo el plan), objectives (y sus "
+            "objetivos), goals (y sus metas) o actions (el árbol completo, por omisión). Los "
+            "niveles omitidos llegan como listas vacías; las cifras de los niveles incluidos "
+            "son las mismas. Con 20.000 actividades, goals responde una fracción del tamaño y "
+            "del tiempo."
         ),
     )
 
@@ -204,9 +217,11 @@ def _node(physical, financial, semaforo=None):
     }
 
 
-def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE):
-    """The dict PlanRollupSerializer renders (no queries)."""
+def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE, depth="actions"):
+    """The dict PlanRollupSerializer renders (no queries), with the tree's levels down to
+    `depth` (DEPTHS); the levels below are empty lists."""
     physical, financial = rollup.physical, rollup.financial
+    shown = DEPTHS[: DEPTHS.index(depth) + 1]
     period = rollup.period
     return {
         "period": None
@@ -225,12 +240,18 @@ def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE):
         "objectives": [
             _node(node, financial.objectives[pk], rollup.objective_semaforo.get(pk))
             for pk, node in physical.objectives.items()
+            if "objectives" in shown
         ],
         "goals": [
             _node(node, financial.goals[pk], rollup.goal_semaforo.get(pk))
             for pk, node in physical.goals.items()
+            if "goals" in shown
         ],
-        "actions": [_node(node, financial.actions[pk]) for pk, node in physical.actions.items()],
+        "actions": [
+            _node(node, financial.actions[pk])
+            for pk, node in physical.actions.items()
+            if "actions" in shown
+        ],
         "indicators": [
             {
                 "id": indicator.pk,
@@ -286,7 +307,14 @@ class PlanRollupViewSet(ApiViewSet):
         if period is None:
             period = default_cutoff_period(plan)
         year, cumulative = query.validated_data.get("year"), query.validated_data["cumulative"]
-        scope = query.validated_data["scope"]
-        rollup = rollup_of(plan, period=period, cumulative=cumulative, year=year, scope=scope)
-        data = rollup_data(rollup, year=year, cumulative=cumulative, scope=scope)
+        scope, depth = query.validated_data["scope"], query.validated_data["depth"]
+        rollup = rollup_of(
+            plan,
+            period=period,
+            cumulative=cumulative,
+            year=year,
+            scope=scope,
+            actions=depth == "actions",
+        )
+        data = rollup_data(rollup, year=year, cumulative=cumulative, scope=scope, depth=depth)
         return Response(PlanRollupSerializer(data).data)

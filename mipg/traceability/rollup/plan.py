@@ -155,22 +155,23 @@ def tree_semaforo(physical, own, *, red_below, green_from):
     )
 
 
-def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE):
+def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, actions=True):
     """Roll-up of `plan` as of `period` (by default the latest period that has started:
     planning.selectors.default_cutoff_period).
 
     Physical progress counts approved reports up to the period; indicator results are
     cumulative up to it by default, from the plan's start (`scope` "plan") or from the start
     of the cut's year ("year"); financial progress covers the allocations of `year` (all
-    years when None).
+    years when None). With ``actions=False`` no action node is built (for pages that show
+    the plan, its objectives and goals only): the same figures, in a fraction of the time.
     """
     if period is None:
         period = default_cutoff_period(plan)
     entity = Entity.current()
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo
-    physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds)
-    financial = plan_financial_progress(plan, year=year, tree=physical)
+    physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds, actions=actions)
+    financial = plan_financial_progress(plan, year=year, tree=physical, actions=actions)
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
         indicator_results(

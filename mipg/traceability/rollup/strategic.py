@@ -39,17 +39,18 @@ def with_serving_flag(plans):
     )
 
 
-def rollup_of(plan, **kwargs):
+def rollup_of(plan, *, actions=True, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
     serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments). One query
     more than the chosen roll-up, none when `plan` was loaded with ``has_serving_plans``
-    (``with_serving_flag``)."""
+    (``with_serving_flag``). ``actions=False``: a plan_rollup without action nodes (see
+    there); a strategic roll-up has none of its own anyway."""
     served = getattr(plan, "has_serving_plans", None)
     if served is None:
         served = plan.children.exists()
     if served:
         return strategic_rollup(plan, **kwargs)
-    return plan_rollup(plan, **kwargs)
+    return plan_rollup(plan, actions=actions, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,12 @@ def _strategic(own, parts, indicators, thresholds, *, period, years=None, servin
         plan=plan,
         period=period,
         physical=PhysicalProgress(
-            plan_node, physical, own.physical.goals, own.physical.actions, None
+            plan_node,
+            physical,
+            own.physical.goals,
+            own.physical.actions,
+            None,
+            own.physical.action_facts,
         ),
         financial=FinancialProgress(
             NodeFinance(

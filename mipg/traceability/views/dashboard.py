@@ -30,29 +30,22 @@ def _plans():
 
 def _chosen_plan(request, plans):
     """The plan of ?plan= when it is a valid id, else the newest plan that is not closed
-    (the newest of all when every plan is closed); None without plans."""
+    (the newest of all when every plan is closed); None without plans. `plans`: a list."""
     raw = request.GET.get("plan", "")
-    if raw.isdigit():
-        plan = plans.filter(pk=raw).first()
-        if plan is not None:
-            return plan
-    current = plans.exclude(status=StrategicPlan.Status.CLOSED).first()
-    return current or plans.first()
+    chosen = next((p for p in plans if raw.isdigit() and p.pk == int(raw)), None)
+    current = next((p for p in plans if p.status != StrategicPlan.Status.CLOSED), None)
+    return chosen or current or next(iter(plans), None)
 
 
 def _dashboard(request):
-    """(form, plan, dashboard or None) for the request's filters."""
-    plans = _plans()
+    """(form, plan, dashboard or None) for the request's filters. The plans and the
+    chosen plan's periods are read once, for the form's choices and the dashboard."""
+    plans = list(_plans())
     plan = _chosen_plan(request, plans)
     periods = (
         list(ReportingPeriod.objects.filter(plan=plan).order_by("start_date", "pk")) if plan else []
     )
-    by_pk = {p.pk: p for p in periods}
-    form = DashboardForm(
-        request.GET or None,
-        plans=plans,
-        periods=ReportingPeriod.objects.filter(pk__in=list(by_pk)).order_by("start_date", "pk"),
-    )
+    form = DashboardForm(request.GET or None, plans=plans, periods=periods)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {name: form.cleaned_data[name] for name in FILTERS if form.cleaned_data[name]}
@@ -64,9 +57,10 @@ def _dashboard(request):
         return form, None, None
     dashboard = plan_dashboard(
         plan,
-        period=by_pk.get(period.pk) if period else None,
+        period=period,
         periods=periods,
         only_reds=only_reds,
+        unit_names={unit.pk: unit.name for unit in form.fields["unit"].rows},
         **filters,
     )
     return form, plan, dashboard

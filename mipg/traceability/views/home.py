@@ -44,7 +44,8 @@ def home(request):
             ],
         }
         for plan in plans[:HOME_PLAN_LIMIT]
-        for rollup in [rollup_of(plan, period=default_cutoff(plan.periods.all()))]
+        # the cards show each plan's totals: no action node is built
+        for rollup in [rollup_of(plan, period=default_cutoff(plan.periods.all()), actions=False)]
     ]
     by_status = dict(
         StrategicPlan.objects.order_by()

@@ -283,15 +283,16 @@ def tree_labels():
     }
 
 
-def _workspace(request, plan):
+def _workspace(request, plan, *, actions=True):
     """(context, TreeRows) shared by the plan tree and its branches: the cut-off period
     (``?periodo=``), the archived toggle (``?archivados=1``), the roll-up, and ``query``,
-    the query string that keeps both in the tree's links."""
+    the query string that keeps both in the tree's links. ``actions=False`` for a page
+    that shows no action row (the roll-up then builds no action node)."""
     periods = list(periods_of(plan))
     period = selected_period(request, periods)
     period_chosen = bool(request.GET.get("periodo"))
     show_archived = request.GET.get("archivados") == "1"
-    rollup = rollup_of(plan, period=period)
+    rollup = rollup_of(plan, period=period, actions=actions)
     query = {}
     if period_chosen:
         query["periodo"] = period.pk
@@ -320,7 +321,7 @@ def plan_detail(request, pk):
     in place with the workspace script, or as a page of its own without it."""
     require_perm(request.user, "planning.view_strategicplan")
     plan = get_object_or_404(StrategicPlan.objects.select_related("parent", "approved_by"), pk=pk)
-    context, rows = _workspace(request, plan)
+    context, rows = _workspace(request, plan, actions=False)
     objectives = list(rows.objectives(plan))
     context.update(
         rows=[
