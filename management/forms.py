@@ -22,7 +22,7 @@ from management.models import (
 )
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
 from mipg.core.forms import LocalizedDecimalField, long_text_field
-from mipg.core.templatetags.mipg_format import quantity
+from mipg.core.templatetags.mipg_format import number
 
 DRAFT = "draft"
 
@@ -105,7 +105,7 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
             del self.fields["quantity"]
             return
         del self.fields["progress"]
-        names = {"unit": action.quantity_unit, "target": quantity(action.quantity_target)}
+        names = {"unit": action.quantity_unit, "target": number(action.quantity_target)}
         self.fields["quantity"].label = _("Cantidad de %(unit)s entregada (acumulada)") % names
         self.fields["quantity"].help_text = (
             _(
