@@ -3,16 +3,11 @@
 (the tables become cards under 576 px), and axe-core finds no serious or critical
 violation."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from mipg.core.models import ReviewStatus
-from tests import factories
-from tests.browser.scenarios import approved_plan_with_an_open_period
+from tests.browser.scenarios import plan_with_a_row_in_every_list
 from tests.browser.test_accessibility import blocking_violations
 
 pytestmark = [
@@ -34,38 +29,8 @@ CONTROLS_JS = """() => Array.from(document.querySelectorAll("table.table-stack t
 
 
 @pytest.fixture
-def seeded(unit, planner, responsible):
-    """A plan whose lists all have rows: a long-named action with budget, an indicator with
-    a target, a report waiting for review (A1), an action still to report (A2)."""
-    plan, action, period = approved_plan_with_an_open_period(unit)
-    action.name = "Capacitar a las dependencias en el Modelo Integrado de Planeación y Gestión"
-    action.save()
-    factories.ActionFactory(
-        goal=action.goal,
-        code="A2",
-        name="Publicar el informe de gestión de la vigencia en la sede electrónica",
-        weight=Decimal("0"),
-        start_date=action.start_date,
-        end_date=action.end_date,
-    )
-    allocation = factories.AllocationFactory(action=action, year=period.start_date.year)
-    factories.ExecutionFactory(allocation=allocation, date=period.start_date)
-    factories.TargetFactory(
-        indicator=factories.IndicatorFactory(
-            goal=action.goal, code="IND-1", name="Porcentaje de dependencias capacitadas"
-        ),
-        period=period,
-    )
-    factories.ProgressReportFactory(
-        action=action,
-        period=period,
-        progress=Decimal("40"),
-        status=ReviewStatus.SUBMITTED,
-        created_by=responsible,
-        submitted_by=responsible,
-        submitted_at=timezone.now(),
-    )
-    return plan
+def seeded(unit, responsible):
+    return plan_with_a_row_in_every_list(unit, responsible)[0]
 
 
 def pages(plan):
