@@ -26,18 +26,10 @@ from management.selectors.physical import HUNDRED, ZERO
 from mipg.core import charts
 from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
-from mipg.core.templatetags.mipg_format import number, percent
+from mipg.core.templatetags.mipg_format import number, percent, plain
 from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
-
-
-def plain(value):
-    """A Decimal without trailing zeros for display (10.5000 → 10.5, 100.0000 → 100)."""
-    if value is None:
-        return None
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def _indicator(pk):

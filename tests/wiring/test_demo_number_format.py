@@ -40,7 +40,8 @@ MAX_PAGES = 400
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees (not scripts or styles) and the links of a page."""
+    """The text a reader sees (not scripts or styles, but the values in form fields) and
+    the links of a page."""
 
     def __init__(self):
         super().__init__()
@@ -49,10 +50,11 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._hidden += 1
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.links.append(href)
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "input" and attrs.get("type") in ("text", "number") and attrs.get("value"):
+            self.text.append(attrs["value"])  # what a form shows in its fields
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):

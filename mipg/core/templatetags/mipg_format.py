@@ -36,14 +36,20 @@ def number(value):
     1500 → "1.500", 66.666666 → "66,6667"; None → "—"."""
     if value in (None, ""):
         return "—"
-    amount = Decimal(value).quantize(
-        Decimal(1).scaleb(-NUMBER_MAX_DECIMALS), rounding=ROUND_HALF_UP
+    amount = plain(
+        Decimal(value).quantize(Decimal(1).scaleb(-NUMBER_MAX_DECIMALS), rounding=ROUND_HALF_UP)
     )
-    text = f"{amount:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    decimals = len(text.partition(".")[2])
-    return number_format(Decimal(text), decimals, use_l10n=True, force_grouping=True)
+    decimals = max(-amount.as_tuple().exponent, 0)
+    return number_format(amount, decimals, use_l10n=True, force_grouping=True)
+
+
+def plain(value):
+    """A Decimal without trailing zeros (10.5000 → 10.5, 100.0000 → 100); None stays None.
+    For values that stay numbers: form fields, chart data."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 @register.filter
