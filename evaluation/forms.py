@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import VALUE_FIELD_KWARGS, Indicator
 from management.forms import EvidenceFormMixin, InnerForm, evidence_field, narrative_field
-from mipg.core.forms import LocalizedDecimalField, long_text_field
+from mipg.core.forms import DecimalInputField, LocalizedDecimalField, long_text_field
 from mipg.core.models import Unit, User
 from planning.forms import AsksReason
 from planning.models import Goal, Objective
@@ -312,16 +312,16 @@ VALUE_KWARGS = {"max_digits": 20, "decimal_places": 4, "required": False}
 
 
 class MeasurementForm(EvidenceFormMixin, forms.Form):
-    value = forms.DecimalField(
+    value = DecimalInputField(
         label=_("Valor ejecutado"),
         help_text=_("Déjelo vacío si reporta el numerador y el denominador."),
         widget=forms.NumberInput(attrs={"step": "any"}),
         **VALUE_KWARGS,
     )
-    numerator = forms.DecimalField(
+    numerator = DecimalInputField(
         label=_("Numerador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
     )
-    denominator = forms.DecimalField(
+    denominator = DecimalInputField(
         label=_("Denominador"), widget=forms.NumberInput(attrs={"step": "any"}), **VALUE_KWARGS
     )
     narrative = narrative_field(_("Cómo se obtuvo el valor, fuente de los datos y observaciones."))

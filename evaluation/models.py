@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mipg.core.models import PERCENT_VALIDATORS, EvidenceFileBase, ReviewedFigureBase
-from mipg.core.templatetags.mipg_format import quantity
+from mipg.core.templatetags.mipg_format import measured, number
 from mipg.core.trace import TraceRoute
 from planning.models import GoalQuerySet, LiveQuerySet, ObjectiveQuerySet
 
@@ -240,12 +240,12 @@ class IndicatorTarget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} · {self.period.label}: {self.value}"
+        return f"{self.indicator.code} · {self.period.label}: {number(self.value)}"
 
     @property
     def reported_text(self):
         """The value with the indicator's unit, as the review pages show it ("12,5 trámites")."""
-        return f"{quantity(self.value)} {self.indicator.measurement_unit}".strip()
+        return measured(self.value, self.indicator.measurement_unit)
 
 
 class Measurement(ReviewedFigureBase):
@@ -295,12 +295,12 @@ class Measurement(ReviewedFigureBase):
         indexes = [models.Index(fields=["indicator", "status"])]
 
     def __str__(self):
-        return f"{self.indicator.code} · {self.period.label}: {self.value}"
+        return f"{self.indicator.code} · {self.period.label}: {number(self.value)}"
 
     @property
     def reported_text(self):
         """The value with the indicator's unit, as the review pages show it ("12,5 trámites")."""
-        return f"{quantity(self.value)} {self.indicator.measurement_unit}".strip()
+        return measured(self.value, self.indicator.measurement_unit)
 
 
 class MeasurementEvidence(EvidenceFileBase):

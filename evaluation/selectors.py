@@ -13,11 +13,11 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.query import QuerySet
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from mipg.core.models import Entity, ReviewStatus
+from mipg.core.templatetags.mipg_format import number, percent
 from planning.models import Goal, Objective
 
 HUNDRED = Decimal("100")
@@ -111,15 +111,6 @@ def _round(value):
     return value.quantize(PERCENT_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def num(value):
-    """A figure in the active language's format, without trailing zeros (95.5000 → 95,5)."""
-    value = _decimal(value).normalize()
-    if value.as_tuple().exponent > 0:
-        value = value.quantize(Decimal(1))
-    places = max(-value.as_tuple().exponent, 0)
-    return number_format(value, places, use_l10n=True, force_grouping=True)
-
-
 def is_decreasing(*, polarity, accumulation):
     return polarity == Indicator.Polarity.DECREASING or accumulation in (
         Acc.REDUCTION,
@@ -162,40 +153,44 @@ def explained_compliance(*, polarity, accumulation, executed, target, baseline, 
         if baseline is None:
             return None, ""
         numerator, denominator, met = baseline - executed, baseline - target, executed <= target
-        text = f"({num(baseline)} − {num(executed)}) / ({num(baseline)} − {num(target)})"
+        text = (
+            f"({number(baseline)} − {number(executed)}) / ({number(baseline)} − {number(target)})"
+        )
     elif (
         accumulation in BASELINE_LEVEL_ACCUMULATIONS
         and baseline is not None
         and (target != baseline)
     ):
         numerator, denominator, met = executed - baseline, target - baseline, executed >= target
-        text = f"({num(executed)} − {num(baseline)}) / ({num(target)} − {num(baseline)})"
+        text = (
+            f"({number(executed)} − {number(baseline)}) / ({number(target)} − {number(baseline)})"
+        )
     else:
         numerator, denominator, met = executed, target, executed >= target
-        text = f"{num(executed)} / {num(target)}"
+        text = f"{number(executed)} / {number(target)}"
     if denominator == 0:
         value = HUNDRED if met else ZERO
         note = _("denominador 0, meta cumplida") if met else _("denominador 0, meta no cumplida")
-        return value, f"{text}: {note} → {num(value)} %"
+        return value, f"{text}: {note} → {percent(value)}"
     value = _round(numerator / denominator * HUNDRED)
-    return value, f"{text} = {num(value)} %"
+    return value, f"{text} = {percent(value)}"
 
 
 def _maintenance(executed, target, tolerance):
     distance = abs(executed - target)
     if distance <= tolerance:
         value = HUNDRED
-        text = f"|{num(executed)} − {num(target)}| = {num(distance)} ≤ {num(tolerance)}"
+        text = f"|{number(executed)} − {number(target)}| = {number(distance)} ≤ {number(tolerance)}"
     elif tolerance == 0:
         value = ZERO
-        text = f"|{num(executed)} − {num(target)}| = {num(distance)} > 0"
+        text = f"|{number(executed)} − {number(target)}| = {number(distance)} > 0"
     else:
         value = _round(max(ZERO, HUNDRED * (1 - (distance - tolerance) / (2 * tolerance))))
         text = (
-            f"|{num(executed)} − {num(target)}| = {num(distance)}; "
-            f"100 × (1 − ({num(distance)} − {num(tolerance)}) / (2 × {num(tolerance)}))"
+            f"|{number(executed)} − {number(target)}| = {number(distance)}; "
+            f"100 × (1 − ({number(distance)} − {number(tolerance)}) / (2 × {number(tolerance)}))"
         )
-    return value, f"{text} → {num(value)} %"
+    return value, f"{text} → {percent(value)}"
 
 
 def compliance(*, polarity, accumulation, executed, target, baseline, tolerance=None):
@@ -280,12 +275,12 @@ def _flow(rule, points, red_below, green_from):
         periods = max(len(with_target), 1)
         if rule.baseline_per_year and rule.periods_per_year != 1:
             baseline = baseline / rule.periods_per_year * periods
-            prefix = f"LB = {num(rule.baseline)} ÷ {rule.periods_per_year}"
+            prefix = f"LB = {number(rule.baseline)} ÷ {rule.periods_per_year}"
             prefix += f" × {periods}" if periods != 1 else ""
-            prefix += f" = {num(baseline)}; "
+            prefix += f" = {number(baseline)}; "
         elif not rule.baseline_per_year and periods != 1:
             baseline = baseline * periods
-            prefix = f"LB = {num(rule.baseline)} × {periods} = {num(baseline)}; "
+            prefix = f"LB = {number(rule.baseline)} × {periods} = {number(baseline)}; "
     value, text = explained_compliance(
         polarity=rule.polarity,
         accumulation=rule.accumulation,
@@ -325,7 +320,7 @@ def _at_cut(rule, points, red_below, green_from):
         ]
         if previous:
             baseline = previous[-1].executed
-            prefix = f"V = {previous[-1].label} = {num(baseline)}; "
+            prefix = f"V = {previous[-1].label} = {number(baseline)}; "
     value, text = explained_compliance(
         polarity=rule.polarity,
         accumulation=rule.accumulation,
@@ -372,12 +367,12 @@ def _capacity(rule, points, red_below, green_from):
                 rule, cut.executed, cut.target, None, "", red_below=red_below, green_from=green_from
             )
         parts.append(value)
-        texts.append(f"{num(value)} %")
+        texts.append(percent(value))
     average = _round(sum(parts) / len(parts))
     if len(parts) == 1:
-        text = _text if with_target[0].executed is not None else "0 %"
+        text = _text if with_target[0].executed is not None else percent(ZERO)
     else:
-        text = f"({' + '.join(texts)}) / {len(parts)} = {num(average)} %"
+        text = f"({' + '.join(texts)}) / {len(parts)} = {percent(average)}"
     return _result(
         rule,
         cut.executed,

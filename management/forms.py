@@ -21,8 +21,8 @@ from management.models import (
     FundingSource,
 )
 from mipg.core.evidence import ALLOWED_EXTENSIONS, validate_evidence_file
-from mipg.core.forms import LocalizedDecimalField, long_text_field
-from mipg.core.templatetags.mipg_format import quantity
+from mipg.core.forms import DecimalInputField, LocalizedDecimalField, long_text_field
+from mipg.core.templatetags.mipg_format import number
 
 DRAFT = "draft"
 
@@ -78,14 +78,14 @@ class EvidenceFormMixin:
 
 
 class ProgressReportForm(EvidenceFormMixin, forms.Form):
-    progress = forms.DecimalField(
+    progress = DecimalInputField(
         label=_("Avance físico acumulado (%)"),
         max_digits=5,
         decimal_places=2,
         help_text=_("Porcentaje acumulado de la actividad al final del periodo, de 0 a 100."),
         widget=forms.NumberInput(attrs={"min": "0", "max": "100", "step": "0.01"}),
     )
-    quantity = forms.DecimalField(
+    quantity = DecimalInputField(
         label=_("Cantidad acumulada entregada"),
         # required by management.services, with the unit in its message
         required=False,
@@ -105,7 +105,7 @@ class ProgressReportForm(EvidenceFormMixin, forms.Form):
             del self.fields["quantity"]
             return
         del self.fields["progress"]
-        names = {"unit": action.quantity_unit, "target": quantity(action.quantity_target)}
+        names = {"unit": action.quantity_unit, "target": number(action.quantity_target)}
         self.fields["quantity"].label = _("Cantidad de %(unit)s entregada (acumulada)") % names
         self.fields["quantity"].help_text = (
             _(

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from evaluation import services
@@ -27,18 +26,10 @@ from management.selectors.physical import HUNDRED, ZERO
 from mipg.core import charts
 from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
-from mipg.core.templatetags.mipg_format import percent
+from mipg.core.templatetags.mipg_format import number, percent, plain
 from mipg.core.web import apply_service_errors, crumbs_for
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
-
-
-def plain(value):
-    """A Decimal without trailing zeros for display (10.5000 → 10.5, 100.0000 → 100)."""
-    if value is None:
-        return None
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def _indicator(pk):
@@ -119,7 +110,7 @@ def indicator_charts(indicator, rows, *, red_below, green_from):
                 (_("Medición aprobada"), [r.result.executed for r in rows]),
             ],
             value_title=unit,
-            formatter=plain_text,
+            formatter=number,
         ),
         charts.lines(
             title=_("Cumplimiento por periodo"),
@@ -138,13 +129,6 @@ def indicator_charts(indicator, rows, *, red_below, green_from):
             formatter=percent,
         ),
     ]
-
-
-def plain_text(value):
-    """A value as the period table shows it, with es-CO separators (1.234,5)."""
-    if value is None:
-        return "—"
-    return number_format(plain(Decimal(value)), use_l10n=True, force_grouping=True)
 
 
 def _last_reported_period(rows):
@@ -185,18 +169,13 @@ def indicator_detail(request, pk):
             "indicator": indicator,
             "plan": plan,
             "measures": indicator.goal or indicator.objective,
-            "baseline": plain(indicator.baseline_value),
-            "tolerance": plain(indicator.maintenance_tolerance),
+            "baseline": indicator.baseline_value,
+            "tolerance": indicator.maintenance_tolerance,
             "tolerance_percent": entity.maintenance_tolerance_percent,
             "rows": rows,
             "cumulative": cumulative,
             "cumulative_period": last,
             "year_result": year_result,
-            "cumulative_executed": plain(cumulative.executed) if cumulative else None,
-            "cumulative_target": plain(cumulative.target) if cumulative else None,
-            "last_reported_value": plain(cumulative.last_reported[1])
-            if cumulative and cumulative.last_reported
-            else None,
             "red_below": red_below,
             "green_from": green_from,
             "own_thresholds": indicator.semaforo_red_below is not None

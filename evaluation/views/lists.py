@@ -9,7 +9,6 @@ from django.utils.translation import pgettext_lazy
 from evaluation.filters import IndicatorFilter
 from evaluation.models import Indicator
 from evaluation.selectors import indicator_results
-from evaluation.views.indicators import plain
 from mipg.core import exports
 from mipg.core.exports import Column
 from mipg.core.permissions import require_perm
@@ -107,8 +106,6 @@ def indicator_list(request):
         for indicator in page.object_list:
             result = results[indicator.pk]
             indicator.result = result
-            indicator.target_display = plain(result.target)
-            indicator.executed_display = plain(result.executed)
     return render(request, "evaluation/lists/indicator_list.html", {**context, "period": period})
 
 

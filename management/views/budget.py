@@ -182,7 +182,7 @@ def execution_delete(request, pk):
             "¿Eliminar el registro «%(e)s» por %(amount)s de la asignación «%(a)s»? Esta "
             "acción no se puede deshacer."
         )
-        % {"e": entry, "amount": money(entry.amount, 2), "a": entry.allocation},
+        % {"e": entry, "amount": money(entry.amount), "a": entry.allocation},
         done=_("Registro «%(e)s» eliminado.") % {"e": entry},
     )
 
@@ -219,7 +219,7 @@ def modification_delete(request, pk):
         )
         % {
             "m": modification,
-            "amount": money(modification.amount, 2),
+            "amount": money(modification.amount),
             "a": modification.allocation,
         },
         done=_("Modificación «%(m)s» eliminada.") % {"m": modification},

@@ -2,6 +2,7 @@
 strictly, and long free texts with a maximum length."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,9 +12,18 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from mipg.core.models import TEXT_MAX_LENGTH
+from mipg.core.templatetags.mipg_format import plain
 
 
-class LocalizedDecimalField(forms.DecimalField):
+class DecimalInputField(forms.DecimalField):
+    """A DecimalField whose input shows a stored value without trailing zeros (75.0000 →
+    75), as the pages show it."""
+
+    def prepare_value(self, value):
+        return plain(value) if isinstance(value, Decimal) else value
+
+
+class LocalizedDecimalField(DecimalInputField):
     """A DecimalField typed in the active language's format (es-CO: `1.234.567,89`).
 
     Django drops every thousands separator before parsing, wherever it is, so `12.34.56`
@@ -66,11 +76,13 @@ def long_text_field(label, *, rows=3, **kwargs):
 
 def model_form_fields(model, fields, widgets=None):
     """fields_for_model, with the model's TextFields limited to TEXT_MAX_LENGTH characters
-    (the database does not limit them)."""
+    (the database does not limit them) and its decimals shown without trailing zeros."""
 
     def formfield(db_field, **kwargs):
         if db_field.get_internal_type() == "TextField" and not db_field.choices:
             kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        if db_field.get_internal_type() == "DecimalField":
+            kwargs.setdefault("form_class", DecimalInputField)
         return db_field.formfield(**kwargs)
 
     return fields_for_model(model, fields=fields, widgets=widgets, formfield_callback=formfield)

@@ -125,14 +125,6 @@ def _date(value):
     return value.strftime("%d/%m/%Y")
 
 
-def _number(value):
-    """60 → "60", 12.50 → "12,5" (Colombian decimal comma)."""
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _texts(model):
     if model is Objective:
         return {

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mipg.core.permissions import require_perm
+from mipg.core.templatetags.mipg_format import number
 from planning.models import ActionSchedule
 from planning.selectors import periods_of
-from planning.services._base import HUNDRED, _lock, _lock_open_plan, _number, _save
+from planning.services._base import HUNDRED, _lock, _lock_open_plan, _save
 from planning.services.versions import change, record_plan_version
 
 
@@ -45,7 +46,7 @@ def set_action_schedule(action, *, by, planned, reason=""):
                 errors[key] = _(
                     "El avance programado es acumulado: no puede ser menor que el de "
                     "%(label)s (%(value)s)."
-                ) % {"label": previous[0].label, "value": _number(previous[1])}
+                ) % {"label": previous[0].label, "value": number(previous[1])}
             values[period] = value
             previous = (period, value)
         if errors:

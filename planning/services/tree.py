@@ -11,6 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from mipg.core.models import ReviewStatus
 from mipg.core.permissions import require_perm
+from mipg.core.templatetags.mipg_format import number
 from planning.models import Action, Goal, Objective
 from planning.services._base import (
     ACTION_FIELDS,
@@ -25,7 +26,6 @@ from planning.services._base import (
     _date_errors,
     _lock,
     _lock_open_plan,
-    _number,
     _siblings,
     _texts,
 )
@@ -261,9 +261,9 @@ def _sibling_errors(item):
         used = siblings.filter(archived=False).aggregate(total=Sum("weight"))["total"] or 0
         if used + item.weight > HUNDRED:
             errors["weight"] = texts["weight"] % {
-                "used": _number(used),
-                "available": _number(max(HUNDRED - used, Decimal(0))),
-                "weight": _number(item.weight),
+                "used": number(used),
+                "available": number(max(HUNDRED - used, Decimal(0))),
+                "weight": number(item.weight),
             }
     return errors
 

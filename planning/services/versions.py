@@ -20,8 +20,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from mipg.core.templatetags.mipg_format import number
 from planning.models import PlanVersion, StrategicPlan
-from planning.services._base import _date, _lock_open_plan, _number
+from planning.services._base import _date, _lock_open_plan
 
 VERSIONED_ITEM_FIELDS = ("weight", "start_date", "end_date", "quantity_target", "quantity_unit")
 VERSIONED_PLAN_FIELDS = ("start_year", "end_year")
@@ -77,7 +78,7 @@ def _text(value):
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        return _number(value)
+        return number(value)
     if isinstance(value, datetime.date):
         return _date(value)
     return str(value)

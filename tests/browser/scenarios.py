@@ -2,11 +2,24 @@
 server reads it from another thread)."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
+from mipg.core.models import ReviewStatus
 from planning.models import StrategicPlan
-from tests.factories import ActionFactory, GoalFactory, ObjectiveFactory, PeriodFactory, PlanFactory
+from tests.factories import (
+    ActionFactory,
+    AllocationFactory,
+    ExecutionFactory,
+    GoalFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    PeriodFactory,
+    PlanFactory,
+    ProgressReportFactory,
+    TargetFactory,
+)
 
 
 def approved_plan_with_an_open_period(unit):
@@ -40,3 +53,36 @@ def approved_plan_with_an_open_period(unit):
         due_date=today + datetime.timedelta(days=40),
     )
     return plan, action, period
+
+
+def plan_with_a_row_in_every_list(unit, responsible):
+    """The plan above with every kind of figure, so that the pages render their tables, not
+    empty states: budget, an indicator with a target, a report of ``responsible`` waiting
+    for review (A1) and an action still to report (A2). Long names, as real plans have."""
+    plan, action, period = approved_plan_with_an_open_period(unit)
+    action.name = "Capacitar a las dependencias en el Modelo Integrado de Planeación y Gestión"
+    action.save()
+    ActionFactory(
+        goal=action.goal,
+        code="A2",
+        name="Publicar el informe de gestión de la vigencia en la sede electrónica",
+        weight=Decimal("0"),
+        start_date=action.start_date,
+        end_date=action.end_date,
+    )
+    allocation = AllocationFactory(action=action, year=period.start_date.year)
+    ExecutionFactory(allocation=allocation, date=period.start_date)
+    indicator = IndicatorFactory(
+        goal=action.goal, code="IND-1", name="Porcentaje de dependencias capacitadas"
+    )
+    TargetFactory(indicator=indicator, period=period)
+    ProgressReportFactory(
+        action=action,
+        period=period,
+        progress=Decimal("40"),
+        status=ReviewStatus.SUBMITTED,
+        created_by=responsible,
+        submitted_by=responsible,
+        submitted_at=timezone.now(),
+    )
+    return plan, period

@@ -1,17 +1,12 @@
 """axe-core (bundled in axe-playwright-python, no network) finds no serious or critical
 accessibility violation on the login, plan tree, list, form and review pages."""
 
-from decimal import Decimal
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from mipg.core.models import ReviewStatus
-from tests import factories
-from tests.browser.scenarios import approved_plan_with_an_open_period
+from tests.browser.scenarios import plan_with_a_row_in_every_list
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,28 +31,7 @@ def blocking_violations(page):
 
 @pytest.fixture
 def seeded(unit, responsible):
-    """A plan with every kind of figure, so the pages render their tables, not empty
-    states: budget, an indicator with a target, a submitted report waiting for review
-    (A1) and an action still to report (A2)."""
-    plan, action, period = approved_plan_with_an_open_period(unit)
-    factories.ActionFactory(
-        goal=action.goal, code="A2", name="Publicar el informe", weight=Decimal("0")
-    )
-    allocation = factories.AllocationFactory(action=action, year=period.start_date.year)
-    factories.ExecutionFactory(allocation=allocation)
-    factories.TargetFactory(
-        indicator=factories.IndicatorFactory(goal=action.goal, code="IND-1"), period=period
-    )
-    factories.ProgressReportFactory(
-        action=action,
-        period=period,
-        progress=Decimal("40"),
-        status=ReviewStatus.SUBMITTED,
-        created_by=responsible,
-        submitted_by=responsible,
-        submitted_at=timezone.now(),
-    )
-    return plan, period
+    return plan_with_a_row_in_every_list(unit, responsible)
 
 
 def pages(plan, period):

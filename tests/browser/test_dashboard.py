@@ -64,7 +64,7 @@ def test_directivo_filters_by_unit_and_explains_down_to_an_approved_report(
     page.get_by_role("link", name="A1 Capacitar a las dependencias").click()
     expect(page.get_by_role("heading", name="Reportes aprobados")).to_be_visible()
     assert blocking_violations(page) == [], "\n".join(blocking_violations(page))
-    page.get_by_role("link", name="Periodo en curso: 40,0 %").click()
+    page.get_by_role("link", name="Periodo en curso: 40,00 %").click()
     expect(page.get_by_text("Aprobado").first).to_be_visible()
 
 

@@ -91,7 +91,7 @@ def test_progress_report_returned_resubmitted_and_approved_shows_in_tree(
     tree.get_by_role("link", name=f"Ver las metas de {goal.objective.code}").click()
     tree.get_by_role("link", name=f"Ver las actividades de {goal.code}").click()
     action_row = tree.get_by_role("row", name=re.compile("Capacitar a las dependencias"))
-    expect(action_row).to_contain_text("45,0 %")
+    expect(action_row).to_contain_text("45,00 %")
     expect(action_row).not_to_contain_text("sin reporte")
 
     report = ProgressReport.objects.get(action=action, period=period)

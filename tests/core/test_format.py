@@ -3,9 +3,10 @@ from decimal import Decimal
 from django.utils import translation
 
 from mipg.core.templatetags.mipg_format import (
+    measured,
     money,
+    number,
     percent,
-    quantity,
     quantity_progress_text,
     semaforo_badge,
 )
@@ -18,20 +19,44 @@ def test_money_uses_colombian_separators_and_no_decimals():
         assert money(None) == "—"
 
 
-def test_percent_uses_decimal_comma():
+def test_percent_has_two_decimals_and_a_decimal_comma():
     with translation.override("es-co"):
-        assert percent(Decimal("72.45")) == "72,5 %"
+        assert percent(Decimal("72.45")) == "72,45 %"
+        # 200/3 = 66.666… rounds half up to 66.67; 0.005 rounds up to 0.01
+        assert percent(Decimal(200) / 3) == "66,67 %"
+        assert percent(Decimal("0.005")) == "0,01 %"
+        assert percent(Decimal("75.0000")) == "75,00 %"
+        assert percent(Decimal("1234.5")) == "1.234,50 %"
         assert percent(Decimal("100"), 0) == "100 %"
         assert percent(None) == "—"
 
 
-def test_quantity_shows_only_the_decimals_it_has():
+def test_number_shows_only_the_decimals_it_has():
     with translation.override("es-co"):
-        assert quantity(Decimal("3.00")) == "3"
-        assert quantity(Decimal("2.50")) == "2,5"
-        assert quantity(Decimal("1500")) == "1.500"
-        assert quantity(Decimal("100")) == "100"
-        assert quantity(None) == "—"
+        assert number(Decimal("3.00")) == "3"
+        assert number(Decimal("2.50")) == "2,5"
+        assert number(Decimal("1500")) == "1.500"
+        assert number(Decimal("100")) == "100"
+        assert number(Decimal("75.0000")) == "75"
+        assert number(Decimal("1234567.1250")) == "1.234.567,125"
+        assert number(None) == "—"
+
+
+def test_number_rounds_half_up_to_the_stored_four_decimals():
+    with translation.override("es-co"):
+        # 200/3 = 66.66666… → 66.6667; 0.00005 → 0.0001
+        assert number(Decimal(200) / 3) == "66,6667"
+        assert number(Decimal("0.00005")) == "0,0001"
+        assert number(Decimal("0.00004")) == "0"
+
+
+def test_measured_shows_a_percentage_unit_like_every_percentage():
+    with translation.override("es-co"):
+        assert measured(Decimal("99.4000"), "%") == "99,40 %"
+        assert measured(Decimal("12.5000"), "trámites") == "12,5 trámites"
+        assert measured(Decimal("1500"), "") == "1.500"
+        assert measured(None, "%") == "—"
+        assert measured(None, "trámites") == "—"
 
 
 def test_quantity_progress_text_names_delivered_target_and_unit():

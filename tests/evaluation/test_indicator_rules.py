@@ -32,7 +32,7 @@ def test_increasing_flow_year():
     result = run(rule, [(D("25"), D("25"))] * 4)
     assert (result.executed, result.target, result.compliance) == (D("100"), D("100"), D("100"))
     assert result.state == SemaforoState.GREEN
-    assert result.explanation == "100 / 100 = 100 %"
+    assert result.explanation == "100 / 100 = 100,00 %"
 
 
 def test_decreasing_flow_annual_baseline_is_brought_to_the_quarter():
@@ -41,7 +41,7 @@ def test_decreasing_flow_annual_baseline_is_brought_to_the_quarter():
     result = run(rule, [(D("75"), D("95"))])
     assert result.compliance == D("20.00")
     assert result.state == SemaforoState.RED
-    assert result.explanation == "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20 %"
+    assert result.explanation == "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20,00 %"
 
 
 def test_decreasing_flow_baseline_per_period_is_not_divided():
@@ -55,7 +55,7 @@ def test_decreasing_flow_baseline_per_period_is_not_divided():
     )
     result = run(rule, [(D("75"), D("95"))])
     assert result.compliance == D("20.00")
-    assert result.explanation == "(100 − 95) / (100 − 75) = 20 %"
+    assert result.explanation == "(100 − 95) / (100 − 75) = 20,00 %"
 
 
 def test_decreasing_flow_two_quarters_uses_two_quarters_of_baseline():
@@ -88,7 +88,7 @@ def test_stock_with_baseline_measures_progress_from_it():
     result = run(Rule(accumulation=Acc.STOCK, baseline=D("100")), [(D("150"), D("120"))])
     assert result.compliance == D("40.00")
     assert result.state == SemaforoState.RED
-    assert result.explanation == "(120 − 100) / (150 − 100) = 40 %"
+    assert result.explanation == "(120 − 100) / (150 − 100) = 40,00 %"
 
 
 def test_stock_without_baseline_or_target_at_baseline_is_e_over_p():
@@ -104,7 +104,7 @@ def test_capacity_averages_period_compliance():
     assert result.compliance == D("75.00")
     assert result.state == SemaforoState.YELLOW
     assert result.unreported == 0
-    assert result.explanation == "(100 % + 50 %) / 2 = 75 %"
+    assert result.explanation == "(100,00 % + 50,00 %) / 2 = 75,00 %"
 
 
 def test_capacity_unreported_period_counts_zero_and_is_counted():
@@ -162,7 +162,7 @@ def test_reduction_from_baseline():
     # LB 100, P 60, E 65 at the cut: (100 − 65) / (100 − 60) = 87,5 %
     result = run(Rule(accumulation=Acc.REDUCTION, baseline=D("100")), [(D("60"), D("65"))])
     assert result.compliance == D("87.50")
-    assert result.explanation == "(100 − 65) / (100 − 60) = 87,5 %"
+    assert result.explanation == "(100 − 65) / (100 − 60) = 87,50 %"
 
 
 def test_annual_reduction_against_previous_year_value():
@@ -171,7 +171,7 @@ def test_annual_reduction_against_previous_year_value():
     result = run(Rule(accumulation=Acc.ANNUAL_REDUCTION, baseline=D("100")), series)
     assert result.compliance == D("60.00")
     assert result.state == SemaforoState.YELLOW
-    assert result.explanation == "V = 2025 = 80; (80 − 74) / (80 − 70) = 60 %"
+    assert result.explanation == "V = 2025 = 80; (80 − 74) / (80 − 70) = 60,00 %"
 
 
 def test_annual_reduction_first_year_uses_the_baseline():

@@ -474,7 +474,7 @@ def test_results_decreasing_flow_annual_baseline_in_a_quarter(goal, quarters):
     )
     result = result_of(indicator, quarters[0], cumulative=True)
     assert (result.compliance, result.state) == (D("20.00"), SemaforoState.RED)
-    assert result.explanation == "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20 %"
+    assert result.explanation == "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20,00 %"
 
 
 def test_results_stock_skipped_q4_is_sin_reporte_for_the_year(goal, quarters):
@@ -625,4 +625,4 @@ def test_results_annual_reduction_reads_the_previous_year(goal, two_years):
             scope=scope,
         )[indicator.pk]
         assert (result.compliance, result.state) == (D("60.00"), SemaforoState.YELLOW)
-        assert result.explanation == "V = 2025-S2 = 80; (80 − 74) / (80 − 70) = 60 %"
+        assert result.explanation == "V = 2025-S2 = 80; (80 − 74) / (80 − 70) = 60,00 %"

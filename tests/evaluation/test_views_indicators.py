@@ -92,10 +92,10 @@ def test_indicator_detail_shows_hoja_de_vida_and_results_per_period(
     for text in ("Solicitudes atendidas", "Atendidas / Recibidas × 100", "Sistema de PQRSD"):
         assert text in page
     assert "Rojo por debajo de 60 %" in page  # entity default thresholds
-    assert "90,0 %" in page and "Verde" in page  # T1: 9 / 10
+    assert "90,00 %" in page and "Verde" in page  # T1: 9 / 10
     assert "Enviado" in page and "no cuenta hasta ser aprobada" in page  # T2
     assert "Sin reporte" in page
-    assert "45,0 %" in page  # flow, cumulative to T2: 9 / 20
+    assert "45,00 %" in page  # flow, cumulative to T2: 9 / 20
     # Breadcrumbs follow the chain plan → objective → goal → indicator.
     assert "Meta: M1 Reducir tiempos de respuesta" in page
     assert "Editar hoja de vida" not in page  # read-only for Directivo
@@ -288,8 +288,8 @@ def test_indicator_detail_explains_the_figure(client, director, goal, unit, peri
     )
     client.force_login(director)
     page = body(client.get(indicator.get_absolute_url()))
-    assert "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20 %" in page
-    assert "20,0 %" in page and "Rojo" in page
+    assert "LB = 400 ÷ 4 = 100; (100 − 95) / (100 − 75) = 20,00 %" in page
+    assert "20,00 %" in page and "Rojo" in page
 
 
 def test_indicator_detail_shows_last_data_when_the_cut_is_unreported(
@@ -366,8 +366,8 @@ def test_indicator_detail_of_a_multi_year_plan_shows_the_year_and_the_whole_plan
         )
     client.force_login(director)
     page = body(client.get(indicator.get_absolute_url()))
-    assert "24 / 30 = 80 %" in page
-    assert "Solo el año 2026" in page and "14 / 20 = 70 %" in page
+    assert "24 / 30 = 80,00 %" in page
+    assert "Solo el año 2026" in page and "14 / 20 = 70,00 %" in page
 
 
 def test_indicator_detail_charts_targets_values_and_compliance_over_the_bands(
@@ -383,7 +383,7 @@ def test_indicator_detail_charts_targets_values_and_compliance_over_the_bands(
     response = client.get(indicator.get_absolute_url())
     targets, compliance = response.context["charts"]
     assert targets.rows[:2] == (("T1", "40", "30"), ("T2", "60", "—"))
-    assert compliance.rows[0] == ("T1", "75,0 %")  # 30 / 40
+    assert compliance.rows[0] == ("T1", "75,00 %")  # 30 / 40
     assert "rojo por debajo de 60 %, amarillo hasta 80 %" in compliance.description
     page = body(response)
     assert page.count('<svg role="img" aria-label="') == 2

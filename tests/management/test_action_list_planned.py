@@ -55,4 +55,4 @@ def test_action_export_has_planned_beside_executed(client, planner, responsible)
     assert "Avance programado" in page
     # each row has its planned cell under that header, before the executed one
     cell = '<td class="text-end text-nowrap">{}</td>'
-    assert cell.format("80,0 %") + "\n      " + cell.format("40,0 %") in page
+    assert cell.format("80,00 %") + "\n      " + cell.format("40,00 %") in page

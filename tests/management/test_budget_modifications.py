@@ -345,7 +345,7 @@ def test_action_budget_page_shows_modifications_definitive_and_reservas(
 
     assert "$ 1.100.000" in page  # apropiación definitiva
     assert "$ 100.000" in page  # modificaciones (neto)
-    assert "40,0 %" in page  # compromiso 440 000 ÷ definitiva 1 100 000
+    assert "40,00 %" in page  # compromiso 440 000 ÷ definitiva 1 100 000
     assert "Decreto 045 de 2026" in page and "Recursos del balance" in page
     assert "$ -150.000" in page  # the contracrédito subtracts
     assert "reserva presupuestal" in page

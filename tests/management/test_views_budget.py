@@ -50,7 +50,7 @@ def test_action_budget_shows_totals_by_stage_running_totals_and_anchors(
     assert "$ 600.000" in page  # CDP
     assert "$ 400.000" in page  # compromiso after the release (500 000 − 100 000)
     assert "$ 250.000" in page  # pago
-    assert "40,0 %" in page  # compromiso ÷ apropiación
+    assert "40,00 %" in page  # compromiso ÷ apropiación
     assert "LIB-1" in page and "(liberación)" in page
 
 
@@ -120,7 +120,7 @@ def test_allocation_edit_below_cdp_shows_money_error_and_keeps_the_value(
     ExecutionFactory(allocation=allocation, stage="cdp", amount=Decimal("600000"))
     client.force_login(planner)
     url = reverse("management:allocation-edit", args=[allocation.pk])
-    assert 'value="1.000.000,00"' in body(client.get(url))
+    assert 'value="1.000.000"' in body(client.get(url))
 
     response = client.post(
         url,

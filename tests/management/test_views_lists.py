@@ -120,7 +120,7 @@ def test_action_list_filters(client, planner, data, unit, query, expected):
 def test_action_list_shows_progress_tags_and_policies(client, planner, data):
     client.force_login(planner)
     page = body(client.get(ACTIONS))
-    assert "40,0 %" in page  # approved progress of ACT-ALFA
+    assert "40,00 %" in page  # approved progress of ACT-ALFA
     assert "sin reporte aprobado" in page  # ACT-BETA has only a draft
     assert "Plan Anual de Vacantes" in page
     assert ">P06<" in page
@@ -158,7 +158,7 @@ def test_list_export_links_keep_the_filters(client, planner, data, unit):
 def test_indicator_list_shows_figures_of_the_chosen_period(client, planner, data):
     client.force_login(planner)
     page = body(client.get(INDICATORS, {"period": data["t1"].pk, "ordering": "code"}))
-    assert "90,0 %" in page and "30,0 %" in page
+    assert "90,00 %" in page and "30,00 %" in page
     assert "Verde" in page and "Rojo" in page
     without_period = body(client.get(INDICATORS))
     assert "Cumplimiento" not in without_period
@@ -217,7 +217,7 @@ def test_allocation_list_shows_totals_and_commitment_percent(client, planner, da
     assert rows(response) == ["ACT-ALFA Sede electrónica", "ACT-BETA Plan de vacantes"]
     page = body(response)
     assert "$ 2.000.000" in page and "$ 1.500.000" in page and "$ 500.000" in page
-    assert "25,0 %" in page  # 500 000 ÷ 2 000 000
+    assert "25,00 %" in page  # 500 000 ÷ 2 000 000
 
 
 def test_allocation_list_filters_by_unit_policy_and_decreto_612_plan(

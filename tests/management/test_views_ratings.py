@@ -40,7 +40,7 @@ def test_auditor_rates_an_action_and_sees_it_in_the_list(client, plan, action, a
     ProgressReportFactory(action=action, progress=Decimal("45"), status=ReviewStatus.APPROVED)
     client.force_login(auditor)
     page = client.get(list_url(plan, year=2026, semester=1)).content.decode()
-    assert "Auditar" in page and "Sin calificar" in page and "45,0 %" in page
+    assert "Auditar" in page and "Sin calificar" in page and "45,00 %" in page
     assert edit_url(action) in page
 
     assert "Auditar" in client.get(edit_url(action)).content.decode()

@@ -39,7 +39,7 @@ WAITING = [
     "No se puede cerrar el periodo «Actual»: 2 cifra(s) esperan revisión; apruébelas o "
     "devuélvalas primero.",
     "reporte de avance: A1 · Actual",
-    "medición: IND-1 · Actual: 3.0000",
+    "medición: IND-1 · Actual: 3",
 ]
 
 

@@ -138,7 +138,7 @@ def test_rollup_matches_the_dashboards_selector(client_for, director, scenario, 
     }
     assert body["semaforo_counts"] == semaforo_tally(verde=1)
     assert body["indicators"][0]["compliance"] == "90.00"
-    assert body["indicators"][0]["explanation"] == "9 / 10 = 90 %"
+    assert body["indicators"][0]["explanation"] == "9 / 10 = 90,00 %"
     assert body["indicators"][0]["unreported"] == 0
 
 

@@ -158,8 +158,8 @@ def test_dashboard_page_shows_the_hand_computed_figures_and_charts(client, direc
     client.force_login(director)
     response = dashboard_page(client, small)
     page = response.content.decode()
-    assert "44,0 %" in page and "Programado: 82,0 %" in page  # the plan
-    assert "45,7 %" in page  # unit A
+    assert "44,00 %" in page and "Programado: 82,00 %" in page  # the plan
+    assert "45,71 %" in page  # unit A
     ranking = page.split('id="por-dependencia"', 1)[1]
     assert ranking.index("Unidad B") < ranking.index("Unidad A")
     assert "$ 4.000.000" in page  # apropiación definitiva
@@ -175,7 +175,7 @@ def test_dashboard_page_filters_by_unit_and_shows_only_reds(client, director, sm
     unit_a, _unit_b = small["units"]
     client.force_login(director)
     page = dashboard_page(client, small, unit=unit_a.pk).content.decode()
-    assert "Filtrado: 2 actividades" in page and "45,7 %" in page
+    assert "Filtrado: 2 actividades" in page and "45,71 %" in page
     assert "Unidad B" not in page.split("Por dependencia", 1)[1].split("Por dimensión", 1)[0]
     page = dashboard_page(client, small, only_reds="on").content.decode()
     assert "Ningún indicador está en rojo." in page
@@ -255,7 +255,7 @@ def test_explain_shows_the_weighted_contributions_down_to_the_reports(client, di
     body = page.content.decode()
     report = page.context["reports"][0]
     assert reverse("management:report-detail", args=[report.pk]) in body
-    assert "80,0 %" in body
+    assert "80,00 %" in body
 
 
 def test_explain_refuses_unknown_nodes_and_nodes_of_other_plans(client, director, small):

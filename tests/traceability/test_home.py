@@ -32,8 +32,8 @@ def test_home_shows_progress_side_by_side_for_current_plans(client, planner):
     [card] = response.context["cards"]
     assert card["plan"] == plan
     assert "Plan de Acción 2026" in body and "Plan viejo" not in body
-    assert "40,0 %" in body  # physical
-    assert "25,0 %" in body  # commitment / appropriation
+    assert "40,00 %" in body  # physical
+    assert "25,00 %" in body  # commitment / appropriation
     assert {state: n for state, _label, n in card["semaforo"]}["sin_reporte"] == 1
     assert "corte a T1 2026" in body
     assert reverse("planning:plan-list") in body

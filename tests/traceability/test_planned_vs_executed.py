@@ -53,7 +53,7 @@ def test_tree_shows_planned_and_executed_at_every_level(client, planner, example
     }
     html = response.content.decode()
     assert "Avance programado" in html
-    assert "77,1 %" in html  # compliance 54 ÷ 70 of the plan, objective and goal
+    assert "77,14 %" in html  # compliance 54 ÷ 70 of the plan, objective and goal
 
 
 def test_goal_page_shows_planned_beside_executed(client, planner, example):
@@ -82,5 +82,5 @@ def test_home_shows_planned_beside_executed(client, planner):
     )
     client.force_login(planner)
     body = client.get(reverse("home")).content.decode()
-    assert "Programado: 80,0 %" in body
-    assert 'Rojo</span> <span class="small">50,0 %' in body  # 40 ÷ 80
+    assert "Programado: 80,00 %" in body
+    assert 'Rojo</span> <span class="small">50,00 %' in body  # 40 ÷ 80

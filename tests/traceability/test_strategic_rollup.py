@@ -485,7 +485,7 @@ def test_api_and_plan_page_honour_the_cut(client, client_for, planner, two_years
     assert (rollup.physical.plan.physical, rollup.physical.plan.planned) == (D("55"), D("75"))
     assert rollup.plan_semaforo.compliance == D("60")  # the page: cumulative
     html = page.content.decode()
-    assert "55,0 %" in html
+    assert "55,00 %" in html
     assert "Reportes aprobados hasta 2025-S1" in html
 
 

@@ -29,8 +29,8 @@ def test_goal_detail_shows_actions_indicators_and_breadcrumbs(client, auditor, u
     client.force_login(auditor)
     response = client.get(reverse("planning:goal-detail", args=[goal.pk]))
     body = response.content.decode()
-    assert "Meta de prueba" in body and "Hacer algo" in body and "40,0 %" in body
-    assert "Cobertura" in body and "50,0 %" in body and "Rojo" in body
+    assert "Meta de prueba" in body and "Hacer algo" in body and "40,00 %" in body
+    assert "Cobertura" in body and "50,00 %" in body and "Rojo" in body
     assert [label for label, _url in response.context["crumbs"]][:2] == ["Planes", f"Plan: {plan}"]
     assert reverse("trace", args=["planning.goal", goal.pk]) in body
     assert reverse("planning:goal-edit", args=[goal.pk]) not in body  # read-only role

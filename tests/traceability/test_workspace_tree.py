@@ -71,7 +71,7 @@ def test_tree_opens_with_the_objectives_closed(client, planner, tree):
     body = client.get(tree["plan"].get_absolute_url()).content.decode()
     objective = row(body, f"objetivo-{tree['objective'].pk}")
     assert "Fortalecer la planeación" in objective and "Verde" in objective
-    assert "30,0 %" in objective  # its only goal: 60 % × 50 + 40 % × 0
+    assert "30,00 %" in objective  # its only goal: 60 % × 50 + 40 % × 0
     # the toggle is a link to the branch page (works without the script) and says what
     # it opens
     url = reverse("planning:objective-branch", args=[tree["objective"].pk])
@@ -85,17 +85,17 @@ def test_tree_branches_show_every_level_with_progress_budget_and_semaforo(client
     client.force_login(planner)
     goals = get_branch(client, tree["objective"])
     goal = row(goals, f"meta-{tree['goal'].pk}")
-    assert "30,0 %" in goal  # 60 % × 50 + 40 % × 0
+    assert "30,00 %" in goal  # 60 % × 50 + 40 % × 0
     assert "Verde" in goal  # 9 of 10 = 90 %
     assert f'data-parent="objetivo-{tree["objective"].pk}"' in goal
     assert "Ver las actividades de" in goal and "2 actividades" in goal
     body = get_branch(client, tree["goal"])
     action = row(body, f"actividad-{tree['goal'].actions.get(code='A1').pk}")
     assert "Actividad con plata" in action
-    assert "50,0 %" in action  # latest approved progress (T2)
-    assert "Compromiso" in action and "80,0 %" in action  # 800 / 1000
-    assert "Obligación" in action and "40,0 %" in action
-    assert "Pago" in action and "25,0 %" in action
+    assert "50,00 %" in action  # latest approved progress (T2)
+    assert "Compromiso" in action and "80,00 %" in action  # 800 / 1000
+    assert "Obligación" in action and "40,00 %" in action
+    assert "Pago" in action and "25,00 %" in action
     assert "Secretaría de Planeación" in action  # responsible unit
     unfunded = row(body, f"actividad-{tree['goal'].actions.get(code='A2').pk}")
     assert "Sin presupuesto" in unfunded
@@ -148,7 +148,7 @@ def test_tree_period_selector_shows_progress_as_of_that_period(client, planner, 
     response = client.get(url, {"periodo": tree["t1"].pk})
     body = response.content.decode()
     funded = tree["goal"].actions.get(code="A1")
-    assert "25,0 %" in row(body, f"actividad-{funded.pk}")
+    assert "25,00 %" in row(body, f"actividad-{funded.pk}")
     assert "Reportes aprobados hasta T1 2026" in body
     assert response.context["period"] == tree["t1"]
     plan_page = client.get(tree["plan"].get_absolute_url(), {"periodo": tree["t1"].pk})

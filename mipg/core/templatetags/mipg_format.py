@@ -1,4 +1,6 @@
-"""Colombian formatting for money, percentages and the semáforo."""
+"""Colombian formatting for money, percentages, plain numbers and the semáforo: one format
+everywhere on the pages ("66,67 %", "$ 1.234.567", "1.500", "2,5"). Exports keep numbers
+as numbers and never go through these filters."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,34 +19,60 @@ def money(value, decimals=0):
 
 
 @register.filter
-def percent(value, decimals=1):
-    """Decimal percentage → "72,5 %"; None → "—"."""
+def percent(value, decimals=2):
+    """Decimal percentage → "72,45 %" (always two decimals, so that a column of
+    percentages lines up); None → "—". Only thresholds set in whole numbers pass 0
+    ("60 %")."""
     return _formatted(value, decimals, "{} %")
 
 
+NUMBER_MAX_DECIMALS = 4  # the stored precision of indicator values (evaluation.models)
+
+
 @register.filter
-def quantity(value):
-    """A product quantity with only the decimals it has: 3.00 → "3", 2.50 → "2,5",
-    1500 → "1.500"; None → "—"."""
+def number(value):
+    """A plain number — an indicator value, a target, a baseline, a product quantity — with
+    only the decimals it has, at most four (rounded half up): 3.00 → "3", 2.50 → "2,5",
+    1500 → "1.500", 66.666666 → "66,6667"; None → "—"."""
     if value in (None, ""):
         return "—"
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    decimals = len(text.partition(".")[2])
-    return number_format(Decimal(text), decimals, use_l10n=True, force_grouping=True)
+    amount = plain(
+        Decimal(value).quantize(Decimal(1).scaleb(-NUMBER_MAX_DECIMALS), rounding=ROUND_HALF_UP)
+    )
+    decimals = max(-amount.as_tuple().exponent, 0)
+    return number_format(amount, decimals, use_l10n=True, force_grouping=True)
+
+
+def plain(value):
+    """A Decimal without trailing zeros (10.5000 → 10.5, 100.0000 → 100); None stays None.
+    For values that stay numbers: form fields, chart data."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+@register.filter
+def measured(value, unit=""):
+    """An indicator value in its unit of measure: in "%" like every percentage ("99,40 %"),
+    in any other unit the plain number before it ("12,5 trámites"); None → "—"."""
+    unit = (unit or "").strip()
+    if unit == "%":
+        return percent(value)
+    text = number(value)
+    return f"{text} {unit}" if unit and value not in (None, "") else text
 
 
 def quantity_progress_text(delivered, target, unit, progress):
     """A progress driven by a product quantity, as shown everywhere: "3 de 4 capacitaciones
     (75,00 %)"; the progress alone ("75,00 %") without a quantity or a target."""
     if delivered is None or target is None:
-        return percent(progress, 2)
+        return percent(progress)
     return gettext("%(delivered)s de %(target)s %(unit)s (%(progress)s)") % {
-        "delivered": quantity(delivered),
-        "target": quantity(target),
+        "delivered": number(delivered),
+        "target": number(target),
         "unit": unit,
-        "progress": percent(progress, 2),
+        "progress": percent(progress),
     }
 
 

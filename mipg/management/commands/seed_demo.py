@@ -31,6 +31,7 @@ from management.models import (
 )
 from mipg import demo
 from mipg.core.models import Entity, InstitutionalPlan, Policy, ReviewStatus, Unit, User
+from mipg.core.templatetags.mipg_format import percent
 from planning.models import (
     Action,
     ActionRating,
@@ -530,7 +531,7 @@ def _narrative(action, progress):
     if progress == 0:
         return "La actividad inició en el periodo; aún no hay avance medible."
     return (
-        f"Avance acumulado del {progress} % hacia el entregable: "
+        f"Avance acumulado del {percent(progress)} hacia el entregable: "
         f"{action.deliverable[0].lower()}{action.deliverable[1:]}."
     )
 
