@@ -10,12 +10,22 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from mipg.celery import app
 from mipg.core import roles
 from tests.builders import Scenario, open_plan, quarters_2026
 from tests.factories import UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    """LocaleMiddleware leaves the last request's language active in this thread; without
+    this, a test that asks for English would turn the next tests' messages English."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous)
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import (
     ActionFactory,
@@ -50,15 +49,6 @@ HOW_TO_FIX = (
     "the entries in locale/en/LC_MESSAGES/django.po (remove their '#, fuzzy' flags), then "
     "run `.venv/bin/python manage.py compilemessages -l en --ignore=.venv`."
 )
-
-
-@pytest.fixture(autouse=True)
-def _restore_language():
-    """LocaleMiddleware leaves the last request's language active in this thread; without
-    this, the English requests below would turn later tests' service messages English."""
-    previous = translation.get_language()
-    yield
-    translation.activate(previous)
 
 
 # --- A tiny .po reader -------------------------------------------------------------------
