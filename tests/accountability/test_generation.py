@@ -82,7 +82,7 @@ def test_outputs_are_written_with_their_hashes(example, planner, media_root):
         content = (media_root / row.file.name).read_bytes()
         assert row.size == len(content)
     html = (media_root / files["informe.html"].file.name).read_text()
-    assert "Al corte, el plan lleva un avance de 44,0 %" in html
+    assert "Al corte, el plan lleva un avance de 44,00 %" in html
     metas = list(
         csv.DictReader(io.StringIO((media_root / files["metas.csv"].file.name).read_text()))
     )
@@ -188,7 +188,7 @@ def test_the_snapshot_queries_do_not_grow_with_the_plan(db, n_actions, count_que
 
 # The dashboard's queries at a cut (roll-up, groups, funnel, trend) plus the entity, the
 # narratives and Control Interno's comments: the same for 5 and 15 actions.
-SNAPSHOT_QUERIES = 24
+SNAPSHOT_QUERIES = 16
 
 
 @pytest.mark.celery_worker

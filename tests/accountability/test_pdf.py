@@ -37,13 +37,13 @@ def test_the_pdf_text_has_the_dashboards_figures(pdf):
     text = "\n".join(pages)
     dash = plan_dashboard(example["plan"], period=example["t2"])
     executed, planned = percent(dash.total.executed), percent(dash.total.planned)
-    assert (executed, planned) == ("44,0 %", "82,0 %")
+    assert (executed, planned) == ("44,00 %", "82,00 %")
     assert f"Al corte, el plan lleva un avance de {executed}" in text
     assert f"se esperaba {planned}" in text
     assert money(dash.total.finance.definitive) == "$ 4.000.000"
     assert "Del presupuesto disponible ($ 4.000.000) se comprometieron $ 500.000" in text
     # M1: executed 60 % of 70 % planned
-    assert "M1" in text and "60,0 %" in text and "70,0 %" in text
+    assert "M1" in text and "60,00 %" in text and "70,00 %" in text
 
 
 def test_the_pdf_has_a_cover_contents_and_numbered_pages(pdf):

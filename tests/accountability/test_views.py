@@ -56,7 +56,7 @@ def test_planeacion_creates_a_report_and_sees_it_generated(
     assert 'http-equiv="refresh"' not in page
     assert "informe.html" in page and report.sha256 in page
     html = client.get(reverse("accountability:report-file", args=[report.pk, "informe.html"]))
-    assert "Al corte, el plan lleva un avance de 44,0 %" in b"".join(html).decode()
+    assert "Al corte, el plan lleva un avance de 44,00 %" in b"".join(html).decode()
 
 
 def test_create_refuses_a_period_of_another_plan_beside_the_field(client, planner, example):
