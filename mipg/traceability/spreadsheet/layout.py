@@ -1,0 +1,126 @@
+"""The columns of the Plan de Acción sheet, declared once for the export, the template and
+the import: one row per action (an action with several budget allocations takes one row
+per allocation; the indicators of a goal or objective go on its rows, one per row).
+
+Period columns repeat per reporting period of the plan: "Programación <periodo> (%)" (the
+action's planned cumulative progress) and "Meta <periodo>" (the indicator's target).
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+SHEET_TITLE = "Plan de Acción"
+LISTS_TITLE = "Listas"
+INSTRUCTIONS_TITLE = "Instrucciones"
+
+TEXT = "text"
+CODE = "code"
+WEIGHT = "weight"  # a percentage 0..100, written as a fraction with a "%" format
+NUMBER = "number"
+MONEY = "money"
+DATE = "date"
+YEAR = "year"
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """``key`` names the column in code; ``catalogue`` the list of its drop-down (see
+    export.catalogues); ``many`` that it takes several values separated by ";"."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    width: int = 16
+    catalogue: str = ""
+    many: bool = False
+
+
+OBJECTIVE_COLUMNS = [
+    SheetColumn("obj_code", _("Código objetivo"), CODE, 12),
+    SheetColumn("obj_name", _("Objetivo"), TEXT, 40),
+    SheetColumn("obj_weight", _("Ponderación objetivo"), WEIGHT, 12),
+    SheetColumn("obj_policies", _("Política MIPG"), TEXT, 30, "policies", many=True),
+]
+GOAL_COLUMNS = [
+    SheetColumn("goal_code", _("Código meta"), CODE, 12),
+    SheetColumn("goal_name", _("Meta"), TEXT, 40),
+    SheetColumn("goal_weight", _("Ponderación meta"), WEIGHT, 12),
+    SheetColumn("goal_product", _("Producto de la meta"), TEXT, 30),
+    SheetColumn("goal_unit", _("Dependencia de la meta"), TEXT, 28, "units"),
+]
+ACTION_COLUMNS = [
+    SheetColumn("act_code", _("Código actividad"), CODE, 12),
+    SheetColumn("act_name", _("Actividad"), TEXT, 40),
+    SheetColumn("act_deliverable", _("Producto / entregable"), TEXT, 30),
+    SheetColumn("act_quantity", _("Cantidad"), NUMBER, 10),
+    SheetColumn("act_quantity_unit", _("Unidad de la cantidad"), TEXT, 16),
+    SheetColumn("act_weight", _("Ponderación actividad"), WEIGHT, 12),
+    SheetColumn("act_start", _("Fecha de inicio"), DATE, 12),
+    SheetColumn("act_end", _("Fecha de fin"), DATE, 12),
+    SheetColumn("act_unit", _("Dependencia"), TEXT, 28, "units"),
+    SheetColumn("act_responsible", _("Responsable"), TEXT, 18),
+    SheetColumn("act_plans", _("Planes del Decreto 612"), TEXT, 30, "institutional_plans", True),
+]
+INDICATOR_COLUMNS = [
+    SheetColumn("ind_code", _("Código indicador"), CODE, 12),
+    SheetColumn("ind_name", _("Indicador"), TEXT, 36),
+    SheetColumn("ind_formula", _("Fórmula"), TEXT, 30),
+    SheetColumn("ind_measurement_unit", _("Unidad"), TEXT, 14),
+    SheetColumn("ind_type", _("Tipo de indicador"), TEXT, 14, "types"),
+    SheetColumn("ind_level", _("Nivel"), TEXT, 12, "levels"),
+    SheetColumn("ind_accumulation", _("Tipo de acumulación"), TEXT, 16, "accumulations"),
+    SheetColumn("ind_polarity", _("Sentido"), TEXT, 14, "polarities"),
+    SheetColumn("ind_frequency", _("Frecuencia"), TEXT, 14, "frequencies"),
+    SheetColumn("ind_baseline", _("Línea base"), NUMBER, 12),
+    SheetColumn("ind_unit", _("Dependencia del indicador"), TEXT, 28, "units"),
+]
+BUDGET_COLUMNS = [
+    SheetColumn("bud_appropriation", _("Presupuesto (apropiación inicial)"), MONEY, 18),
+    SheetColumn("bud_year", _("Vigencia"), YEAR, 10),
+    SheetColumn("bud_rubro", _("Rubro"), TEXT, 18),
+    SheetColumn("bud_source", _("Fuente"), TEXT, 24, "sources"),
+    SheetColumn("bud_bpin", _("BPIN"), CODE, 16),
+]
+
+SCHEDULE_PREFIX = "sched:"
+TARGET_PREFIX = "target:"
+
+
+def schedule_column(period):
+    return SheetColumn(
+        f"{SCHEDULE_PREFIX}{period.pk}",
+        _("Programación %(period)s") % {"period": period.label},
+        WEIGHT,
+        14,
+    )
+
+
+def target_column(period):
+    return SheetColumn(
+        f"{TARGET_PREFIX}{period.pk}",
+        _("Meta del indicador %(period)s") % {"period": period.label},
+        NUMBER,
+        14,
+    )
+
+
+def plan_columns(periods):
+    """Every column of the sheet of a plan with ``periods`` (in date order), in order."""
+    return [
+        *OBJECTIVE_COLUMNS,
+        *GOAL_COLUMNS,
+        *ACTION_COLUMNS,
+        *[schedule_column(period) for period in periods],
+        *INDICATOR_COLUMNS,
+        *[target_column(period) for period in periods],
+        *BUDGET_COLUMNS,
+    ]
+
+
+def normalise(text):
+    """Compare what people type: no accents, no case, single spaces."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(text.casefold().split())
