@@ -211,6 +211,7 @@ class _Importer:
     def run(self, rows):
         for row in rows:
             self.outcome.problems += row.problems
+            self.unreadable = {(p.row, p.column) for p in row.problems}
             self.row = row
             objective = self._objective(row)
             goal = self._goal(row, objective) if objective and row.filled("goal_code") else None
@@ -230,6 +231,8 @@ class _Importer:
         self.outcome.notes[self.row.number].append(f"{label}: {texts[status]}")
 
     def _problem(self, column, message):
+        if (self.row.number, column) in self.unreadable:
+            return  # the cell could not be read: its own problem says why
         self.outcome.problems.append(Problem(self.row.number, column, str(message)))
 
     def _call(self, kind, function, *args, **kwargs):

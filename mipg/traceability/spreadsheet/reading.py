@@ -2,6 +2,7 @@
 (accents, case and spacing aside), skip blank rows and fill blank or merged objective and
 goal cells from the row above, and parse each cell into a value (parsing.py)."""
 
+import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -78,7 +79,7 @@ def read_sheet(source, periods, *, catalogues, users):
     """The parsed rows of ``source`` (a path or file) for a plan with ``periods``."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
         message = _("El archivo no es un libro de Excel (.xlsx) válido.")
         return Sheet({}, [], [Problem(None, None, message)])
     try:
