@@ -37,16 +37,28 @@ def full_plan(plan, periods, unit, user):
     """O1 (P03) → M1 (unit) → A1 (2 allocations, programación, PAA, 4 talleres) and A2;
     indicator IND-1 of M1 with targets, IND-O of O1."""
     objective = factories.ObjectiveFactory(
-        plan=plan, code="O1", name="Fortalecer la planeación", weight=Decimal("100"),
+        plan=plan,
+        code="O1",
+        name="Fortalecer la planeación",
+        weight=Decimal("100"),
         policies=[factories.policy("P03")],
     )
     goal = factories.GoalFactory(
-        objective=objective, code="M1", name="Plan publicado", weight=Decimal("100"), unit=unit,
+        objective=objective,
+        code="M1",
+        name="Plan publicado",
+        weight=Decimal("100"),
+        unit=unit,
         product="Plan",
     )
     first = factories.ActionFactory(
-        goal=goal, code="A1", name="Talleres", weight=Decimal("60"),
-        quantity_target=Decimal("4"), quantity_unit="talleres", responsible=user,
+        goal=goal,
+        code="A1",
+        name="Talleres",
+        weight=Decimal("60"),
+        quantity_target=Decimal("4"),
+        quantity_unit="talleres",
+        responsible=user,
         institutional_plans=[InstitutionalPlan.objects.get(code="PAA")],
     )
     factories.ActionFactory(goal=goal, code="A2", name="Publicación", weight=Decimal("40"))
@@ -54,10 +66,16 @@ def full_plan(plan, periods, unit, user):
         ActionSchedule.objects.create(action=first, period=period, planned=Decimal(planned))
     for rubro, amount in (("2.3.1", "1234567.50"), ("2.3.2", "500000")):
         factories.AllocationFactory(
-            action=first, source=FundingSource.objects.get(code="RP"), year=2026, rubro=rubro,
-            appropriation=Decimal(amount), bpin="2026000123",
+            action=first,
+            source=FundingSource.objects.get(code="RP"),
+            year=2026,
+            rubro=rubro,
+            appropriation=Decimal(amount),
+            bpin="2026000123",
         )
-    indicator = factories.IndicatorFactory(goal=goal, code="IND-1", unit=unit, baseline_value=Decimal("12.5"))
+    indicator = factories.IndicatorFactory(
+        goal=goal, code="IND-1", unit=unit, baseline_value=Decimal("12.5")
+    )
     for period, value in zip(periods, ("25", "50", "75", "100"), strict=True):
         IndicatorTarget.objects.create(indicator=indicator, period=period, value=Decimal(value))
     factories.IndicatorFactory(goal=None, objective=objective, code="IND-O", unit=unit)
@@ -79,7 +97,15 @@ def as_file(workbook):
 def history_counts():
     return [
         model.history.count()
-        for model in (Objective, Goal, Action, ActionSchedule, Indicator, IndicatorTarget, BudgetAllocation)
+        for model in (
+            Objective,
+            Goal,
+            Action,
+            ActionSchedule,
+            Indicator,
+            IndicatorTarget,
+            BudgetAllocation,
+        )
     ]
 
 
@@ -92,7 +118,15 @@ def test_export_writes_one_row_per_action_and_allocation(plan, periods, unit, pl
     column = {name: header.index(name) for name in header}
     body = rows[1:]
     # IND-O on its own row, then A1 twice (two allocations; IND-1 on the first) and A2.
-    assert [(r[column["Código meta"]], r[column["Código actividad"]], r[column["Código indicador"]], r[column["Rubro"]]) for r in body] == [
+    assert [
+        (
+            r[column["Código meta"]],
+            r[column["Código actividad"]],
+            r[column["Código indicador"]],
+            r[column["Rubro"]],
+        )
+        for r in body
+    ] == [
         (None, None, "IND-O", None),
         ("M1", "A1", "IND-1", "2.3.1"),
         ("M1", "A1", None, "2.3.2"),
@@ -122,19 +156,35 @@ def test_export_formats_frozen_header_and_widths(plan, periods, unit, planner, r
 
 def test_template_has_headers_instructions_and_lists(plan, periods):
     workbook = openpyxl.load_workbook(write_template(plan))
-    assert workbook.sheetnames == [layout.SHEET_TITLE, layout.LISTS_TITLE, layout.INSTRUCTIONS_TITLE]
+    assert workbook.sheetnames == [
+        layout.SHEET_TITLE,
+        layout.LISTS_TITLE,
+        layout.INSTRUCTIONS_TITLE,
+    ]
     sheet = workbook[layout.SHEET_TITLE]
     assert sheet.max_row == 1
     header = [cell.value for cell in sheet[1]]
     validations = {
-        header[openpyxl.utils.column_index_from_string(str(v.sqref).split(":")[0][:-1]) - 1]: v.formula1
+        header[
+            openpyxl.utils.column_index_from_string(str(v.sqref).split(":")[0][:-1]) - 1
+        ]: v.formula1
         for v in sheet.data_validations.dataValidation
     }
-    assert sorted(validations) == sorted([
-        "Política MIPG", "Dependencia de la meta", "Dependencia", "Planes del Decreto 612",
-        "Tipo de indicador", "Nivel", "Tipo de acumulación", "Sentido", "Frecuencia",
-        "Dependencia del indicador", "Fuente",
-    ])
+    assert sorted(validations) == sorted(
+        [
+            "Política MIPG",
+            "Dependencia de la meta",
+            "Dependencia",
+            "Planes del Decreto 612",
+            "Tipo de indicador",
+            "Nivel",
+            "Tipo de acumulación",
+            "Sentido",
+            "Frecuencia",
+            "Dependencia del indicador",
+            "Fuente",
+        ]
+    )
     lists = workbook[layout.LISTS_TITLE]
     sources = [cell.value for cell in lists["B"]][1:]
     assert "Recursos propios" in sources and len([s for s in sources if s]) == 8
@@ -158,7 +208,9 @@ def test_round_trip_changes_nothing(plan, periods, unit, planner, responsible):
     assert history_counts() == before
 
 
-def test_export_imports_into_an_empty_plan_and_exports_the_same(plan, periods, unit, planner, responsible):
+def test_export_imports_into_an_empty_plan_and_exports_the_same(
+    plan, periods, unit, planner, responsible
+):
     full_plan(plan, periods, unit, responsible)
     exported = write_plan(plan)
     other = factories.PlanFactory(name="Copia")
@@ -212,25 +264,52 @@ def action_row(code, weight, **extra):
 
 def test_import_accepts_what_people_type(plan, periods, unit, planner):
     rows = [
-        {**objective_row(**{"Ponderación objetivo": "100 %", "Política MIPG": "planeacion institucional; P13"}),
-         **goal_row(**{"Ponderación meta": "100", "Dependencia de la meta": "SECRETARIA DE PLANEACION"}),
-         **action_row("A1", "30%", **{
-             "Fecha de inicio": datetime.datetime(2026, 3, 2),
-             "Fecha de fin": "15/12/2026",
-             "Presupuesto (apropiación inicial)": "$ 1.234.567,50",
-             "Vigencia": 2026, "Rubro": "2.3.1", "Fuente": "recursos propios",
-             "Planes del Decreto 612": "plan anual de adquisiciones",
-         })},
+        {
+            **objective_row(
+                **{
+                    "Ponderación objetivo": "100 %",
+                    "Política MIPG": "planeacion institucional; P13",
+                }
+            ),
+            **goal_row(
+                **{"Ponderación meta": "100", "Dependencia de la meta": "SECRETARIA DE PLANEACION"}
+            ),
+            **action_row(
+                "A1",
+                "30%",
+                **{
+                    "Fecha de inicio": datetime.datetime(2026, 3, 2),
+                    "Fecha de fin": "15/12/2026",
+                    "Presupuesto (apropiación inicial)": "$ 1.234.567,50",
+                    "Vigencia": 2026,
+                    "Rubro": "2.3.1",
+                    "Fuente": "recursos propios",
+                    "Planes del Decreto 612": "plan anual de adquisiciones",
+                },
+            ),
+        },
         None,  # an extra blank row
-        {**action_row("A2", 0.3), "Presupuesto (apropiación inicial)": "2.500.000", "Vigencia": "2026",
-         "Rubro": "2.3.2", "Fuente": "SGP"},
-        {**action_row("A3", 40), "Presupuesto (apropiación inicial)": 1500000, "Vigencia": 2026,
-         "Rubro": "2.3.3", "Fuente": "Sistema General de Regalias (SGR)"},
+        {
+            **action_row("A2", 0.3),
+            "Presupuesto (apropiación inicial)": "2.500.000",
+            "Vigencia": "2026",
+            "Rubro": "2.3.2",
+            "Fuente": "SGP",
+        },
+        {
+            **action_row("A3", 40),
+            "Presupuesto (apropiación inicial)": 1500000,
+            "Vigencia": 2026,
+            "Rubro": "2.3.3",
+            "Fuente": "Sistema General de Regalias (SGR)",
+        },
         None,
     ]
     # The objective and goal cells of A1 merged down over A2 and A3 (A2 after a blank row).
     file = filled(
-        plan, rows, merge=["A2:A5", "B2:B5", "E2:E5", "F2:F5"],
+        plan,
+        rows,
+        merge=["A2:A5", "B2:B5", "E2:E5", "F2:F5"],
     )
     outcome = import_plan(plan, file, by=planner, filename="plan.xlsx", commit=True)
     assert outcome.problems == []
@@ -241,10 +320,13 @@ def test_import_accepts_what_people_type(plan, periods, unit, planner):
     assert (goal.code, goal.weight, goal.unit) == ("M1", Decimal("100"), unit)
     actions = {a.code: a for a in goal.actions.all()}
     assert {code: a.weight for code, a in actions.items()} == {
-        "A1": Decimal("30"), "A2": Decimal("30"), "A3": Decimal("40"),
+        "A1": Decimal("30"),
+        "A2": Decimal("30"),
+        "A3": Decimal("40"),
     }
     assert (actions["A1"].start_date, actions["A1"].end_date) == (
-        datetime.date(2026, 3, 2), datetime.date(2026, 12, 15),
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 12, 15),
     )
     assert actions["A1"].unit == unit  # the goal's, as in the form
     assert list(actions["A1"].institutional_plans.values_list("code", flat=True)) == ["PAA"]
@@ -256,9 +338,16 @@ def test_import_accepts_what_people_type(plan, periods, unit, planner):
     }
 
 
-def test_import_reads_a_percent_formatted_weight_and_an_excel_serial_date(plan, periods, planner, unit):
-    rows = [{**objective_row(**{"Ponderación objetivo": 1}), **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
-             **action_row("A1", 0.25, **{"Fecha de inicio": 46054})}]
+def test_import_reads_a_percent_formatted_weight_and_an_excel_serial_date(
+    plan, periods, planner, unit
+):
+    rows = [
+        {
+            **objective_row(**{"Ponderación objetivo": 1}),
+            **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
+            **action_row("A1", 0.25, **{"Fecha de inicio": 46054}),
+        }
+    ]
     file = filled(plan, rows, formats={(2, "Ponderación objetivo"): "0%"})
     outcome = import_plan(plan, file, by=planner, filename="plan.xlsx", commit=True)
     assert outcome.problems == []
@@ -269,11 +358,19 @@ def test_import_reads_a_percent_formatted_weight_and_an_excel_serial_date(plan, 
 
 def test_mixed_errors_save_nothing_and_mark_the_cells(plan, periods, unit, planner):
     rows = [
-        {**objective_row(**{"Ponderación objetivo": 100}), **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
-         **action_row("A1", 60)},
+        {
+            **objective_row(**{"Ponderación objetivo": 100}),
+            **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
+            **action_row("A1", 60),
+        },
         action_row("A2", 60),  # the siblings would sum 120
-        {**action_row("A3", 10, **{"Fecha de fin": "31/02/2026"}), "Fuente": "Recursos del cielo",
-         "Vigencia": 2026, "Rubro": "1", "Presupuesto (apropiación inicial)": "mil"},
+        {
+            **action_row("A3", 10, **{"Fecha de fin": "31/02/2026"}),
+            "Fuente": "Recursos del cielo",
+            "Vigencia": 2026,
+            "Rubro": "1",
+            "Presupuesto (apropiación inicial)": "mil",
+        },
         action_row("A4", 0, **{"Fecha de inicio": "01/01/2027", "Fecha de fin": "02/01/2027"}),
     ]
     source = filled(plan, rows)
@@ -290,8 +387,14 @@ def test_mixed_errors_save_nothing_and_mark_the_cells(plan, periods, unit, plann
         (4, "Fecha de fin"): "«31/02/2026» no es una fecha; escríbala como dd/mm/aaaa.",
         (4, "Fuente"): "«Recursos del cielo» no está en la lista de fuente.",
         (4, "Presupuesto (apropiación inicial)"): "«mil» no es un número.",
-        (5, "Fecha de inicio"): "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan).",
-        (5, "Fecha de fin"): "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan).",
+        (
+            5,
+            "Fecha de inicio",
+        ): "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan).",
+        (
+            5,
+            "Fecha de fin",
+        ): "La fecha debe estar entre el 01/01/2026 y el 31/12/2026 (años del plan).",
     }
     source.seek(0)
     sheet = openpyxl.load_workbook(write_error_workbook(source, outcome))[layout.SHEET_TITLE]
@@ -316,9 +419,13 @@ def test_mixed_errors_save_nothing_and_mark_the_cells(plan, periods, unit, plann
 def test_import_refuses_what_the_form_refuses(plan, periods, unit, planner, other_unit):
     """The services' rules: a quantity without its unit, an indicator without its fields."""
     rows = [
-        {**objective_row(**{"Ponderación objetivo": 100}), **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
-         **action_row("A1", 100, **{"Cantidad": 4}),
-         "Código indicador": "IND-1", "Indicador": "Talleres hechos"},
+        {
+            **objective_row(**{"Ponderación objetivo": 100}),
+            **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
+            **action_row("A1", 100, **{"Cantidad": 4}),
+            "Código indicador": "IND-1",
+            "Indicador": "Talleres hechos",
+        },
     ]
     outcome = import_plan(plan, filled(plan, rows), by=planner, filename="plan.xlsx", commit=True)
     found = {(p.row, outcome.header(p.column)) for p in outcome.problems}
@@ -327,7 +434,9 @@ def test_import_refuses_what_the_form_refuses(plan, periods, unit, planner, othe
     assert Objective.objects.count() == 0
 
 
-def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(plan, periods, unit, planner, responsible):
+def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(
+    plan, periods, unit, planner, responsible
+):
     full_plan(plan, periods, unit, responsible)
     plan.status = StrategicPlan.Status.APPROVED
     plan.save()
@@ -337,18 +446,32 @@ def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(pl
     sheet.cell(row=3, column=header.index("Ponderación actividad") + 1, value="55 %")
     sheet.cell(row=4, column=header.index("Ponderación actividad") + 1, value="55 %")
     sheet.cell(row=5, column=header.index("Ponderación actividad") + 1, value="45 %")
-    outcome = import_plan(plan, as_file(workbook), by=planner, filename="modificación.xlsx", commit=True)
+    outcome = import_plan(
+        plan, as_file(workbook), by=planner, filename="modificación.xlsx", commit=True
+    )
     assert outcome.problems == []
     assert dict(outcome.counts["action"]) == {"updated": 2}
     versions = list(PlanVersion.objects.filter(plan=plan).order_by("number"))
     assert [(v.reason, v.changes) for v in versions] == [
-        ("Importación de modificación.xlsx", [{"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"}]),
-        ("Importación de modificación.xlsx", [{"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"}]),
+        (
+            "Importación de modificación.xlsx",
+            [{"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"}],
+        ),
+        (
+            "Importación de modificación.xlsx",
+            [{"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"}],
+        ),
     ]
 
 
 def test_import_preview_saves_nothing(plan, periods, unit, planner):
-    rows = [{**objective_row(**{"Ponderación objetivo": 100}), **goal_row(**{"Dependencia de la meta": "SPL"}), **action_row("A1", 100)}]
+    rows = [
+        {
+            **objective_row(**{"Ponderación objetivo": 100}),
+            **goal_row(**{"Dependencia de la meta": "SPL"}),
+            **action_row("A1", 100),
+        }
+    ]
     outcome = import_plan(plan, filled(plan, rows), by=planner, filename="plan.xlsx", commit=False)
     assert outcome.ok and not outcome.committed
     assert dict(outcome.counts["action"]) == {"created": 1}
@@ -360,19 +483,25 @@ def test_import_preview_saves_nothing(plan, periods, unit, planner):
 def test_only_planeacion_and_administrador_import(plan, periods, persona, request):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
-        import_plan(plan, filled(plan, [objective_row()]), by=user, filename="plan.xlsx", commit=True)
+        import_plan(
+            plan, filled(plan, [objective_row()]), by=user, filename="plan.xlsx", commit=True
+        )
 
 
 def test_administrador_imports(plan, periods, admin_user):
     rows = [objective_row(**{"Ponderación objetivo": 100})]
-    outcome = import_plan(plan, filled(plan, rows), by=admin_user, filename="plan.xlsx", commit=True)
+    outcome = import_plan(
+        plan, filled(plan, rows), by=admin_user, filename="plan.xlsx", commit=True
+    )
     assert outcome.committed and Objective.objects.get(plan=plan).weight == Decimal("100")
 
 
 def test_import_of_a_closed_plan_is_refused(plan, periods, planner):
     plan.status = StrategicPlan.Status.CLOSED
     plan.save()
-    outcome = import_plan(plan, filled(plan, [objective_row()]), by=planner, filename="plan.xlsx", commit=True)
+    outcome = import_plan(
+        plan, filled(plan, [objective_row()]), by=planner, filename="plan.xlsx", commit=True
+    )
     assert [p.message for p in outcome.problems] == [
         "El plan «Plan de Acción 2026» está cerrado: no se pueden modificar sus objetivos, metas, "
         "actividades, periodos, indicadores, presupuesto, reportes de avance ni mediciones."
@@ -381,4 +510,6 @@ def test_import_of_a_closed_plan_is_refused(plan, periods, planner):
 
 def test_import_of_a_file_that_is_not_a_workbook(plan, planner):
     outcome = import_plan(plan, io.BytesIO(b"hola"), by=planner, filename="plan.xlsx", commit=True)
-    assert [p.message for p in outcome.problems] == ["El archivo no es un libro de Excel (.xlsx) válido."]
+    assert [p.message for p in outcome.problems] == [
+        "El archivo no es un libro de Excel (.xlsx) válido."
+    ]

@@ -33,7 +33,11 @@ def upload(file, name="plan.xlsx"):
 
 def good_file(plan):
     rows = [
-        {**objective_row(**{"Ponderación objetivo": 100}), **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}), **action_row("A1", 60)},
+        {
+            **objective_row(**{"Ponderación objetivo": 100}),
+            **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
+            **action_row("A1", 60),
+        },
         action_row("A2", 40),
     ]
     return filled(plan, rows)
@@ -43,7 +47,9 @@ def body(response):
     return b"".join(response.streaming_content)
 
 
-def test_plan_page_shows_export_to_internal_roles_and_import_to_planeacion(client, plan, planner, director):
+def test_plan_page_shows_export_to_internal_roles_and_import_to_planeacion(
+    client, plan, planner, director
+):
     client.force_login(director)
     page = client.get(plan.get_absolute_url()).content.decode()
     assert reverse("planning:plan-export", args=[plan.pk]) in page
@@ -66,7 +72,9 @@ def test_downloads_are_workbooks_for_every_internal_role(client, plan, responsib
     assert codes == ([] if name == "plan-template" else [Action.objects.get().goal.objective.code])
 
 
-def test_export_runs_the_same_queries_for_one_or_three_actions(client, plan, director, count_queries, unit):
+def test_export_runs_the_same_queries_for_one_or_three_actions(
+    client, plan, director, count_queries, unit
+):
     quarters_2026(plan)
     client.force_login(director)
     goal = factories.GoalFactory(objective__plan=plan, unit=unit)
@@ -94,10 +102,13 @@ def test_upload_preview_then_confirm(client, plan, planner):
     token = response.context["token"]
     summary = {line["label"]: line["created"] for line in response.context["summary"]}
     assert (summary["Objetivos"], summary["Metas"], summary["Actividades"]) == (1, 1, 2)
-    response = client.post(reverse("planning:plan-import-confirm", args=[plan.pk]), {"token": token})
+    response = client.post(
+        reverse("planning:plan-import-confirm", args=[plan.pk]), {"token": token}
+    )
     assert response.url == plan.get_absolute_url()
     assert sorted(Action.objects.values_list("code", "weight")) == [
-        ("A1", Decimal("60.00")), ("A2", Decimal("40.00"))
+        ("A1", Decimal("60.00")),
+        ("A2", Decimal("40.00")),
     ]
     # The token is spent: its file is gone.
     again = client.post(reverse("planning:plan-import-confirm", args=[plan.pk]), {"token": token})
@@ -106,8 +117,16 @@ def test_upload_preview_then_confirm(client, plan, planner):
 
 def test_upload_with_problems_shows_them_and_the_error_workbook(client, plan, planner):
     client.force_login(planner)
-    rows = [{**objective_row(**{"Ponderación objetivo": "cien"}), **goal_row(**{"Dependencia de la meta": "SPL"}), **action_row("A1", 100)}]
-    response = client.post(reverse("planning:plan-import", args=[plan.pk]), {"file": upload(filled(plan, rows))})
+    rows = [
+        {
+            **objective_row(**{"Ponderación objetivo": "cien"}),
+            **goal_row(**{"Dependencia de la meta": "SPL"}),
+            **action_row("A1", 100),
+        }
+    ]
+    response = client.post(
+        reverse("planning:plan-import", args=[plan.pk]), {"file": upload(filled(plan, rows))}
+    )
     assert response.status_code == 422
     assert response.context["problems"] == [
         {"row": 2, "text": "«Ponderación objetivo»: «cien» no es un número."}
@@ -116,28 +135,40 @@ def test_upload_with_problems_shows_them_and_the_error_workbook(client, plan, pl
     errors = client.get(response.context["errors_url"])
     sheet = openpyxl.load_workbook(io.BytesIO(body(errors)))["Plan de Acción"]
     header = [cell.value for cell in sheet[1]]
-    assert sheet.cell(row=2, column=len(header)).value == "«Ponderación objetivo»: «cien» no es un número."
+    assert (
+        sheet.cell(row=2, column=len(header)).value
+        == "«Ponderación objetivo»: «cien» no es un número."
+    )
 
 
 def test_upload_refuses_a_file_that_is_not_xlsx(client, plan, planner):
     client.force_login(planner)
     file = SimpleUploadedFile("plan.csv", b"a,b", content_type="text/csv")
     response = client.post(reverse("planning:plan-import", args=[plan.pk]), {"file": file})
-    assert response.context["form"].errors == {"file": ["El archivo debe ser un libro de Excel (.xlsx)."]}
+    assert response.context["form"].errors == {
+        "file": ["El archivo debe ser un libro de Excel (.xlsx)."]
+    }
 
 
 @pytest.mark.parametrize("persona", ["responsible", "director"])
 def test_import_pages_refuse_other_roles(client, plan, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    response = client.post(reverse("planning:plan-import", args=[plan.pk]), {"file": upload(good_file(plan))})
+    response = client.post(
+        reverse("planning:plan-import", args=[plan.pk]), {"file": upload(good_file(plan))}
+    )
     assert response.status_code == 403
     assert Objective.objects.count() == 0
 
 
 def test_a_token_of_another_user_is_refused(client, plan, planner, admin_user):
     client.force_login(planner)
-    response = client.post(reverse("planning:plan-import", args=[plan.pk]), {"file": upload(good_file(plan))})
+    response = client.post(
+        reverse("planning:plan-import", args=[plan.pk]), {"file": upload(good_file(plan))}
+    )
     client.force_login(admin_user)
-    confirm = client.post(reverse("planning:plan-import-confirm", args=[plan.pk]), {"token": response.context["token"]})
+    confirm = client.post(
+        reverse("planning:plan-import-confirm", args=[plan.pk]),
+        {"token": response.context["token"]},
+    )
     assert confirm.url == reverse("planning:plan-import", args=[plan.pk])
     assert Objective.objects.count() == 0
