@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import zip_longest
 
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -157,6 +158,19 @@ def _save(workbook):
 def write_template(plan):
     """The empty Plan de Acción of ``plan`` (its period columns), with the instructions and
     the drop-down lists; an open temporary file."""
+    with translation.override("es"):
+        return _write_template(plan)
+
+
+def write_plan(plan):
+    """The live objectives, goals, actions, indicators, targets, programación and budget of
+    ``plan`` in the Plan de Acción layout; an open temporary file. Spanish whatever the
+    user's language: the layout is a file format."""
+    with translation.override("es"):
+        return _write_plan(plan)
+
+
+def _write_template(plan):
     periods = list(periods_of(plan))
     columns = layout.plan_columns(periods)
     workbook = Workbook(write_only=True)
@@ -168,9 +182,7 @@ def write_template(plan):
     return _save(workbook)
 
 
-def write_plan(plan):
-    """The live objectives, goals, actions, indicators, targets, programación and budget of
-    ``plan`` in the Plan de Acción layout; an open temporary file."""
+def _write_plan(plan):
     periods = list(periods_of(plan))
     columns = layout.plan_columns(periods)
     workbook = Workbook(write_only=True)

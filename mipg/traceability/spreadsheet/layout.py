@@ -2,14 +2,14 @@
 the import: one row per action (an action with several budget allocations takes one row
 per allocation; the indicators of a goal or objective go on its rows, one per row).
 
-Period columns repeat per reporting period of the plan: "Programación <periodo> (%)" (the
-action's planned cumulative progress) and "Meta <periodo>" (the indicator's target).
+The headers are the file format: Spanish whatever the user's language (the workbooks are
+written with Spanish active). Period columns repeat per reporting period of the plan:
+"Programación <periodo>" (the action's planned cumulative progress, %) and "Meta del
+indicador <periodo>" (the indicator's target).
 """
 
 import unicodedata
 from dataclasses import dataclass
-
-from django.utils.translation import gettext_lazy as _
 
 SHEET_TITLE = "Plan de Acción"
 LISTS_TITLE = "Listas"
@@ -38,50 +38,50 @@ class SheetColumn:
 
 
 OBJECTIVE_COLUMNS = [
-    SheetColumn("obj_code", _("Código objetivo"), CODE, 12),
-    SheetColumn("obj_name", _("Objetivo"), TEXT, 40),
-    SheetColumn("obj_weight", _("Ponderación objetivo"), WEIGHT, 12),
-    SheetColumn("obj_policies", _("Política MIPG"), TEXT, 30, "policies", many=True),
+    SheetColumn("obj_code", "Código objetivo", CODE, 12),
+    SheetColumn("obj_name", "Objetivo", TEXT, 40),
+    SheetColumn("obj_weight", "Ponderación objetivo", WEIGHT, 12),
+    SheetColumn("obj_policies", "Política MIPG", TEXT, 30, "policies", many=True),
 ]
 GOAL_COLUMNS = [
-    SheetColumn("goal_code", _("Código meta"), CODE, 12),
-    SheetColumn("goal_name", _("Meta"), TEXT, 40),
-    SheetColumn("goal_weight", _("Ponderación meta"), WEIGHT, 12),
-    SheetColumn("goal_product", _("Producto de la meta"), TEXT, 30),
-    SheetColumn("goal_unit", _("Dependencia de la meta"), TEXT, 28, "units"),
+    SheetColumn("goal_code", "Código meta", CODE, 12),
+    SheetColumn("goal_name", "Meta", TEXT, 40),
+    SheetColumn("goal_weight", "Ponderación meta", WEIGHT, 12),
+    SheetColumn("goal_product", "Producto de la meta", TEXT, 30),
+    SheetColumn("goal_unit", "Dependencia de la meta", TEXT, 28, "units"),
 ]
 ACTION_COLUMNS = [
-    SheetColumn("act_code", _("Código actividad"), CODE, 12),
-    SheetColumn("act_name", _("Actividad"), TEXT, 40),
-    SheetColumn("act_deliverable", _("Producto / entregable"), TEXT, 30),
-    SheetColumn("act_quantity", _("Cantidad"), NUMBER, 10),
-    SheetColumn("act_quantity_unit", _("Unidad de la cantidad"), TEXT, 16),
-    SheetColumn("act_weight", _("Ponderación actividad"), WEIGHT, 12),
-    SheetColumn("act_start", _("Fecha de inicio"), DATE, 12),
-    SheetColumn("act_end", _("Fecha de fin"), DATE, 12),
-    SheetColumn("act_unit", _("Dependencia"), TEXT, 28, "units"),
-    SheetColumn("act_responsible", _("Responsable"), TEXT, 18),
-    SheetColumn("act_plans", _("Planes del Decreto 612"), TEXT, 30, "institutional_plans", True),
+    SheetColumn("act_code", "Código actividad", CODE, 12),
+    SheetColumn("act_name", "Actividad", TEXT, 40),
+    SheetColumn("act_deliverable", "Producto / entregable", TEXT, 30),
+    SheetColumn("act_quantity", "Cantidad", NUMBER, 10),
+    SheetColumn("act_quantity_unit", "Unidad de la cantidad", TEXT, 16),
+    SheetColumn("act_weight", "Ponderación actividad", WEIGHT, 12),
+    SheetColumn("act_start", "Fecha de inicio", DATE, 12),
+    SheetColumn("act_end", "Fecha de fin", DATE, 12),
+    SheetColumn("act_unit", "Dependencia", TEXT, 28, "units"),
+    SheetColumn("act_responsible", "Responsable", TEXT, 18),
+    SheetColumn("act_plans", "Planes del Decreto 612", TEXT, 30, "institutional_plans", True),
 ]
 INDICATOR_COLUMNS = [
-    SheetColumn("ind_code", _("Código indicador"), CODE, 12),
-    SheetColumn("ind_name", _("Indicador"), TEXT, 36),
-    SheetColumn("ind_formula", _("Fórmula"), TEXT, 30),
-    SheetColumn("ind_measurement_unit", _("Unidad"), TEXT, 14),
-    SheetColumn("ind_type", _("Tipo de indicador"), TEXT, 14, "types"),
-    SheetColumn("ind_level", _("Nivel"), TEXT, 12, "levels"),
-    SheetColumn("ind_accumulation", _("Tipo de acumulación"), TEXT, 16, "accumulations"),
-    SheetColumn("ind_polarity", _("Sentido"), TEXT, 14, "polarities"),
-    SheetColumn("ind_frequency", _("Frecuencia"), TEXT, 14, "frequencies"),
-    SheetColumn("ind_baseline", _("Línea base"), NUMBER, 12),
-    SheetColumn("ind_unit", _("Dependencia del indicador"), TEXT, 28, "units"),
+    SheetColumn("ind_code", "Código indicador", CODE, 12),
+    SheetColumn("ind_name", "Indicador", TEXT, 36),
+    SheetColumn("ind_formula", "Fórmula", TEXT, 30),
+    SheetColumn("ind_measurement_unit", "Unidad", TEXT, 14),
+    SheetColumn("ind_type", "Tipo de indicador", TEXT, 14, "types"),
+    SheetColumn("ind_level", "Nivel", TEXT, 12, "levels"),
+    SheetColumn("ind_accumulation", "Tipo de acumulación", TEXT, 16, "accumulations"),
+    SheetColumn("ind_polarity", "Sentido", TEXT, 14, "polarities"),
+    SheetColumn("ind_frequency", "Frecuencia", TEXT, 14, "frequencies"),
+    SheetColumn("ind_baseline", "Línea base", NUMBER, 12),
+    SheetColumn("ind_unit", "Dependencia del indicador", TEXT, 28, "units"),
 ]
 BUDGET_COLUMNS = [
-    SheetColumn("bud_appropriation", _("Presupuesto (apropiación inicial)"), MONEY, 18),
-    SheetColumn("bud_year", _("Vigencia"), YEAR, 10),
-    SheetColumn("bud_rubro", _("Rubro"), TEXT, 18),
-    SheetColumn("bud_source", _("Fuente"), TEXT, 24, "sources"),
-    SheetColumn("bud_bpin", _("BPIN"), CODE, 16),
+    SheetColumn("bud_appropriation", "Presupuesto (apropiación inicial)", MONEY, 18),
+    SheetColumn("bud_year", "Vigencia", YEAR, 10),
+    SheetColumn("bud_rubro", "Rubro", TEXT, 18),
+    SheetColumn("bud_source", "Fuente", TEXT, 24, "sources"),
+    SheetColumn("bud_bpin", "BPIN", CODE, 16),
 ]
 
 SCHEDULE_PREFIX = "sched:"
@@ -91,7 +91,7 @@ TARGET_PREFIX = "target:"
 def schedule_column(period):
     return SheetColumn(
         f"{SCHEDULE_PREFIX}{period.pk}",
-        _("Programación %(period)s") % {"period": period.label},
+        f"Programación {period.label}",
         WEIGHT,
         14,
     )
@@ -100,7 +100,7 @@ def schedule_column(period):
 def target_column(period):
     return SheetColumn(
         f"{TARGET_PREFIX}{period.pk}",
-        _("Meta del indicador %(period)s") % {"period": period.label},
+        f"Meta del indicador {period.label}",
         NUMBER,
         14,
     )

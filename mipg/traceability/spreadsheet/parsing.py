@@ -6,6 +6,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
@@ -133,9 +134,12 @@ class Catalogue:
 
 
 def choices_catalogue(choices):
-    """A catalogue of a model's TextChoices: found by label or value, written as the label."""
+    """A catalogue of a model's TextChoices: found by its Spanish label or its value,
+    written as the Spanish label."""
+    with translation.override("es"):
+        labels = {choice: str(choice.label) for choice in choices}
     return Catalogue(
         list(choices),
-        keys=lambda choice: (choice.value, choice.label),
-        label=lambda choice: str(choice.label),
+        keys=lambda choice: (choice.value, labels[choice]),
+        label=lambda choice: labels[choice],
     )
