@@ -35,6 +35,7 @@ planning_area = [
     path("planes/<int:pk>/aprobar/", integrity.plan_approve, name="plan-approve"),
     path("planes/<int:pk>/explicar/", dashboard.plan_explain, name="plan-explain"),
     path("planes/<int:pk>/plan-de-accion.xlsx", spreadsheet.plan_export, name="plan-export"),
+    path("planes/<int:pk>/seguimiento.xlsx", spreadsheet.plan_follow_up, name="plan-follow-up"),
     path("planes/<int:pk>/plantilla.xlsx", spreadsheet.plan_template, name="plan-template"),
     path("planes/<int:pk>/importar/", spreadsheet.plan_import, name="plan-import"),
     path(

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from planning.models import Action, Objective
+from planning.models import Action, ActionSchedule, Objective
 from tests import factories
 from tests.builders import quarters_2026
 from tests.traceability.test_spreadsheet import action_row, filled, goal_row, objective_row
@@ -172,3 +172,39 @@ def test_a_token_of_another_user_is_refused(client, plan, planner, admin_user):
     )
     assert confirm.url == reverse("planning:plan-import", args=[plan.pk])
     assert Objective.objects.count() == 0
+
+
+def test_follow_up_workbook_at_a_period(client, plan, director, unit):
+    t1, t2, _t3, _t4 = quarters_2026(plan)
+    action = factories.ActionFactory(goal__objective__plan=plan, goal__unit=unit, code="A1")
+    ActionSchedule.objects.create(action=action, period=t2, planned=Decimal("40"))
+    factories.ProgressReportFactory(
+        action=action, period=t2, progress=Decimal("30"), status="approved"
+    )
+    indicator = factories.IndicatorFactory(goal=action.goal, code="IND-1")
+    for period, target, executed in ((t1, "20", "20"), (t2, "30", "10")):
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal(target))
+        factories.MeasurementFactory(
+            indicator=indicator, period=period, value=Decimal(executed), status="approved"
+        )
+    allocation = factories.AllocationFactory(
+        action=action, rubro="2.3.1", appropriation=Decimal("1000000")
+    )
+    factories.ExecutionFactory(allocation=allocation, amount=Decimal("400000"))
+    factories.ExecutionFactory(allocation=allocation, stage="commitment", amount=Decimal("250000"))
+    client.force_login(director)
+    response = client.get(reverse("planning:plan-follow-up", args=[plan.pk]) + f"?periodo={t2.pk}")
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    physical, indicators, budget = (list(sheet.values) for sheet in workbook.worksheets)
+    assert physical[1][2:] == ("A1", action.name, unit.name, 40, 30, 75)
+    assert indicators[1] == (
+        "IND-1",
+        indicator.name,
+        "Número",
+        50,
+        30,
+        60,
+        "Amarillo",
+    )  # red below 60 (entity)
+    assert budget[1][:4] == ("A1", "2.3.1", allocation.source.name, 2026)
+    assert budget[1][4:] == (1000000, 0, 1000000, 400000, 250000, 0, 0, 25)

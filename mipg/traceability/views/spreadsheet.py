@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mipg.core.exports import XLSX_CONTENT_TYPE
+from mipg.core.exports import XLSX_CONTENT_TYPE, xlsx_workbook_response
 from mipg.core.permissions import require_perm
 from mipg.core.web import crumbs_for
 from mipg.traceability.spreadsheet import uploads
 from mipg.traceability.spreadsheet.errors import problem_text, write_error_workbook
 from mipg.traceability.spreadsheet.export import write_plan, write_template
+from mipg.traceability.spreadsheet.follow_up import follow_up_sheets
 from mipg.traceability.spreadsheet.importer import IMPORT_PERMISSION, KINDS, import_plan
 from planning.models import StrategicPlan
+from planning.selectors import default_cutoff, periods_of
 
 PREVIEW_ROWS = 200  # rows listed on the preview page; the counts cover them all
 KIND_LABELS = {
@@ -69,6 +71,21 @@ def plan_template(request, pk):
     require_perm(request.user, "planning.view_strategicplan")
     plan = get_object_or_404(StrategicPlan, pk=pk)
     return _workbook_response(write_template(plan), f"plantilla-plan-de-accion-{plan.pk}")
+
+
+@login_required
+def plan_follow_up(request, pk):
+    """The follow-up workbook at the period ``?periodo=`` (default: the latest started)."""
+    require_perm(request.user, "planning.view_strategicplan")
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    periods = list(periods_of(plan))
+    chosen = request.GET.get("periodo", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None) or default_cutoff(periods)
+    if period is None:
+        raise Http404(_("El plan no tiene periodos de reporte."))
+    return xlsx_workbook_response(
+        follow_up_sheets(plan, period), filename=f"seguimiento-{plan.pk}-{period.label}"
+    )
 
 
 def _context(request, plan, **extra):
