@@ -176,6 +176,21 @@ class _Importer:
         self.reason = _("Importación de %(file)s") % {"file": filename}
         self.period_by_key = {f"{layout.SCHEDULE_PREFIX}{p.pk}": p for p in periods}
         self.period_by_key.update({f"{layout.TARGET_PREFIX}{p.pk}": p for p in periods})
+        # Translated once: a 20,000-row file would otherwise look them up 100,000 times.
+        self.status_texts = {
+            CREATED: _("crea"),
+            UPDATED: _("actualiza"),
+            UNCHANGED: _("sin cambios"),
+        }
+        self.kind_names = {
+            "objective": _("Objetivo"),
+            "goal": _("Meta"),
+            "action": _("Actividad"),
+            "schedule": _("Programación"),
+            "indicator": _("Indicador"),
+            "targets": _("Metas del indicador"),
+            "allocation": _("Presupuesto"),
+        }
         self.defined = set()  # (kind, key) of the items already taken from a row
         self.failed = set()
         self.objectives = {
@@ -227,8 +242,7 @@ class _Importer:
 
     def _note(self, kind, status, label):
         self.outcome.counts[kind][status] += 1
-        texts = {CREATED: _("crea"), UPDATED: _("actualiza"), UNCHANGED: _("sin cambios")}
-        self.outcome.notes[self.row.number].append(f"{label}: {texts[status]}")
+        self.outcome.notes[self.row.number].append(f"{label}: {self.status_texts[status]}")
 
     def _problem(self, column, message):
         if (self.row.number, column) in self.unreadable:
@@ -334,17 +348,8 @@ class _Importer:
         return result
 
     def _label(self, kind, key):
-        names = {
-            "objective": _("Objetivo"),
-            "goal": _("Meta"),
-            "action": _("Actividad"),
-            "schedule": _("Programación"),
-            "indicator": _("Indicador"),
-            "targets": _("Metas del indicador"),
-            "allocation": _("Presupuesto"),
-        }
         code = key[-1] if isinstance(key, tuple) else key
-        return f"{names[kind]} {code}"
+        return f"{self.kind_names[kind]} {code}"
 
     def _objective(self, row):
         code = row.get("obj_code")

@@ -120,8 +120,9 @@ def _read(sheet, periods, catalogues, users):
             except parsing.CellError as exc:
                 row.problems.append(Problem(number, column.key, str(exc)))
                 row.values[column.key] = None
-        for key in columns:
-            row.values.setdefault(key, None)
+        for column in by_index.values():
+            if column.key not in row.values:  # a blank cell the file does not store
+                row.values[column.key] = [] if column.many else None
         _carry(row, previous)
         previous = row.values
         rows.append(row)
