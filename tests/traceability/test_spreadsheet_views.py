@@ -197,14 +197,7 @@ def test_follow_up_workbook_at_a_period(client, plan, director, unit):
     workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
     physical, indicators, budget = (list(sheet.values) for sheet in workbook.worksheets)
     assert physical[1][2:] == ("A1", action.name, unit.name, 40, 30, 75)
-    assert indicators[1] == (
-        "IND-1",
-        indicator.name,
-        "Número",
-        50,
-        30,
-        60,
-        "Amarillo",
-    )  # red below 60 (entity)
+    # Flujo to T2: (20 + 10) / (20 + 30) = 60 %, amarillo (the entity's red is below 60).
+    assert indicators[1] == ("IND-1", indicator.name, 50, 30, 60, "Amarillo")
     assert budget[1][:4] == ("A1", "2.3.1", allocation.source.name, 2026)
     assert budget[1][4:] == (1000000, 0, 1000000, 400000, 250000, 0, 0, 25)

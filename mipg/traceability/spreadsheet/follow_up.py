@@ -25,10 +25,10 @@ ACTION_COLUMNS = [
     Column(_("Avance ejecutado (%)"), "physical_progress", PERCENT),
     Column(_("Cumplimiento (%)"), "compliance", PERCENT),
 ]
-INDICATOR_COLUMNS = [
-    Column(_("Código indicador"), lambda row: row[0].code),
+# An indicator and its IndicatorResult per row; the dashboard's export shares them.
+INDICATOR_RESULT_COLUMNS = [
+    Column(_("Código"), lambda row: row[0].code),
     Column(_("Indicador"), lambda row: row[0].name),
-    Column(_("Unidad"), lambda row: row[0].measurement_unit),
     Column(_("Meta"), lambda row: row[1].target, NUMBER),
     Column(_("Ejecutado"), lambda row: row[1].executed, NUMBER),
     Column(_("Cumplimiento (%)"), lambda row: row[1].compliance, PERCENT),
@@ -67,6 +67,6 @@ def follow_up_sheets(plan, period):
     budget = allocation_rows().filter(action__in=live_actions(plan))
     return [
         (_("Avance físico"), _actions(plan, period), ACTION_COLUMNS),
-        (_("Indicadores"), [(i, results[i.pk]) for i in indicators], INDICATOR_COLUMNS),
+        (_("Indicadores"), [(i, results[i.pk]) for i in indicators], INDICATOR_RESULT_COLUMNS),
         (_("Ejecución presupuestal"), budget.iterator(chunk_size=2000), BUDGET_COLUMNS),
     ]
