@@ -513,3 +513,25 @@ def test_import_of_a_file_that_is_not_a_workbook(plan, planner):
     assert [p.message for p in outcome.problems] == [
         "El archivo no es un libro de Excel (.xlsx) válido."
     ]
+
+
+def test_weight_moved_between_siblings_is_accepted_in_any_row_order(
+    plan, periods, unit, planner, responsible
+):
+    """A1 60 → 40 and A2 40 → 60 with A2's row first: A1 goes down before A2 goes up."""
+    full_plan(plan, periods, unit, responsible)
+    workbook = openpyxl.load_workbook(write_plan(plan))
+    sheet = workbook[layout.SHEET_TITLE]
+    header = [cell.value for cell in sheet[1]]
+    weight = header.index("Ponderación actividad") + 1
+    for number, value in ((3, "40%"), (4, "40%"), (5, "60%")):
+        sheet.cell(row=number, column=weight, value=value)
+    sheet.move_range("A2:ZZ2", rows=4)  # the objective's indicator row to the end
+    sheet.move_range("A5:ZZ5", rows=-3)  # A2's row first
+    outcome = import_plan(plan, as_file(workbook), by=planner, filename="p.xlsx", commit=True)
+    assert outcome.problems == []
+    assert dict(outcome.counts["action"]) == {"updated": 2}
+    assert dict(Action.objects.values_list("code", "weight")) == {
+        "A1": Decimal("40"),
+        "A2": Decimal("60"),
+    }

@@ -191,6 +191,7 @@ class _Importer:
             "targets": _("Metas del indicador"),
             "allocation": _("Presupuesto"),
         }
+        self.lowered = {}  # (kind, pk) → whether its weight was lowered first
         self.defined = set()  # (kind, key) of the items already taken from a row
         self.failed = set()
         self.objectives = {
@@ -224,6 +225,7 @@ class _Importer:
     # --- the walk ---------------------------------------------------------------------
 
     def run(self, rows):
+        self._lower_weights_first(rows)
         for row in rows:
             self.outcome.problems += row.problems
             self.unreadable = {(p.row, p.column) for p in row.problems}
@@ -239,6 +241,37 @@ class _Importer:
                     self._indicator(row, measured)
             if action and any(row.filled(c.key) for c in layout.BUDGET_COLUMNS):
                 self._allocation(row, action)
+
+    def _lower_weights_first(self, rows):
+        """Write first the weights that go down, so that a file moving weight from one
+        sibling to another is accepted whatever its row order (non-archived siblings may
+        never sum over 100, checked at each write)."""
+        updates = {
+            "objective": planning_services.update_objective,
+            "goal": planning_services.update_goal,
+            "action": planning_services.update_action,
+        }
+        for row in rows:
+            self.row, self.unreadable = row, {(p.row, p.column) for p in row.problems}
+            objective = self.objectives.get(row.get("obj_code"))
+            goal = objective and self.goals.get((objective.pk, row.get("goal_code")))
+            action = goal and self.actions.get((goal.pk, row.get("act_code")))
+            for kind, item, prefix in (
+                ("objective", objective, "obj"),
+                ("goal", goal, "goal"),
+                ("action", action, "act"),
+            ):
+                key = (kind, getattr(item, "pk", None))
+                if not item or key in self.lowered or not row.filled(f"{prefix}_name"):
+                    continue
+                self.lowered[key] = False
+                weight = row.get(f"{prefix}_weight")
+                if weight is None or weight >= item.weight:
+                    continue
+                result = self._call(
+                    kind, updates[kind], item, by=self.by, reason=self.reason, weight=weight
+                )
+                self.lowered[key] = result is not FAILED
 
     def _note(self, kind, status, label):
         self.outcome.counts[kind][status] += 1
@@ -336,7 +369,8 @@ class _Importer:
         else:
             changes = self._changes(item, given)
             if not changes:
-                self._note(kind, UNCHANGED, self._label(kind, key))
+                lowered = self.lowered.get((kind, item.pk))
+                self._note(kind, UPDATED if lowered else UNCHANGED, self._label(kind, key))
                 return item
             result = self._call(kind, update, item, **changes)
             status = UPDATED
