@@ -2,6 +2,8 @@
 upload → preview → confirm, or its problems and error workbook."""
 
 import io
+import os
+import time
 from decimal import Decimal
 
 import openpyxl
@@ -201,3 +203,15 @@ def test_follow_up_workbook_at_a_period(client, plan, director, unit):
     assert indicators[1] == ("IND-1", indicator.name, 50, 30, 60, "Amarillo")
     assert budget[1][:4] == ("A1", "2.3.1", allocation.source.name, 2026)
     assert budget[1][4:] == (1000000, 0, 1000000, 400000, 250000, 0, 0, 25)
+
+
+def test_stored_files_of_expired_tokens_are_removed(client, plan, planner, media_root):
+    stale = media_root / "imports" / "viejo.xlsx"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    client.force_login(planner)
+    client.post(reverse("planning:plan-import", args=[plan.pk]), {"file": upload(good_file(plan))})
+    assert not stale.exists()
+    assert len(list((media_root / "imports").iterdir())) == 1  # the previewed file

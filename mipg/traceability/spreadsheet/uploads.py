@@ -2,11 +2,13 @@
 kept for download: files under MEDIA_ROOT/imports named by a random id, reached only
 through a signed token that names the plan and the user (valid one day)."""
 
+import datetime
 import uuid
 
 from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 FOLDER = "imports"
 SALT = "mipg.traceability.spreadsheet"
@@ -14,7 +16,9 @@ MAX_AGE = 24 * 3600
 
 
 def store(file, *, plan, user, filename):
-    """Keep ``file`` and return the token that finds it again."""
+    """Keep ``file`` and return the token that finds it again; files whose tokens have
+    expired are removed on the way."""
+    _remove_expired()
     name = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.xlsx", File(file))
     return signing.dumps(
         {"name": name, "plan": plan.pk, "user": user.pk, "filename": filename}, salt=SALT
@@ -33,6 +37,16 @@ def load(token, *, plan, user):
     if not default_storage.exists(data["name"]):
         return None
     return data
+
+
+def _remove_expired():
+    if not default_storage.exists(FOLDER):
+        return
+    limit = timezone.now() - datetime.timedelta(seconds=MAX_AGE)
+    for name in default_storage.listdir(FOLDER)[1]:
+        path = f"{FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
 
 
 def open_stored(data):
