@@ -535,3 +535,16 @@ def test_weight_moved_between_siblings_is_accepted_in_any_row_order(
         "A1": Decimal("40"),
         "A2": Decimal("60"),
     }
+
+
+def test_an_action_without_goal_and_a_budget_without_action_are_problems(plan, periods, planner):
+    rows = [
+        {**objective_row(**{"Ponderación objetivo": 100}), **action_row("A1", 100)},
+        {"Código objetivo": "O1", "Rubro": "2.3.1", "Fuente": "RP", "Vigencia": 2026},
+    ]
+    outcome = import_plan(plan, filled(plan, rows), by=planner, filename="p.xlsx", commit=True)
+    assert [(p.row, outcome.header(p.column), p.message) for p in outcome.problems] == [
+        (2, "Código meta", "Indique la meta de la actividad."),
+        (3, "Código actividad", "Indique la actividad de este presupuesto."),
+    ]
+    assert not Objective.objects.exists()

@@ -239,8 +239,17 @@ class _Importer:
                 measured = goal if row.filled("goal_code") else objective
                 if measured:
                     self._indicator(row, measured)
-            if action and any(row.filled(c.key) for c in layout.BUDGET_COLUMNS):
+            budget = any(row.filled(c.key) for c in layout.BUDGET_COLUMNS)
+            if action and budget:
                 self._allocation(row, action)
+            self._orphans(row, budget)
+
+    def _orphans(self, row, budget):
+        """What a row gives without the level it hangs from."""
+        if row.filled("act_code") and not row.filled("goal_code"):
+            self._problem("goal_code", _("Indique la meta de la actividad."))
+        if budget and not row.filled("act_code"):
+            self._problem("act_code", _("Indique la actividad de este presupuesto."))
 
     def _lower_weights_first(self, rows):
         """Write first the weights that go down, so that a file moving weight from one
