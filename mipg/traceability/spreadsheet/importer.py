@@ -40,93 +40,6 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 KINDS = ("objective", "goal", "action", "schedule", "indicator", "targets", "allocation")
 FAILED = object()
 
-# Service error field → sheet column, per kind; other fields go to the kind's code column.
-ERROR_COLUMNS = {
-    "objective": {"name": "obj_name", "weight": "obj_weight", "policies": "obj_policies"},
-    "goal": {
-        "name": "goal_name",
-        "weight": "goal_weight",
-        "product": "goal_product",
-        "unit": "goal_unit",
-    },
-    "action": {
-        "name": "act_name",
-        "deliverable": "act_deliverable",
-        "quantity_target": "act_quantity",
-        "quantity_unit": "act_quantity_unit",
-        "weight": "act_weight",
-        "start_date": "act_start",
-        "end_date": "act_end",
-        "unit": "act_unit",
-        "responsible": "act_responsible",
-        "institutional_plans": "act_plans",
-    },
-    "indicator": {
-        "name": "ind_name",
-        "formula": "ind_formula",
-        "measurement_unit": "ind_measurement_unit",
-        "type": "ind_type",
-        "level": "ind_level",
-        "accumulation": "ind_accumulation",
-        "polarity": "ind_polarity",
-        "frequency": "ind_frequency",
-        "baseline_value": "ind_baseline",
-        "unit": "ind_unit",
-    },
-    "allocation": {
-        "source": "bud_source",
-        "year": "bud_year",
-        "rubro": "bud_rubro",
-        "appropriation": "bud_appropriation",
-        "bpin": "bud_bpin",
-    },
-}
-CODE_COLUMNS = {
-    "objective": "obj_code",
-    "goal": "goal_code",
-    "action": "act_code",
-    "schedule": "act_code",
-    "indicator": "ind_code",
-    "targets": "ind_code",
-    "allocation": "bud_rubro",
-}
-# (column key, field) of what each kind takes from its row; blank weights are "not given".
-OBJECTIVE_FIELDS = (("obj_name", "name"), ("obj_weight", "weight"), ("obj_policies", "policies"))
-GOAL_FIELDS = (
-    ("goal_name", "name"),
-    ("goal_weight", "weight"),
-    ("goal_product", "product"),
-    ("goal_unit", "unit"),
-)
-ACTION_FIELDS = (
-    ("act_name", "name"),
-    ("act_deliverable", "deliverable"),
-    ("act_quantity", "quantity_target"),
-    ("act_quantity_unit", "quantity_unit"),
-    ("act_weight", "weight"),
-    ("act_start", "start_date"),
-    ("act_end", "end_date"),
-    ("act_unit", "unit"),
-    ("act_responsible", "responsible"),
-    ("act_plans", "institutional_plans"),
-)
-INDICATOR_FIELDS = (
-    ("ind_name", "name"),
-    ("ind_formula", "formula"),
-    ("ind_measurement_unit", "measurement_unit"),
-    ("ind_type", "type"),
-    ("ind_level", "level"),
-    ("ind_accumulation", "accumulation"),
-    ("ind_polarity", "polarity"),
-    ("ind_frequency", "frequency"),
-    ("ind_baseline", "baseline_value"),
-    ("ind_unit", "unit"),
-)
-MANY = {"policies", "institutional_plans"}
-CHOICES = {"type", "level", "accumulation", "polarity", "frequency"}
-WEIGHTS = {"weight"}
-FOREIGN_KEYS = {"unit", "responsible", "goal", "objective"}
-
 
 @dataclass
 class Outcome:
@@ -293,7 +206,7 @@ class _Importer:
 
     def _call(self, kind, function, *args, **kwargs):
         """Call a service; its refusal becomes problems in the row's cells."""
-        columns = ERROR_COLUMNS.get(kind, {})
+        columns = layout.ERROR_COLUMNS.get(kind, {})
         try:
             return function(*args, **kwargs)
         except ValidationError as exc:
@@ -304,9 +217,9 @@ class _Importer:
                         self._problem(column, message)
             else:
                 for message in exc.messages:
-                    self._problem(CODE_COLUMNS[kind], message)
+                    self._problem(layout.CODE_COLUMNS[kind], message)
         except PermissionDenied as exc:
-            self._problem(CODE_COLUMNS[kind], str(exc) or _("No tiene permiso."))
+            self._problem(layout.CODE_COLUMNS[kind], str(exc) or _("No tiene permiso."))
         return FAILED
 
     def _error_column(self, kind, name, columns):
@@ -314,26 +227,26 @@ class _Importer:
             return f"{layout.SCHEDULE_PREFIX}{name.removeprefix('period_')}"
         if kind == "targets":
             present = [key for key in self.outcome.columns if key.startswith(layout.TARGET_PREFIX)]
-            return present[0] if present else CODE_COLUMNS[kind]
-        return columns.get(name, CODE_COLUMNS[kind])
+            return present[0] if present else layout.CODE_COLUMNS[kind]
+        return columns.get(name, layout.CODE_COLUMNS[kind])
 
     def _given(self, row, pairs):
         """{field: value} of the columns present in the file; a blank weight is not given."""
         return {
             name: row.get(key)
             for key, name in pairs
-            if row.has(key) and not (name in WEIGHTS and row.get(key) is None)
+            if row.has(key) and not (name in layout.WEIGHTS and row.get(key) is None)
         }
 
     def _changes(self, item, given):
         changes = {}
         for name, value in given.items():
-            if name in MANY:
+            if name in layout.MANY:
                 current = {obj.pk for obj in getattr(item, name).all()}
                 if current != {obj.pk for obj in value}:
                     changes[name] = value
                 continue
-            if name in FOREIGN_KEYS:
+            if name in layout.FOREIGN_KEYS:
                 if getattr(item, f"{name}_id") != getattr(value, "pk", None):
                     changes[name] = value
                 continue
@@ -399,7 +312,7 @@ class _Importer:
         if not row.filled("obj_code"):
             self._problem("obj_code", _("Indique el código del objetivo."))
             return None
-        given = self._given(row, OBJECTIVE_FIELDS)
+        given = self._given(row, layout.OBJECTIVE_FIELDS)
 
         def create(**fields):
             fields.setdefault("weight", 0)
@@ -416,7 +329,7 @@ class _Importer:
 
     def _goal(self, row, objective):
         code = row.get("goal_code")
-        given = self._given(row, GOAL_FIELDS)
+        given = self._given(row, layout.GOAL_FIELDS)
 
         def create(**fields):
             fields.setdefault("weight", 0)
@@ -434,7 +347,7 @@ class _Importer:
         code = row.get("act_code")
         key = (goal.pk, code)
         defining = (("action", key) not in self.defined) and row.filled("act_name")
-        given = self._given(row, ACTION_FIELDS)
+        given = self._given(row, layout.ACTION_FIELDS)
         if given.get("unit", False) is None:
             del given["unit"]  # blank: the goal's unit, as in the form
 
@@ -497,8 +410,8 @@ class _Importer:
     def _indicator(self, row, measured):
         code = row.get("ind_code")
         defining = (("indicator", code) not in self.defined) and row.filled("ind_name")
-        given = self._given(row, INDICATOR_FIELDS)
-        for name in CHOICES & set(given):
+        given = self._given(row, layout.INDICATOR_FIELDS)
+        for name in layout.CHOICES & set(given):
             given[name] = given[name].value if given[name] is not None else ""
         if isinstance(measured, Goal):
             given.update(goal=measured, objective=None)

@@ -119,6 +119,96 @@ def plan_columns(periods):
     ]
 
 
+# --- how the importer maps the columns to the services' fields -----------------------
+
+# Service error field → sheet column, per kind; other fields go to the kind's code column.
+ERROR_COLUMNS = {
+    "objective": {"name": "obj_name", "weight": "obj_weight", "policies": "obj_policies"},
+    "goal": {
+        "name": "goal_name",
+        "weight": "goal_weight",
+        "product": "goal_product",
+        "unit": "goal_unit",
+    },
+    "action": {
+        "name": "act_name",
+        "deliverable": "act_deliverable",
+        "quantity_target": "act_quantity",
+        "quantity_unit": "act_quantity_unit",
+        "weight": "act_weight",
+        "start_date": "act_start",
+        "end_date": "act_end",
+        "unit": "act_unit",
+        "responsible": "act_responsible",
+        "institutional_plans": "act_plans",
+    },
+    "indicator": {
+        "name": "ind_name",
+        "formula": "ind_formula",
+        "measurement_unit": "ind_measurement_unit",
+        "type": "ind_type",
+        "level": "ind_level",
+        "accumulation": "ind_accumulation",
+        "polarity": "ind_polarity",
+        "frequency": "ind_frequency",
+        "baseline_value": "ind_baseline",
+        "unit": "ind_unit",
+    },
+    "allocation": {
+        "source": "bud_source",
+        "year": "bud_year",
+        "rubro": "bud_rubro",
+        "appropriation": "bud_appropriation",
+        "bpin": "bud_bpin",
+    },
+}
+CODE_COLUMNS = {
+    "objective": "obj_code",
+    "goal": "goal_code",
+    "action": "act_code",
+    "schedule": "act_code",
+    "indicator": "ind_code",
+    "targets": "ind_code",
+    "allocation": "bud_rubro",
+}
+# (column key, field) of what each kind takes from its row; blank weights are "not given".
+OBJECTIVE_FIELDS = (("obj_name", "name"), ("obj_weight", "weight"), ("obj_policies", "policies"))
+GOAL_FIELDS = (
+    ("goal_name", "name"),
+    ("goal_weight", "weight"),
+    ("goal_product", "product"),
+    ("goal_unit", "unit"),
+)
+ACTION_FIELDS = (
+    ("act_name", "name"),
+    ("act_deliverable", "deliverable"),
+    ("act_quantity", "quantity_target"),
+    ("act_quantity_unit", "quantity_unit"),
+    ("act_weight", "weight"),
+    ("act_start", "start_date"),
+    ("act_end", "end_date"),
+    ("act_unit", "unit"),
+    ("act_responsible", "responsible"),
+    ("act_plans", "institutional_plans"),
+)
+INDICATOR_FIELDS = (
+    ("ind_name", "name"),
+    ("ind_formula", "formula"),
+    ("ind_measurement_unit", "measurement_unit"),
+    ("ind_type", "type"),
+    ("ind_level", "level"),
+    ("ind_accumulation", "accumulation"),
+    ("ind_polarity", "polarity"),
+    ("ind_frequency", "frequency"),
+    ("ind_baseline", "baseline_value"),
+    ("ind_unit", "unit"),
+)
+MANY = {"policies", "institutional_plans"}
+CHOICES = {"type", "level", "accumulation", "polarity", "frequency"}
+WEIGHTS = {"weight"}
+FOREIGN_KEYS = {"unit", "responsible", "goal", "objective"}
+
+
 def normalise(text):
     """Compare what people type: no accents, no case, single spaces."""
     text = unicodedata.normalize("NFKD", str(text))
