@@ -548,3 +548,23 @@ def test_an_action_without_goal_and_a_budget_without_action_are_problems(plan, p
         (3, "Código actividad", "Indique la actividad de este presupuesto."),
     ]
     assert not Objective.objects.exists()
+
+
+def test_import_of_an_unchanged_file_runs_the_same_queries_for_one_or_three_actions(
+    plan, periods, unit, planner, count_queries
+):
+    goal = factories.GoalFactory(objective__plan=plan, unit=unit)
+    counts = []
+    for total in (1, 3):
+        while Action.objects.count() < total:
+            action = factories.ActionFactory(goal=goal, weight=Decimal("10"))
+            factories.AllocationFactory(action=action, source=FundingSource.objects.get(code="RP"))
+            indicator = factories.IndicatorFactory(goal=goal)
+            factories.TargetFactory(indicator=indicator, period=periods[0])
+        exported = write_plan(plan)
+        by = type(planner).objects.get(pk=planner.pk)  # permissions not cached yet, both times
+        with count_queries() as queries:
+            outcome = import_plan(plan, exported, by=by, filename="p.xlsx", commit=True)
+        assert outcome.ok and not outcome.counts["action"]["created"]
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
