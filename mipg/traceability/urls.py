@@ -11,6 +11,7 @@ from mipg.traceability.views import (
     integrity,
     pending,
     review,
+    spreadsheet,
     trace,
     workspace,
 )
@@ -33,6 +34,20 @@ planning_area = [
     path("planes/<int:pk>/integridad/", integrity.plan_integrity, name="plan-integrity"),
     path("planes/<int:pk>/aprobar/", integrity.plan_approve, name="plan-approve"),
     path("planes/<int:pk>/explicar/", dashboard.plan_explain, name="plan-explain"),
+    path("planes/<int:pk>/plan-de-accion.xlsx", spreadsheet.plan_export, name="plan-export"),
+    path("planes/<int:pk>/seguimiento.xlsx", spreadsheet.plan_follow_up, name="plan-follow-up"),
+    path("planes/<int:pk>/plantilla.xlsx", spreadsheet.plan_template, name="plan-template"),
+    path("planes/<int:pk>/importar/", spreadsheet.plan_import, name="plan-import"),
+    path(
+        "planes/<int:pk>/importar/confirmar/",
+        spreadsheet.plan_import_confirm,
+        name="plan-import-confirm",
+    ),
+    path(
+        "planes/<int:pk>/importar/errores/<str:token>/",
+        spreadsheet.plan_import_errors,
+        name="plan-import-errors",
+    ),
     path("metas/<int:pk>/", details.goal_detail, name="goal-detail"),
     path("actividades/<int:pk>/", details.action_detail, name="action-detail"),
 ]

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from evaluation.selectors import SemaforoState
 from management.selectors.budget import STAGE_LABELS
 from management.selectors.physical import approved_reports_of
 from mipg.core import charts
@@ -18,6 +17,7 @@ from mipg.core.templatetags.mipg_format import money, percent
 from mipg.traceability.dashboard import explain, parse_node, plan_dashboard
 from mipg.traceability.forms import DashboardForm
 from mipg.traceability.rollup import plan_rollup, with_serving_flag
+from mipg.traceability.spreadsheet.follow_up import INDICATOR_RESULT_COLUMNS
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
 
@@ -200,14 +200,6 @@ def dashboard_export(request):
             for stage in ("cdp", "commitment", "obligation", "payment")
         ),
     ]
-    indicator_columns = [
-        Column(_("Código"), lambda row: row[0].code),
-        Column(_("Indicador"), lambda row: row[0].name),
-        Column(_("Meta"), lambda row: row[1].target, NUMBER),
-        Column(_("Ejecutado"), lambda row: row[1].executed, NUMBER),
-        Column(_("Cumplimiento (%)"), lambda row: row[1].compliance, PERCENT),
-        Column(_("Semáforo"), lambda row: SemaforoState(row[1].state).label),
-    ]
     trend_columns = [
         Column(_("Periodo"), lambda row: row[0].label),
         Column(_("Avance programado (%)"), lambda row: row[1], PERCENT),
@@ -220,7 +212,7 @@ def dashboard_export(request):
         (_("Dimensiones"), data.dimensions, _group_columns(_("Dimensión MIPG"))),
         (_("Políticas"), data.policies, _group_columns(_("Política MIPG"))),
         (_("Planes Decreto 612"), data.institutional_plans, _group_columns(_("Plan"))),
-        (_("Indicadores"), data.indicators, indicator_columns),
+        (_("Indicadores"), data.indicators, INDICATOR_RESULT_COLUMNS),
         (_("Presupuesto por fuente"), data.funnel, funnel_columns),
         (_("Tendencia"), data.trend, trend_columns),
     ]

@@ -1,0 +1,348 @@
+"""Write a plan in the Plan de Acción layout (layout.py), and the empty template of that
+layout with an instructions sheet and drop-down lists for the catalogue columns.
+
+The workbook is written in openpyxl's write-only mode (rows streamed to a temporary file):
+memory stays bounded for a 20,000-action plan. Every row repeats the codes and fields of
+its objective and goal, so a row read alone says where it belongs; export → import changes
+nothing.
+"""
+
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from itertools import zip_longest
+
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from evaluation.models import Indicator, IndicatorTarget
+from management.models import BudgetAllocation
+from mipg.core.models import InstitutionalPlan, Policy
+from mipg.traceability.spreadsheet import layout
+from mipg.traceability.spreadsheet.catalogues import load_catalogues
+from planning.models import Action, ActionSchedule, Goal, Objective
+from planning.selectors import periods_of
+
+NUMBER_FORMATS = {
+    layout.WEIGHT: "0.00%",
+    layout.NUMBER: "#,##0.####",
+    layout.MONEY: "$ #,##0.00",
+    layout.DATE: "dd/mm/yyyy",
+    layout.YEAR: "0",
+}
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+TEMPLATE_ROWS = 1000  # rows of the template that carry the drop-down lists
+HUNDRED = Decimal("100")
+
+
+def _cell(sheet, column, value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value.startswith("="):
+        return value  # plain text: no cell object to build (20,000 rows stay fast)
+    if column.kind == layout.WEIGHT:
+        value = Decimal(value) / HUNDRED
+    cell = WriteOnlyCell(sheet, value=value)
+    if column.kind in NUMBER_FORMATS:
+        cell.number_format = NUMBER_FORMATS[column.kind]
+    elif cell.value is not None:
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    return cell
+
+
+def _start_sheet(workbook, columns):
+    sheet = workbook.create_sheet(layout.SHEET_TITLE)
+    sheet.freeze_panes = "B2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _lists_sheet(workbook, catalogues):
+    """A sheet with one column per catalogue; returns {catalogue: range formula}."""
+    sheet = workbook.create_sheet(layout.LISTS_TITLE)
+    names = list(catalogues)
+    sheet.append(names)
+    columns = [catalogues[name].labels for name in names]
+    for values in zip_longest(*columns, fillvalue=None):
+        sheet.append(list(values))
+    ranges = {}
+    for index, name in enumerate(names, start=1):
+        letter = get_column_letter(index)
+        last = len(catalogues[name].labels) + 1
+        ranges[name] = f"{quote_sheetname(layout.LISTS_TITLE)}!${letter}$2:${letter}${last}"
+    return ranges
+
+
+def _validations(sheet, columns, ranges, rows):
+    for index, column in enumerate(columns, start=1):
+        if not column.catalogue:
+            continue
+        validation = DataValidation(
+            type="list", formula1=ranges[column.catalogue], allow_blank=True
+        )
+        # Several entries separated by ";" cannot be picked from a list: show it, allow them.
+        validation.showErrorMessage = not column.many
+        validation.error = _("Elija un valor de la lista.")
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{rows + 1}")
+        sheet.data_validations.append(validation)
+
+
+def _instructions(workbook, columns):
+    sheet = workbook.create_sheet(layout.INSTRUCTIONS_TITLE)
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 100
+    bold = Font(bold=True)
+    lines = [
+        _(
+            "Una fila por actividad. Si una actividad tiene varias asignaciones de presupuesto, "
+            "repita su código en una fila por asignación."
+        ),
+        _(
+            "Los objetivos, metas, actividades e indicadores se identifican por su código: un "
+            "código que ya existe en el plan se actualiza, uno nuevo se crea."
+        ),
+        _(
+            "Las celdas de objetivo y meta pueden combinarse o dejarse en blanco en las filas "
+            "siguientes: se toma el valor de la fila anterior."
+        ),
+        _("Los indicadores miden la meta de su fila (o el objetivo, si la fila no tiene meta)."),
+        _("Ponderaciones y programación: 30 %, 30 o 0,3 significan lo mismo."),
+        _("Fechas como dd/mm/aaaa o fechas de Excel. Dinero con o sin puntos de miles."),
+        _("Varias políticas o planes del Decreto 612 se separan con punto y coma (;)."),
+        _(
+            "La importación es todo o nada: si una fila tiene un error no se guarda nada y se "
+            "descarga el archivo con los errores marcados."
+        ),
+    ]
+    sheet.append([WriteOnlyCell(sheet, value=_("Instrucciones"))])
+    for line in lines:
+        sheet.append(["", line])
+    sheet.append([])
+    header = [WriteOnlyCell(sheet, value=_("Columna")), WriteOnlyCell(sheet, value=_("Uso"))]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    kinds = {
+        layout.WEIGHT: _("Porcentaje entre 0 y 100."),
+        layout.NUMBER: _("Número."),
+        layout.MONEY: _("Valor en pesos."),
+        layout.DATE: _("Fecha dd/mm/aaaa."),
+        layout.YEAR: _("Año, por ejemplo 2026."),
+        layout.CODE: _("Código, único entre sus hermanos."),
+        layout.TEXT: _("Texto."),
+    }
+    for column in columns:
+        use = _("Elija de la lista.") if column.catalogue else kinds[column.kind]
+        sheet.append([str(column.header), use])
+
+
+def _save(workbook):
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the caller sends and closes it
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def write_template(plan):
+    """The empty Plan de Acción of ``plan`` (its period columns), with the instructions and
+    the drop-down lists; an open temporary file."""
+    with translation.override("es"):
+        return _write_template(plan)
+
+
+def write_plan(plan):
+    """The live objectives, goals, actions, indicators, targets, programación and budget of
+    ``plan`` in the Plan de Acción layout; an open temporary file. Spanish whatever the
+    user's language: the layout is a file format."""
+    with translation.override("es"):
+        return _write_plan(plan)
+
+
+def _write_template(plan):
+    periods = list(periods_of(plan))
+    columns = layout.plan_columns(periods)
+    workbook = Workbook(write_only=True)
+    sheet = _start_sheet(workbook, columns)
+    catalogues = load_catalogues()
+    ranges = _lists_sheet(workbook, catalogues)
+    _validations(sheet, columns, ranges, TEMPLATE_ROWS)
+    _instructions(workbook, columns)
+    return _save(workbook)
+
+
+def _write_plan(plan):
+    periods = list(periods_of(plan))
+    columns = layout.plan_columns(periods)
+    workbook = Workbook(write_only=True)
+    sheet = _start_sheet(workbook, columns)
+    count = 0
+    for values in plan_rows(plan, periods):
+        sheet.append([_cell(sheet, column, values.get(column.key)) for column in columns])
+        count += 1
+    catalogues = load_catalogues()
+    ranges = _lists_sheet(workbook, catalogues)
+    _validations(sheet, columns, ranges, count + TEMPLATE_ROWS)
+    _instructions(workbook, columns)
+    return _save(workbook)
+
+
+def _objective_values(objective):
+    return {
+        "obj_code": objective.code,
+        "obj_name": objective.name,
+        "obj_weight": objective.weight,
+        "obj_policies": "; ".join(str(policy) for policy in objective.policies.all()),
+    }
+
+
+def _goal_values(goal):
+    return {
+        "goal_code": goal.code,
+        "goal_name": goal.name,
+        "goal_weight": goal.weight,
+        "goal_product": goal.product,
+        "goal_unit": goal.unit.name if goal.unit else "",
+    }
+
+
+def _action_values(action, schedule):
+    values = {
+        "act_code": action.code,
+        "act_name": action.name,
+        "act_deliverable": action.deliverable,
+        "act_quantity": action.quantity_target,
+        "act_quantity_unit": action.quantity_unit,
+        "act_weight": action.weight,
+        "act_start": action.start_date,
+        "act_end": action.end_date,
+        "act_unit": action.unit.name if action.unit else "",
+        "act_responsible": action.responsible.username if action.responsible else "",
+        "act_plans": "; ".join(plan.name for plan in action.institutional_plans.all()),
+    }
+    for period_id, planned in schedule.get(action.pk, {}).items():
+        values[f"{layout.SCHEDULE_PREFIX}{period_id}"] = planned
+    return values
+
+
+def _indicator_values(indicator, targets):
+    values = {
+        "ind_code": indicator.code,
+        "ind_name": indicator.name,
+        "ind_formula": indicator.formula,
+        "ind_measurement_unit": indicator.measurement_unit,
+        "ind_type": indicator.get_type_display(),
+        "ind_level": indicator.get_level_display(),
+        "ind_accumulation": indicator.get_accumulation_display(),
+        "ind_polarity": indicator.get_polarity_display(),
+        "ind_frequency": indicator.get_frequency_display(),
+        "ind_baseline": indicator.baseline_value,
+        "ind_unit": indicator.unit.name,
+    }
+    for period_id, value in targets.get(indicator.pk, {}).items():
+        values[f"{layout.TARGET_PREFIX}{period_id}"] = value
+    return values
+
+
+def _allocation_values(allocation):
+    return {
+        "bud_appropriation": allocation.appropriation,
+        "bud_year": allocation.year,
+        "bud_rubro": allocation.rubro,
+        "bud_source": allocation.source.name,
+        "bud_bpin": allocation.bpin,
+    }
+
+
+def plan_rows(plan, periods):
+    """Dicts {column key: value} of the rows of ``plan``, in tree order: per goal, one row
+    per action and allocation, its indicators set on its first rows (extra rows when it has
+    more indicators than actions); an objective's own indicators on rows without a goal."""
+    objectives = (
+        Objective.objects.live()
+        .filter(plan=plan)
+        .in_tree_order()
+        .prefetch_related(Prefetch("policies", queryset=Policy.objects.order_by("code")))
+    )
+    goals = defaultdict(list)
+    for goal in (
+        Goal.objects.live().filter(objective__plan=plan).in_tree_order().select_related("unit")
+    ):
+        goals[goal.objective_id].append(goal)
+    actions = defaultdict(list)
+    action_rows = (
+        Action.objects.live()
+        .filter(goal__objective__plan=plan)
+        .in_tree_order()
+        .select_related("unit", "responsible")
+        .prefetch_related(
+            Prefetch(
+                "institutional_plans", queryset=InstitutionalPlan.objects.order_by("order", "code")
+            )
+        )
+    )
+    for action in action_rows.iterator(chunk_size=2000):
+        actions[action.goal_id].append(action)
+    schedule = defaultdict(dict)
+    for row in ActionSchedule.objects.filter(action__goal__objective__plan=plan).values_list(
+        "action_id", "period_id", "planned"
+    ):
+        schedule[row[0]][row[1]] = row[2]
+    indicators = defaultdict(list)
+    for indicator in (
+        Indicator.objects.live().filter(plan=plan).select_related("unit").order_by("code")
+    ):
+        indicators[
+            ("goal", indicator.goal_id)
+            if indicator.goal_id
+            else ("objective", indicator.objective_id)
+        ].append(indicator)
+    targets = defaultdict(dict)
+    for row in IndicatorTarget.objects.filter(indicator__plan=plan).values_list(
+        "indicator_id", "period_id", "value"
+    ):
+        targets[row[0]][row[1]] = row[2]
+    allocations = defaultdict(list)
+    for allocation in (
+        BudgetAllocation.objects.filter(action__goal__objective__plan=plan)
+        .select_related("source")
+        .order_by("year", "rubro", "source__name", "pk")
+    ):
+        allocations[allocation.action_id].append(allocation)
+
+    for objective in objectives:
+        base = _objective_values(objective)
+        own = [_indicator_values(i, targets) for i in indicators[("objective", objective.pk)]]
+        for values in own:
+            yield {**base, **values}
+        if not own and not goals[objective.pk]:
+            yield base
+        for goal in goals[objective.pk]:
+            goal_base = {**base, **_goal_values(goal)}
+            lines = []
+            for action in actions[goal.pk]:
+                action_values = _action_values(action, schedule)
+                lines += [
+                    {**action_values, **_allocation_values(allocation)}
+                    for allocation in allocations[action.pk]
+                ] or [action_values]
+            measured = [_indicator_values(i, targets) for i in indicators[("goal", goal.pk)]]
+            for line, indicator in zip_longest(lines, measured, fillvalue=None):
+                yield {**goal_base, **(line or {}), **(indicator or {})}
+            if not lines and not measured:
+                yield goal_base
