@@ -154,13 +154,18 @@ class _BulkPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if not hasattr(self, "_rows"):
             items = self.root.initial_data.get("items")
-            keys = {
+            keys = [
                 item.get(self.field_name)
                 for item in (items if isinstance(items, list) else [])
                 if isinstance(item, dict)
-            }
+            ]
+            # only what can be a key: anything else (a dict, a list) gets DRF's answer below
             self._rows = self.get_queryset().in_bulk(
-                [key for key in keys if type(key) is int or (type(key) is str and key.isdigit())]
+                {
+                    int(key)
+                    for key in keys
+                    if type(key) is int or (type(key) is str and key.isdigit())
+                }
             )
         if type(data) in (int, str) and str(data).isdigit() and int(data) in self._rows:
             return self._rows[int(data)]

@@ -256,6 +256,19 @@ def test_bulk_type_errors_are_reported_by_index_before_any_write(client_for, sce
     assert set(response.json()["items"]["1"]) == {"indicator", "value"}
 
 
+def test_bulk_keys_that_are_objects_are_field_errors_not_server_errors(
+    client_for, scenario, responsible
+):
+    # found by schemathesis: {"period": {}} once made the key lookup fail with a 500
+    response = client_for(responsible).post(
+        "/api/v1/measurements/bulk/",
+        {"items": [{"indicator": 0, "period": {}, "value": ""}, {"indicator": [1], "period": 1}]},
+    )
+    assert response.status_code == 400
+    assert set(response.json()["items"]["0"]) >= {"indicator", "period"}
+    assert "indicator" in response.json()["items"]["1"]
+
+
 def _bulk_queries(client, scenario, count_queries, size):
     indicators = [IndicatorFactory(goal=scenario.goal, code=f"B{size}-{i}") for i in range(size)]
     items = [{"indicator": i.pk, "period": scenario.period.pk, "value": "5"} for i in indicators]
