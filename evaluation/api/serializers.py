@@ -159,17 +159,24 @@ class _BulkPrimaryKeyField(serializers.PrimaryKeyRelatedField):
                 for item in (items if isinstance(items, list) else [])
                 if isinstance(item, dict)
             ]
-            # only what can be a key: anything else (a dict, a list) gets DRF's answer below
-            self._rows = self.get_queryset().in_bulk(
-                {
-                    int(key)
-                    for key in keys
-                    if type(key) is int or (type(key) is str and key.isdigit())
-                }
-            )
-        if type(data) in (int, str) and str(data).isdigit() and int(data) in self._rows:
-            return self._rows[int(data)]
+            # only what can be a key: anything else (a dict, a list, a number no database
+            # column holds) gets DRF's answer below
+            self._rows = self.get_queryset().in_bulk({key for key in map(_key, keys) if key})
+        key = _key(data)
+        if key in self._rows:
+            return self._rows[key]
+        if key is None and (type(data) is int or (type(data) is str and data.isdigit())):
+            self.fail("does_not_exist", pk_value=data)  # beyond any key: no query
         return super().to_internal_value(data)
+
+
+def _key(value):
+    """`value` as a primary key (a positive integer that fits in 64 bits), else None."""
+    if type(value) is str and value.isdigit():
+        value = int(value)
+    if type(value) is int and 0 < value < 2**63:
+        return value
+    return None
 
 
 class BulkMeasurementItemSerializer(MeasurementCreateSerializer):

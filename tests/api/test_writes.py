@@ -269,6 +269,18 @@ def test_bulk_keys_that_are_objects_are_field_errors_not_server_errors(
     assert "indicator" in response.json()["items"]["1"]
 
 
+@pytest.mark.parametrize(
+    "key", [-11426492179809833058304, 697727440382120 * 10**9, "99999999999999999999999"]
+)
+def test_bulk_keys_beyond_any_column_are_field_errors(client_for, scenario, responsible, key):
+    response = client_for(responsible).post(
+        "/api/v1/measurements/bulk/",
+        {"items": [{"indicator": key, "period": scenario.period.pk, "value": "5"}]},
+    )
+    assert response.status_code == 400
+    assert "indicator" in response.json()["items"]["0"]
+
+
 def _bulk_queries(client, scenario, count_queries, size):
     indicators = [IndicatorFactory(goal=scenario.goal, code=f"B{size}-{i}") for i in range(size)]
     items = [{"indicator": i.pk, "period": scenario.period.pk, "value": "5"} for i in indicators]
