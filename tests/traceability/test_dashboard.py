@@ -264,3 +264,18 @@ def test_explain_refuses_unknown_nodes_and_nodes_of_other_plans(client, director
     assert explain_page(client, small, "action-abc").status_code == 404
     assert explain_page(client, small, f"action-{elsewhere.pk}").status_code == 404
     assert explain_page(client, small, "plan").status_code == 200
+
+
+def test_explain_page_queries_do_not_grow_with_the_plan(client, director, count_queries):
+    client.force_login(director)
+    counts = []
+    for size in (12, 36):
+        plan = build_plan(size)
+        url = reverse("planning:plan-explain", args=[plan.pk])
+        client.get(url)
+        with count_queries() as counted:
+            response = client.get(url, {"node": "plan"})
+        assert response.status_code == 200
+        assert len(response.context["explanation"].children) == 2  # the two objectives
+        counts.append(counted.count)
+    assert counts[0] == counts[1], counts
