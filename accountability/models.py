@@ -97,10 +97,12 @@ class AccountabilityReport(models.Model):
     def is_running(self):
         return self.status in (self.Status.QUEUED, self.Status.GENERATING)
 
+    FROZEN_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+
     @property
     def is_frozen(self):
         """Published or withdrawn: its files and snapshot never change again."""
-        return self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+        return self.status in self.FROZEN_STATUSES
 
 
 class ReportFile(models.Model):

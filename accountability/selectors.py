@@ -221,3 +221,15 @@ def previous_published(report):
     if report.published_at is not None:
         published = published.filter(published_at__lt=report.published_at)
     return published.order_by("-published_at", "-pk").first()
+
+
+def published_reports():
+    """The reports citizens may see, newest publication first: published ones and those
+    withdrawn after publication (shown with the reason). Never drafts, queued, generating,
+    ready or failed ones."""
+    return (
+        AccountabilityReport.objects.filter(status__in=AccountabilityReport.FROZEN_STATUSES)
+        .select_related("plan")
+        .annotate(cutoff_end=Max("periods__end_date"))
+        .order_by("-published_at", "-pk")
+    )

@@ -18,6 +18,13 @@ PASSWORD = "mipg-demo-2026"
 
 ENTITY_NAME = "Alcaldía de San Rafael del Río"
 ENTITY_NIT = "890.981.234-4"
+# The demo entity's contact channels (invented: the municipality does not exist).
+ENTITY_IDENTITY = {
+    "address": "Calle 10 # 5-23, Palacio Municipal, San Rafael del Río",
+    "phone": "(604) 555 0100",
+    "email": "contactenos@sanrafaeldelrio.gov.co.example",
+    "office_hours": "Lunes a viernes de 8:00 a. m. a 12:00 m. y de 2:00 p. m. a 6:00 p. m.",
+}
 # Fictional DANE municipality code (department 68 has no municipality 999).
 DANE_CODE = "68999"
 

@@ -92,10 +92,16 @@ LOGOUT_REDIRECT_URL = "login"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+TEMPLATE_OVERRIDES = env_str("MIPG_TEMPLATE_OVERRIDES")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # MIPG_TEMPLATE_OVERRIDES: a folder whose templates replace the project's, e.g. the
+        # entity's own GOV.CO bar or footer (accountability/public/govco_bar.html).
+        "DIRS": [
+            *([Path(TEMPLATE_OVERRIDES)] if TEMPLATE_OVERRIDES else []),
+            BASE_DIR / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

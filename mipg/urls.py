@@ -38,6 +38,7 @@ urlpatterns = [
     area("gestion/", "management", management.urls.urlpatterns, traceability_urls.management_area),
     area("evaluacion/", "evaluation", evaluation.urls.urlpatterns),
     area("rendicion-de-cuentas/", "accountability", accountability.urls.urlpatterns),
+    area("transparencia/", "public", accountability.urls.public_urlpatterns),
     path("historial/<str:label>/<int:pk>/", history.history, name="history"),
     path("api/", include("mipg.api.urls")),
     path("healthz", system.healthz, name="healthz"),

@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accountability.models import AccountabilityReport
+from accountability.services import create_report, generate_report
 from evaluation.models import Indicator, IndicatorTarget
 from management.models import (
     BudgetAllocation,
@@ -438,3 +440,15 @@ def dashboard_example():
         "policy": p10,
         "pinar": pinar,
     }
+
+
+def generated_report(example, by, periods=("t1", "t2"), *, title=None):
+    """A report of ``dashboard_example()``'s plan over ``periods``, generated (ready)."""
+    report = create_report(
+        plan=example["plan"],
+        periods=[example[p] for p in periods],
+        kind=AccountabilityReport.Kind.ACTION_PLAN,
+        title=title or f"Seguimiento {'-'.join(periods)}",
+        by=by,
+    )
+    return generate_report(report.pk)

@@ -94,6 +94,35 @@ class UnitAdmin(SimpleHistoryAdmin):
 class EntityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "nit", "semaforo_red_below", "semaforo_green_from"]
     search_fields = ["name", "nit"]
+    fieldsets = [
+        (None, {"fields": ["name", "nit"]}),
+        (
+            _("Reglas de seguimiento"),
+            {
+                "fields": [
+                    "semaforo_red_below",
+                    "semaforo_green_from",
+                    "maintenance_tolerance_percent",
+                    "evidence_required_to_submit",
+                    "report_days_before_period",
+                ]
+            },
+        ),
+        (
+            _("Identidad en el portal ciudadano"),
+            {
+                "fields": [
+                    "logo",
+                    "primary_color",
+                    "address",
+                    "phone",
+                    "email",
+                    "office_hours",
+                    "website",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(User)

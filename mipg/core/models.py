@@ -1,9 +1,11 @@
 """MIPG reference framework and organisation: dimensions, policies, Decreto 612 plans,
 units (dependencias), users and the entity's own settings."""
 
+import re
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +21,35 @@ from mipg.core.permissions import sees_all_figures, unit_ids
 # accept; the TextFields themselves are unlimited in the database.
 TEXT_MAX_LENGTH = 5000
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+# GOV.CO's blue: white text on it has a contrast ratio of 5.37 to 1.
+DEFAULT_ENTITY_COLOR = "#3366CC"
+PORTAL_MIN_CONTRAST = 4.5
+HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def white_text_contrast(color):
+    """The WCAG 2.1 contrast ratio of white text on ``color`` ("#RRGGBB"): 1.05 divided
+    by the colour's relative luminance plus 0.05."""
+
+    def linear(channel):
+        c = int(channel, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(color[i : i + 2]) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def validate_portal_color(value):
+    if not HEX_COLOR.fullmatch(value or ""):
+        raise ValidationError(_("Escriba el color en formato #RRGGBB, por ejemplo #3366CC."))
+    if white_text_contrast(value) < PORTAL_MIN_CONTRAST:
+        raise ValidationError(
+            _(
+                "El texto blanco no se leería sobre este color (contraste %(ratio)s a 1; "
+                "se necesita al menos 4,5 a 1). Elija un color más oscuro."
+            ),
+            params={"ratio": f"{white_text_contrast(value):.2f}".replace(".", ",")},
+        )
 
 
 class Dimension(models.Model):
@@ -161,6 +192,29 @@ class Entity(models.Model):
     report_days_before_period = models.PositiveSmallIntegerField(
         _("días antes del inicio del periodo en que se puede reportar"), default=0
     )
+    # Identity shown on the citizen portal (Resolución MinTIC 1519 de 2020, Anexo 2: the
+    # entity's name, logo, contact channels and office hours in the header and footer).
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="entity/",
+        blank=True,
+        help_text=_("PNG o JPEG; se muestra en el encabezado del portal ciudadano."),
+    )
+    primary_color = models.CharField(
+        _("color institucional"),
+        max_length=7,
+        default=DEFAULT_ENTITY_COLOR,
+        validators=[validate_portal_color],
+        help_text=_(
+            "Color del encabezado del portal en formato #RRGGBB. Debe contrastar con el "
+            "texto blanco (relación de al menos 4,5 a 1, WCAG 2.1 AA)."
+        ),
+    )
+    address = models.CharField(_("dirección"), max_length=255, blank=True)
+    phone = models.CharField(_("teléfono"), max_length=50, blank=True)
+    email = models.EmailField(_("correo de contacto"), blank=True)
+    office_hours = models.CharField(_("horario de atención"), max_length=255, blank=True)
+    website = models.URLField(_("sitio web"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

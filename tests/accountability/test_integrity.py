@@ -9,7 +9,6 @@ from django.core.management.base import CommandError
 
 from accountability.models import AccountabilityReport
 from accountability.services import (
-    create_report,
     generate_report,
     manifest_sha256,
     publish_report,
@@ -17,6 +16,7 @@ from accountability.services import (
     withdraw_report,
 )
 from tests.builders import dashboard_example
+from tests.builders import generated_report as generated
 
 Status = AccountabilityReport.Status
 
@@ -24,17 +24,6 @@ Status = AccountabilityReport.Status
 @pytest.fixture
 def example(db, media_root):
     return dashboard_example()
-
-
-def generated(example, by, periods=("t1", "t2")):
-    report = create_report(
-        plan=example["plan"],
-        periods=[example[p] for p in periods],
-        kind=AccountabilityReport.Kind.ACTION_PLAN,
-        title=f"Seguimiento {'-'.join(periods)}",
-        by=by,
-    )
-    return generate_report(report.pk)
 
 
 def test_the_report_hash_is_the_hash_of_its_manifest(example, planner):

@@ -6,8 +6,8 @@ from tests.factories import PlanFactory
 
 
 @pytest.mark.django_db
-def test_home_requires_login_and_redirects_to_login(client):
-    response = client.get("/")
+def test_staff_pages_require_login_and_redirect_to_login(client):
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith("/cuenta/login/")
 

@@ -103,8 +103,10 @@ class Seeder:
 
     def entity(self):
         entity = Entity.current()
-        if (entity.name, entity.nit) != (demo.ENTITY_NAME, demo.ENTITY_NIT):
-            entity.name, entity.nit = demo.ENTITY_NAME, demo.ENTITY_NIT
+        wanted = {"name": demo.ENTITY_NAME, "nit": demo.ENTITY_NIT, **demo.ENTITY_IDENTITY}
+        if any(getattr(entity, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(entity, field, value)
             entity.full_clean()
             entity.save()
             self.updated[Entity._meta.verbose_name_plural] += 1

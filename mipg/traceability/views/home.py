@@ -1,7 +1,6 @@
 """Home page: the current plans with physical and financial progress and their semáforo
 counts side by side."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
@@ -16,11 +15,13 @@ from planning.selectors import default_cutoff
 HOME_PLAN_LIMIT = 6
 
 
-@login_required
 def home(request):
     """The current (not closed) plans with physical and financial progress and their
     semáforo counts side by side. A Directivo's home is the dashboard; a user who is only
-    a Responsable goes to «Mis pendientes»."""
+    a Responsable goes to «Mis pendientes»; an anonymous visitor goes to the citizen portal
+    (/transparencia/)."""
+    if not request.user.is_authenticated:
+        return redirect("public:home")
     if not request.user.is_superuser:
         names = set(request.user.groups.values_list("name", flat=True))
         if roles.DIRECTIVO in names:

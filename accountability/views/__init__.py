@@ -1,0 +1,2 @@
+"""Pages of the accountability floor: ``staff`` (reports, for logged-in users) and
+``public`` (the citizen portal under /transparencia/, no login)."""
