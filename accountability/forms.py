@@ -90,10 +90,16 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": QUESTION_MAX_LENGTH}),
         help_text=_("Hasta 2.000 caracteres."),
     )
-    author_name = forms.CharField(label=_("Su nombre (opcional)"), max_length=200, required=False)
+    author_name = forms.CharField(
+        label=_("Su nombre (opcional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     author_email = forms.EmailField(
         label=_("Su correo electrónico (opcional)"),
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Solo para avisarle cuando respondamos. Nunca se publica."),
     )
     show_first_name = forms.BooleanField(

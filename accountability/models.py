@@ -6,7 +6,11 @@ each with its SHA-256. ``sha256`` is the hash of the report's manifest (its file
 and ``previous_sha256``, the hash of the plan's previous published report): the hash
 chain that ``manage.py verify_reports`` checks. Generation runs in Celery
 (accountability.tasks); the statuses map the job's life: queued (pending) → generating
-(running) → ready (generated) | failed, then published → withdrawn."""
+(running) → ready (generated) | failed, then published → withdrawn.
+
+Citizens ask ``CitizenQuestion``s on published reports; Planeación answers them
+(received → answered → published), rejects them with a reason, or merges duplicates
+into an original. An answer may record ``Commitment``s (compromisos) of a unit."""
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator

@@ -1,4 +1,5 @@
-"""Reads of the accountability floor: the snapshot a report freezes, and the report lists.
+"""Reads of the accountability floor: the snapshot a report freezes, the report lists, and
+the citizen dialogue (published questions and commitments, the moderation queue).
 
 ``report_snapshot`` takes every figure from the plan dashboard
 (``mipg.traceability.dashboard.plan_dashboard``, itself fed by ``rollup_of``) at the

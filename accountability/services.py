@@ -1,5 +1,6 @@
 """Every write of accountability reports: create, generate (run by the Celery task),
-fail, publish, withdraw, and the hash chain they keep.
+fail, publish, withdraw, and the hash chain they keep; and of the citizen dialogue
+(questions, their moderation and the commitments of the answers, at the end).
 
 Generation is idempotent: the files of generation *n* are written to a temporary folder,
 moved to ``reports/<id>/<n>/`` and recorded (rows, hashes, snapshot and status) in one
