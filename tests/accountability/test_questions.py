@@ -143,6 +143,12 @@ def test_question_honeypot_is_hidden_from_people_and_screen_readers(client, repo
     ) in page
 
 
+def test_question_form_carries_a_privacy_notice(client, report):
+    page = client.get(reverse("public:question-ask", args=[report.pk])).content.decode()
+    assert '<h2 id="privacidad" class="h6">Sus datos personales</h2>' in page
+    assert "según la Ley 1581 de 2012 de protección de datos personales" in page
+
+
 def test_question_rate_limit_refuses_the_sixth_in_an_hour_from_one_ip(client, report):
     for _n in range(RATE_LIMIT):
         assert _ask(client, report).status_code == 302
@@ -493,6 +499,8 @@ def test_moderation_queue_queries_do_not_grow(client, report, planner, count_que
     assert counted.count == QUEUE_QUERIES
     rejected = client.get(url, {"status": "rejected"}).context["page"].object_list
     assert [q.question for q in rejected] == ["Rechazada"]
+    every = client.get(url, {"report": report.pk, "status": ""}).context["page"].object_list
+    assert len(every) == size + 1
 
 
 QUEUE_QUERIES = 8
