@@ -83,7 +83,8 @@ class QuestionForm(forms.Form):
 
     HONEYPOT = "sitio_web"
 
-    topic = forms.ChoiceField(label=_("Tema"))
+    # Not required: "" is the topic "General", one of the choices.
+    topic = forms.ChoiceField(label=_("Tema"), required=False)
     question = forms.CharField(
         label=_("Su pregunta"),
         max_length=QUESTION_MAX_LENGTH,

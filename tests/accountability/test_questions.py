@@ -602,3 +602,37 @@ def test_commitment_list_is_readable_by_every_internal_role_but_updated_by_moder
         ["Hacer X"],
         False,
     )
+
+
+def test_a_citizen_question_answered_with_a_commitment_appears_on_the_report(
+    client, report, planner, example
+):
+    _ask(client, report, question="¿Cuándo arreglan el parque FLOW1?", topic="")
+    question = CitizenQuestion.objects.get()
+    client.force_login(planner)
+    client.post(
+        question.get_absolute_url(),
+        {
+            "answer": "En abril. FLOWANS",
+            "commitment_description": "Arreglar el parque FLOWC",
+            "commitment_unit": example["units"][0].pk,
+            "commitment_due_date": "2099-04-30",
+            "action": "publish",
+        },
+    )
+    client.logout()
+    page = _detail(client, report)
+    section = page[page.find('id="preguntas"') :]
+    assert [text in section for text in ("FLOW1", "FLOWANS", "FLOWC", "Pendiente")] == [True] * 4
+    assert "Tema: General" in section
+
+
+def test_a_withdrawn_report_keeps_its_answers_but_takes_no_questions(client, report, planner):
+    question = _question(report, text="Pregunta WDQ")
+    answer_question(question, answer="Respuesta WDA", publish=True, by=planner)
+    report.status = AccountabilityReport.Status.WITHDRAWN
+    report.save(update_fields=["status"])
+    response = client.get(reverse("public:report-detail", args=[report.pk]))
+    page = response.content.decode()
+    assert ("WDQ" in page, "WDA" in page, response.context["can_ask"]) == (True, True, False)
+    assert f'href="/transparencia/informes/{report.pk}/preguntar/"' not in page
