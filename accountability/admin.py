@@ -1,7 +1,10 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Reports, citizen questions and commitments are shown read-only: every write goes
+through accountability.services (the staff pages), which check the moderation permission,
+the states and the reasons, so the admin applies the same rule by writing nothing."""
 
-from accountability.models import AccountabilityReport, CitizenQuestion
+from django.contrib import admin
+
+from accountability.models import AccountabilityReport, CitizenQuestion, Commitment
 from mipg.core.admin import ReadOnlyAdmin
 
 
@@ -16,8 +19,16 @@ class AccountabilityReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CitizenQuestion)
-class CitizenQuestionAdmin(SimpleHistoryAdmin):
-    list_display = ["question", "author_name", "status", "created_at", "answered_at"]
+class CitizenQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["question", "status", "topic_code", "created_at", "answered_at"]
     list_filter = ["status", "plan"]
-    search_fields = ["question", "answer", "author_name", "author_email"]
+    search_fields = ["question", "answer"]
     list_select_related = ["plan", "report"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ["description", "unit", "due_date", "status", "report"]
+    list_filter = ["status", "unit"]
+    search_fields = ["description"]
+    list_select_related = ["unit", "report"]

@@ -6,14 +6,25 @@ each with its SHA-256. ``sha256`` is the hash of the report's manifest (its file
 and ``previous_sha256``, the hash of the plan's previous published report): the hash
 chain that ``manage.py verify_reports`` checks. Generation runs in Celery
 (accountability.tasks); the statuses map the job's life: queued (pending) → generating
-(running) → ready (generated) | failed, then published → withdrawn."""
+(running) → ready (generated) | failed, then published → withdrawn.
+
+Citizens ask ``CitizenQuestion``s on published reports; Planeación answers them
+(received → answered → published), rejects them with a reason, or merges duplicates
+into an original. An answer may record ``Commitment``s (compromisos) of a unit."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from mipg.core.models import TEXT_MAX_LENGTH
+
+# The longest citizen question (characters): a question, not a petition (those go by PQRSD).
+QUESTION_MAX_LENGTH = 2000
 
 
 class AccountabilityReport(models.Model):
@@ -141,6 +152,10 @@ class CitizenQuestion(models.Model):
         ANSWERED = "answered", _("Respondida")
         PUBLISHED = "published", _("Publicada")
         REJECTED = "rejected", _("Rechazada")
+        MERGED = "merged", _("Fusionada con otra")
+
+    # The topic a question is about when it is not about one of the report's goals.
+    GENERAL_TOPIC = _("General")
 
     report = models.ForeignKey(
         AccountabilityReport,
@@ -160,8 +175,26 @@ class CitizenQuestion(models.Model):
     )
     author_name = models.CharField(_("nombre"), max_length=200, blank=True)
     author_email = models.EmailField(_("correo electrónico"), blank=True)
-    question = models.TextField(_("pregunta"))
-    answer = models.TextField(_("respuesta"), blank=True)
+    show_first_name = models.BooleanField(_("autoriza publicar su primer nombre"), default=False)
+    topic_code = models.CharField(_("código de la meta"), max_length=50, blank=True)
+    topic_label = models.CharField(_("tema"), max_length=300, blank=True)
+    question = models.TextField(_("pregunta"), validators=[MaxLengthValidator(QUESTION_MAX_LENGTH)])
+    answer = models.TextField(
+        _("respuesta"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
+    rejection_reason = models.TextField(
+        _("motivo del rechazo (no público)"),
+        blank=True,
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicada de"),
+    )
     status = models.CharField(
         _("estado"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
@@ -186,7 +219,119 @@ class CitizenQuestion(models.Model):
                 condition=~Q(status="published") | ~Q(answer=""),
                 name="question_published_needs_answer",
             ),
+            models.CheckConstraint(
+                condition=Q(status="merged", duplicate_of__isnull=False)
+                | Q(~Q(status="merged"), duplicate_of__isnull=True),
+                name="question_merged_points_to_original",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="question_rejected_needs_reason",
+            ),
         ]
 
     def __str__(self):
         return self.question[:80]
+
+    def get_absolute_url(self):
+        return reverse("accountability:question-detail", args=[self.pk])
+
+    @property
+    def public_author(self):
+        """How the portal names the author (Ley 1581 de 2012): their first name only when
+        they agreed to it, "Ciudadano(a)" otherwise; never the e-mail or the full name."""
+        first = self.author_name.split()[0] if self.author_name.strip() else ""
+        return first if self.show_first_name and first else _("Ciudadano(a)")
+
+    @property
+    def topic(self):
+        if not self.topic_code:
+            return self.GENERAL_TOPIC
+        return f"{self.topic_code} · {self.topic_label}" if self.topic_label else self.topic_code
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def in_state(self, state, *, today):
+        """The commitments whose ``state`` (see Commitment.state) is ``state`` on ``today``."""
+        State = Commitment.State
+        late = Q(due_date__lt=today) & ~Q(status=State.DONE)
+        if state == State.OVERDUE:
+            return self.filter(late)
+        if state == State.DONE:
+            return self.filter(status=State.DONE)
+        return self.filter(status=state).exclude(late)
+
+
+class Commitment(models.Model):
+    """A compromiso made in the answer to a citizen question: what the entity will do, the
+    unit in charge and by when. They feed the next improvement plans (listed per unit).
+
+    The state is stored as pendiente, en curso or cumplido, and shown as **vencido** when
+    it is not cumplido and its due date has passed (``state``): one rule, computed on
+    reading, so a commitment becomes vencido the day after its due date without a job."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pendiente")
+        IN_PROGRESS = "in_progress", _("En curso")
+        DONE = "done", _("Cumplido")
+        OVERDUE = "overdue", _("Vencido")
+
+    STORED_STATES = (State.PENDING, State.IN_PROGRESS, State.DONE)
+
+    question = models.ForeignKey(
+        CitizenQuestion,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("pregunta"),
+    )
+    report = models.ForeignKey(
+        AccountabilityReport,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("informe"),
+    )
+    unit = models.ForeignKey(
+        "mipg.Unit",
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("dependencia responsable"),
+    )
+    description = models.TextField(
+        _("compromiso"), validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
+    )
+    due_date = models.DateField(_("fecha límite"))
+    status = models.CharField(
+        _("estado"),
+        max_length=16,
+        choices=[(s.value, s.label) for s in STORED_STATES],
+        default=State.PENDING,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    created_at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizado el"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("compromiso")
+        verbose_name_plural = _("compromisos")
+
+    def __str__(self):
+        return self.description[:80]
+
+    def state_on(self, today):
+        if self.status != self.State.DONE and self.due_date < today:
+            return self.State.OVERDUE
+        return self.State(self.status)
+
+    @property
+    def state(self):
+        """pendiente, en curso, cumplido, or vencido when not cumplido after its due date."""
+        return self.state_on(timezone.localdate())

@@ -1,4 +1,5 @@
-"""Reads of the accountability floor: the snapshot a report freezes, and the report lists.
+"""Reads of the accountability floor: the snapshot a report freezes, the report lists, and
+the citizen dialogue (published questions and commitments, the moderation queue).
 
 ``report_snapshot`` takes every figure from the plan dashboard
 (``mipg.traceability.dashboard.plan_dashboard``, itself fed by ``rollup_of``) at the
@@ -12,7 +13,7 @@ from collections import Counter
 
 from django.db.models import Count, Max, Prefetch
 
-from accountability.models import AccountabilityReport, ReportFile
+from accountability.models import AccountabilityReport, CitizenQuestion, Commitment, ReportFile
 from management.models import ProgressReport
 from management.selectors.budget import BudgetTotals
 from mipg.core.models import Entity, ReviewStatus
@@ -233,3 +234,60 @@ def published_reports():
         .annotate(cutoff_end=Max("periods__end_date"))
         .order_by("-published_at", "-pk")
     )
+
+
+# Citizen questions and commitments.
+
+
+def published_questions(report):
+    """The questions the portal shows under ``report``: published ones only (never
+    received, answered-but-unpublished, rejected or merged), newest answer first, with the
+    number of duplicates merged into each (``similar``). One query."""
+    return (
+        CitizenQuestion.objects.filter(report=report, status=CitizenQuestion.Status.PUBLISHED)
+        .annotate(similar=Count("duplicates"))
+        .order_by("-answered_at", "-pk")
+    )
+
+
+def public_commitments(report):
+    """The commitments of ``report`` made in published answers, with their unit. One query."""
+    return (
+        Commitment.objects.filter(report=report, question__status=CitizenQuestion.Status.PUBLISHED)
+        .select_related("unit")
+        .order_by("due_date", "pk")
+    )
+
+
+def report_dialogue(report):
+    """The citizen dialogue of a published report for its portal page: its published
+    questions and their commitments. Two queries."""
+    return {
+        "questions": list(published_questions(report)),
+        "commitments": list(public_commitments(report)),
+        "can_ask": report.status == AccountabilityReport.Status.PUBLISHED,
+    }
+
+
+def question_queue(*, report=None, status=None):
+    """Citizen questions for the moderation queue, oldest first (first come, first
+    answered), with their report and the question they duplicate."""
+    rows = CitizenQuestion.objects.select_related("report", "duplicate_of").annotate(
+        commitment_count=Count("commitments")
+    )
+    if report is not None:
+        rows = rows.filter(report=report)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("created_at", "pk")
+
+
+def commitment_list(*, unit=None, state=None, today):
+    """Commitments for the staff list, by due date, with unit, report and question; the
+    input of the next improvement plans, filterable by unit and state (on ``today``)."""
+    rows = Commitment.objects.select_related("unit", "report", "question")
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if state:
+        rows = rows.in_state(state, today=today)
+    return rows.order_by("due_date", "pk")

@@ -1,5 +1,6 @@
 """Every write of accountability reports: create, generate (run by the Celery task),
-fail, publish, withdraw, and the hash chain they keep.
+fail, publish, withdraw, and the hash chain they keep; and of the citizen dialogue
+(questions, their moderation and the commitments of the answers, at the end).
 
 Generation is idempotent: the files of generation *n* are written to a temporary folder,
 moved to ``reports/<id>/<n>/`` and recorded (rows, hashes, snapshot and status) in one
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import outputs
-from accountability.models import AccountabilityReport, ReportFile
+from accountability.models import AccountabilityReport, CitizenQuestion, Commitment, ReportFile
 from accountability.selectors import previous_published, report_snapshot
 
 Status = AccountabilityReport.Status
@@ -241,3 +242,163 @@ def verify_reports():
             if report.previous_sha256 != expected:
                 problems.append(f"{label}: el enlace con el informe publicado anterior no coincide")
     return problems
+
+
+# Citizen questions (MURC diálogo) and their commitments. Moderation is Planeación's and the
+# Administrador's (the permission to change citizen questions); every change keeps its
+# reason in the history.
+
+Question = CitizenQuestion.Status
+MODERATE = "accountability.change_citizenquestion"
+ANSWERABLE = (Question.RECEIVED, Question.ANSWERED, Question.PUBLISHED)
+
+
+def _require_moderator(by):
+    if not (by.is_active and by.has_perm(MODERATE)):
+        raise ValidationError(_("Solo Planeación o el Administrador moderan las preguntas."))
+
+
+def question_topics(report):
+    """[(code, label)] a citizen may ask about: the report's goals, then "General" ("")."""
+    goals = (report.snapshot or {}).get("goals", [])
+    return [(g["code"], g["name"]) for g in goals if g.get("code")] + [
+        ("", str(CitizenQuestion.GENERAL_TOPIC))
+    ]
+
+
+@transaction.atomic
+def submit_question(
+    report, *, question, topic_code="", author_name="", author_email="", show_first_name=False
+):
+    """A citizen's question on a published report, received for moderation."""
+    if report.status != Status.PUBLISHED:
+        raise ValidationError(_("Solo se reciben preguntas sobre informes publicados."))
+    topics = dict(question_topics(report))
+    if topic_code not in topics:
+        raise ValidationError({"topic": _("Elija un tema de la lista.")})
+    row = CitizenQuestion(
+        report=report,
+        plan_id=report.plan_id,
+        question=question.strip(),
+        topic_code=topic_code,
+        topic_label=topics[topic_code] if topic_code else "",
+        author_name=author_name.strip(),
+        author_email=author_email.strip(),
+        show_first_name=bool(show_first_name and author_name.strip()),
+    )
+    row.full_clean()
+    row._change_reason = "Pregunta recibida en el portal"
+    row.save()
+    return row
+
+
+def _locked_question(question):
+    return CitizenQuestion.objects.select_for_update().get(pk=question.pk)
+
+
+@transaction.atomic
+def answer_question(question, *, answer, by, publish=False, commitment=None):
+    """Save the answer of a question (received, answered or already published); with
+    ``publish`` it appears under its report. ``commitment``: an optional dict with
+    ``description``, ``unit`` and ``due_date``, recorded with the answer."""
+    _require_moderator(by)
+    question = _locked_question(question)
+    if question.status not in ANSWERABLE:
+        raise ValidationError(_("Una pregunta rechazada o fusionada ya no se responde."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Escriba la respuesta.")})
+    if answer != question.answer:
+        question.answer, question.answered_at = answer, timezone.now()
+    question.answered_by = by
+    if publish:
+        question.status = Question.PUBLISHED
+    elif question.status == Question.RECEIVED:
+        question.status = Question.ANSWERED
+    question.full_clean()
+    question._change_reason = "Respuesta publicada" if publish else "Respuesta guardada"
+    question.save()
+    if commitment:
+        add_commitment(question, by=by, **commitment)
+    return question
+
+
+@transaction.atomic
+def reject_question(question, *, reason, by):
+    """received/answered → rejected with its reason (kept for the staff, never public)."""
+    _require_moderator(by)
+    question = _locked_question(question)
+    if question.status not in (Question.RECEIVED, Question.ANSWERED):
+        raise ValidationError(_("Solo se rechaza una pregunta recibida o sin publicar."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Escriba el motivo del rechazo.")})
+    question.status, question.rejection_reason = Question.REJECTED, reason
+    question.full_clean()
+    question._change_reason = f"Rechazada: {reason}"
+    question.save()
+    return question
+
+
+@transaction.atomic
+def merge_question(question, *, into, by):
+    """Mark ``question`` a duplicate of ``into`` (same report): it is hidden from the
+    portal and points to the original's answer; its own duplicates move to ``into``."""
+    _require_moderator(by)
+    question = _locked_question(question)
+    into = _locked_question(into)
+    if question.status not in (Question.RECEIVED, Question.ANSWERED):
+        raise ValidationError(_("Solo se fusiona una pregunta recibida o sin publicar."))
+    if into.pk == question.pk or into.report_id != question.report_id:
+        raise ValidationError({"into": _("Elija otra pregunta del mismo informe.")})
+    if into.status in (Question.REJECTED, Question.MERGED):
+        raise ValidationError({"into": _("Elija una pregunta que no esté rechazada ni fusionada.")})
+    if question.commitments.exists():
+        raise ValidationError(_("Una pregunta con compromisos no se fusiona."))
+    for duplicate in question.duplicates.select_for_update():
+        duplicate.duplicate_of = into
+        duplicate._change_reason = f"Fusionada con la pregunta {into.pk}"
+        duplicate.save(update_fields=["duplicate_of"])
+    question.status, question.duplicate_of = Question.MERGED, into
+    question.full_clean()
+    question._change_reason = f"Duplicada de la pregunta {into.pk}"
+    question.save()
+    return question
+
+
+@transaction.atomic
+def add_commitment(question, *, description, unit, due_date, by):
+    """A commitment made in the answer of ``question``, pendiente."""
+    _require_moderator(by)
+    if question.status not in ANSWERABLE or question.report_id is None:
+        raise ValidationError(_("Solo se registran compromisos en preguntas respondidas."))
+    row = Commitment(
+        question=question,
+        report_id=question.report_id,
+        unit=unit,
+        description=description.strip(),
+        due_date=due_date,
+        created_by=by,
+    )
+    row.full_clean()
+    row._change_reason = "Compromiso registrado en la respuesta"
+    row.save()
+    return row
+
+
+@transaction.atomic
+def update_commitment(commitment, *, status, note, by):
+    """Change a commitment's stored state (pendiente, en curso, cumplido) with a note that
+    the history keeps."""
+    _require_moderator(by)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if status not in Commitment.STORED_STATES:
+        raise ValidationError({"status": _("Elija pendiente, en curso o cumplido.")})
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Escriba una nota sobre el avance.")})
+    commitment.status = status
+    commitment.full_clean()
+    commitment._change_reason = note
+    commitment.save()
+    return commitment

@@ -4,7 +4,7 @@ citizen portal (namespace "public", /transparencia/, no login)."""
 
 from django.urls import path
 
-from accountability.views import public, staff
+from accountability.views import public, public_questions, questions, staff
 
 urlpatterns = [
     path("", staff.report_list_view, name="report-list"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("<int:pk>/publicar/", staff.report_publish, name="report-publish"),
     path("<int:pk>/retirar/", staff.report_withdraw, name="report-withdraw"),
     path("<int:pk>/archivos/<str:name>", staff.report_file, name="report-file"),
+    path("preguntas/", questions.question_list, name="question-list"),
+    path("preguntas/<int:pk>/", questions.question_detail, name="question-detail"),
+    path("preguntas/<int:pk>/rechazar/", questions.question_reject, name="question-reject"),
+    path("preguntas/<int:pk>/fusionar/", questions.question_merge, name="question-merge"),
+    path("compromisos/", questions.commitment_list_view, name="commitment-list"),
+    path("compromisos/<int:pk>/", questions.commitment_update, name="commitment-update"),
 ]
 
 public_urlpatterns = [
@@ -22,4 +28,10 @@ public_urlpatterns = [
     path("informes/", public.report_list, name="report-list"),
     path("informes/<int:pk>/", public.report_detail, name="report-detail"),
     path("informes/<int:pk>/archivos/<str:name>", public.report_file, name="report-file"),
+    path("informes/<int:pk>/preguntar/", public_questions.question_ask, name="question-ask"),
+    path(
+        "informes/<int:pk>/pregunta-enviada/",
+        public_questions.question_sent,
+        name="question-sent",
+    ),
 ]

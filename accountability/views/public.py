@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accountability.models import AccountabilityReport, ReportFile
 from accountability.outputs import report_context
-from accountability.selectors import published_reports, report_with_files
+from accountability.selectors import published_reports, report_dialogue, report_with_files
 from mipg.core.models import Entity
 from mipg.core.web import paginate
 
@@ -73,6 +73,7 @@ def report_detail(request, pk):
             **context,
             "report": report,
             "files": list(report.files.all()),
+            **report_dialogue(report),
             "section": "reports",
             "crumbs": [
                 (_("Transparencia"), reverse("public:home")),

@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accountability.models import AccountabilityReport
+from accountability.models import AccountabilityReport, CitizenQuestion, Commitment
 from evaluation.models import Indicator, IndicatorTarget, Measurement, MeasurementEvidence
 from management.models import (
     BudgetAllocation,
@@ -37,6 +37,8 @@ READ_ONLY = [
     BudgetAllocation,
     BudgetExecution,
     AccountabilityReport,
+    CitizenQuestion,
+    Commitment,
 ]
 
 
@@ -56,8 +58,8 @@ def approved(unit, responsible, planner):
 
 
 # What the Administrador keeps editing in the admin: reference data, units, the entity's
-# settings, funding sources, users, groups, API tokens, citizens' questions, and the login
-# lockouts (deleting an access attempt unlocks).
+# settings, funding sources, users, groups, API tokens, and the login lockouts (deleting an
+# access attempt unlocks). Citizens' questions are moderated on their staff pages only.
 EDITABLE = {
     "axes.accessattempt",
     "mipg.dimension",
@@ -69,7 +71,6 @@ EDITABLE = {
     "mipg.apitoken",
     "auth.group",
     "management.fundingsource",
-    "accountability.citizenquestion",
 }
 
 
