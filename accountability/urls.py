@@ -4,7 +4,7 @@ citizen portal (namespace "public", /transparencia/, no login)."""
 
 from django.urls import path
 
-from accountability.views import public, staff
+from accountability.views import public, public_plans, staff
 
 urlpatterns = [
     path("", staff.report_list_view, name="report-list"),
@@ -22,4 +22,14 @@ public_urlpatterns = [
     path("informes/", public.report_list, name="report-list"),
     path("informes/<int:pk>/", public.report_detail, name="report-detail"),
     path("informes/<int:pk>/archivos/<str:name>", public.report_file, name="report-file"),
+    path("planes/", public_plans.plan_list, name="plan-list"),
+    path("planes/<int:plan_id>/", public_plans.plan_detail, name="plan-detail"),
+    path("planes/<int:plan_id>/metas/<int:goal_key>/", public_plans.goal_detail, name="plan-goal"),
+    path(
+        "planes/<int:plan_id>/actividades/<int:action_id>/",
+        public_plans.action_detail,
+        name="plan-action",
+    ),
+    path("datos-abiertos/", public_plans.dataset_list, name="dataset-list"),
+    path("datos-abiertos/<int:pk>/", public_plans.dataset_detail, name="dataset-detail"),
 ]
