@@ -81,7 +81,7 @@ class PlanFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("Todas"))]
         self.fields["dependencia"].choices = every + [
-            (u["name"], u["name"]) for u in snapshot.get("units") or []
+            (name, name) for name in sorted(u["name"] for u in snapshot.get("units") or [])
         ]
         self.fields["politica"].choices = every + [
             (p["code"], p["label"]) for p in snapshot.get("policies") or []

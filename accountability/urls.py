@@ -24,6 +24,16 @@ public_urlpatterns = [
     path("informes/<int:pk>/archivos/<str:name>", public.report_file, name="report-file"),
     path("planes/", public_plans.plan_list, name="plan-list"),
     path("planes/<int:plan_id>/", public_plans.plan_detail, name="plan-detail"),
+    path(
+        "planes/<int:plan_id>/indicadores/",
+        public_plans.indicator_list,
+        name="plan-indicators",
+    ),
+    path(
+        "planes/<int:plan_id>/objetivos/<int:objective_key>/",
+        public_plans.objective_detail,
+        name="plan-objective",
+    ),
     path("planes/<int:plan_id>/metas/<int:goal_key>/", public_plans.goal_detail, name="plan-goal"),
     path(
         "planes/<int:plan_id>/actividades/<int:action_id>/",

@@ -26,6 +26,11 @@ from accountability.views.public import portal_render
 from mipg.core.web import paginate
 
 ACTIONS_PER_PAGE = 50
+GOALS_PER_PAGE = 50
+# Goals shown under each objective on the plan page; more are on the objective's page.
+GOALS_INLINE = 10
+INDICATORS_INLINE = 10
+INDICATORS_PER_PAGE = 50
 FIELD_TYPES = {
     "string": _lazy("Texto"),
     "number": _lazy("Número"),
@@ -102,7 +107,14 @@ def plan_detail(request, plan_id):
     goals_by_objective = {}
     for goal in s.get("goals") or []:
         goals_by_objective.setdefault(goal["objective"], []).append(goal)
-    tree = [(o, goals_by_objective.get(o["code"], [])) for o in s.get("objectives") or []]
+    tree = [
+        (
+            o,
+            goals_by_objective.get(o["code"], [])[:GOALS_INLINE],
+            len(goals_by_objective.get(o["code"], [])),
+        )
+        for o in s.get("objectives") or []
+    ]
     return portal_render(
         request,
         "accountability/public/plan_detail.html",
@@ -115,9 +127,68 @@ def plan_detail(request, plan_id):
             "filtered": filtered,
             "page": page,
             "tree": tree,
+            "indicators": (s.get("indicators") or [])[:INDICATORS_INLINE],
             "section": "plans",
             "crumbs": _crumbs(
                 (_("Planes"), reverse("public:plan-list")), (s["plan"]["name"], None)
+            ),
+        },
+    )
+
+
+@require_safe
+def indicator_list(request, plan_id):
+    """The indicators of the plan's latest published snapshot with their semáforo and
+    formula, paginated."""
+    report, s = _latest_or_404(plan_id, ("plan", "cutoff", "indicators"))
+    page = Paginator(s.get("indicators") or [], INDICATORS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.param = "page"
+    return portal_render(
+        request,
+        "accountability/public/indicator_list.html",
+        {
+            "report": report,
+            "s": s,
+            "plan_id": plan_id,
+            "page": page,
+            "section": "plans",
+            "crumbs": _crumbs(
+                (_("Planes"), reverse("public:plan-list")),
+                (s["plan"]["name"], reverse("public:plan-detail", args=[plan_id])),
+                (_("Indicadores"), None),
+            ),
+        },
+    )
+
+
+@require_safe
+def objective_detail(request, plan_id, objective_key):
+    """An objective of the plan's latest published snapshot and its goals, paginated."""
+    report, s = _latest_or_404(plan_id, ("version", "plan", "cutoff", "objectives", "goals"))
+    objective = next((o for o in s.get("objectives") or [] if o["key"] == str(objective_key)), None)
+    if objective is None:
+        raise Http404
+    goals = [g for g in s.get("goals") or [] if g["objective"] == objective["code"]]
+    page = Paginator(goals, GOALS_PER_PAGE).get_page(request.GET.get("page"))
+    page.param = "page"
+    plan_url = reverse("public:plan-detail", args=[plan_id])
+    return portal_render(
+        request,
+        "accountability/public/objective_detail.html",
+        {
+            "report": report,
+            "s": s,
+            "plan_id": plan_id,
+            "objective": objective,
+            "page": page,
+            "has_actions": s.get("version", 1) >= 2,
+            "section": "plans",
+            "crumbs": _crumbs(
+                (_("Planes"), reverse("public:plan-list")),
+                (s["plan"]["name"], plan_url),
+                (objective["label"], None),
             ),
         },
     )
@@ -189,12 +260,20 @@ def action_detail(request, plan_id, action_id):
 # --- Open data ----------------------------------------------------------------------------
 
 
+def _data_file_order(file):
+    """datapackage.json first (it describes the rest), then the JSON, then the CSV tables."""
+    return (file.name != "datapackage.json", not file.name.endswith(".json"), file.name)
+
+
 @require_safe
 def dataset_list(request):
     """Every published report's dataset with its files (data package, JSON, CSV)."""
     page = paginate(request, published_datasets(), DATASETS_PER_PAGE)
     for report in page.object_list:
-        report.data_files = [f for f in report.files.all() if f.name.endswith((".csv", ".json"))]
+        report.data_files = sorted(
+            (f for f in report.files.all() if f.name.endswith((".csv", ".json"))),
+            key=_data_file_order,
+        )
     return portal_render(
         request,
         "accountability/public/dataset_list.html",

@@ -171,6 +171,23 @@ def test_a_filter_value_not_in_the_snapshot_is_an_error_next_to_its_field(client
     assert '<h2 id="arbol">Objetivos y metas</h2>' in page
 
 
+def test_long_objectives_link_to_their_page_of_goals(client, example, planner, monkeypatch):
+    published(example, planner)
+    monkeypatch.setattr(public_plans, "GOALS_INLINE", 1)
+    monkeypatch.setattr(public_plans, "GOALS_PER_PAGE", 1)
+    plan = example["plan"]
+    objective = example["actions"][0].goal.objective
+    page = page_of(client, "plan-detail", plan.pk)
+    url = reverse("public:plan-objective", args=[plan.pk, objective.pk])
+    assert f'<a href="{url}">Ver las 2 metas del objetivo O1</a>' in page
+    assert page.count('<th scope="row"><a href="/transparencia/planes/') == 1
+    second = page_of(client, "plan-objective", plan.pk, objective.pk, page=2)
+    # O1: 0.6·60 + 0.4·20 = 44 of 0.6·70 + 0.4·100 = 82.
+    assert "El objetivo lleva un avance de 44,00 %. Para esta fecha se esperaba 82,00 %." in second
+    assert "2 resultados · página 2 de 2" in second
+    assert re.findall(r'<th scope="row"><a href="[^"]+">(M\d) ', second) == ["M2"]
+
+
 def test_a_goal_page_paginates_its_actions(client, example, planner, monkeypatch):
     published(example, planner)
     monkeypatch.setattr(public_plans, "ACTIONS_PER_PAGE", 1)
@@ -242,6 +259,8 @@ def test_plan_pages_are_404_without_a_published_report(client, example, planner)
     plan, a1 = example["plan"], example["actions"][0]
     for name, args in (
         ("plan-detail", [plan.pk]),
+        ("plan-objective", [plan.pk, a1.goal.objective_id]),
+        ("plan-indicators", [plan.pk]),
         ("plan-goal", [plan.pk, a1.goal_id]),
         ("plan-action", [plan.pk, a1.pk]),
     ):
@@ -250,7 +269,9 @@ def test_plan_pages_are_404_without_a_published_report(client, example, planner)
     assert client.get(reverse("public:plan-goal", args=[plan.pk, 999999])).status_code == 404
 
 
-def test_a_indicator_shows_its_formula_and_how_it_was_computed(client, example, planner):
+def test_an_indicator_shows_its_formula_and_how_it_was_computed(
+    client, example, planner, monkeypatch
+):
     report = published(example, planner)
     indicator = {
         "code": "IND-7",
@@ -263,13 +284,22 @@ def test_a_indicator_shows_its_formula_and_how_it_was_computed(client, example, 
         "state": "amarillo",
         "explanation": "(8 / 10) × 100 = 80",
     }
+    other = dict(indicator, code="IND-8", name="Quejas resueltas XQZ")
     AccountabilityReport.objects.filter(pk=report.pk).update(
-        snapshot=dict(report.snapshot, indicators=[indicator])
+        snapshot=dict(report.snapshot, indicators=[indicator, other])
     )
-    page = page_of(client, "plan-detail", example["plan"].pk)
+    monkeypatch.setattr(public_plans, "INDICATORS_INLINE", 1)
+    plan = example["plan"]
+    page = page_of(client, "plan-detail", plan.pk)
     assert "<summary>¿Cómo se calcula?</summary>" in page
     assert "Fórmula: <code>(E / P) × 100</code>" in page
     assert "Con las cifras del corte: (8 / 10) × 100 = 80" in page
+    assert '<span class="badge text-bg-warning">Amarillo</span> 80,00 %' in page
+    url = reverse("public:plan-indicators", args=[plan.pk])
+    assert f'<a href="{url}">Ver los 2 indicadores</a>' in page
+    assert "Quejas resueltas XQZ" not in page
+    full = page_of(client, "plan-indicators", plan.pk)
+    assert re.findall(r'<h3 class="h6 mb-1">(IND-\d) ', full) == ["IND-7", "IND-8"]
 
 
 # --- Open data ------------------------------------------------------------------------
@@ -283,6 +313,7 @@ def test_open_data_lists_every_published_dataset_with_its_files(client, example,
     for name in ("datapackage.json", "informe.json", "metas.csv", "actividades.csv"):
         assert f'href="/transparencia/informes/{report.pk}/archivos/{name}"' in item
     assert "informe.pdf" not in item
+    assert item.index("datapackage.json") < item.index("informe.json") < item.index("metas.csv")
     assert "Creative Commons Atribución 4.0 Internacional" in page
     assert f'id="conjunto-{draft.pk}"' not in page
 
@@ -341,7 +372,7 @@ def test_plan_list_runs_the_same_queries_for_one_and_three_plans(
 
 
 def test_plan_pages_run_the_same_queries_for_one_and_three_actions(
-    client, example, planner, count_queries
+    client, example, planner, count_queries, monkeypatch
 ):
     published(example, planner)
     plan, a1 = example["plan"], example["actions"][0]
@@ -360,8 +391,14 @@ def test_plan_pages_run_the_same_queries_for_one_and_three_actions(
         with count_queries() as q:
             client.get(reverse("public:plan-goal", args=[plan.pk, goal_id]))
         goal_counts.append(q.count)
+    objective = reverse("public:plan-objective", args=[plan.pk, a1.goal.objective_id])
+    for per_page in (1, 3):  # a page of one goal, then of both
+        monkeypatch.setattr(public_plans, "GOALS_PER_PAGE", per_page)
+        with count_queries() as q:
+            client.get(objective)
+        goal_counts.append(q.count)
     assert counts[0] == counts[1]
-    assert goal_counts[0] == goal_counts[1]
+    assert goal_counts[0] == goal_counts[1] == goal_counts[2] == goal_counts[3]
 
 
 def test_timeline_and_open_data_run_the_same_queries_for_one_and_three_reports(
