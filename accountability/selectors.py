@@ -363,8 +363,9 @@ def latest_published_report(plan_id, keys=PLAN_PAGE_KEYS):
 
 def action_timeline(plan_id, action_id):
     """[dict] of the plan's published reports, oldest first: pk, title, published_at, the
-    cut-off and the action's figures in the report (``action``, None when the report does
-    not have them: a version-1 snapshot or an action added later). One query."""
+    snapshot's plan and cut-off, and the action's figures in the report (``action``; None
+    when the report does not have them: a version-1 snapshot or an action added later).
+    One query."""
     return list(
         _published_of(plan_id)
         .order_by("published_at", "pk")
@@ -373,6 +374,7 @@ def action_timeline(plan_id, action_id):
             "title",
             "published_at",
             s_cutoff=KeyTransform("cutoff", "snapshot"),
+            s_plan=KeyTransform("plan", "snapshot"),
             action=KeyTransform(ACTION_KEY.format(action_id), KeyTransform("actions", "snapshot")),
         )
     )

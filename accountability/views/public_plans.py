@@ -91,14 +91,17 @@ def plan_detail(request, plan_id):
     (each goal links to its actions), the indicators with their formula; with a filter,
     the matching actions in a paginated list. A version-1 snapshot (no actions) shows the
     goals with a note."""
-    report, s = _latest_or_404(plan_id)
+    # The actions (the bulk of a snapshot) are read only for a filtered list, in the same
+    # query as the rest, so that every figure comes from the same report.
+    asked = any(request.GET.get(name) for name in PlanFilterForm.base_fields)
+    report, s = _latest_or_404(plan_id, PLAN_PAGE_KEYS + (("actions",) if asked else ()))
     has_actions = s.get("version", 1) >= 2
     form = PlanFilterForm(request.GET or None, snapshot=s)
     unit, policy, plan612 = form.selected() if has_actions else ("", "", "")
     filtered = bool(unit or policy or plan612)
     page = None
     if filtered:
-        actions = latest_published_report(plan_id, ("actions",))["s_actions"] or {}
+        actions = s.get("actions") or {}
         rows = sorted(
             (a for a in actions.values() if _matches(a, unit, policy, plan612)),
             key=lambda a: a["order"],
@@ -236,7 +239,7 @@ def action_detail(request, plan_id, action_id):
     if not timeline or timeline[-1]["action"] is None:
         raise Http404
     action = timeline[-1]["action"]
-    plan = latest_published_report(plan_id, ("plan",))["s_plan"]
+    plan = timeline[-1]["s_plan"]
     plan_url = reverse("public:plan-detail", args=[plan_id])
     return portal_render(
         request,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accountability import outputs
 from accountability.models import AccountabilityReport
 from accountability.selectors import report_snapshot
-from accountability.services import publish_report
+from accountability.services import publish_report, withdraw_report
 from accountability.views import public_plans
 from mipg.core.models import Entity
 from mipg.traceability.dashboard import plan_dashboard
@@ -265,8 +265,11 @@ def test_plan_pages_are_404_without_a_published_report(client, example, planner)
         ("plan-action", [plan.pk, a1.pk]),
     ):
         assert client.get(reverse(f"public:{name}", args=args)).status_code == 404
-    published(example, planner)
+    report = published(example, planner)
     assert client.get(reverse("public:plan-goal", args=[plan.pk, 999999])).status_code == 404
+    # A withdrawn report is no longer the plan's published figures.
+    withdraw_report(report, reason="Cifras corregidas.", by=planner)
+    assert client.get(reverse("public:plan-detail", args=[plan.pk])).status_code == 404
 
 
 def test_an_indicator_shows_its_formula_and_how_it_was_computed(
