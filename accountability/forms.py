@@ -255,3 +255,33 @@ class CommitmentUpdateForm(forms.Form):
     note = long_text_field(
         _("Nota"), required=True, help_text=_("Qué se hizo o por qué cambia el estado.")
     )
+
+
+class PlanFilterForm(forms.Form):
+    """The citizen portal's filters of a plan's actions (GET), with the options the
+    published snapshot has: its units, MIPG policies and Decreto 612 plans."""
+
+    dependencia = forms.ChoiceField(label=_("Dependencia"), required=False)
+    politica = forms.ChoiceField(label=_("Política del MIPG"), required=False)
+    plan612 = forms.ChoiceField(label=_("Plan del Decreto 612"), required=False)
+
+    def __init__(self, *args, snapshot, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = [("", _("Todas"))]
+        self.fields["dependencia"].choices = every + [
+            (name, name) for name in sorted(u["name"] for u in snapshot.get("units") or [])
+        ]
+        self.fields["politica"].choices = every + [
+            (p["code"], p["label"]) for p in snapshot.get("policies") or []
+        ]
+        self.fields["plan612"].choices = [("", _("Todos"))] + [
+            (p["code"], p["name"]) for p in snapshot.get("institutional_plans") or []
+        ]
+
+    def selected(self):
+        """(unit name, policy code, Decreto 612 plan code), "" for each filter not used;
+        all "" when the form is invalid (its errors are shown next to the fields)."""
+        if not self.is_bound or not self.is_valid():
+            return "", "", ""
+        data = self.cleaned_data
+        return data["dependencia"], data["politica"], data["plan612"]

@@ -146,11 +146,56 @@ TABLES = (
             Field("calculo", "string", "Cálculo", "La fórmula con los valores del corte."),
         ),
     ),
+    Table(
+        "actividades",
+        "Avance por actividad",
+        "Avance físico programado y ejecutado, presupuesto, dependencia y grupos del MIPG "
+        "de cada actividad del plan.",
+        "actions",
+        (
+            Field("codigo", "string", "Código", "Código de la actividad."),
+            Field("nombre", "string", "Actividad", "Nombre de la actividad."),
+            Field("meta", "string", "Meta", "Código de la meta a la que pertenece."),
+            Field("objetivo", "string", "Objetivo", "Código del objetivo de la meta."),
+            Field("dependencia", "string", "Dependencia", "Dependencia responsable."),
+            Field(
+                "politicas_mipg",
+                "string",
+                "Políticas del MIPG",
+                "Códigos de las políticas de gestión y desempeño de su objetivo, separados "
+                "por punto y coma.",
+            ),
+            Field(
+                "planes_decreto_612",
+                "string",
+                "Planes del Decreto 612",
+                "Códigos de los planes institucionales a los que aporta, separados por punto "
+                "y coma.",
+            ),
+            *_group_fields("Actividad")[3:6],
+            Field(
+                "semaforo",
+                "string",
+                "Semáforo",
+                "Estado del cumplimiento físico: verde, amarillo, rojo o no programado.",
+            ),
+            *_money_fields(),
+        ),
+    ),
 )
 
 
 def _money_values(row):
     return [row["definitive"], row["cdp"], row["commitment"], row["obligation"], row["payment"]]
+
+
+def _rows(table, snapshot):
+    """The snapshot's rows of ``table``; actions (a dict since snapshot version 2, absent
+    before) in tree order."""
+    rows = snapshot.get(table.key, [])
+    if isinstance(rows, dict):
+        rows = sorted(rows.values(), key=lambda row: row["order"])
+    return rows
 
 
 def _row(table, row):
@@ -167,6 +212,21 @@ def _row(table, row):
             row["state"],
             row["explanation"],
         ]
+    if table.key == "actions":
+        return [
+            row["code"],
+            row["name"],
+            row["goal_code"],
+            row["objective"],
+            row["unit"],
+            ";".join(row["policies"]),
+            ";".join(row["institutional_plans"]),
+            row["planned"],
+            row["executed"],
+            row["compliance"],
+            row["state"],
+            *_money_values(row["finance"]),
+        ]
     return [
         row["code"],
         row["name"],
@@ -182,7 +242,7 @@ def table_csv(table, snapshot):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f.name for f in table.fields])
-    for row in snapshot[table.key]:
+    for row in _rows(table, snapshot):
         writer.writerow(["" if v is None else v for v in _row(table, row)])
     return buffer.getvalue().encode()
 

@@ -7,11 +7,19 @@ report's cut-off, so a report says exactly what the dashboard says for that cut.
 approved figures reach the roll-up. The snapshot is plain JSON: decimals are kept as
 exact strings (``Decimal(value)`` gives the dashboard's number back), so nothing in it
 depends on the live data once it is stored.
+
+Version 2 adds the plan's actions (``actions``, keyed ``"a<id>"``: a letter first, so a
+JSON path reads the key as a key and not as an array index, and a page can read one action
+of every published report without loading the others), the units (``units``) and, on each
+goal, the units, MIPG policies and Decreto 612 plans of its actions (the citizen portal's
+filters). Version-1 snapshots have none of these; every version-1 field is computed as
+before.
 """
 
 from collections import Counter
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery
+from django.db.models.fields.json import KeyTransform
 
 from accountability.models import AccountabilityReport, CitizenQuestion, Commitment, ReportFile
 from management.models import ProgressReport
@@ -21,7 +29,8 @@ from mipg.traceability.dashboard import plan_dashboard
 from planning.models import ActionRating, ReportingPeriod
 from planning.selectors import live_actions, periods_of
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+ACTION_KEY = "a{}"
 AMOUNTS = (
     "appropriation",
     "modifications",
@@ -110,6 +119,8 @@ def report_snapshot(plan, periods, *, kind="", title=""):
         }
         for indicator, result in sorted(dashboard.indicators, key=lambda pair: pair[0].code)
     ]
+    actions = _actions(dashboard)
+    _add_memberships(goals, actions)
     entity = Entity.objects.order_by("pk").first()
     return {
         "version": SNAPSHOT_VERSION,
@@ -146,9 +157,62 @@ def report_snapshot(plan, periods, *, kind="", title=""):
             {"period": p.label, "planned": _text(planned), "executed": _text(executed)}
             for p, planned, executed in dashboard.trend
         ],
+        "units": [_group(g, code="", name=str(g.label)) for g in dashboard.units],
+        "actions": actions,
         "narratives": _narratives(plan, periods),
         "control_comments": _control_comments(plan, cutoff),
     }
+
+
+def _actions(dashboard):
+    """{"a<id>": action} of the plan's live actions in tree order (``order``), with the
+    roll-up's own figures (an action's compliance is not capped) and its unit, the MIPG
+    policies of its objective and its Decreto 612 plans. No query, linear in the plan."""
+    rollup = dashboard.rollup
+    physical, financial = rollup.physical, rollup.financial
+    facts = physical.action_facts or {}
+    links = dashboard.links
+    unit_names = {g.key: str(g.label) for g in dashboard.units}
+    objective_codes = {pk: node.code for pk, node in physical.objectives.items()}
+    actions = {}
+    for order, (pk, node) in enumerate(physical.actions.items()):
+        goal = physical.goals[node.parent_id]
+        unit_id = facts[pk][0] if pk in facts else None
+        policies = links.policies.get(goal.parent_id, ()) if links else ()
+        plans = links.institutional_plans.get(pk, ()) if links else ()
+        actions[ACTION_KEY.format(pk)] = {
+            "key": str(pk),
+            "order": order,
+            "code": node.code,
+            "name": node.name,
+            "goal": str(goal.id),
+            "goal_code": goal.code,
+            "objective": objective_codes.get(goal.parent_id, ""),
+            "unit": unit_names.get(unit_id, ""),
+            "policies": sorted({p.code for p in policies}),
+            "institutional_plans": sorted({p.code for p in plans}),
+            "planned": _text(node.planned),
+            "executed": _text(node.physical),
+            "compliance": _text(node.compliance),
+            "state": str(node.state),
+            "finance": _finance(BudgetTotals.sum([financial.actions[pk]])),
+        }
+    return actions
+
+
+def _add_memberships(goals, actions):
+    """Give each goal the units, policies and Decreto 612 plans of its actions."""
+    members = {g["key"]: (set(), set(), set()) for g in goals}
+    for action in actions.values():
+        units, policies, plans = members[action["goal"]]
+        units.add(action["unit"])
+        policies.update(action["policies"])
+        plans.update(action["institutional_plans"])
+    for goal in goals:
+        units, policies, plans = members[goal["key"]]
+        goal["units"] = sorted(units)
+        goal["policies"] = sorted(policies)
+        goal["institutional_plans"] = sorted(plans)
 
 
 def _narratives(plan, periods):
@@ -291,3 +355,101 @@ def commitment_list(*, unit=None, state=None, today):
     if state:
         rows = rows.in_state(state, today=today)
     return rows.order_by("due_date", "pk")
+
+
+# --- The citizen portal's plans and open data (published snapshots only) ------------------
+
+PLAN_PAGE_KEYS = (
+    "version",
+    "plan",
+    "cutoff",
+    "total",
+    "objectives",
+    "goals",
+    "indicators",
+    "units",
+    "policies",
+    "institutional_plans",
+)
+
+
+PLAN_SUMMARY_KEYS = ("plan", "cutoff", "total")
+
+
+def _snapshot_keys(keys):
+    """Annotations reading only ``keys`` of the snapshot (a 20,000-action plan's snapshot
+    is large: a page reads the parts it shows)."""
+    return {f"s_{key}": KeyTransform(key, "snapshot") for key in keys}
+
+
+def _published_of(plan_id):
+    return AccountabilityReport.objects.filter(
+        plan_id=plan_id, status=AccountabilityReport.Status.PUBLISHED
+    )
+
+
+def latest_published_plans():
+    """[dict] per plan with a published report (withdrawn ones do not count): its latest
+    published report's pk, title, publication date, and the snapshot's plan, cut-off and
+    total, by plan name. One query."""
+    latest = (
+        AccountabilityReport.objects.filter(
+            plan_id=OuterRef("plan_id"), status=AccountabilityReport.Status.PUBLISHED
+        )
+        .order_by("-published_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        AccountabilityReport.objects.filter(status=AccountabilityReport.Status.PUBLISHED)
+        .annotate(latest=Subquery(latest))
+        .filter(pk=F("latest"))
+        .values("pk", "title", "published_at", "plan_id", **_snapshot_keys(PLAN_SUMMARY_KEYS))
+    )
+    return sorted(rows, key=lambda row: (str((row["s_plan"] or {}).get("name", "")), row["pk"]))
+
+
+def latest_published_report(plan_id, keys=PLAN_PAGE_KEYS):
+    """The latest published report of the plan as a dict (pk, title, published_at and
+    ``s_<key>`` for each snapshot key), or None. One query."""
+    return (
+        _published_of(plan_id)
+        .order_by("-published_at", "-pk")
+        .values("pk", "title", "published_at", **_snapshot_keys(keys))
+        .first()
+    )
+
+
+def action_timeline(plan_id, action_id):
+    """[dict] of the plan's published reports, oldest first: pk, title, published_at, the
+    snapshot's plan and cut-off, and the action's figures in the report (``action``; None
+    when the report does not have them: a version-1 snapshot or an action added later).
+    One query."""
+    return list(
+        _published_of(plan_id)
+        .order_by("published_at", "pk")
+        .values(
+            "pk",
+            "title",
+            "published_at",
+            s_cutoff=KeyTransform("cutoff", "snapshot"),
+            s_plan=KeyTransform("plan", "snapshot"),
+            action=KeyTransform(ACTION_KEY.format(action_id), KeyTransform("actions", "snapshot")),
+        )
+    )
+
+
+def published_datasets():
+    """The published (and withdrawn) reports as open-data datasets, newest first, with
+    their files and their snapshot's plan, cut-off and periods (``s_plan``, ``s_cutoff``,
+    ``s_periods``; not the whole snapshot). Two queries (reports, files)."""
+    return (
+        published_reports()
+        .defer("snapshot")
+        .annotate(**_snapshot_keys(("plan", "cutoff", "periods")))
+        .prefetch_related(Prefetch("files", queryset=ReportFile.objects.order_by("name")))
+    )
+
+
+def published_dataset(pk):
+    """A published or withdrawn report as ``published_datasets`` gives it, or None."""
+    return published_datasets().filter(pk=pk).first()

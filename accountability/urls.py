@@ -4,7 +4,7 @@ citizen portal (namespace "public", /transparencia/, no login)."""
 
 from django.urls import path
 
-from accountability.views import public, public_questions, questions, staff
+from accountability.views import public, public_plans, public_questions, questions, staff
 
 urlpatterns = [
     path("", staff.report_list_view, name="report-list"),
@@ -34,4 +34,24 @@ public_urlpatterns = [
         public_questions.question_sent,
         name="question-sent",
     ),
+    path("planes/", public_plans.plan_list, name="plan-list"),
+    path("planes/<int:plan_id>/", public_plans.plan_detail, name="plan-detail"),
+    path(
+        "planes/<int:plan_id>/indicadores/",
+        public_plans.indicator_list,
+        name="plan-indicators",
+    ),
+    path(
+        "planes/<int:plan_id>/objetivos/<int:objective_key>/",
+        public_plans.objective_detail,
+        name="plan-objective",
+    ),
+    path("planes/<int:plan_id>/metas/<int:goal_key>/", public_plans.goal_detail, name="plan-goal"),
+    path(
+        "planes/<int:plan_id>/actividades/<int:action_id>/",
+        public_plans.action_detail,
+        name="plan-action",
+    ),
+    path("datos-abiertos/", public_plans.dataset_list, name="dataset-list"),
+    path("datos-abiertos/<int:pk>/", public_plans.dataset_detail, name="dataset-detail"),
 ]

@@ -83,6 +83,9 @@ class Dashboard:
     funnel: list  # [(funding source name, BudgetTotals)]
     funnel_total: BudgetTotals
     trend: list = field(default_factory=list)  # [(period, planned, executed)]
+    # The plan's links across the tree (_Links: objective → policies, action → Decreto
+    # 612 plans), for callers that list actions with their groups (report snapshots).
+    links: object = None
 
 
 def action_shares(physical):
@@ -294,6 +297,7 @@ def plan_dashboard(
         funnel=funnel,
         funnel_total=BudgetTotals.sum(totals for _source, totals in funnel),
         trend=_trend(plan, periods, rows, shares, period, filtered),
+        links=links,
     )
 
 

@@ -99,7 +99,7 @@ def test_generation_twice_keeps_one_set_of_files(example, planner, media_root):
     assert generate_report_task.apply(args=[report.pk]).get() == Status.READY
     report.refresh_from_db()
     assert report.generation == 1
-    assert report.files.count() == 11  # HTML, PDF, JSON, datapackage, 7 CSV
+    assert report.files.count() == 12  # HTML, PDF, JSON, datapackage, 8 CSV
     assert sorted(p.name for p in (media_root / "reports" / str(report.pk)).iterdir()) == ["1"]
 
 
@@ -143,7 +143,7 @@ def test_the_data_package_passes_frictionless_validation(example, planner, media
         check=False,
     )
     outcome = json.loads(result.stdout)
-    assert [task["errors"] for task in outcome["tasks"]] == [[]] * 7
+    assert [task["errors"] for task in outcome["tasks"]] == [[]] * 8
     assert outcome["valid"] is True
     descriptor = json.loads(path.read_bytes())
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_task_is_redelivered_and_adds_nothing_twice(
     assert generate_report_task.apply(args=[report.pk]).get() == Status.READY
     report.refresh_from_db()
     assert report.generation == 1
-    assert report.files.count() == 11
+    assert report.files.count() == 12
     html = report.files.get(name="informe.html")
     assert (media_root / html.file.name).read_bytes() != b"a medias"
     assert sorted(p.name for p in (media_root / "reports" / str(report.pk)).iterdir()) == ["1"]
@@ -199,7 +199,7 @@ def test_generation_runs_on_a_real_worker(celery_worker_process, planner, settin
     result = generate_report_task.delay(report.pk)
     assert result.get(timeout=120) == Status.READY
     report.refresh_from_db()
-    assert (report.status, report.files.count()) == (Status.READY, 11)
+    assert (report.status, report.files.count()) == (Status.READY, 12)
     assert D(report.snapshot["total"]["executed"]) == D(44)
     # The worker wrote to the configured MEDIA_ROOT (it runs with the project's settings).
     shutil.rmtree(Path(settings.MEDIA_ROOT) / "reports" / str(report.pk))

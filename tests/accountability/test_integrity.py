@@ -79,7 +79,7 @@ def test_regenerating_a_draft_replaces_only_its_own_files(
         draft = generate_report(draft.pk)
     assert draft.generation == 2
     assert not old_folder.exists()
-    assert sorted(f.file.name.split("/")[2] for f in draft.files.all()) == ["2"] * 11
+    assert sorted(f.file.name.split("/")[2] for f in draft.files.all()) == ["2"] * 12
     assert all((media_root / f.file.name).exists() for f in published.files.all())
 
 

@@ -53,8 +53,8 @@ def test_backup_and_restore_round_trip_the_demo(media_root, tmp_path_factory):
     assert manifest["media"] == files
     evidence = [name for name in files if name.startswith("evidence/")]
     assert len(evidence) == sum(1 for name in evidence if name.endswith(".pdf")) > 20
-    # and the 11 files of the demo's published accountability report
-    assert len(files) == len(evidence) + 11
+    # and the 12 files of the demo's published accountability report
+    assert len(files) == len(evidence) + 12
     # Refused: the database is not empty, and the folder already holds a backup.
     with pytest.raises(CommandError, match="La base de datos no está vacía"):
         call_command("restore", str(backup))

@@ -320,7 +320,7 @@ class SeedDemoTests(TestCase):
         t1 = self.plan.periods.get(label="T1 2026")
         dash = plan_dashboard(self.plan, period=t1)
         assert Decimal(report.snapshot["total"]["executed"]) == dash.total.executed
-        assert report.files.count() == 11
+        assert report.files.count() == 12
 
     def test_verify_reports_passes_on_the_demo_and_names_an_altered_file(self):
         call_command("verify_reports", stdout=StringIO())
