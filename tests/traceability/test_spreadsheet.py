@@ -434,7 +434,7 @@ def test_import_refuses_what_the_form_refuses(plan, periods, unit, planner, othe
     assert Objective.objects.count() == 0
 
 
-def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(
+def test_import_into_an_approved_plan_makes_one_version_with_the_file_as_reason(
     plan, periods, unit, planner, responsible
 ):
     full_plan(plan, periods, unit, responsible)
@@ -451,17 +451,20 @@ def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(
     )
     assert outcome.problems == []
     assert dict(outcome.counts["action"]) == {"updated": 2}
+    # One version for the import, listing every versioned change.
     versions = list(PlanVersion.objects.filter(plan=plan).order_by("number"))
     assert [(v.reason, v.changes) for v in versions] == [
         (
             "Importación de modificación.xlsx",
-            [{"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"}],
-        ),
-        (
-            "Importación de modificación.xlsx",
-            [{"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"}],
+            [
+                {"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"},
+                {"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"},
+            ],
         ),
     ]
+    assert Action.history.filter(code="A1").first().history_change_reason == (
+        "Importación de modificación.xlsx"
+    )
 
 
 def test_import_preview_saves_nothing(plan, periods, unit, planner):
