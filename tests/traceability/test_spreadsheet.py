@@ -188,7 +188,11 @@ def test_template_has_headers_instructions_and_lists(plan, periods):
     lists = workbook[layout.LISTS_TITLE]
     sources = [cell.value for cell in lists["B"]][1:]
     assert "Recursos propios" in sources and len([s for s in sources if s]) == 8
-    assert workbook[layout.INSTRUCTIONS_TITLE]["A1"].value == "Instrucciones"
+    instructions = workbook[layout.INSTRUCTIONS_TITLE]
+    assert instructions["A1"].value == "Instrucciones"
+    lines = [cell.value for cell in instructions["B"]]
+    assert any(line and line.startswith("No se exportan ni se importan") for line in lines)
+    assert any(line and "alineación de objetivos y metas" in line for line in lines)
 
 
 def test_round_trip_changes_nothing(plan, periods, unit, planner, responsible):

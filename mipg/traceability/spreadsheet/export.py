@@ -129,6 +129,11 @@ def _instructions(workbook, columns):
             "La importación es todo o nada: si una fila tiene un error no se guarda nada y se "
             "descarga el archivo con los errores marcados."
         ),
+        not_imported_text(),
+        _(
+            "Una fila que falta en el archivo no borra ni archiva nada: archive o elimine en "
+            "la aplicación."
+        ),
     ]
     sheet.append([WriteOnlyCell(sheet, value=_("Instrucciones"))])
     for line in lines:
@@ -150,6 +155,17 @@ def _instructions(workbook, columns):
     for column in columns:
         use = _("Elija de la lista.") if column.catalogue else kinds[column.kind]
         sheet.append([str(column.header), use])
+
+
+def not_imported_text():
+    """What the layout does not carry, so neither the export nor the import touches it."""
+    return _(
+        "No se exportan ni se importan (se editan en la aplicación): la descripción de los "
+        "objetivos; la alineación de objetivos y metas con el plan al que sirve este plan; "
+        "y del indicador, lo que no tiene columna aquí: numerador, denominador, fuente de "
+        "datos, fecha y horizonte de la línea base, umbrales del semáforo, tolerancia y "
+        "responsable. Un indicador nuevo los toma vacíos o con los valores de la entidad."
+    )
 
 
 def _save(workbook):

@@ -45,8 +45,6 @@ from planning.services.versions import lock_open_plan, record_plan_version
 IMPORT_PERMISSION = "planning.change_strategicplan"  # Planeación and Administrador
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 KINDS = ("objective", "goal", "action", "schedule", "indicator", "targets", "allocation")
-# The steps of an import after reading the file, for the progress of a queued import.
-STEPS = ("objective", "goal", "action", "indicator", "allocation")
 
 
 @dataclass
@@ -73,9 +71,9 @@ def import_plan(plan, source, *, by, filename, commit, progress=None):
     """Read ``source`` (a path or file) and import it into ``plan`` as ``by``; saved only
     when ``commit`` and there is no problem. Returns the Outcome.
 
-    ``progress``, when given, is called as ``progress(step, done, total)``: ``step`` "read"
-    with the rows read so far, then each of STEPS with the rows walked (a queued import
-    shows it)."""
+    ``progress``, when given, is called as ``progress(step, rows)``: "read" with the rows
+    read so far, then "save" with all the rows when the writing starts (a queued import
+    shows it; the writing is one transaction, whose progress no other request could see)."""
     require_perm(by, IMPORT_PERMISSION, _("Solo Planeación y Administrador importan planes."))
     periods = list(periods_of(plan))
     sheet = read_sheet(
@@ -83,17 +81,17 @@ def import_plan(plan, source, *, by, filename, commit, progress=None):
         periods,
         catalogues=load_catalogues(),
         users=user_catalogue(),
-        progress=progress and (lambda done: progress("read", done, None)),
+        progress=progress and (lambda done: progress("read", done)),
     )
     outcome = Outcome(columns=sheet.columns, problems=list(sheet.problems), rows=len(sheet.rows))
     if sheet.problems:
         return outcome
+    if progress:
+        progress("save", outcome.rows)
     with transaction.atomic():
         try:
             lock_open_plan(plan)
-            _Importer(plan, periods, by=by, filename=filename, outcome=outcome).run(
-                sheet.rows, progress
-            )
+            _Importer(plan, periods, by=by, filename=filename, outcome=outcome).run(sheet.rows)
         except (ValidationError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [str(exc) or _("No tiene permiso.")]
             outcome.problems += [Problem(None, None, message) for message in messages]
@@ -159,21 +157,18 @@ class _Importer:
 
     # --- the walk ---------------------------------------------------------------------
 
-    def run(self, rows, progress=None):
+    def run(self, rows):
         for row in rows:
             self.outcome.problems += row.problems
             self.unreadable |= {(p.row, p.column) for p in row.problems}
-        steps = (
+        for walk in (
             self._objectives,
             self._goals,
             self._actions,
             self._indicators,
             self._allocations,
-        )
-        for step, walk in zip(STEPS, steps, strict=True):
+        ):
             walk(rows)
-            if progress:
-                progress(step, len(rows), len(rows))
         for row in rows:
             self._orphans(row)
         record_plan_version(self.plan, by=self.by, reason=self.reason, changes=self.changes)

@@ -80,7 +80,7 @@ PROGRESS_EVERY = 1000  # rows between two calls of read_sheet's progress
 
 def read_sheet(source, periods, *, catalogues, users, progress=None):
     """The parsed rows of ``source`` (a path or file) for a plan with ``periods``;
-    ``progress(rows read)`` is called every PROGRESS_EVERY rows when given."""
+    ``progress(rows read)`` is called every PROGRESS_EVERY rows (blank ones aside)."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
@@ -110,8 +110,6 @@ def _read(sheet, periods, catalogues, users, progress):
         return Sheet(columns, [], [Problem(None, None, message)])
     rows, previous = [], {}
     for number, cells in enumerate(lines, start=2):
-        if progress and number % PROGRESS_EVERY == 0:
-            progress(number - 1)
         raw = {
             by_index[index]: (cell.value, getattr(cell, "number_format", ""))
             for index, cell in enumerate(cells)
@@ -132,6 +130,8 @@ def _read(sheet, periods, catalogues, users, progress):
         _carry(row, previous)
         previous = row.values
         rows.append(row)
+        if progress and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows))
     return Sheet(columns, rows, [])
 
 
