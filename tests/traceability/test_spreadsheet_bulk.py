@@ -12,6 +12,7 @@ from evaluation.models import Indicator, IndicatorTarget
 from management import services as management_services
 from management.models import BudgetAllocation, FundingSource
 from mipg.core.models import InstitutionalPlan
+from mipg.traceability.spreadsheet import parsing
 from mipg.traceability.spreadsheet.importer import import_plan
 from planning import services as planning_services
 from planning.models import Action, ActionSchedule, Goal, Objective
@@ -243,3 +244,12 @@ def test_first_import_runs_the_same_queries_for_one_or_three_actions(
         assert dict(outcome.counts["schedule"]) == {"created": total}
         counts.append(queries.count)
     assert counts[0] == counts[1]
+
+
+def test_a_weight_under_one_percent_reads_with_its_two_decimals():
+    """0,50 % is written as 0.005 in a "0.00%" cell; read back, × 100 gave 0.500, which a
+    two-decimal field refused as three decimals (the 20,000-action benchmark plan)."""
+    weight = parsing.percentage(0.005, "0.00%")
+    assert weight == Decimal("0.5") and weight.as_tuple().exponent == -1
+    assert parsing.percentage("12,50 %") == Decimal("12.5")
+    assert parsing.percentage(30) == Decimal("30")
