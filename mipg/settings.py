@@ -218,6 +218,9 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# A Plan de Acción import of more rows than this runs as a Celery task with its progress
+# shown (mipg.traceability.spreadsheet.jobs); smaller ones run in the request.
+IMPORT_QUEUE_ROWS = env_int("IMPORT_QUEUE_ROWS", 500, minimum=0)
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = env_choice(

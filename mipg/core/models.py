@@ -403,3 +403,45 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class ImportJob(models.Model):
+    """A long import queued to Celery (the Plan de Acción spreadsheet of a plan, issue #13):
+    who asked, what file, how far it got (``done`` of ``total`` rows read) and its result.
+    Written only by mipg.traceability.spreadsheet.jobs; the plan is kept by id because the
+    ground floor knows no plan model."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        READING = "reading", _("Leyendo el archivo")
+        SAVING = "saving", _("Guardando")
+        DONE = "done", _("Terminada")
+        FAILED = "failed", _("No se guardó nada")
+
+    user = models.ForeignKey(
+        "mipg.User", on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("usuario")
+    )
+    plan_id = models.PositiveBigIntegerField(_("plan"))
+    filename = models.CharField(_("archivo"), max_length=255)
+    stored_name = models.CharField(_("archivo guardado"), max_length=255, editable=False)
+    status = models.CharField(
+        _("estado"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("filas leídas"), default=0)
+    total = models.PositiveIntegerField(_("filas"), default=0)
+    # {"counts": {kind: {status: n}}, "problems": [{"row", "text"}], "errors_token": str}
+    result = models.JSONField(_("resultado"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminada el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("importación en cola")
+        verbose_name_plural = _("importaciones en cola")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from mipg.traceability.integrity import integrity_report
 from mipg.traceability.reminders import send_report_reminders
+from mipg.traceability.spreadsheet.jobs import run_import_job
 from planning.models import StrategicPlan
 
 logger = logging.getLogger(__name__)
@@ -26,3 +27,10 @@ def integrity_report_task(plan_id):
 def send_report_reminders_task():
     """E-mail each Responsable the overdue reports of their units (scheduled daily)."""
     return send_report_reminders()
+
+
+@shared_task(name="mipg.traceability.import_plan_task")
+def import_plan_task(job_id):
+    """Import the file of an ImportJob (a large Plan de Acción workbook), recording its
+    progress and result on the job."""
+    return run_import_job(job_id).status

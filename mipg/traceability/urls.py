@@ -44,6 +44,11 @@ planning_area = [
         name="plan-import-confirm",
     ),
     path(
+        "planes/<int:pk>/importar/tareas/<int:job_id>/",
+        spreadsheet.plan_import_job,
+        name="plan-import-job",
+    ),
+    path(
         "planes/<int:pk>/importar/errores/<str:token>/",
         spreadsheet.plan_import_errors,
         name="plan-import-errors",

@@ -32,25 +32,7 @@ def set_action_schedule(action, *, by, planned, reason=""):
         plan = _lock_open_plan(action)
         _lock(action)
         periods = list(periods_of(plan))
-        if not periods:
-            raise ValidationError(_("El plan no tiene periodos de reporte para programar."))
-        given = {period.pk: value for period, value in planned.items()}
-        errors, values, previous = {}, {}, None
-        for period in periods:
-            key = schedule_field(period)
-            value = _percentage(given.get(period.pk))
-            if value is None:
-                errors[key] = _("Indique un porcentaje entre 0 y 100.")
-                continue
-            if previous is not None and value < previous[1]:
-                errors[key] = _(
-                    "El avance programado es acumulado: no puede ser menor que el de "
-                    "%(label)s (%(value)s)."
-                ) % {"label": previous[0].label, "value": number(previous[1])}
-            values[period] = value
-            previous = (period, value)
-        if errors:
-            raise ValidationError(errors)
+        values = schedule_values(periods, planned)
         existing = {row.period_id: row for row in action.schedule.select_for_update()}
         changes = []
         for period, value in values.items():
@@ -59,9 +41,35 @@ def set_action_schedule(action, *, by, planned, reason=""):
                 old = row.planned if row.pk is not None else ""
                 changes.append(change(f"{action} — {period.label}", "schedule", old, value))
                 row.planned = value
+                row._change_reason = reason or None
                 _save(row, by=by)
         record_plan_version(plan, by=by, reason=reason, changes=changes)
         return action
+
+
+def schedule_values(periods, values):
+    """{period: Decimal} of ``values`` ({period: raw}) for every period of ``periods``
+    (date order), or the ValidationError of set_action_schedule."""
+    if not periods:
+        raise ValidationError(_("El plan no tiene periodos de reporte para programar."))
+    given = {period.pk: value for period, value in values.items()}
+    errors, checked, previous = {}, {}, None
+    for period in periods:
+        key = schedule_field(period)
+        value = _percentage(given.get(period.pk))
+        if value is None:
+            errors[key] = _("Indique un porcentaje entre 0 y 100.")
+            continue
+        if previous is not None and value < previous[1]:
+            errors[key] = _(
+                "El avance programado es acumulado: no puede ser menor que el de "
+                "%(label)s (%(value)s)."
+            ) % {"label": previous[0].label, "value": number(previous[1])}
+        checked[period] = value
+        previous = (period, value)
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 def clear_action_schedule(action, *, by, reason=""):

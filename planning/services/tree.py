@@ -185,6 +185,7 @@ def _create_item(item, *, plan, by, m2m=None, reason=""):
         )
     last = _siblings(item).aggregate(last=Max("position"))["last"]
     item.position = (last or 0) + 1
+    item._change_reason = reason or None
     _save_item(item, plan=plan, by=by, changed=None, m2m=m2m or {})
     record_plan_version(plan, by=by, reason=reason, changes=[change(item, "created")])
     return item
@@ -198,6 +199,7 @@ def _update_item(item, *, by, fields, allowed, reason):
         versioned = [name for name in VERSIONED_ITEM_FIELDS if hasattr(item, name)]
         before = {name: getattr(item, name) for name in versioned}
         m2m = _assign(item, fields, allowed)
+        item._change_reason = reason or None
         _save_item(item, plan=plan, by=by, changed=set(fields), m2m=m2m)
         changes = field_changes(item, before, versioned)
         record_plan_version(plan, by=by, reason=reason, changes=changes)
@@ -250,15 +252,24 @@ def _save_item(item, *, plan, by, changed, m2m):
     return item
 
 
-def _sibling_errors(item):
-    """Unique code among siblings, and weights of non-archived siblings at most 100."""
-    siblings = _siblings(item).exclude(pk=item.pk)
+def _sibling_errors(item, others=None):
+    """Unique code among siblings, and weights of non-archived siblings at most 100.
+    ``others``: the other siblings' (code, weight, archived) when the caller has them in
+    memory (a bulk import); read from the database otherwise."""
     errors = {}
     texts = _texts(type(item))
-    if siblings.filter(code=item.code).exists():
+    if others is None:
+        siblings = _siblings(item).exclude(pk=item.pk)
+        taken = siblings.filter(code=item.code).exists()
+        used = None
+    else:
+        taken = any(code == item.code for code, _weight, _archived in others)
+        used = sum((weight for _code, weight, archived in others if not archived), Decimal(0))
+    if taken:
         errors["code"] = texts["code"] % {"code": item.code}
     if not item.archived:
-        used = siblings.filter(archived=False).aggregate(total=Sum("weight"))["total"] or 0
+        if used is None:
+            used = siblings.filter(archived=False).aggregate(total=Sum("weight"))["total"] or 0
         if used + item.weight > HUNDRED:
             errors["weight"] = texts["weight"] % {
                 "used": number(used),
@@ -292,19 +303,26 @@ def _alignment_errors(item, plan):
     return {}
 
 
-def _action_errors(action, plan, changed):
+def _action_errors(action, plan, changed, memberships=None):
+    """``memberships``: {user id: set of unit ids} when the caller has them in memory."""
     errors = {**_date_errors(action, plan), **_quantity_errors(action)}
     # Memberships change over time: check the person only when it or the unit is set now.
     person = action.responsible
     if person is not None and (changed is None or {"responsible", "unit"} & changed):
         if not person.is_active:
             errors["responsible"] = _("%(person)s no es un usuario activo.") % {"person": person}
-        elif action.unit_id and not person.units.filter(pk=action.unit_id).exists():
+        elif action.unit_id and not _member(person, action.unit_id, memberships):
             errors["responsible"] = _("%(person)s no pertenece a la dependencia «%(unit)s».") % {
                 "person": person,
                 "unit": action.unit,
             }
     return errors
+
+
+def _member(person, unit_id, memberships):
+    if memberships is None:
+        return person.units.filter(pk=unit_id).exists()
+    return unit_id in memberships.get(person.pk, ())
 
 
 def _quantity_errors(action):

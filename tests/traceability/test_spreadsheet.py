@@ -188,7 +188,11 @@ def test_template_has_headers_instructions_and_lists(plan, periods):
     lists = workbook[layout.LISTS_TITLE]
     sources = [cell.value for cell in lists["B"]][1:]
     assert "Recursos propios" in sources and len([s for s in sources if s]) == 8
-    assert workbook[layout.INSTRUCTIONS_TITLE]["A1"].value == "Instrucciones"
+    instructions = workbook[layout.INSTRUCTIONS_TITLE]
+    assert instructions["A1"].value == "Instrucciones"
+    lines = [cell.value for cell in instructions["B"]]
+    assert any(line and line.startswith("No se exportan ni se importan") for line in lines)
+    assert any(line and "alineación de objetivos y metas" in line for line in lines)
 
 
 def test_round_trip_changes_nothing(plan, periods, unit, planner, responsible):
@@ -434,7 +438,7 @@ def test_import_refuses_what_the_form_refuses(plan, periods, unit, planner, othe
     assert Objective.objects.count() == 0
 
 
-def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(
+def test_import_into_an_approved_plan_makes_one_version_with_the_file_as_reason(
     plan, periods, unit, planner, responsible
 ):
     full_plan(plan, periods, unit, responsible)
@@ -451,17 +455,20 @@ def test_import_into_an_approved_plan_makes_a_version_with_the_file_as_reason(
     )
     assert outcome.problems == []
     assert dict(outcome.counts["action"]) == {"updated": 2}
+    # One version for the import, listing every versioned change.
     versions = list(PlanVersion.objects.filter(plan=plan).order_by("number"))
     assert [(v.reason, v.changes) for v in versions] == [
         (
             "Importación de modificación.xlsx",
-            [{"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"}],
-        ),
-        (
-            "Importación de modificación.xlsx",
-            [{"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"}],
+            [
+                {"item": "A1 Talleres", "what": "weight", "old": "60", "new": "55"},
+                {"item": "A2 Publicación", "what": "weight", "old": "40", "new": "45"},
+            ],
         ),
     ]
+    assert Action.history.filter(code="A1").first().history_change_reason == (
+        "Importación de modificación.xlsx"
+    )
 
 
 def test_import_preview_saves_nothing(plan, periods, unit, planner):

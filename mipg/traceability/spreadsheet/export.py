@@ -129,6 +129,11 @@ def _instructions(workbook, columns):
             "La importación es todo o nada: si una fila tiene un error no se guarda nada y se "
             "descarga el archivo con los errores marcados."
         ),
+        not_imported_text(),
+        _(
+            "Una fila que falta en el archivo no borra ni archiva nada: archive o elimine en "
+            "la aplicación."
+        ),
     ]
     sheet.append([WriteOnlyCell(sheet, value=_("Instrucciones"))])
     for line in lines:
@@ -150,6 +155,17 @@ def _instructions(workbook, columns):
     for column in columns:
         use = _("Elija de la lista.") if column.catalogue else kinds[column.kind]
         sheet.append([str(column.header), use])
+
+
+def not_imported_text():
+    """What the layout does not carry, so neither the export nor the import touches it."""
+    return _(
+        "No se exportan ni se importan (se editan en la aplicación): la descripción de los "
+        "objetivos; la alineación de objetivos y metas con el plan al que sirve este plan; "
+        "y del indicador, lo que no tiene columna aquí: numerador, denominador, fuente de "
+        "datos, fecha y horizonte de la línea base, umbrales del semáforo, tolerancia y "
+        "responsable. Un indicador nuevo los toma vacíos o con los valores de la entidad."
+    )
 
 
 def _save(workbook):
@@ -240,17 +256,34 @@ def _action_values(action, schedule):
     return values
 
 
-def _indicator_values(indicator, targets):
+# The labels of the indicator's choices, translated once per export (get_FOO_display
+# hashes the choices and translates the label again for every call: 1.6 ms each).
+CHOICE_COLUMNS = {
+    "ind_type": "type",
+    "ind_level": "level",
+    "ind_accumulation": "accumulation",
+    "ind_polarity": "polarity",
+    "ind_frequency": "frequency",
+}
+
+
+def _choice_labels():
+    return {
+        key: {value: str(label) for value, label in Indicator._meta.get_field(name).choices}
+        for key, name in CHOICE_COLUMNS.items()
+    }
+
+
+def _indicator_values(indicator, targets, labels):
     values = {
         "ind_code": indicator.code,
         "ind_name": indicator.name,
         "ind_formula": indicator.formula,
         "ind_measurement_unit": indicator.measurement_unit,
-        "ind_type": indicator.get_type_display(),
-        "ind_level": indicator.get_level_display(),
-        "ind_accumulation": indicator.get_accumulation_display(),
-        "ind_polarity": indicator.get_polarity_display(),
-        "ind_frequency": indicator.get_frequency_display(),
+        **{
+            key: labels[key].get(getattr(indicator, name), getattr(indicator, name))
+            for key, name in CHOICE_COLUMNS.items()
+        },
         "ind_baseline": indicator.baseline_value,
         "ind_unit": indicator.unit.name,
     }
@@ -325,9 +358,12 @@ def plan_rows(plan, periods):
     ):
         allocations[allocation.action_id].append(allocation)
 
+    labels = _choice_labels()
     for objective in objectives:
         base = _objective_values(objective)
-        own = [_indicator_values(i, targets) for i in indicators[("objective", objective.pk)]]
+        own = [
+            _indicator_values(i, targets, labels) for i in indicators[("objective", objective.pk)]
+        ]
         for values in own:
             yield {**base, **values}
         if not own and not goals[objective.pk]:
@@ -341,7 +377,9 @@ def plan_rows(plan, periods):
                     {**action_values, **_allocation_values(allocation)}
                     for allocation in allocations[action.pk]
                 ] or [action_values]
-            measured = [_indicator_values(i, targets) for i in indicators[("goal", goal.pk)]]
+            measured = [
+                _indicator_values(i, targets, labels) for i in indicators[("goal", goal.pk)]
+            ]
             for line, indicator in zip_longest(lines, measured, fillvalue=None):
                 yield {**goal_base, **(line or {}), **(indicator or {})}
             if not lines and not measured:

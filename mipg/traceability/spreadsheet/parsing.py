@@ -70,7 +70,9 @@ def percentage(value, number_format=""):
         ("%" in (number_format or "") and not isinstance(value, str)) or 0 < abs(number) < 1
     ):
         number *= HUNDRED
-    return number.normalize() if number == number.to_integral_value() else number
+    # Without trailing zeros: 0,005 (0,5 % formatted as a percentage) × 100 is 0.500, which
+    # a two-decimal weight field counts as three decimals.
+    return number.normalize()
 
 
 def date(value):

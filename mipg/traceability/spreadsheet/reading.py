@@ -75,20 +75,24 @@ def _sheet_of(workbook):
     return workbook.worksheets[0]
 
 
-def read_sheet(source, periods, *, catalogues, users):
-    """The parsed rows of ``source`` (a path or file) for a plan with ``periods``."""
+PROGRESS_EVERY = 1000  # rows between two calls of read_sheet's progress
+
+
+def read_sheet(source, periods, *, catalogues, users, progress=None):
+    """The parsed rows of ``source`` (a path or file) for a plan with ``periods``;
+    ``progress(rows read)`` is called every PROGRESS_EVERY rows (blank ones aside)."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
         message = _("El archivo no es un libro de Excel (.xlsx) válido.")
         return Sheet({}, [], [Problem(None, None, message)])
     try:
-        return _read(_sheet_of(workbook), periods, catalogues, users)
+        return _read(_sheet_of(workbook), periods, catalogues, users, progress)
     finally:
         workbook.close()
 
 
-def _read(sheet, periods, catalogues, users):
+def _read(sheet, periods, catalogues, users, progress):
     known = {layout.normalise(column.header): column for column in layout.plan_columns(periods)}
     lines = sheet.iter_rows()
     header = next(lines, ())
@@ -126,6 +130,8 @@ def _read(sheet, periods, catalogues, users):
         _carry(row, previous)
         previous = row.values
         rows.append(row)
+        if progress and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows))
     return Sheet(columns, rows, [])
 
 

@@ -3,6 +3,7 @@ role), and its import (Planeación and Administrador): upload → preview → co
 problems with the error workbook to download (mipg.traceability.spreadsheet)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -14,13 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mipg.core.exports import XLSX_CONTENT_TYPE, xlsx_workbook_response
+from mipg.core.models import ImportJob
 from mipg.core.permissions import require_perm
+from mipg.core.queueing import enqueue
 from mipg.core.web import crumbs_for
-from mipg.traceability.spreadsheet import uploads
+from mipg.traceability.spreadsheet import jobs, uploads
 from mipg.traceability.spreadsheet.errors import problem_text, write_error_workbook
 from mipg.traceability.spreadsheet.export import write_plan, write_template
 from mipg.traceability.spreadsheet.follow_up import follow_up_sheets
 from mipg.traceability.spreadsheet.importer import IMPORT_PERMISSION, KINDS, import_plan
+from mipg.traceability.tasks import import_plan_task
 from planning.models import StrategicPlan
 from planning.selectors import default_cutoff, periods_of
 
@@ -93,12 +97,13 @@ def _context(request, plan, **extra):
     return {"plan": plan, "title": title, "crumbs": crumbs_for(plan, last=title), **extra}
 
 
-def _summary(outcome):
+def _summary(counts):
+    """Rows of the summary table from {kind: {status: n}} (an Outcome's or a job's)."""
     return [
         {
             "label": KIND_LABELS[kind],
             **{
-                status: outcome.counts[kind][status]
+                status: counts.get(kind, {}).get(status, 0)
                 for status in ("created", "updated", "unchanged")
             },
         }
@@ -156,9 +161,9 @@ def plan_import(request, pk):
     context = _context(
         request,
         plan,
-        token=token,
+        token=uploads.sign({**data, "rows": outcome.rows}),
         filename=upload.name,
-        summary=_summary(outcome),
+        summary=_summary(outcome.counts),
         notes=notes[:PREVIEW_ROWS],
         more=max(0, len(notes) - PREVIEW_ROWS),
         total=outcome.rows,
@@ -180,6 +185,12 @@ def plan_import_confirm(request, pk):
             request, _("El archivo de la vista previa ya no está disponible; súbalo de nuevo.")
         )
         return redirect("planning:plan-import", plan.pk)
+    if data.get("rows", 0) > settings.IMPORT_QUEUE_ROWS:
+        job = ImportJob.objects.filter(stored_name=data["name"], user=request.user).first()
+        if job is None:  # not queued twice by a second click
+            job = jobs.queue_import(plan, data, by=request.user)
+            enqueue(import_plan_task, job.pk, request=request)
+        return redirect("planning:plan-import-job", plan.pk, job.pk)
     with uploads.open_stored(data) as source:
         outcome = import_plan(plan, source, by=request.user, filename=data["filename"], commit=True)
     if not outcome.ok:
@@ -206,3 +217,27 @@ def plan_import_errors(request, pk, token):
     if data is None:
         raise Http404(_("El archivo de errores ya no está disponible."))
     return _workbook_response(uploads.open_stored(data), f"errores-plan-de-accion-{plan.pk}")
+
+
+@login_required
+def plan_import_job(request, pk, job_id):
+    """A queued import of this user into this plan: its progress (the page refreshes itself
+    while it runs), then its result or its problems with the error workbook."""
+    require_perm(
+        request.user, IMPORT_PERMISSION, _("Solo Planeación y Administrador importan planes.")
+    )
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    job = get_object_or_404(ImportJob, pk=job_id, plan_id=plan.pk, user=request.user)
+    result = job.result
+    token = result.get("errors_token")
+    context = _context(
+        request,
+        plan,
+        job=job,
+        summary=_summary(result.get("counts", {})),
+        problems=result.get("problems", []),
+        problem_count=result.get("problem_count", len(result.get("problems", []))),
+        errors_url=token and reverse("planning:plan-import-errors", args=[plan.pk, token]),
+        percent=min(100, round(100 * job.done / job.total)) if job.total else 0,
+    )
+    return render(request, "traceability/plan_import_job.html", context)

@@ -54,7 +54,9 @@ _UNSET = object()
 # --- Budget ------------------------------------------------------------------------------
 
 
-def create_allocation(action, *, by, source, year, rubro, appropriation, bpin=""):
+def create_allocation(action, *, by, source, year, rubro, appropriation, bpin="", reason=""):
+    """Create a budget allocation of ``action``; ``reason`` is kept as the history's change
+    reason (an import's file)."""
     require_perm(by, "management.add_budgetallocation")
     with transaction.atomic():
         lock_open_plan(action)
@@ -68,10 +70,11 @@ def create_allocation(action, *, by, source, year, rubro, appropriation, bpin=""
         allocation.rubro = (rubro or "").strip()
         allocation.appropriation = appropriation
         allocation.bpin = (bpin or "").strip()
+        allocation._change_reason = reason or None
         return _save_allocation(allocation, by=by, changed=None)
 
 
-def update_allocation(allocation, *, by, **fields):
+def update_allocation(allocation, *, by, reason="", **fields):
     """Change source, year, rubro, appropriation (inicial) or BPIN. The apropiación
     definitiva may not drop below the CDP already issued, nor the year leave executions
     outside it (obligations and payments may stay in the next year)."""
@@ -86,6 +89,7 @@ def update_allocation(allocation, *, by, **fields):
             if name in {"rubro", "bpin"}:
                 value = (value or "").strip()
             setattr(allocation, name, value)
+        allocation._change_reason = reason or None
         return _save_allocation(allocation, by=by, changed=set(fields))
 
 
@@ -240,8 +244,17 @@ def _execution_year_message(stage, allocation_year):
 
 def _save_allocation(allocation, *, by, changed):
     allocation.clean_fields()
+    errors = _allocation_errors(allocation, changed=changed)
+    if errors:
+        raise ValidationError(errors)
+    return _save(allocation, by=by)
+
+
+def _allocation_errors(allocation, *, changed, plan=None, duplicate=None):
+    """The rules of an allocation after its clean_fields. A bulk import gives the ``plan``
+    and whether it is a ``duplicate`` from memory; read from the database otherwise."""
     errors = {}
-    plan = allocation.action.goal.objective.plan
+    plan = plan or allocation.action.goal.objective.plan
     if not plan.start_year <= allocation.year <= plan.end_year:
         errors["year"] = _("La vigencia debe estar entre %(first)s y %(last)s (años del plan).") % {
             "first": plan.start_year,
@@ -253,13 +266,18 @@ def _save_allocation(allocation, *, by, changed):
         errors["source"] = _("La fuente «%(source)s» está inactiva.") % {
             "source": allocation.source
         }
-    duplicate = BudgetAllocation.objects.filter(
-        action_id=allocation.action_id,
-        source_id=allocation.source_id,
-        year=allocation.year,
-        rubro=allocation.rubro,
-    ).exclude(pk=allocation.pk)
-    if duplicate.exists():
+    if duplicate is None:
+        duplicate = (
+            BudgetAllocation.objects.filter(
+                action_id=allocation.action_id,
+                source_id=allocation.source_id,
+                year=allocation.year,
+                rubro=allocation.rubro,
+            )
+            .exclude(pk=allocation.pk)
+            .exists()
+        )
+    if duplicate:
         errors["rubro"] = _(
             "Esta actividad ya tiene una asignación del rubro «%(rubro)s» con la fuente "
             "«%(source)s» en la vigencia %(year)s."
@@ -285,9 +303,7 @@ def _save_allocation(allocation, *, by, changed):
             errors["year"] = _(
                 "%(count)s registros de ejecución quedarían fuera de la vigencia %(year)s."
             ) % {"count": outside, "year": allocation.year}
-    if errors:
-        raise ValidationError(errors)
-    return _save(allocation, by=by)
+    return errors
 
 
 def _appropriation_below_cdp(totals):

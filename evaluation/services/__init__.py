@@ -56,6 +56,12 @@ def _copy_fields(target, source):
         setattr(target, attname, value)
 
 
+def _locked_period(period):
+    return _("El periodo «%(label)s» está cerrado y no admite cambios de meta.") % {
+        "label": period.label
+    }
+
+
 def _not_in_plan(label):
     return _("El periodo «%(label)s» no pertenece al plan del indicador.") % {"label": label}
 
@@ -68,11 +74,14 @@ def _code_taken(indicator):
     return others.exclude(pk=indicator.pk).exists()
 
 
-def _validate_indicator(indicator):
-    """Field errors in Spanish for the rules the database constraints only name."""
+def _validate_indicator(indicator, *, lookups=None):
+    """Field errors in Spanish for the rules the database constraints only name.
+    ``lookups`` (a bulk import, see imports.py) answers the plan, code and entity questions
+    from memory; its foreign keys are loaded objects, so their existence is not queried."""
     errors = {}
+    exclude = lookups.loaded_foreign_keys(indicator) if lookups else None
     try:
-        indicator.clean_fields()
+        indicator.clean_fields(exclude=exclude)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
 
@@ -81,8 +90,8 @@ def _validate_indicator(indicator):
     elif not indicator.goal_id and not indicator.objective_id:
         _add_error(errors, "goal", _("Indique la meta o el objetivo que mide el indicador."))
     else:
-        indicator.plan_id = indicator_plan_id(indicator)
-        if "code" not in errors and _code_taken(indicator):
+        indicator.plan_id = (lookups or _Queries).plan_id(indicator)
+        if "code" not in errors and (lookups or _Queries).code_taken(indicator):
             _add_error(
                 errors,
                 "code",
@@ -91,7 +100,7 @@ def _validate_indicator(indicator):
             )
 
     if not {"semaforo_red_below", "semaforo_green_from"} & errors.keys():
-        red, green = effective_thresholds(indicator)
+        red, green = effective_thresholds(indicator, entity=lookups and lookups.entity)
         if red > green:
             _add_error(
                 errors,
@@ -105,7 +114,18 @@ def _validate_indicator(indicator):
 
     if errors:
         raise ValidationError(errors)
-    indicator.full_clean()
+    if lookups:
+        # The constraints (goal xor objective, thresholds, unique code) are checked above.
+        indicator.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    else:
+        indicator.full_clean()
+
+
+class _Queries:
+    """The lookups of _validate_indicator for a single write: from the database."""
+
+    plan_id = staticmethod(indicator_plan_id)
+    code_taken = staticmethod(_code_taken)
 
 
 @transaction.atomic
@@ -116,6 +136,7 @@ def create_indicator(*, by, reason="", **fields):
     indicator = Indicator(**fields)
     _validate_indicator(indicator)
     plan = lock_open_plan(indicator_plan_id(indicator))
+    indicator._change_reason = reason or None
     indicator._history_user = by
     indicator.save()
     record_plan_version(plan, by=by, reason=reason, changes=[change(indicator, "created")])
@@ -250,12 +271,7 @@ def set_targets(indicator, *, by, values, reason=""):
         if (target.value if target else None) == value:
             continue
         if period.locked:
-            _add_error(
-                errors,
-                "period",
-                _("El periodo «%(label)s» está cerrado y no admite cambios de meta.")
-                % {"label": period.label},
-            )
+            _add_error(errors, "period", _locked_period(period))
             continue
         if target is not None and period_id in approved_periods:
             needs_reason.append(period.label)

@@ -1,0 +1,255 @@
+"""The import's bulk path (planning.services.bulk, evaluation.services.imports,
+management.services.imports) against the single-item services of the UI: the same file
+gives the same objects and the same history rows, and takes a constant number of queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from evaluation import services as evaluation_services
+from evaluation.models import Indicator, IndicatorTarget
+from management import services as management_services
+from management.models import BudgetAllocation, FundingSource
+from mipg.core.models import InstitutionalPlan
+from mipg.traceability.spreadsheet import parsing
+from mipg.traceability.spreadsheet.importer import import_plan
+from planning import services as planning_services
+from planning.models import Action, ActionSchedule, Goal, Objective
+from tests import factories
+from tests.builders import quarters_2026
+from tests.traceability.test_spreadsheet import action_row, filled, goal_row, objective_row
+
+REASON = "Importación de plan.xlsx"
+# Per model: the foreign keys to items of the plan, shown by a natural key.
+NATURAL = {
+    "plan": None,
+    "objective": "code",
+    "goal": "code",
+    "action": "code",
+    "indicator": "code",
+    "period": "label",
+}
+SKIPPED = {"id", "history_id", "history_date", "plan_id"}
+M2M_COLUMNS = {"policies": "policy_id", "institutional_plans": "institutionalplan_id"}
+MODELS = (Objective, Goal, Action, ActionSchedule, Indicator, IndicatorTarget, BudgetAllocation)
+
+
+def _values(obj, model):
+    """The fields of ``obj`` (a row or a history row of ``model``), plan-specific foreign
+    keys by their natural key."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.attname in SKIPPED:
+            continue
+        value = getattr(obj, field.attname)
+        name = field.attname.removesuffix("_id")
+        if name in NATURAL and field.attname.endswith("_id"):
+            related = model._meta.get_field(name).related_model
+            value = related.objects.filter(pk=value).values_list(NATURAL[name], flat=True).first()
+        values[field.attname] = value
+    return values
+
+
+def snapshot(plan):
+    """{model: sorted rows} and {model: sorted history rows} of everything under ``plan``."""
+    lookups = {
+        Objective: {"plan": plan},
+        Goal: {"objective__plan": plan},
+        Action: {"goal__objective__plan": plan},
+        ActionSchedule: {"action__goal__objective__plan": plan},
+        Indicator: {"plan": plan},
+        IndicatorTarget: {"indicator__plan": plan},
+        BudgetAllocation: {"action__goal__objective__plan": plan},
+    }
+    rows, history = {}, {}
+    for model in MODELS:
+        objects = list(model.objects.filter(**lookups[model]))
+        rows[model.__name__] = sorted((_values(o, model) for o in objects), key=repr)
+        records = model.history.filter(id__in=[o.pk for o in objects]).order_by("history_id")
+        by_object = {}
+        for record in records:
+            entry = _values(record, model)
+            for name in ("policies", "institutional_plans"):
+                if hasattr(record, name):
+                    entry[name] = sorted(
+                        getattr(
+                            row, f"{'policy' if name == 'policies' else 'institutionalplan'}_id"
+                        )
+                        for row in getattr(record, name).all()
+                    )
+            by_object.setdefault(record.id, []).append(entry)
+        history[model.__name__] = sorted(by_object.values(), key=repr)
+    return rows, history
+
+
+def file_rows():
+    return [
+        {
+            **objective_row(**{"Ponderación objetivo": 100, "Política MIPG": "P03"}),
+            **goal_row(**{"Ponderación meta": 100, "Dependencia de la meta": "SPL"}),
+            **action_row(
+                "A1",
+                60,
+                **{
+                    "Cantidad": 4,
+                    "Unidad de la cantidad": "talleres",
+                    "Planes del Decreto 612": "PAA",
+                    "Programación 2026-T1": "10%",
+                    "Programación 2026-T2": "40%",
+                    "Programación 2026-T3": "70%",
+                    "Programación 2026-T4": "100%",
+                },
+            ),
+            "Código indicador": "IND-1",
+            "Indicador": "Talleres hechos",
+            "Fórmula": "Talleres hechos / 4",
+            "Unidad": "%",
+            "Tipo de indicador": "Eficacia",
+            "Nivel": "Producto",
+            "Tipo de acumulación": "Acumulado",
+            "Sentido": "Creciente",
+            "Frecuencia": "Trimestral",
+            "Línea base": 0,
+            "Dependencia del indicador": "SPL",
+            "Meta del indicador 2026-T1": 25,
+            "Meta del indicador 2026-T2": 50,
+            "Presupuesto (apropiación inicial)": "1.234.567",
+            "Vigencia": 2026,
+            "Rubro": "2.3.1",
+            "Fuente": "RP",
+            "BPIN": "2026000123",
+        },
+        action_row("A2", 40),
+    ]
+
+
+def by_services(plan, periods, unit, user):
+    """What file_rows() asks, written with the single-item services one by one."""
+    kwargs = {"by": user, "reason": REASON}
+    objective = planning_services.create_objective(
+        plan,
+        code="O1",
+        name="Fortalecer la planeación",
+        weight=Decimal("100"),
+        policies=[factories.policy("P03")],
+        **kwargs,
+    )
+    goal = planning_services.create_goal(
+        objective, code="M1", name="Meta M1", weight=Decimal("100"), unit=unit, **kwargs
+    )
+    dates = {"start_date": datetime.date(2026, 2, 1), "end_date": datetime.date(2026, 11, 30)}
+    first = planning_services.create_action(
+        goal,
+        code="A1",
+        name="Actividad A1",
+        weight=Decimal("60"),
+        quantity_target=Decimal("4"),
+        quantity_unit="talleres",
+        institutional_plans=[InstitutionalPlan.objects.get(code="PAA")],
+        **dates,
+        **kwargs,
+    )
+    planning_services.create_action(
+        goal, code="A2", name="Actividad A2", weight=Decimal("40"), **dates, **kwargs
+    )
+    planned = dict(zip(periods, (Decimal(v) for v in ("10", "40", "70", "100")), strict=True))
+    planning_services.set_action_schedule(first, planned=planned, **kwargs)
+    indicator = evaluation_services.create_indicator(
+        code="IND-1",
+        name="Talleres hechos",
+        formula="Talleres hechos / 4",
+        measurement_unit="%",
+        type=Indicator.Type.EFFICACY,
+        level=Indicator.Level.PRODUCT,
+        accumulation=Indicator.Accumulation.CUMULATIVE,
+        polarity=Indicator.Polarity.INCREASING,
+        frequency=Indicator.Frequency.QUARTERLY,
+        baseline_value=Decimal("0"),
+        unit=unit,
+        goal=goal,
+        objective=None,
+        **kwargs,
+    )
+    evaluation_services.set_targets(
+        indicator, values={periods[0].pk: Decimal("25"), periods[1].pk: Decimal("50")}, **kwargs
+    )
+    management_services.create_allocation(
+        first,
+        source=FundingSource.objects.get(code="RP"),
+        year=2026,
+        rubro="2.3.1",
+        appropriation=Decimal("1234567"),
+        bpin="2026000123",
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_bulk_import_writes_the_same_objects_and_history_as_the_services(unit, planner):
+    imported = factories.PlanFactory(name="Importado")
+    periods = quarters_2026(imported)
+    outcome = import_plan(
+        imported, filled(imported, file_rows()), by=planner, filename="plan.xlsx", commit=True
+    )
+    assert outcome.problems == []
+    by_hand = factories.PlanFactory(name="A mano")
+    by_services(by_hand, quarters_2026(by_hand), unit, planner)
+    assert periods  # the imported plan's quarters, labelled as the other plan's
+    rows, history = snapshot(imported)
+    assert (rows, history) == snapshot(by_hand)
+    # The history rows carry the import as their reason.
+    assert {r["history_change_reason"] for rs in history["Action"] for r in rs} == {REASON}
+    assert [len(history[model.__name__]) for model in MODELS] == [1, 1, 2, 4, 1, 2, 1]
+    assert [r["history_type"] for r in history["Objective"][0]] == ["+", "~"]
+    assert history["Objective"][0][-1]["policies"] == [factories.policy("P03").pk]
+
+
+def test_first_import_runs_the_same_queries_for_one_or_three_actions(
+    db, unit, responsible, planner, count_queries
+):
+    """Every item created in bulk: the queries do not grow with the rows."""
+    counts = []
+    for total in (1, 3):
+        plan = factories.PlanFactory(name=f"Plan {total}")
+        quarters_2026(plan)
+        rows = [{**objective_row(**{"Ponderación objetivo": 100}), **goal_row()}]
+        rows += [
+            {
+                **action_row(
+                    f"A{number}",
+                    10,
+                    **{
+                        "Responsable": responsible.username,
+                        "Planes del Decreto 612": "PAA",
+                        "Programación 2026-T4": "100%",
+                        "Programación 2026-T1": "0%",
+                        "Programación 2026-T2": "0%",
+                        "Programación 2026-T3": "50%",
+                    },
+                ),
+                "Rubro": f"2.3.{number}",
+                "Fuente": "RP",
+                "Vigencia": 2026,
+                "Presupuesto (apropiación inicial)": 1000,
+            }
+            for number in range(1, total + 1)
+        ]
+        source = filled(plan, rows)
+        by = type(planner).objects.get(pk=planner.pk)  # permissions not cached yet, both times
+        with count_queries() as queries:
+            outcome = import_plan(plan, source, by=by, filename="p.xlsx", commit=True)
+        assert outcome.problems == []
+        assert dict(outcome.counts["allocation"]) == {"created": total}
+        assert dict(outcome.counts["schedule"]) == {"created": total}
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
+
+
+def test_a_weight_under_one_percent_reads_with_its_two_decimals():
+    """0,50 % is written as 0.005 in a "0.00%" cell; read back, × 100 gave 0.500, which a
+    two-decimal field refused as three decimals (the 20,000-action benchmark plan)."""
+    weight = parsing.percentage(0.005, "0.00%")
+    assert weight == Decimal("0.5") and weight.as_tuple().exponent == -1
+    assert parsing.percentage("12,50 %") == Decimal("12.5")
+    assert parsing.percentage(30) == Decimal("30")
