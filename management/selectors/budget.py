@@ -435,3 +435,34 @@ def plan_financial_progress(plan, *, year=None, tree=None, actions=True):
     return FinancialProgress(
         plan_node, objective_nodes, goal_nodes, action_nodes, year, pairs, source_names
     )
+
+
+def plans_financial_progress(trees, *, year=None):
+    """{plan id: FinancialProgress} of several plans without action nodes, from their
+    PhysicalProgress `trees` ({plan id: tree}, ``plans_physical_progress``): the figures of
+    ``plan_financial_progress(plan, year=year, tree=tree, actions=False)`` in two queries
+    whatever the number of plans (goal ids are unique across plans)."""
+    if not trees:
+        return {}
+    allocations = BudgetAllocation.objects.live().filter(
+        action__goal__objective__plan__in=list(trees)
+    )
+    if year is not None:
+        allocations = allocations.filter(year=year)
+    by_goal = totals_by(allocations, "action__goal_id")
+    return {plan_id: _financial_tree(tree, by_goal, year) for plan_id, tree in trees.items()}
+
+
+def _financial_tree(tree, by_goal, year):
+    """FinancialProgress of the plan of `tree` (a TreeRollup) without action nodes, from
+    the goals' totals."""
+    objectives, goals, _actions = _tree_skeleton(None, tree)
+    goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
+    objective_nodes = _parent_nodes(objectives, goal_nodes)
+    plan_node = NodeFinance(
+        id=tree.plan.id,
+        code="",
+        name=tree.plan.name,
+        **BudgetTotals.sum(objective_nodes.values()).amounts(),
+    )
+    return FinancialProgress(plan_node, objective_nodes, goal_nodes, {}, year, None, None)

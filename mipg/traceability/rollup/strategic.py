@@ -21,12 +21,14 @@ from management.selectors.physical import (
     physical_compliance,
     physical_state,
 )
+from mipg.core.models import Entity
 from mipg.traceability.rollup.plan import (
     NodeSemaforo,
     PlanRollup,
     _objective_value,
     _weighted,
     plan_rollup,
+    plan_rollups,
 )
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff, default_cutoff_period
@@ -87,10 +89,8 @@ def serving_cuts(plans, cut):
         periods[period.plan_id].append(period)
     cuts = {}
     for served in plans:
-        if periods[served.pk]:
-            cuts[served.pk] = default_cutoff(periods[served.pk], today=cut)
-        elif served.start_year <= cut.year and not served.periods_count:
-            cuts[served.pk] = None
+        for period in _cut_of(served, periods[served.pk], cut):
+            cuts[served.pk] = period
     return cuts
 
 
@@ -152,14 +152,22 @@ def strategic_rollup(
     serving = [s for s in serving if s.pk in cuts]
     alignment = Alignment.of_plans(serving)
     thresholds = own.thresholds or entity_thresholds()
+    rollups = [
+        plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
+        for served in serving
+    ]
+    return _from_serving(own, rollups, alignment, thresholds, period=period, year=year)
+
+
+def _from_serving(own, rollups, alignment, thresholds, *, period, year=None):
+    """The strategic roll-up of `own.plan` (its own ``plan_rollup``) from the `rollups` of
+    the serving plans that have started by the cut, each at its cut, oldest year first."""
     by_year = defaultdict(list)
-    for served in serving:
-        by_year[served.start_year].append(
-            plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
-        )
+    for rollup in rollups:
+        by_year[rollup.plan.start_year].append(rollup)
     years = {
-        y: _strategic_year(own, rollups, alignment, thresholds, period=period)
-        for y, rollups in sorted(by_year.items())
+        y: _strategic_year(own, year_rollups, alignment, thresholds, period=period)
+        for y, year_rollups in sorted(by_year.items())
     }
     if year is not None:
         return years.get(year) or _strategic_year(own, [], alignment, thresholds, period=period)
@@ -182,8 +190,95 @@ def strategic_rollup(
         thresholds,
         period=period,
         years=years,
-        serving_plans=tuple(serving),
+        serving_plans=tuple(r.plan for r in rollups),
     )
+
+
+def rollups_of(plans, *, cumulative=True, scope=PLAN_SCOPE, today=None):
+    """{plan id: the roll-up ``rollup_of`` gives for it at its default cut, without action
+    nodes} of several `plans` (loaded by ``with_serving_flag`` with their ``periods``
+    prefetched), for pages that show many plans' totals (the home page). The same figures
+    in a number of queries that does not grow with the number of plans or of serving
+    plans: the serving plans, their periods and alignment (four, only when a plan is
+    served) and the eight of ``plan_rollups`` — once more for each further cut at which a
+    plan is needed (a plan shown at its own cut and serving another at an earlier one)."""
+    today = today or timezone.localdate()
+    own_cuts = {plan: default_cutoff(plan.periods.all(), today=today) for plan in plans}
+    served = [plan for plan in plans if plan.has_serving_plans]
+    serving_of, serving_cut = defaultdict(list), {}
+    alignment = Alignment({}, {})
+    if served:
+        serving = list(
+            StrategicPlan.objects.filter(parent__in=served)
+            .annotate(periods_count=Count("periods"))
+            .order_by("start_year", "name", "pk")
+        )
+        cut_dates = {
+            plan.pk: min(own_cuts[plan].end_date, today) if own_cuts[plan] else today
+            for plan in served
+        }
+        periods = defaultdict(list)
+        for period in ReportingPeriod.objects.filter(
+            plan__in=serving, start_date__lte=max(cut_dates.values())
+        ):
+            periods[period.plan_id].append(period)
+        for plan in serving:
+            cut = cut_dates[plan.parent_id]
+            started = [p for p in periods[plan.pk] if p.start_date <= cut]
+            cuts = _cut_of(plan, started, cut)
+            if cuts:
+                serving_cut[plan] = cuts[0]
+                serving_of[plan.parent_id].append(plan)
+        alignment = Alignment.of_plans(list(serving_cut))
+    entity = Entity.current()
+    rollups = {}
+    # a plan is rolled up once per cut at which it is needed; plan_rollups takes each
+    # plan once, so a plan needed at two cuts goes into a second round
+    rounds = []
+    for plan, period in [*own_cuts.items(), *serving_cut.items()]:
+        key = (plan.pk, period.pk if period else None)
+        if key in rollups:
+            continue
+        rollups[key] = None
+        for batch in rounds:
+            if plan not in batch:
+                batch[plan] = period
+                break
+        else:
+            rounds.append({plan: period})
+    for batch in rounds:
+        for plan_id, rollup in plan_rollups(
+            batch, cumulative=cumulative, scope=scope, entity=entity
+        ).items():
+            rollups[plan_id, rollup.period.pk if rollup.period else None] = rollup
+
+    def rollup_at(plan, period):
+        return rollups[plan.pk, period.pk if period else None]
+
+    result = {}
+    for plan, period in own_cuts.items():
+        own = rollup_at(plan, period)
+        if plan.has_serving_plans:
+            own = _from_serving(
+                own,
+                [rollup_at(s, serving_cut[s]) for s in serving_of[plan.pk]],
+                alignment,
+                own.thresholds,
+                period=period,
+            )
+        result[plan.pk] = own
+    return result
+
+
+def _cut_of(plan, started, cut):
+    """(period,) of a serving `plan` at the date `cut` from its periods `started` by then
+    (``serving_cuts``); (None,) for a plan without periods whose first year has begun; ()
+    when it has not started."""
+    if started:
+        return (default_cutoff(started, today=cut),)
+    if plan.start_year <= cut.year and not plan.periods_count:
+        return (None,)
+    return ()
 
 
 def _strategic_year(own, rollups, alignment, thresholds, *, period):
