@@ -503,9 +503,20 @@ class Contribution:
     planned: Decimal | None
     adds_executed: Decimal
     adds_planned: Decimal | None
+    # a part served by another plan (strategic roll-up): that plan at its cut, and whether
+    # the part is what is left of an objective some of whose goals serve elsewhere
+    plan: object = None
+    period: object = None
+    rest: bool = False
 
     @property
     def key(self):
+        key = f"{self.kind}-{self.node.id}"
+        return f"{self.plan.pk}:{key}" if self.plan is not None else key
+
+    @property
+    def node_key(self):
+        """The explained node's key on its own plan's page."""
         return f"{self.kind}-{self.node.id}"
 
 
@@ -551,7 +562,9 @@ def explain(rollup, kind, pk=None):
         return None
     children = []
     child_kind = LEVELS[LEVELS.index(kind) + 1] if kind != "action" else None
-    if child_kind:
+    if kind == "objective" and rollup.strategic:
+        children = _served_contributions(rollup, pk)
+    elif child_kind:
         siblings = [n for n in levels[child_kind][0].values() if n.parent_id == node.id]
         total = sum((n.weight for n in siblings), ZERO)
         for child in siblings:
@@ -581,3 +594,39 @@ def explain(rollup, kind, pk=None):
     return Explanation(
         kind=kind, node=node, finance=finances.get(pk), children=children, parents=parents
     )
+
+
+def _served_contributions(rollup, pk):
+    """The Contributions of the items of serving plans to the objective `pk` of a
+    strategic `rollup`, adding up to its figure (docs/rollup.md): in one year's roll-up
+    each item weighs its share of its own plan ÷ the shares of all the items that reach
+    the objective (1/n when they are all 0); over the term the objective is the plain
+    average of the years in which something serves it, so each item's relative share is
+    further divided by the number of those years."""
+    if rollup.years:
+        years = [y for y in rollup.years.values() if y.physical.objectives[pk].has_children]
+    else:
+        years = [rollup]
+    children = []
+    for year in years:
+        parts = year.served.get(pk, [])
+        total = sum((part.share for part in parts), ZERO)
+        for part in parts:
+            share = (part.share / total if total else Decimal(1) / len(parts)) / len(years)
+            node = part.node
+            children.append(
+                Contribution(
+                    kind="goal" if part.kind == "goal" else "objective",
+                    node=node,
+                    weight=part.share,
+                    share=share * HUNDRED,
+                    executed=node.physical,
+                    planned=node.planned,
+                    adds_executed=share * node.physical,
+                    adds_planned=None if node.planned is None else share * node.planned,
+                    plan=part.plan,
+                    period=part.period,
+                    rest=part.kind == "rest",
+                )
+            )
+    return children

@@ -64,9 +64,12 @@ class PlanRollup:
     objective_semaforo: dict = field(default_factory=dict)  # objective id → NodeSemaforo
     plan_semaforo: NodeSemaforo | None = None
     thresholds: dict = field(default_factory=dict)  # the entity's semáforo bands
-    # Strategic roll-up only: year → PlanRollup of that year, and the serving plans.
+    # Strategic roll-up only (``strategic``): year → PlanRollup of that year, the serving
+    # plans, and for a year's roll-up each objective's ServedParts (objective id → list).
     years: dict = field(default_factory=dict)
     serving_plans: tuple = ()
+    served: dict = field(default_factory=dict)
+    strategic: bool = False
 
 
 JUDGED_OUT = frozenset({SemaforoState.NO_TARGET, SemaforoState.NO_BASELINE})

@@ -56,6 +56,22 @@ def rollup_of(plan, *, actions=True, **kwargs):
 
 
 @dataclass(frozen=True)
+class ServedPart:
+    """One item of a serving plan in a strategic objective's figure of one year: the
+    serving `plan` at its cut `period`, `kind` ("objective", "goal" or "rest": what is left
+    of an objective some of whose goals serve elsewhere), its `share` of its own plan, its
+    NodeProgress, BudgetTotals and NodeSemaforo (or None)."""
+
+    plan: object
+    period: object
+    kind: str
+    share: Decimal
+    node: NodeProgress
+    finance: object
+    semaforo: object
+
+
+@dataclass(frozen=True)
 class Alignment:
     """What the serving items serve: objective id → served objective id, goal id → served
     objective id (only the items that say so)."""
@@ -284,18 +300,21 @@ def _cut_of(plan, started, cut):
 def _strategic_year(own, rollups, alignment, thresholds, *, period):
     """The strategic plan `own.plan` from the serving plans' `rollups` of one year."""
     targets = own.physical.objectives
-    parts, indicators = defaultdict(list), {}
+    parts, served, indicators = defaultdict(list), defaultdict(list), {}
     for rollup in rollups:
         reaches = _reaches(rollup, alignment, targets)
-        for target, part in _aligned_parts(rollup, reaches, thresholds):
+        for target, kind, part in _aligned_parts(rollup, reaches, thresholds):
             parts[target].append(part)
+            served[target].append(ServedPart(rollup.plan, rollup.period, kind, *part))
         for pk, (indicator, result) in rollup.indicators.items():
             node = ("goal", indicator.goal_id) if indicator.goal_id else None
             node = node or ("objective", indicator.objective_id)
             if reaches.get(node) is not None:
                 indicators[pk] = (indicator, result)
     plans = tuple(r.plan for r in rollups)
-    return _strategic(own, parts, indicators, thresholds, period=period, serving_plans=plans)
+    return _strategic(
+        own, parts, indicators, thresholds, period=period, serving_plans=plans, served_parts=served
+    )
 
 
 def _reaches(rollup, alignment, targets):
@@ -315,8 +334,10 @@ def _reaches(rollup, alignment, targets):
 
 
 def _aligned_parts(rollup, reaches, thresholds):
-    """(target objective id, (share, NodeProgress, BudgetTotals, NodeSemaforo or None)) of
-    each aligned item of a serving plan's `rollup` (the rule of ``strategic_rollup``)."""
+    """(target objective id, kind, (share, NodeProgress, BudgetTotals, NodeSemaforo or
+    None)) of each aligned item of a serving plan's `rollup` (the rule of
+    ``strategic_rollup``); kind: "goal", "objective" or "rest" (what is left of an
+    objective some of whose goals serve elsewhere)."""
     goals_of = defaultdict(list)
     for goal in rollup.physical.goals.values():
         goals_of[goal.parent_id].append(goal)
@@ -332,6 +353,7 @@ def _aligned_parts(rollup, reaches, thresholds):
             if reaches["goal", goal.id] is not None:
                 yield (
                     reaches["goal", goal.id],
+                    "goal",
                     (
                         _share(objective, goals, [goal]),
                         goal,
@@ -344,6 +366,7 @@ def _aligned_parts(rollup, reaches, thresholds):
         if not moved:
             yield (
                 target,
+                "objective",
                 (
                     objective.weight,
                     objective,
@@ -356,6 +379,7 @@ def _aligned_parts(rollup, reaches, thresholds):
         if rest:
             yield (
                 target,
+                "rest",
                 (
                     _share(objective, goals, rest),
                     _served_progress(
@@ -407,9 +431,12 @@ def _rest_semaforo(goal_parts, own_results, thresholds):
     return NodeSemaforo(value, state, indicators, unreported)
 
 
-def _strategic(own, parts, indicators, thresholds, *, period, years=None, serving_plans=()):
+def _strategic(
+    own, parts, indicators, thresholds, *, period, years=None, serving_plans=(), served_parts=None
+):
     """PlanRollup of the strategic plan `own.plan` at `period` whose objective `pk` is
-    served by `parts[pk]`: (weight, NodeProgress, BudgetTotals, NodeSemaforo or None)."""
+    served by `parts[pk]`: (weight, NodeProgress, BudgetTotals, NodeSemaforo or None);
+    `served_parts`: the same parts of one year as ServedParts, kept for «explicar este %»."""
     plan = own.plan
     physical, financial, semaforos = {}, {}, {}
     for pk, pei_node in own.physical.objectives.items():
@@ -467,6 +494,8 @@ def _strategic(own, parts, indicators, thresholds, *, period, years=None, servin
         plan_semaforo=_served_semaforo([(w, s) for w, _n, _f, s in plan_parts if s], thresholds),
         years=years or {},
         serving_plans=serving_plans,
+        served=dict(served_parts or {}),
+        strategic=True,
     )
 
 
