@@ -464,9 +464,7 @@ def _by_institutional_plan(links, by_plan, thresholds):
     labels = {
         item.code: item.name for items in links.institutional_plans.values() for item in items
     }
-    return [
-        by_plan[code].group(code, labels[code], thresholds) for code in sorted(by_plan)
-    ]
+    return [by_plan[code].group(code, labels[code], thresholds) for code in sorted(by_plan)]
 
 
 def _indicator_selected(indicator, unit, rows, physical, filtered):

@@ -22,6 +22,8 @@ from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
 
 FILTERS = ("unit", "dimension", "policy", "institutional_plan")
+# Indicator rows on the page (the semáforo counts cover them all; the export lists them all)
+INDICATOR_LIMIT = 50
 
 
 def _plans():
@@ -167,6 +169,7 @@ def dashboard(request):
                 g.key: _explain_url(plan, data, f"objective-{g.key}") for g in data.objectives
             },
             export_url=f"{reverse('dashboard-export')}?{query.urlencode()}",
+            indicators_shown=data.indicators[:INDICATOR_LIMIT],
         )
     return render(request, "traceability/dashboard.html", context)
 
