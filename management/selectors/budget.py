@@ -68,12 +68,34 @@ class BudgetTotals:
 
     @classmethod
     def sum(cls, items):
-        """The totals of ``items`` (BudgetTotals or annotated allocations) added up."""
-        items = list(items)
-        return cls(**{name: sum((getattr(item, name) for item in items), ZERO) for name in AMOUNTS})
+        """The totals of ``items`` (BudgetTotals or annotated allocations) added up, in one
+        pass (a plan's roll-up adds up tens of thousands of them)."""
+        appropriation = modifications = cdp = commitment = obligation = payment = ZERO
+        for item in items:
+            appropriation += item.appropriation
+            modifications += item.modifications
+            cdp += item.cdp
+            commitment += item.commitment
+            obligation += item.obligation
+            payment += item.payment
+        return cls(
+            appropriation=appropriation,
+            modifications=modifications,
+            cdp=cdp,
+            commitment=commitment,
+            obligation=obligation,
+            payment=payment,
+        )
 
     def amounts(self):
-        return {name: getattr(self, name) for name in AMOUNTS}
+        return {
+            "appropriation": self.appropriation,
+            "modifications": self.modifications,
+            "cdp": self.cdp,
+            "commitment": self.commitment,
+            "obligation": self.obligation,
+            "payment": self.payment,
+        }
 
     @property
     def initial(self):
@@ -369,12 +391,15 @@ def totals_by(allocations, key, *, names=None):
         if row[0] == "m":
             modifications[value] = amounts[0]
         else:
-            executions[value] = dict(zip(STAGES, amounts, strict=True))
+            executions[value] = amounts
+    no_executions = (None,) * len(STAGES)
     return {
         value: BudgetTotals(
             appropriation=decimal_or_zero(appropriations.get(value)),
             modifications=decimal_or_zero(modifications.get(value)),
-            **{stage: decimal_or_zero(executions.get(value, {}).get(stage)) for stage in STAGES},
+            **dict(
+                zip(STAGES, map(decimal_or_zero, executions.get(value, no_executions)), strict=True)
+            ),
         )
         for value in appropriations.keys() | modifications.keys() | executions.keys()
     }

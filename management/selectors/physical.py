@@ -437,17 +437,38 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
         ):
             planned = _planned_of_row(scheduled, start, end, as_of)
             by_goal[goal_id].add_figures(weight, progress, planned, reported)
-        actions = ()
-    for a in actions:
-        facts[a.pk] = (a.unit_id, a.start_date, a.end_date)
-        node = NodeProgress.for_item(
-            a,
-            **_node_figures(a.physical_progress, planned_progress(a, as_of), thresholds, cap=False),
-            parent_id=a.goal_id,
-            has_report=a.has_report,
+    # plain rows, not Action instances: a 20,000-action plan spent most of its roll-up
+    # building models
+    rows = actions.values_list(
+        "pk",
+        "code",
+        "name",
+        "weight",
+        "goal_id",
+        "start_date",
+        "end_date",
+        "unit_id",
+        "physical_progress",
+        "has_report",
+        "scheduled_planned",
+    )
+    for pk, code, name, weight, goal_id, start, end, unit_id, progress, reported, scheduled in (
+        rows if with_actions else ()
+    ):
+        facts[pk] = (unit_id, start, end)
+        node = NodeProgress(
+            id=pk,
+            code=code,
+            name=name,
+            weight=weight,
+            **_node_figures(
+                progress, _planned_of_row(scheduled, start, end, as_of), thresholds, cap=False
+            ),
+            parent_id=goal_id,
+            has_report=reported,
         )
-        action_nodes[a.pk] = node
-        by_goal[a.goal_id].add(node)
+        action_nodes[pk] = node
+        by_goal[goal_id].add(node)
     return _tree(plan, objectives, goals, by_goal, as_of, thresholds, action_nodes, facts)
 
 

@@ -270,7 +270,7 @@ def plan_dashboard(
     for pk, row in rows.items():
         node, share = physical.actions[pk], shares[pk]
         finance = financial.actions[pk]
-        amounts = tuple(getattr(finance, name) for name in AMOUNTS)
+        amounts = finance.amounts().values()
         total_sums.add(share, node, amounts)
         by_objective[row["goal__objective_id"]].add(share, node, amounts)
         by_unit[row["unit_id"]].add(share, node, amounts)
@@ -531,9 +531,10 @@ def _trend(plan, periods, rows, shares, period, filtered):
             next_report += 1
         default = {}  # (start, end) → the default planned spread at this period
         planned = executed = ZERO
+        period_id = p.pk
         for pk in ids:
             row, share = rows[pk], shares[pk]
-            value = scheduled.get((pk, p.pk))
+            value = scheduled.get((pk, period_id))
             if value is None:
                 dates = (row["start_date"], row["end_date"])
                 value = default.get(dates)
