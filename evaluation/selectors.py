@@ -6,12 +6,14 @@ them from the database in a fixed number of queries, however many indicators the
 Only approved measurements count (MIPG.md §5).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -446,45 +448,48 @@ def indicators_of_plan(plan):
     return Indicator.objects.live().filter(Q(goal__objective__plan=plan) | Q(objective__plan=plan))
 
 
-def _figures_in_view(queryset, kind, indicator_filter, period, cumulative):
-    """(kind, indicator id, period id, period start, period label, value) rows of
-    `queryset` (targets or measurements) for the view's periods."""
-    if cumulative:
-        queryset = queryset.filter(
-            period__plan_id=period.plan_id, period__start_date__lte=period.start_date
-        )
-    else:
-        queryset = queryset.filter(period_id=period.pk)
+def indicators_of_plans(plans):
+    """Live indicators of several plans, each with ``plan_key``: its plan's id."""
     return (
-        queryset.filter(**indicator_filter)
+        Indicator.objects.live()
+        .filter(Q(goal__objective__plan__in=plans) | Q(objective__plan__in=plans))
+        .annotate(plan_key=Coalesce("goal__objective__plan_id", "objective__plan_id"))
+    )
+
+
+def _figures_in_view(queryset, kind, indicator_filter, in_view):
+    """(kind, indicator id, period id, period start, period label, plan id, value) rows of
+    `queryset` (targets or measurements) for the periods `in_view` (a Q, ``_in_view``)."""
+    return (
+        queryset.filter(in_view, **indicator_filter)
         .order_by()
         .annotate(kind=Value(kind))
         .values_list(
-            "kind", "indicator_id", "period_id", "period__start_date", "period__label", "value"
+            "kind",
+            "indicator_id",
+            "period_id",
+            "period__start_date",
+            "period__label",
+            "period__plan_id",
+            "value",
         )
     )
 
 
-def _targets_and_approved(indicator_filter, period, cumulative, period_order):
+def _targets_and_approved(indicator_filter, in_view, period_order):
     """({indicator_id: {period_id: target}}, {indicator_id: {period_id: approved value}})
-    for the view's periods, in one query. Records each period's sort key (start date,
-    id) and label in `period_order`."""
-    targets = _figures_in_view(
-        IndicatorTarget.objects.all(), "t", indicator_filter, period, cumulative
-    )
+    for the periods `in_view`, in one query. Records each period's sort key (start date,
+    id), label and plan id in `period_order`."""
+    targets = _figures_in_view(IndicatorTarget.objects.all(), "t", indicator_filter, in_view)
     approved = _figures_in_view(
-        Measurement.objects.filter(status=ReviewStatus.APPROVED),
-        "m",
-        indicator_filter,
-        period,
-        cumulative,
+        Measurement.objects.filter(status=ReviewStatus.APPROVED), "m", indicator_filter, in_view
     )
     figures = {"t": {}, "m": {}}
-    for kind, indicator_id, period_id, start_date, label, value in targets.union(
+    for kind, indicator_id, period_id, start_date, label, plan_id, value in targets.union(
         approved, all=True
     ):
         figures[kind].setdefault(indicator_id, {})[period_id] = value
-        period_order[period_id] = (start_date, period_id, label)
+        period_order[period_id] = (start_date, period_id, label, plan_id)
     return figures["t"], figures["m"]
 
 
@@ -526,11 +531,58 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE,
     entity = entity or Entity.current()
     # The cut's own period is always in the series, figures or not: "at the cut" rules
     # read it (never an older period in its place).
-    period_order = {period.pk: (period.start_date, period.pk, period.label)}
-    targets, approved = _targets_and_approved(indicator_filter, period, cumulative, period_order)
-    # Oldest first; periods without any figure add nothing to any aggregate.
-    period_ids = sorted(period_order, key=lambda pk: period_order[pk][:2])
+    period_order = {period.pk: (period.start_date, period.pk, period.label, period.plan_id)}
+    targets, approved = _targets_and_approved(
+        indicator_filter, _in_view([period], cumulative), period_order
+    )
+    return _results(indicators, period_order, targets, approved, scope=scope, entity=entity)
 
+
+def indicator_results_at_cuts(indicators, cuts, *, cumulative=False, scope=PLAN_SCOPE, entity):
+    """{indicator id: IndicatorResult} of indicators of several plans, each at its plan's
+    cut: `indicators` carry ``plan_key`` (their plan's id, ``indicators_of_plans``) and
+    `cuts` maps a plan id to its period (None: no result). The figures of
+    ``indicator_results`` at each plan's period, in one query whatever the number of plans:
+    the targets with the approved measurements of every plan's periods in view."""
+    indicators = [i for i in indicators if cuts.get(i.plan_key) is not None]
+    if not indicators:
+        return {}
+    periods = {period.pk: period for period in cuts.values() if period is not None}
+    period_order = {pk: (p.start_date, pk, p.label, p.plan_id) for pk, p in periods.items()}
+    targets, approved = _targets_and_approved(
+        {"indicator_id__in": [indicator.pk for indicator in indicators]},
+        _in_view(periods.values(), cumulative),
+        period_order,
+    )
+    results = {}
+    by_plan = defaultdict(list)
+    for indicator in indicators:
+        by_plan[indicator.plan_key].append(indicator)
+    for plan_id, plan_indicators in by_plan.items():
+        # each plan's series reads its own periods only, up to its cut
+        own = {pk: key for pk, key in period_order.items() if key[3] == plan_id}
+        results.update(
+            _results(plan_indicators, own, targets, approved, scope=scope, entity=entity)
+        )
+    return results
+
+
+def _in_view(periods, cumulative):
+    """The Q on a target or measurement of the periods in view of the cuts `periods`: each
+    cut's own period, or with `cumulative` its plan's periods up to it."""
+    if not cumulative:
+        return Q(period_id__in=[period.pk for period in periods])
+    q = Q()
+    for period in periods:
+        q |= Q(period__plan_id=period.plan_id, period__start_date__lte=period.start_date)
+    return q
+
+
+def _results(indicators, period_order, targets, approved, *, scope, entity):
+    """{indicator id: IndicatorResult} of `indicators` over the periods of `period_order`
+    (period id → (start date, id, label, plan id)), oldest first; periods without any figure add
+    nothing to any aggregate."""
+    period_ids = sorted(period_order, key=lambda pk: period_order[pk][:2])
     results = {}
     for indicator in indicators:
         indicator_targets = targets.get(indicator.pk, {})

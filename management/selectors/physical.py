@@ -14,15 +14,21 @@ out of every roll-up.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import (
+    Case,
+    DateField,
     DecimalField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +36,14 @@ from django.utils.translation import gettext_lazy as _
 from management.models import ProgressReport
 from mipg.core.models import Entity, ReviewStatus
 from mipg.core.templatetags.mipg_format import quantity_progress_text
-from planning.models import ActionSchedule, ReportingPeriod, default_planned
+from planning.models import (
+    Action,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    default_planned,
+)
 from planning.selectors import live_actions, live_goals, live_objectives
 
 ZERO = Decimal("0")
@@ -424,18 +437,122 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
         ):
             planned = _planned_of_row(scheduled, start, end, as_of)
             by_goal[goal_id].add_figures(weight, progress, planned, reported)
-        actions = ()
-    for a in actions:
-        facts[a.pk] = (a.unit_id, a.start_date, a.end_date)
-        node = NodeProgress.for_item(
-            a,
-            **_node_figures(a.physical_progress, planned_progress(a, as_of), thresholds, cap=False),
-            parent_id=a.goal_id,
-            has_report=a.has_report,
+    # plain rows, not Action instances: a 20,000-action plan spent most of its roll-up
+    # building models
+    rows = actions.values_list(
+        "pk",
+        "code",
+        "name",
+        "weight",
+        "goal_id",
+        "start_date",
+        "end_date",
+        "unit_id",
+        "physical_progress",
+        "has_report",
+        "scheduled_planned",
+    )
+    for pk, code, name, weight, goal_id, start, end, unit_id, progress, reported, scheduled in (
+        rows if with_actions else ()
+    ):
+        facts[pk] = (unit_id, start, end)
+        node = NodeProgress(
+            id=pk,
+            code=code,
+            name=name,
+            weight=weight,
+            **_node_figures(
+                progress, _planned_of_row(scheduled, start, end, as_of), thresholds, cap=False
+            ),
+            parent_id=goal_id,
+            has_report=reported,
         )
-        action_nodes[a.pk] = node
-        by_goal[a.goal_id].add(node)
+        action_nodes[pk] = node
+        by_goal[goal_id].add(node)
+    return _tree(plan, objectives, goals, by_goal, as_of, thresholds, action_nodes, facts)
 
+
+def plans_physical_progress(cuts, *, thresholds):
+    """{plan id: PhysicalProgress} of several plans, each at its own cut (`cuts`: {plan:
+    period or None}), without action nodes: the figures of ``plan_physical_progress(plan,
+    as_of=period, actions=False)`` in three queries whatever the number of plans. Each
+    action row reads its plan's cut from a CASE over the plans (its end date and period)."""
+    if not cuts:
+        return {}
+    plans = list(cuts)
+    by_plan = defaultdict(list)
+    for objective in Objective.objects.live().filter(plan__in=plans):
+        by_plan[objective.plan_id].append(objective)
+    goals_of = defaultdict(list)
+    for goal in (
+        Goal.objects.live()
+        .filter(objective__plan__in=plans)
+        .in_tree_order()
+        .annotate(plan_key=F("objective__plan_id"))
+    ):
+        goals_of[goal.plan_key].append(goal)
+    ends = [
+        When(goal__objective__plan=plan, then=Value(period.end_date if period else date.max))
+        for plan, period in cuts.items()
+    ]
+    cut_periods = [
+        When(goal__objective__plan=plan, then=Value(period.pk))
+        for plan, period in cuts.items()
+        if period is not None
+    ]
+    actions = (
+        Action.objects.live()
+        .filter(goal__objective__plan__in=plans)
+        .order_by()
+        .annotate(
+            cut_end=Case(*ends, output_field=DateField()),
+            cut_period=Case(*cut_periods, output_field=IntegerField())
+            if cut_periods
+            else Value(None, output_field=IntegerField()),
+        )
+    )
+    reports = ProgressReport.objects.filter(
+        action=OuterRef("pk"),
+        status=ReviewStatus.APPROVED,
+        period__end_date__lte=OuterRef("cut_end"),
+    ).order_by("-period__end_date", "-period__start_date", "-pk")
+    actions = actions.annotate(
+        physical_progress=Coalesce(
+            Subquery(reports.values("progress")[:1]), Value(0), output_field=PROGRESS_FIELD
+        ),
+        has_report=Exists(reports),
+        scheduled_planned=Subquery(
+            ActionSchedule.objects.filter(
+                action=OuterRef("pk"), period_id=OuterRef("cut_period")
+            ).values("planned")[:1],
+            output_field=PROGRESS_FIELD,
+        ),
+    )
+    as_of_plan = {plan.pk: period for plan, period in cuts.items()}
+    by_goal = defaultdict(_Accumulator)
+    for plan_id, goal_id, weight, start, end, progress, reported, scheduled in actions.values_list(
+        "goal__objective__plan_id",
+        "goal_id",
+        "weight",
+        "start_date",
+        "end_date",
+        "physical_progress",
+        "has_report",
+        "scheduled_planned",
+    ):
+        planned = _planned_of_row(scheduled, start, end, as_of_plan[plan_id])
+        by_goal[goal_id].add_figures(weight, progress, planned, reported)
+    return {
+        plan.pk: _tree(
+            plan, by_plan[plan.pk], goals_of[plan.pk], by_goal, period, thresholds, {}, {}
+        )
+        for plan, period in cuts.items()
+    }
+
+
+def _tree(plan, objectives, goals, by_goal, as_of, thresholds, action_nodes, facts):
+    """The PhysicalProgress of `plan` from its live `objectives` and `goals` (tree order)
+    and the accumulated action figures of each goal (`by_goal`, {goal id: _Accumulator})."""
     goal_nodes = {}
     by_objective = defaultdict(_Accumulator)
     for goal in goals:

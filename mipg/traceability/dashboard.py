@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.selectors import SemaforoState
 from management.models import ProgressReport
-from management.selectors.budget import BudgetTotals, budget_by_source, by_source
+from management.selectors.budget import AMOUNTS, BudgetTotals, budget_by_source, by_source
 from management.selectors.physical import (
     HUNDRED,
     ZERO,
@@ -113,31 +113,80 @@ def action_shares(physical):
     return shares
 
 
-def _group(key, label, action_ids, *, physical, financial, shares, thresholds, url=""):
-    nodes = [physical.actions[pk] for pk in action_ids]
-    total = sum((shares[n.id] for n in nodes), ZERO)
-    if total:
-        weights = [(shares[n.id], n) for n in nodes]
-    else:
-        weights, total = [(Decimal(1), n) for n in nodes], Decimal(len(nodes) or 1)
-    executed = sum((w * n.physical for w, n in weights), ZERO) / total if nodes else ZERO
-    planned = None
-    if nodes and all(n.planned is not None for n in nodes):
-        planned = sum((w * n.planned for w, n in weights), ZERO) / total
-    compliance = physical_compliance(executed, planned)
-    if compliance is not None:
-        compliance = min(compliance, HUNDRED)
-    return Group(
-        key=key,
-        label=label,
-        executed=executed,
-        planned=planned,
-        compliance=compliance,
-        state=physical_state(compliance, **thresholds),
-        finance=BudgetTotals.sum(financial.actions[pk] for pk in action_ids),
-        actions=len(nodes),
-        url=url,
+class _Sums:
+    """The running sums behind a Group: Σ s·x and Σ s over its actions (s: the share of
+    the plan, ``action_shares``), the plain sums for when the shares add up to 0, and its
+    budget. One pass over the actions fills every group; groups of objectives (a policy, a
+    dimension) add up their objectives' sums."""
+
+    __slots__ = (
+        "count",
+        "finance",
+        "plain_executed",
+        "plain_planned",
+        "planned_known",
+        "share",
+        "weighted_executed",
+        "weighted_planned",
     )
+
+    def __init__(self):
+        self.count = 0
+        self.share = self.weighted_executed = self.weighted_planned = ZERO
+        self.plain_executed = self.plain_planned = ZERO
+        self.planned_known = True
+        self.finance = [ZERO] * len(AMOUNTS)
+
+    def add(self, share, node, amounts):
+        self.count += 1
+        self.share += share
+        self.weighted_executed += share * node.physical
+        self.plain_executed += node.physical
+        if node.planned is None:
+            self.planned_known = False
+        elif self.planned_known:
+            self.weighted_planned += share * node.planned
+            self.plain_planned += node.planned
+        finance = self.finance
+        for i, amount in enumerate(amounts):
+            finance[i] += amount
+
+    def merge(self, other):
+        self.count += other.count
+        self.share += other.share
+        self.weighted_executed += other.weighted_executed
+        self.plain_executed += other.plain_executed
+        self.planned_known = self.planned_known and other.planned_known
+        if self.planned_known:
+            self.weighted_planned += other.weighted_planned
+            self.plain_planned += other.plain_planned
+        self.finance = [x + y for x, y in zip(self.finance, other.finance, strict=True)]
+
+    def group(self, key, label, thresholds, url=""):
+        """The Group: executed (planned) Σ s·x / Σ s, the plain mean when Σ s is 0."""
+        executed, planned = ZERO, None
+        if self.count:
+            if self.share:
+                total, done, due = self.share, self.weighted_executed, self.weighted_planned
+            else:
+                total, done, due = Decimal(self.count), self.plain_executed, self.plain_planned
+            executed = done / total
+            if self.planned_known:
+                planned = due / total
+        compliance = physical_compliance(executed, planned)
+        if compliance is not None:
+            compliance = min(compliance, HUNDRED)
+        return Group(
+            key=key,
+            label=label,
+            executed=executed,
+            planned=planned,
+            compliance=compliance,
+            state=physical_state(compliance, **thresholds),
+            finance=BudgetTotals(**dict(zip(AMOUNTS, self.finance, strict=True))),
+            actions=self.count,
+            url=url,
+        )
 
 
 def _tree_group(node, finance, count, url=""):
@@ -218,43 +267,45 @@ def plan_dashboard(
             )
         )
 
-    def group(key, label, pks, url=""):
-        return _group(
-            key,
-            label,
-            pks,
-            physical=physical,
-            financial=financial,
-            shares=shares,
-            thresholds=thresholds,
-            url=url,
-        )
-
-    by_objective = defaultdict(list)
-    by_unit = defaultdict(list)
+    # One pass over the selected actions fills the sums of every group they belong to.
+    total_sums = _Sums()
+    by_objective, by_unit, by_plan = (defaultdict(_Sums) for _ in range(3))
     for pk, row in rows.items():
-        by_objective[row["goal__objective_id"]].append(pk)
-        by_unit[row["unit_id"]].append(pk)
+        node, share = physical.actions[pk], shares[pk]
+        finance = financial.actions[pk]
+        amounts = finance.amounts().values()
+        total_sums.add(share, node, amounts)
+        by_objective[row["goal__objective_id"]].add(share, node, amounts)
+        by_unit[row["unit_id"]].add(share, node, amounts)
+        for item in links.institutional_plans.get(pk, ()):
+            by_plan[item.code].add(share, node, amounts)
     if filtered:
-        total = group(plan.pk, plan.name, ids)
+        total = total_sums.group(plan.pk, plan.name, thresholds)
         objectives = [
-            group(node.id, f"{node.code} {node.name}", by_objective[node.id])
+            by_objective[node.id].group(node.id, f"{node.code} {node.name}", thresholds)
             for node in physical.objectives.values()
-            if by_objective[node.id]
+            if node.id in by_objective
         ]
     else:
         total = _tree_group(physical.plan, financial.plan, len(ids))
         objectives = [
-            _tree_group(node, financial.objectives[node.id], len(by_objective[node.id]))
+            _tree_group(
+                node,
+                financial.objectives[node.id],
+                by_objective[node.id].count if node.id in by_objective else 0,
+            )
             for node in physical.objectives.values()
         ]
     units = sorted(
-        (group(key, unit_names.get(key) or str(NO_UNIT), pks) for key, pks in by_unit.items()),
+        (
+            sums.group(key, unit_names.get(key) or str(NO_UNIT), thresholds)
+            for key, sums in by_unit.items()
+        ),
         key=_ranking,
     )
 
-    policies, dimensions = _by_policy(links, rows, group)
-    institutional_plans = _by_institutional_plan(links, rows, group)
+    policies, dimensions = _by_policy(links, by_objective, thresholds)
+    institutional_plans = _by_institutional_plan(links, by_plan, thresholds)
 
     indicators = [
         (indicator, result)
@@ -388,34 +439,36 @@ def _links(plan):
     return _Links(policies, institutional_plans)
 
 
-def _by_policy(links, rows, group):
-    """(policies, dimensions): an action counts in each policy of its objective."""
-    policy_actions, dimension_actions = defaultdict(set), defaultdict(set)
+def _by_policy(links, by_objective, thresholds):
+    """(policies, dimensions): an action counts in each policy of its objective (and once
+    in each dimension of those policies); a group adds up its objectives' sums."""
+    policy_objectives, dimension_objectives = defaultdict(set), defaultdict(set)
     labels = {}
-    for pk, row in rows.items():
-        for policy in links.policies.get(row["goal__objective_id"], ()):
+    for objective_id in by_objective:
+        for policy in links.policies.get(objective_id, ()):
             dimension = policy.dimension
-            policy_actions[policy.code].add(pk)
-            dimension_actions[dimension.code].add(pk)
+            policy_objectives[policy.code].add(objective_id)
+            dimension_objectives[dimension.code].add(objective_id)
             labels["p", policy.code] = f"{policy.code} {policy.name}"
             labels["d", dimension.code] = f"{dimension.code} {dimension.name}"
-    policies = [
-        group(code, labels["p", code], sorted(pks)) for code, pks in sorted(policy_actions.items())
-    ]
-    dimensions = [
-        group(code, labels["d", code], sorted(pks))
-        for code, pks in sorted(dimension_actions.items())
-    ]
-    return policies, dimensions
+
+    def groups(kind, objectives_of):
+        result = []
+        for code, objective_ids in sorted(objectives_of.items()):
+            sums = _Sums()
+            for objective_id in sorted(objective_ids):
+                sums.merge(by_objective[objective_id])
+            result.append(sums.group(code, labels[kind, code], thresholds))
+        return result
+
+    return groups("p", policy_objectives), groups("d", dimension_objectives)
 
 
-def _by_institutional_plan(links, rows, group):
-    plan_actions, labels = defaultdict(set), {}
-    for pk in rows:
-        for item in links.institutional_plans.get(pk, ()):
-            plan_actions[item.code].add(pk)
-            labels[item.code] = item.name
-    return [group(code, labels[code], sorted(pks)) for code, pks in sorted(plan_actions.items())]
+def _by_institutional_plan(links, by_plan, thresholds):
+    labels = {
+        item.code: item.name for items in links.institutional_plans.values() for item in items
+    }
+    return [by_plan[code].group(code, labels[code], thresholds) for code in sorted(by_plan)]
 
 
 def _indicator_selected(indicator, unit, rows, physical, filtered):
@@ -467,26 +520,41 @@ def _trend(plan, periods, rows, shares, period, filtered):
         if kind == "s":
             scheduled[action_id, period_id] = value
         else:
-            found.append((action_id, ends[period_id], pk, value))
-    reports = defaultdict(list)  # action → [(period end, progress)] ascending
-    for action_id, (end, _start), _pk, progress in sorted(found):
-        reports[action_id].append((end, progress))
+            found.append((ends[period_id], pk, action_id, value))
+    # The approved reports in the order they take effect: at each period an action reads
+    # its latest report ending by then (latest period end, then start, then id).
+    found.sort(key=lambda report: report[:2])
     total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
     if not total:
         return []
-    points = []
+    latest, next_report, points = {}, 0, []
     for p in periods:
+        while next_report < len(found) and found[next_report][0][0] <= p.end_date:
+            _end, _pk, action_id, progress = found[next_report]
+            latest[action_id] = progress
+            next_report += 1
+        default = {}  # (start, end) → the default planned spread at this period
         planned = executed = ZERO
+        period_id = p.pk
         for pk in ids:
             row, share = rows[pk], shares[pk]
-            value = scheduled.get((pk, p.pk))
+            value = scheduled.get((pk, period_id))
             if value is None:
-                value = default_planned(SimpleNamespace(**row), p.end_date)
+                dates = (row["start_date"], row["end_date"])
+                value = default.get(dates)
+                if value is None:
+                    value = default[dates] = default_planned(_Dates(*dates), p.end_date)
             planned += share * Decimal(value)
-            done = [progress for end, progress in reports.get(pk, ()) if end <= p.end_date]
-            executed += share * (Decimal(done[-1]) if done else ZERO)
+            done = latest.get(pk)
+            executed += share * (Decimal(done) if done is not None else ZERO)
         points.append((p, planned / total, executed / total))
     return points
+
+
+@dataclass(frozen=True)
+class _Dates:
+    start_date: object
+    end_date: object
 
 
 # --- Explain this % --------------------------------------------------------------------
@@ -507,9 +575,20 @@ class Contribution:
     planned: Decimal | None
     adds_executed: Decimal
     adds_planned: Decimal | None
+    # a part served by another plan (strategic roll-up): that plan at its cut, and whether
+    # the part is what is left of an objective some of whose goals serve elsewhere
+    plan: object = None
+    period: object = None
+    rest: bool = False
 
     @property
     def key(self):
+        key = f"{self.kind}-{self.node.id}"
+        return f"{self.plan.pk}:{key}" if self.plan is not None else key
+
+    @property
+    def node_key(self):
+        """The explained node's key on its own plan's page."""
         return f"{self.kind}-{self.node.id}"
 
 
@@ -555,7 +634,9 @@ def explain(rollup, kind, pk=None):
         return None
     children = []
     child_kind = LEVELS[LEVELS.index(kind) + 1] if kind != "action" else None
-    if child_kind:
+    if kind == "objective" and rollup.strategic:
+        children = _served_contributions(rollup, pk)
+    elif child_kind:
         siblings = [n for n in levels[child_kind][0].values() if n.parent_id == node.id]
         total = sum((n.weight for n in siblings), ZERO)
         for child in siblings:
@@ -585,3 +666,39 @@ def explain(rollup, kind, pk=None):
     return Explanation(
         kind=kind, node=node, finance=finances.get(pk), children=children, parents=parents
     )
+
+
+def _served_contributions(rollup, pk):
+    """The Contributions of the items of serving plans to the objective `pk` of a
+    strategic `rollup`, adding up to its figure (docs/rollup.md): in one year's roll-up
+    each item weighs its share of its own plan ÷ the shares of all the items that reach
+    the objective (1/n when they are all 0); over the term the objective is the plain
+    average of the years in which something serves it, so each item's relative share is
+    further divided by the number of those years."""
+    if rollup.years:
+        years = [y for y in rollup.years.values() if y.physical.objectives[pk].has_children]
+    else:
+        years = [rollup]
+    children = []
+    for year in years:
+        parts = year.served.get(pk, [])
+        total = sum((part.share for part in parts), ZERO)
+        for part in parts:
+            share = (part.share / total if total else Decimal(1) / len(parts)) / len(years)
+            node = part.node
+            children.append(
+                Contribution(
+                    kind="goal" if part.kind == "goal" else "objective",
+                    node=node,
+                    weight=part.share,
+                    share=share * HUNDRED,
+                    executed=node.physical,
+                    planned=node.planned,
+                    adds_executed=share * node.physical,
+                    adds_planned=None if node.planned is None else share * node.planned,
+                    plan=part.plan,
+                    period=part.period,
+                    rest=part.kind == "rest",
+                )
+            )
+    return children

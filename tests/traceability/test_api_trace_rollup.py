@@ -1,5 +1,6 @@
 """GET …/trace/ on every traceable item and GET /plans/{id}/rollup/."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from mipg.core.api.serializers import RESOURCE_NAMES
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.core.trace import route_of
+from mipg.traceability.api.rollup import PlanRollupSerializer, rollup_data, rollup_json
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ActionSchedule
 from tests.builders import build_plan, quarters_2026, semaforo_tally
@@ -214,3 +216,19 @@ def test_rollup_depth_keeps_the_figures_of_the_levels_it_shows(client_for, plann
     with count_queries() as counted_goals:
         client.get(url, {"depth": "goals"})
     assert counted_goals.count == counted_full.count
+
+
+def test_rollup_json_is_what_the_serializer_renders(db):
+    plan = build_plan(12)
+    periods = list(plan.periods.order_by("start_date"))
+    # a zero-budget action (null percentages), modifications and an action without reports
+    ActionFactory(goal=plan.objectives.first().goals.first(), weight=Decimal("0"))
+    rollup = plan_rollup(plan, period=periods[-1])
+    data = rollup_data(rollup, year=None, cumulative=True)
+    assert any(node["semaforo"] is None for node in data["actions"])
+    assert any(node["financial"]["cdp_pct"] is None for node in data["actions"])
+
+    fast, slow = rollup_json(data), PlanRollupSerializer(data).data
+
+    assert fast == slow
+    assert json.dumps(fast) == json.dumps(slow)  # same keys in the same order

@@ -13,6 +13,7 @@ from evaluation.selectors import SemaforoState
 from mipg.core.models import ReviewStatus
 from mipg.traceability.dashboard import action_shares, plan_dashboard
 from mipg.traceability.rollup import plan_rollup, with_serving_flag
+from mipg.traceability.views.dashboard import INDICATOR_LIMIT
 from planning.models import StrategicPlan
 from tests import factories
 from tests.builders import build_plan, dashboard_example
@@ -279,3 +280,18 @@ def test_explain_page_queries_do_not_grow_with_the_plan(client, director, count_
         assert len(response.context["explanation"].children) == 2  # the two objectives
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
+
+
+def test_dashboard_page_lists_the_first_indicators_and_counts_them_all(client, director, small):
+    goal = small["actions"][0].goal
+    factories.IndicatorFactory.create_batch(INDICATOR_LIMIT + 1, goal=goal)
+    client.force_login(director)
+    response = client.get(reverse("dashboard"), {"plan": small["plan"].pk})
+    everything = response.context["dashboard"].indicators
+    assert len(everything) > INDICATOR_LIMIT
+    assert response.context["indicators_shown"] == everything[:INDICATOR_LIMIT]
+    assert sum(n for _state, _label, n in response.context["dashboard"].semaforo) == len(everything)
+    assert (
+        f"Se muestran los primeros {INDICATOR_LIMIT} de {len(everything)}; la exportación"
+        in response.content.decode()
+    )

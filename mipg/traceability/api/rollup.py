@@ -277,6 +277,54 @@ def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE, depth="actions"):
     }
 
 
+# The tree's nodes are rendered without a serializer per node (20,000 actions went through
+# DRF's field machinery one by one): the same fields' to_representation, called directly.
+# PlanRollupSerializer still documents the schema and renders the rest of the answer;
+# tests/traceability/test_api_trace_rollup.py checks both give the same JSON.
+_DECIMAL = _decimal()
+NODE_LEVELS = ("objectives", "goals", "actions")
+
+
+def _decimal_json(value):
+    return None if value is None else _DECIMAL.to_representation(value)
+
+
+def _node_json(node):
+    """NodeSerializer(node).data as a plain dict (same keys, same values)."""
+    finance, semaforo = node["financial"], node["semaforo"]
+    return {
+        "id": int(node["id"]),
+        "code": str(node["code"]),
+        "name": str(node["name"]),
+        "parent": None if node["parent"] is None else int(node["parent"]),
+        "weight": _decimal_json(node["weight"]),
+        "physical": _decimal_json(node["physical"]),
+        "planned": _decimal_json(node["planned"]),
+        "physical_compliance": _decimal_json(node["physical_compliance"]),
+        "physical_state": str(node["physical_state"]),
+        "has_report": bool(node["has_report"]),
+        "has_children": bool(node["has_children"]),
+        "financial": {name: _decimal_json(value) for name, value in finance.items()},
+        "semaforo": None
+        if semaforo is None
+        else {
+            "compliance": _decimal_json(semaforo["compliance"]),
+            "state": str(semaforo["state"]),
+            "indicators": int(semaforo["indicators"]),
+            "unreported": int(semaforo["unreported"]),
+        },
+    }
+
+
+def rollup_json(data):
+    """PlanRollupSerializer(data).data for the dict of ``rollup_data``, the tree's levels
+    rendered by ``_node_json``."""
+    body = PlanRollupSerializer({**data, **dict.fromkeys(NODE_LEVELS, [])}).data
+    for level in NODE_LEVELS:
+        body[level] = [_node_json(node) for node in data[level]]
+    return body
+
+
 class PlanRollupViewSet(ApiViewSet):
     """Routed under plans/: only the detail action rollup."""
 
@@ -317,4 +365,4 @@ class PlanRollupViewSet(ApiViewSet):
             actions=depth == "actions",
         )
         data = rollup_data(rollup, year=year, cumulative=cumulative, scope=scope, depth=depth)
-        return Response(PlanRollupSerializer(data).data)
+        return Response(rollup_json(data))

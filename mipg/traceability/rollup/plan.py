@@ -27,11 +27,17 @@ from evaluation.selectors import (
     SemaforoState,
     capped,
     indicator_results,
+    indicator_results_at_cuts,
     indicators_of_plan,
+    indicators_of_plans,
     semaforo,
 )
-from management.selectors.budget import plan_financial_progress
-from management.selectors.physical import entity_thresholds, plan_physical_progress
+from management.selectors.budget import plan_financial_progress, plans_financial_progress
+from management.selectors.physical import (
+    entity_thresholds,
+    plan_physical_progress,
+    plans_physical_progress,
+)
 from mipg.core.models import Entity
 from planning.selectors import default_cutoff_period
 
@@ -58,9 +64,12 @@ class PlanRollup:
     objective_semaforo: dict = field(default_factory=dict)  # objective id → NodeSemaforo
     plan_semaforo: NodeSemaforo | None = None
     thresholds: dict = field(default_factory=dict)  # the entity's semáforo bands
-    # Strategic roll-up only: year → PlanRollup of that year, and the serving plans.
+    # Strategic roll-up only (``strategic``): year → PlanRollup of that year, the serving
+    # plans, and for a year's roll-up each objective's ServedParts (objective id → list).
     years: dict = field(default_factory=dict)
     serving_plans: tuple = ()
+    served: dict = field(default_factory=dict)
+    strategic: bool = False
 
 
 JUDGED_OUT = frozenset({SemaforoState.NO_TARGET, SemaforoState.NO_BASELINE})
@@ -181,6 +190,50 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
         else {}
     )
 
+    return _plan_rollup(plan, period, physical, financial, indicators, results, thresholds)
+
+
+def plan_rollups(cuts, *, cumulative=True, scope=PLAN_SCOPE, entity=None):
+    """{plan id: PlanRollup} of several plans, each at its own cut (`cuts`: {plan: period
+    or None}, each plan once), without action nodes: the figures of ``plan_rollup(plan,
+    period=period, cumulative=cumulative, scope=scope, actions=False)`` (all years of the
+    budget) in eight queries whatever the number of plans (nine without `entity`): the
+    objectives, goals and action rows of every plan, the budget sums by goal (two), the
+    indicators and their targets and approved measurements."""
+    if not cuts:
+        return {}
+    entity = entity or Entity.current()
+    thresholds = entity_thresholds(entity)
+    physical = plans_physical_progress(cuts, thresholds=thresholds)
+    financial = plans_financial_progress(physical)
+    indicators = defaultdict(list)
+    all_indicators = list(indicators_of_plans(list(cuts)).order_by("code"))
+    for indicator in all_indicators:
+        indicators[indicator.plan_key].append(indicator)
+    results = indicator_results_at_cuts(
+        all_indicators,
+        {plan.pk: period for plan, period in cuts.items()},
+        cumulative=cumulative,
+        scope=scope,
+        entity=entity,
+    )
+    return {
+        plan.pk: _plan_rollup(
+            plan,
+            period,
+            physical[plan.pk],
+            financial[plan.pk],
+            indicators[plan.pk],
+            results,
+            thresholds,
+        )
+        for plan, period in cuts.items()
+    }
+
+
+def _plan_rollup(plan, period, physical, financial, indicators, results, thresholds):
+    """The PlanRollup of `plan` from its physical and financial trees and its `indicators`
+    with their `results` ({indicator id: IndicatorResult}, a superset is fine)."""
     counts = dict.fromkeys(SemaforoState, 0)
     own = defaultdict(list)
     for indicator in indicators:

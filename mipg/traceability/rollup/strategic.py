@@ -21,12 +21,14 @@ from management.selectors.physical import (
     physical_compliance,
     physical_state,
 )
+from mipg.core.models import Entity
 from mipg.traceability.rollup.plan import (
     NodeSemaforo,
     PlanRollup,
     _objective_value,
     _weighted,
     plan_rollup,
+    plan_rollups,
 )
 from planning.models import Goal, Objective, ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff, default_cutoff_period
@@ -51,6 +53,22 @@ def rollup_of(plan, *, actions=True, **kwargs):
     if served:
         return strategic_rollup(plan, **kwargs)
     return plan_rollup(plan, actions=actions, **kwargs)
+
+
+@dataclass(frozen=True)
+class ServedPart:
+    """One item of a serving plan in a strategic objective's figure of one year: the
+    serving `plan` at its cut `period`, `kind` ("objective", "goal" or "rest": what is left
+    of an objective some of whose goals serve elsewhere), its `share` of its own plan, its
+    NodeProgress, BudgetTotals and NodeSemaforo (or None)."""
+
+    plan: object
+    period: object
+    kind: str
+    share: Decimal
+    node: NodeProgress
+    finance: object
+    semaforo: object
 
 
 @dataclass(frozen=True)
@@ -87,10 +105,8 @@ def serving_cuts(plans, cut):
         periods[period.plan_id].append(period)
     cuts = {}
     for served in plans:
-        if periods[served.pk]:
-            cuts[served.pk] = default_cutoff(periods[served.pk], today=cut)
-        elif served.start_year <= cut.year and not served.periods_count:
-            cuts[served.pk] = None
+        for period in _cut_of(served, periods[served.pk], cut):
+            cuts[served.pk] = period
     return cuts
 
 
@@ -152,14 +168,22 @@ def strategic_rollup(
     serving = [s for s in serving if s.pk in cuts]
     alignment = Alignment.of_plans(serving)
     thresholds = own.thresholds or entity_thresholds()
+    rollups = [
+        plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
+        for served in serving
+    ]
+    return _from_serving(own, rollups, alignment, thresholds, period=period, year=year)
+
+
+def _from_serving(own, rollups, alignment, thresholds, *, period, year=None):
+    """The strategic roll-up of `own.plan` (its own ``plan_rollup``) from the `rollups` of
+    the serving plans that have started by the cut, each at its cut, oldest year first."""
     by_year = defaultdict(list)
-    for served in serving:
-        by_year[served.start_year].append(
-            plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
-        )
+    for rollup in rollups:
+        by_year[rollup.plan.start_year].append(rollup)
     years = {
-        y: _strategic_year(own, rollups, alignment, thresholds, period=period)
-        for y, rollups in sorted(by_year.items())
+        y: _strategic_year(own, year_rollups, alignment, thresholds, period=period)
+        for y, year_rollups in sorted(by_year.items())
     }
     if year is not None:
         return years.get(year) or _strategic_year(own, [], alignment, thresholds, period=period)
@@ -182,25 +206,115 @@ def strategic_rollup(
         thresholds,
         period=period,
         years=years,
-        serving_plans=tuple(serving),
+        serving_plans=tuple(r.plan for r in rollups),
     )
+
+
+def rollups_of(plans, *, cumulative=True, scope=PLAN_SCOPE, today=None):
+    """{plan id: the roll-up ``rollup_of`` gives for it at its default cut, without action
+    nodes} of several `plans` (loaded by ``with_serving_flag`` with their ``periods``
+    prefetched), for pages that show many plans' totals (the home page). The same figures
+    in a number of queries that does not grow with the number of plans or of serving
+    plans: the serving plans, their periods and alignment (four, only when a plan is
+    served) and the eight of ``plan_rollups`` — once more for each further cut at which a
+    plan is needed (a plan shown at its own cut and serving another at an earlier one)."""
+    today = today or timezone.localdate()
+    own_cuts = {plan: default_cutoff(plan.periods.all(), today=today) for plan in plans}
+    served = [plan for plan in plans if plan.has_serving_plans]
+    serving_of, serving_cut = defaultdict(list), {}
+    alignment = Alignment({}, {})
+    if served:
+        serving = list(
+            StrategicPlan.objects.filter(parent__in=served)
+            .annotate(periods_count=Count("periods"))
+            .order_by("start_year", "name", "pk")
+        )
+        cut_dates = {
+            plan.pk: min(own_cuts[plan].end_date, today) if own_cuts[plan] else today
+            for plan in served
+        }
+        periods = defaultdict(list)
+        for period in ReportingPeriod.objects.filter(
+            plan__in=serving, start_date__lte=max(cut_dates.values())
+        ):
+            periods[period.plan_id].append(period)
+        for plan in serving:
+            cut = cut_dates[plan.parent_id]
+            started = [p for p in periods[plan.pk] if p.start_date <= cut]
+            cuts = _cut_of(plan, started, cut)
+            if cuts:
+                serving_cut[plan] = cuts[0]
+                serving_of[plan.parent_id].append(plan)
+        alignment = Alignment.of_plans(list(serving_cut))
+    entity = Entity.current()
+    rollups = {}
+    # a plan is rolled up once per cut at which it is needed; plan_rollups takes each
+    # plan once, so a plan needed at two cuts goes into a second round
+    rounds = []
+    for plan, period in [*own_cuts.items(), *serving_cut.items()]:
+        key = (plan.pk, period.pk if period else None)
+        if key in rollups:
+            continue
+        rollups[key] = None
+        for batch in rounds:
+            if plan not in batch:
+                batch[plan] = period
+                break
+        else:
+            rounds.append({plan: period})
+    for batch in rounds:
+        for plan_id, rollup in plan_rollups(
+            batch, cumulative=cumulative, scope=scope, entity=entity
+        ).items():
+            rollups[plan_id, rollup.period.pk if rollup.period else None] = rollup
+
+    def rollup_at(plan, period):
+        return rollups[plan.pk, period.pk if period else None]
+
+    result = {}
+    for plan, period in own_cuts.items():
+        own = rollup_at(plan, period)
+        if plan.has_serving_plans:
+            own = _from_serving(
+                own,
+                [rollup_at(s, serving_cut[s]) for s in serving_of[plan.pk]],
+                alignment,
+                own.thresholds,
+                period=period,
+            )
+        result[plan.pk] = own
+    return result
+
+
+def _cut_of(plan, started, cut):
+    """(period,) of a serving `plan` at the date `cut` from its periods `started` by then
+    (``serving_cuts``); (None,) for a plan without periods whose first year has begun; ()
+    when it has not started."""
+    if started:
+        return (default_cutoff(started, today=cut),)
+    if plan.start_year <= cut.year and not plan.periods_count:
+        return (None,)
+    return ()
 
 
 def _strategic_year(own, rollups, alignment, thresholds, *, period):
     """The strategic plan `own.plan` from the serving plans' `rollups` of one year."""
     targets = own.physical.objectives
-    parts, indicators = defaultdict(list), {}
+    parts, served, indicators = defaultdict(list), defaultdict(list), {}
     for rollup in rollups:
         reaches = _reaches(rollup, alignment, targets)
-        for target, part in _aligned_parts(rollup, reaches, thresholds):
+        for target, kind, part in _aligned_parts(rollup, reaches, thresholds):
             parts[target].append(part)
+            served[target].append(ServedPart(rollup.plan, rollup.period, kind, *part))
         for pk, (indicator, result) in rollup.indicators.items():
             node = ("goal", indicator.goal_id) if indicator.goal_id else None
             node = node or ("objective", indicator.objective_id)
             if reaches.get(node) is not None:
                 indicators[pk] = (indicator, result)
     plans = tuple(r.plan for r in rollups)
-    return _strategic(own, parts, indicators, thresholds, period=period, serving_plans=plans)
+    return _strategic(
+        own, parts, indicators, thresholds, period=period, serving_plans=plans, served_parts=served
+    )
 
 
 def _reaches(rollup, alignment, targets):
@@ -220,8 +334,10 @@ def _reaches(rollup, alignment, targets):
 
 
 def _aligned_parts(rollup, reaches, thresholds):
-    """(target objective id, (share, NodeProgress, BudgetTotals, NodeSemaforo or None)) of
-    each aligned item of a serving plan's `rollup` (the rule of ``strategic_rollup``)."""
+    """(target objective id, kind, (share, NodeProgress, BudgetTotals, NodeSemaforo or
+    None)) of each aligned item of a serving plan's `rollup` (the rule of
+    ``strategic_rollup``); kind: "goal", "objective" or "rest" (what is left of an
+    objective some of whose goals serve elsewhere)."""
     goals_of = defaultdict(list)
     for goal in rollup.physical.goals.values():
         goals_of[goal.parent_id].append(goal)
@@ -237,6 +353,7 @@ def _aligned_parts(rollup, reaches, thresholds):
             if reaches["goal", goal.id] is not None:
                 yield (
                     reaches["goal", goal.id],
+                    "goal",
                     (
                         _share(objective, goals, [goal]),
                         goal,
@@ -249,6 +366,7 @@ def _aligned_parts(rollup, reaches, thresholds):
         if not moved:
             yield (
                 target,
+                "objective",
                 (
                     objective.weight,
                     objective,
@@ -261,6 +379,7 @@ def _aligned_parts(rollup, reaches, thresholds):
         if rest:
             yield (
                 target,
+                "rest",
                 (
                     _share(objective, goals, rest),
                     _served_progress(
@@ -312,9 +431,12 @@ def _rest_semaforo(goal_parts, own_results, thresholds):
     return NodeSemaforo(value, state, indicators, unreported)
 
 
-def _strategic(own, parts, indicators, thresholds, *, period, years=None, serving_plans=()):
+def _strategic(
+    own, parts, indicators, thresholds, *, period, years=None, serving_plans=(), served_parts=None
+):
     """PlanRollup of the strategic plan `own.plan` at `period` whose objective `pk` is
-    served by `parts[pk]`: (weight, NodeProgress, BudgetTotals, NodeSemaforo or None)."""
+    served by `parts[pk]`: (weight, NodeProgress, BudgetTotals, NodeSemaforo or None);
+    `served_parts`: the same parts of one year as ServedParts, kept for «explicar este %»."""
     plan = own.plan
     physical, financial, semaforos = {}, {}, {}
     for pk, pei_node in own.physical.objectives.items():
@@ -372,6 +494,8 @@ def _strategic(own, parts, indicators, thresholds, *, period, years=None, servin
         plan_semaforo=_served_semaforo([(w, s) for w, _n, _f, s in plan_parts if s], thresholds),
         years=years or {},
         serving_plans=serving_plans,
+        served=dict(served_parts or {}),
+        strategic=True,
     )
 
 

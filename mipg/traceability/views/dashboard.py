@@ -16,12 +16,14 @@ from mipg.core.permissions import require_perm
 from mipg.core.templatetags.mipg_format import money, percent
 from mipg.traceability.dashboard import explain, parse_node, plan_dashboard
 from mipg.traceability.forms import DashboardForm
-from mipg.traceability.rollup import plan_rollup, with_serving_flag
+from mipg.traceability.rollup import rollup_of, with_serving_flag
 from mipg.traceability.spreadsheet.follow_up import INDICATOR_RESULT_COLUMNS
 from planning.models import ReportingPeriod, StrategicPlan
 from planning.selectors import default_cutoff
 
 FILTERS = ("unit", "dimension", "policy", "institutional_plan")
+# Indicator rows on the page (the semáforo counts cover them all; the export lists them all)
+INDICATOR_LIMIT = 50
 
 
 def _plans():
@@ -167,6 +169,7 @@ def dashboard(request):
                 g.key: _explain_url(plan, data, f"objective-{g.key}") for g in data.objectives
             },
             export_url=f"{reverse('dashboard-export')}?{query.urlencode()}",
+            indicators_shown=data.indicators[:INDICATOR_LIMIT],
         )
     return render(request, "traceability/dashboard.html", context)
 
@@ -224,7 +227,7 @@ def plan_explain(request, pk):
     """«Explain this %»: the weighted contributions behind a node's figure, from the plan
     down to an action and its approved reports (?node=objective-12, ?period=)."""
     require_perm(request.user, "planning.view_strategicplan")
-    plan = get_object_or_404(StrategicPlan, pk=pk)
+    plan = get_object_or_404(with_serving_flag(StrategicPlan.objects.all()), pk=pk)
     periods = list(plan.periods.order_by("start_date", "pk"))
     period = None
     raw_period = request.GET.get("period", "")
@@ -235,7 +238,8 @@ def plan_explain(request, pk):
     parsed = parse_node(request.GET.get("node", ""))
     if parsed is None:
         raise Http404(_("Nodo desconocido."))
-    rollup = plan_rollup(plan, period=period or default_cutoff(periods))
+    # the roll-up the dashboard shows (a plan served by others from what serves it)
+    rollup = rollup_of(plan, period=period or default_cutoff(periods))
     explanation = explain(rollup, *parsed)
     if explanation is None:
         raise Http404(_("Nodo desconocido."))
@@ -250,6 +254,13 @@ def plan_explain(request, pk):
     def link(key):
         return f"{base}?{urlencode({**query, 'node': key})}"
 
+    def child_link(child):
+        if child.plan is None:
+            return link(child.key)
+        url = reverse("planning:plan-explain", args=[child.plan.pk])
+        at = {"period": child.period.pk} if child.period else {}
+        return f"{url}?{urlencode({**at, 'node': child.node_key})}"
+
     return render(
         request,
         "traceability/explain.html",
@@ -258,7 +269,7 @@ def plan_explain(request, pk):
             "rollup": rollup,
             "explanation": explanation,
             "reports": reports,
-            "links": {c.key: link(c.key) for c in explanation.children},
+            "links": {c.key: child_link(c) for c in explanation.children},
             "parent_links": [
                 (kind, node, link(f"{kind}-{node.id}" if kind != "plan" else "plan"))
                 for kind, node in explanation.parents
