@@ -1,5 +1,5 @@
 """Every write of accountability reports: create, generate (run by the Celery task),
-fail, publish, withdraw, and the hash chain they keep.
+fail, publish, withdraw, and the hash chain they keep (checked by accountability.verification).
 
 Generation is idempotent: the files of generation *n* are written to a temporary folder,
 moved to ``reports/<id>/<n>/`` and recorded (rows, hashes, snapshot and status) in one
@@ -214,30 +214,3 @@ def withdraw_report(report, *, reason, by):
     report.full_clean()
     report.save()
     return report
-
-
-def verify_reports():
-    """[message] of every mismatch between the stored hashes and the files on disk, and
-    of every broken link of the plans' chains; empty when all is well."""
-    root = Path(settings.MEDIA_ROOT)
-    problems = []
-    reports = AccountabilityReport.objects.prefetch_related("files").order_by("pk")
-    for report in reports:
-        if report.status not in (Status.READY, Status.PUBLISHED, Status.WITHDRAWN):
-            continue
-        label = f"informe {report.pk} «{report.title}»"
-        for row in report.files.all():
-            path = root / row.file.name
-            if not path.exists():
-                problems.append(f"{label}: falta el archivo {row.file.name}")
-            elif file_sha256(path) != row.sha256:
-                problems.append(f"{label}: el archivo {row.file.name} no coincide con su SHA-256")
-        files = [(r.name, r.sha256) for r in report.files.all()]
-        if manifest_sha256(files, report.previous_sha256) != report.sha256:
-            problems.append(f"{label}: el SHA-256 del informe no coincide con su manifiesto")
-        if report.published_at is not None:
-            previous = previous_published(report)
-            expected = previous.sha256 if previous else ""
-            if report.previous_sha256 != expected:
-                problems.append(f"{label}: el enlace con el informe publicado anterior no coincide")
-    return problems
