@@ -10,7 +10,8 @@ depends on the live data once it is stored.
 
 from collections import Counter
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models.fields.json import KeyTransform
 
 from accountability.models import AccountabilityReport, ReportFile
 from management.models import ProgressReport
@@ -232,4 +233,38 @@ def published_reports():
         .select_related("plan")
         .annotate(cutoff_end=Max("periods__end_date"))
         .order_by("-published_at", "-pk")
+    )
+
+
+def publication_state():
+    """What the citizen portal's pages depend on, in one query: the latest publication
+    and withdrawal times and the number of reports citizens may see (a new publication or
+    a withdrawal changes it; published snapshots never change)."""
+    return AccountabilityReport.objects.filter(
+        status__in=AccountabilityReport.FROZEN_STATUSES
+    ).aggregate(published=Max("published_at"), withdrawn=Max("withdrawn_at"), count=Count("pk"))
+
+
+def latest_plan_reports():
+    """For each plan with a published (not withdrawn) report, its latest one with the
+    plan's name, and of its snapshot only the cut-off and the plan's totals
+    (``snapshot["total"]``: progress planned and executed, ``finance``), plan name order.
+    One query."""
+    latest = (
+        AccountabilityReport.objects.filter(
+            plan=OuterRef("plan"), status=AccountabilityReport.Status.PUBLISHED
+        )
+        .order_by("-published_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        AccountabilityReport.objects.filter(
+            status=AccountabilityReport.Status.PUBLISHED, pk=Subquery(latest)
+        )
+        .select_related("plan")
+        .defer("snapshot")
+        .annotate(
+            total=KeyTransform("total", "snapshot"), cutoff=KeyTransform("cutoff", "snapshot")
+        )
+        .order_by("plan__name", "plan_id")
     )
