@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accountability import outputs
 from accountability.models import AccountabilityReport, ReportFile
-from accountability.selectors import previous_published, report_snapshot
+from accountability.selectors import forget_portal_state, previous_published, report_snapshot
 
 Status = AccountabilityReport.Status
 GENERATABLE = (Status.DRAFT, Status.QUEUED, Status.GENERATING, Status.READY, Status.FAILED)
@@ -196,6 +196,7 @@ def publish_report(report, *, by):
     report.published_at, report.published_by = timezone.now(), by
     report.full_clean()
     report.save()
+    _portal_changed()
     return report
 
 
@@ -213,4 +214,12 @@ def withdraw_report(report, *, reason, by):
     report.withdrawn_at = timezone.now()
     report.full_clean()
     report.save()
+    _portal_changed()
     return report
+
+
+def _portal_changed():
+    """The citizen portal shows something else: forget its cached state now and once the
+    change is committed (a page built in between would have read the old state)."""
+    forget_portal_state()
+    transaction.on_commit(forget_portal_state)

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "mipg.core.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The citizen portal's pages from the cache, before sessions and authentication
+    # (accountability.views.caching).
+    "accountability.views.caching.PortalCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,10 +13,12 @@ change what a portal page shows. So every portal page is:
   publication, a withdrawal or an identity change gives new keys at once: nothing has to
   be deleted, old entries expire.
 
-Use ``public_cache(version_func)`` on a GET view. ``version_func(request, *args,
-**kwargs)`` returns a ``PageVersion`` naming everything the page shows that could change,
-in one or two cheap queries (it runs on every request, hit or miss), or None to skip
-caching (e.g. the object does not exist: the view answers its 404). Start from
+Mark a GET view with ``public_cache(version_func)``; ``PortalCacheMiddleware`` (early in
+settings.MIDDLEWARE) does the work, so a stored page skips sessions, authentication and
+the rest. ``version_func(request, *args, **kwargs)`` returns a ``PageVersion`` naming
+everything the page shows that could change, cheaply (it runs on every request, hit or
+miss: ``portal_version`` reads the cache), or None to skip caching (e.g. the object does
+not exist: the view answers its 404). Start from
 ``portal_version(request)`` (publications, withdrawals, identity) and ``extend`` it, e.g.
 a page that shows answered questions::
 
@@ -28,23 +30,23 @@ a page that shows answered questions::
     def report_detail(request, pk): ...
 
 Pages with a form must not be shared: a CSRF token is personal. A page that used one
-(``{% csrf_token %}``) is never stored nor marked public (the decorator checks), so keep
+(``{% csrf_token %}``) is never stored nor marked public (the middleware checks), so keep
 forms on their own page and cache the page that links to it.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
 
-from accountability.selectors import publication_state
-from mipg.core.models import Entity
+from accountability.selectors import portal_state
 
 # Browsers and proxies keep a page two minutes: a withdrawal reaches everyone within that
 # time, while the server's copy is replaced at once.
@@ -55,8 +57,8 @@ FILE_MAX_AGE = 24 * 60 * 60
 # bounds how long an unused copy stays.
 SERVER_TIMEOUT = 24 * 60 * 60
 KEY_PREFIX = "portal:page:"
-# Headers a stored page keeps (the others are set again by the middleware).
-STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+# Headers a stored page does not keep: set again on every answer.
+NOT_STORED = {"etag", "last-modified", "cache-control", "x-portal-cache", "set-cookie"}
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,12 @@ class PageVersion:
 
 def portal_version(request, *args, **kwargs):
     """What every portal page depends on: the reports' publications and withdrawals and
-    the entity's identity (name, NIT, logo, colours, contact). Two queries."""
-    state = publication_state()
-    entity = Entity.current()
-    identity = [getattr(entity, f.attname) for f in entity._meta.concrete_fields]
+    the entity's identity (name, NIT, logo, colours, contact); ``selectors.portal_state``:
+    no query when cached, two otherwise."""
+    state = portal_state()
     changed = [t for t in (state["published"], state["withdrawn"]) if t is not None]
     return PageVersion(
-        f"{state['published']}|{state['withdrawn']}|{state['count']}|{identity}",
+        f"{state['published']}|{state['withdrawn']}|{state['count']}|{state['identity']}",
         max(changed) if changed else None,
     )
 
@@ -105,44 +106,82 @@ def _shareable(request, response, *, store):
     )
 
 
+@dataclass(frozen=True)
+class CachePolicy:
+    """How a portal view is cached (attached to it by ``public_cache``)."""
+
+    version_func: Callable
+    max_age: int = PAGE_MAX_AGE
+    store: bool = True
+    timeout: int = SERVER_TIMEOUT
+
+    def serve(self, request, args, kwargs, get_response):
+        """Answer ``request`` for the view: 304, the stored page, or the page built by
+        ``get_response`` (the rest of the middleware and the view), stored when
+        shareable."""
+        version = self.version_func(request, *args, **kwargs)
+        if version is None:
+            return get_response(request)
+        language = translation.get_language_from_request(request)
+        source = "\n".join([request.get_full_path(), language, version.key])
+        digest = hashlib.sha256(source.encode()).hexdigest()
+        etag, modified = f'"{digest[:40]}"', version.last_modified
+        timestamp = modified.timestamp() if modified is not None else None
+        answer = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        if answer is not None:
+            return _headers(answer, etag, modified, self.max_age)
+        key = KEY_PREFIX + digest
+        stored = cache.get(key) if self.store else None
+        if stored is not None:
+            status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Portal-Cache"] = "hit"
+            return _headers(response, etag, modified, self.max_age)
+        response = get_response(request)
+        if not _shareable(request, response, store=self.store):
+            return response
+        if self.store and request.method == "GET":
+            headers = [(h, v) for h, v in response.items() if h.lower() not in NOT_STORED]
+            cache.set(key, (response.status_code, response.content, headers), self.timeout)
+            response["X-Portal-Cache"] = "miss"
+        return _headers(response, etag, modified, self.max_age)
+
+
 def public_cache(version_func, *, max_age=PAGE_MAX_AGE, store=True, timeout=SERVER_TIMEOUT):
-    """Decorate a portal GET view: 304 on a matching ``If-None-Match`` (or
-    ``If-Modified-Since``), the page from the server cache when stored (``store``; not for
-    file downloads, which stream from disk), and ``ETag``, ``Last-Modified`` and
-    ``Cache-Control: public, max-age`` on what it answers. See the module's docstring."""
+    """Mark a portal GET view as cached: ``PortalCacheMiddleware`` answers 304 on a
+    matching ``If-None-Match`` (or ``If-Modified-Since``), the page from the server cache
+    when stored (``store``; not for file downloads, which stream from disk), and sets
+    ``ETag``, ``Last-Modified`` and ``Cache-Control: public, max-age`` on what it answers.
+    See the module's docstring."""
 
     def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            version = version_func(request, *args, **kwargs)
-            if version is None:
-                return view(request, *args, **kwargs)
-            source = "\n".join([request.get_full_path(), get_language() or "", version.key])
-            digest = hashlib.sha256(source.encode()).hexdigest()
-            etag = f'"{digest[:40]}"'
-            modified = version.last_modified
-            timestamp = modified.timestamp() if modified is not None else None
-            answer = get_conditional_response(request, etag=etag, last_modified=timestamp)
-            if answer is not None:
-                return _headers(answer, etag, modified, max_age)
-            key = KEY_PREFIX + digest
-            stored = cache.get(key) if store else None
-            if stored is not None:
-                content, headers = stored
-                response = HttpResponse(content)
-                for name, value in headers:
-                    response[name] = value
-                response["X-Portal-Cache"] = "hit"
-                return _headers(response, etag, modified, max_age)
-            response = view(request, *args, **kwargs)
-            if not _shareable(request, response, store=store):
-                return response
-            if store:
-                headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
-                cache.set(key, (response.content, headers), timeout)
-                response["X-Portal-Cache"] = "miss"
-            return _headers(response, etag, modified, max_age)
-
-        return wrapped
+        view.public_cache = CachePolicy(version_func, max_age, store, timeout)
+        return view
 
     return decorator
+
+
+class PortalCacheMiddleware:
+    """Serves the views marked with ``public_cache`` (settings.MIDDLEWARE, right after
+    WhiteNoise): a stored page goes out without sessions, authentication, CSRF or
+    messages, which is what lets a page keep up with a static file under a spike. A page
+    is stored as the rest of the middleware finished it (Vary, X-Frame-Options,
+    Content-Language); the middleware above it (security headers, CSP) runs on every
+    answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        policy = getattr(match.func, "public_cache", None)
+        if policy is None:
+            return self.get_response(request)
+        return policy.serve(request, match.args, match.kwargs, self.get_response)
