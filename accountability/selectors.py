@@ -18,6 +18,7 @@ before.
 
 from collections import Counter
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery
 from django.db.models.fields.json import KeyTransform
 
@@ -453,3 +454,68 @@ def published_datasets():
 def published_dataset(pk):
     """A published or withdrawn report as ``published_datasets`` gives it, or None."""
     return published_datasets().filter(pk=pk).first()
+
+
+PORTAL_STATE_KEY = "portal:state"
+# The state is read from the cache for at most this long: publishing and withdrawing forget
+# it at once (forget_portal_state); an edit of the entity's identity shows within it.
+PORTAL_STATE_SECONDS = 5
+
+
+def portal_state():
+    """What every page of the citizen portal depends on: the latest publication and
+    withdrawal times, the number of reports citizens may see (a new publication or a
+    withdrawal changes them; published snapshots never change), the entity's identity and
+    the latest public change of the citizen dialogue (answers, commitments). From the
+    cache (no query) when there; else four queries."""
+    state = cache.get(PORTAL_STATE_KEY)
+    if state is None:
+        state = AccountabilityReport.objects.filter(
+            status__in=AccountabilityReport.FROZEN_STATUSES
+        ).aggregate(published=Max("published_at"), withdrawn=Max("withdrawn_at"), count=Count("pk"))
+        entity = Entity.current()
+        state["identity"] = [getattr(entity, f.attname) for f in entity._meta.concrete_fields]
+        state["dialogue"] = _dialogue_changed()
+        cache.set(PORTAL_STATE_KEY, state, PORTAL_STATE_SECONDS)
+    return state
+
+
+def _dialogue_changed():
+    """The latest change the portal shows of the citizen dialogue: a question saved while
+    published (published, its answer edited) or any commitment change. Two queries."""
+    questions = CitizenQuestion.history.filter(status=CitizenQuestion.Status.PUBLISHED)
+    times = [
+        questions.aggregate(last=Max("history_date"))["last"],
+        Commitment.history.aggregate(last=Max("history_date"))["last"],
+    ]
+    return max((t for t in times if t is not None), default=None)
+
+
+def forget_portal_state():
+    """Make the portal read its state again (after a publication or a withdrawal)."""
+    cache.delete(PORTAL_STATE_KEY)
+
+
+def latest_plan_reports():
+    """For each plan with a published (not withdrawn) report, its latest one with the
+    plan's name, and of its snapshot only the cut-off and the plan's totals
+    (``snapshot["total"]``: progress planned and executed, ``finance``), plan name order.
+    One query."""
+    latest = (
+        AccountabilityReport.objects.filter(
+            plan=OuterRef("plan"), status=AccountabilityReport.Status.PUBLISHED
+        )
+        .order_by("-published_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        AccountabilityReport.objects.filter(
+            status=AccountabilityReport.Status.PUBLISHED, pk=Subquery(latest)
+        )
+        .select_related("plan")
+        .defer("snapshot")
+        .annotate(
+            total=KeyTransform("total", "snapshot"), cutoff=KeyTransform("cutoff", "snapshot")
+        )
+        .order_by("plan__name", "plan_id")
+    )

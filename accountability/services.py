@@ -1,6 +1,7 @@
 """Every write of accountability reports: create, generate (run by the Celery task),
-fail, publish, withdraw, and the hash chain they keep; and of the citizen dialogue
-(questions, their moderation and the commitments of the answers, at the end).
+fail, publish, withdraw, and the hash chain they keep (checked by
+accountability.verification); and of the citizen dialogue (questions, their moderation
+and the commitments of the answers, at the end).
 
 Generation is idempotent: the files of generation *n* are written to a temporary folder,
 moved to ``reports/<id>/<n>/`` and recorded (rows, hashes, snapshot and status) in one
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accountability import outputs
 from accountability.models import AccountabilityReport, CitizenQuestion, Commitment, ReportFile
-from accountability.selectors import previous_published, report_snapshot
+from accountability.selectors import forget_portal_state, previous_published, report_snapshot
 
 Status = AccountabilityReport.Status
 GENERATABLE = (Status.DRAFT, Status.QUEUED, Status.GENERATING, Status.READY, Status.FAILED)
@@ -197,6 +198,7 @@ def publish_report(report, *, by):
     report.published_at, report.published_by = timezone.now(), by
     report.full_clean()
     report.save()
+    _portal_changed()
     return report
 
 
@@ -214,34 +216,15 @@ def withdraw_report(report, *, reason, by):
     report.withdrawn_at = timezone.now()
     report.full_clean()
     report.save()
+    _portal_changed()
     return report
 
 
-def verify_reports():
-    """[message] of every mismatch between the stored hashes and the files on disk, and
-    of every broken link of the plans' chains; empty when all is well."""
-    root = Path(settings.MEDIA_ROOT)
-    problems = []
-    reports = AccountabilityReport.objects.prefetch_related("files").order_by("pk")
-    for report in reports:
-        if report.status not in (Status.READY, Status.PUBLISHED, Status.WITHDRAWN):
-            continue
-        label = f"informe {report.pk} «{report.title}»"
-        for row in report.files.all():
-            path = root / row.file.name
-            if not path.exists():
-                problems.append(f"{label}: falta el archivo {row.file.name}")
-            elif file_sha256(path) != row.sha256:
-                problems.append(f"{label}: el archivo {row.file.name} no coincide con su SHA-256")
-        files = [(r.name, r.sha256) for r in report.files.all()]
-        if manifest_sha256(files, report.previous_sha256) != report.sha256:
-            problems.append(f"{label}: el SHA-256 del informe no coincide con su manifiesto")
-        if report.published_at is not None:
-            previous = previous_published(report)
-            expected = previous.sha256 if previous else ""
-            if report.previous_sha256 != expected:
-                problems.append(f"{label}: el enlace con el informe publicado anterior no coincide")
-    return problems
+def _portal_changed():
+    """The citizen portal shows something else: forget its cached state now and once the
+    change is committed (a page built in between would have read the old state)."""
+    forget_portal_state()
+    transaction.on_commit(forget_portal_state)
 
 
 # Citizen questions (MURC diálogo) and their commitments. Moderation is Planeación's and the
@@ -320,6 +303,7 @@ def answer_question(question, *, answer, by, publish=False, commitment=None):
     question.save()
     if commitment:
         add_commitment(question, by=by, **commitment)
+    _portal_changed()
     return question
 
 
@@ -383,6 +367,7 @@ def add_commitment(question, *, description, unit, due_date, by):
     row.full_clean()
     row._change_reason = "Compromiso registrado en la respuesta"
     row.save()
+    _portal_changed()
     return row
 
 
@@ -401,4 +386,5 @@ def update_commitment(commitment, *, status, note, by):
     commitment.full_clean()
     commitment._change_reason = note
     commitment.save()
+    _portal_changed()
     return commitment

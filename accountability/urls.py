@@ -28,6 +28,7 @@ public_urlpatterns = [
     path("informes/", public.report_list, name="report-list"),
     path("informes/<int:pk>/", public.report_detail, name="report-detail"),
     path("informes/<int:pk>/archivos/<str:name>", public.report_file, name="report-file"),
+    path("informes/<int:pk>/verificar/", public.report_verify, name="report-verify"),
     path("informes/<int:pk>/preguntar/", public_questions.question_ask, name="question-ask"),
     path(
         "informes/<int:pk>/pregunta-enviada/",

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "mipg.core.security.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The citizen portal's pages from the cache, before sessions and authentication
+    # (accountability.views.caching).
+    "accountability.views.caching.PortalCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +136,23 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------
+# The citizen portal keeps whole pages here (accountability.views.caching), as does API
+# throttling. Redis when MIPG_CACHE_URL is set (shared by every web process), otherwise the
+# memory of each process.
+MIPG_CACHE_URL = env_url("MIPG_CACHE_URL", "", schemes={"redis", "rediss"})
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MIPG_CACHE_URL,
+            "KEY_PREFIX": "mipg",
+        }
+        if MIPG_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mipg"}
+    )
+}
 
 # --- Celery ---------------------------------------------------------------------------
 # Without a broker, tasks run inline (eagerly) in the web process.

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -26,6 +27,13 @@ def _restore_language():
     previous = translation.get_language()
     yield
     translation.activate(previous)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The portal's page cache (and API throttling) must not carry one test's pages into
+    the next: the database is rolled back, the cache is not."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
