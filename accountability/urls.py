@@ -22,4 +22,5 @@ public_urlpatterns = [
     path("informes/", public.report_list, name="report-list"),
     path("informes/<int:pk>/", public.report_detail, name="report-detail"),
     path("informes/<int:pk>/archivos/<str:name>", public.report_file, name="report-file"),
+    path("logo", public.entity_logo, name="entity-logo"),
 ]

@@ -3,7 +3,10 @@ and tests/browser/test_public_pages.py): reports in every state, evidence files,
 questions in every state, and officials and citizens with distinctive names and e-mails, so
 that their absence from a page means something."""
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from accountability.models import AccountabilityReport, CitizenQuestion
 from accountability.services import create_report, fail_report, publish_report, withdraw_report
@@ -15,6 +18,13 @@ from tests.factories import UserFactory
 
 Status = AccountabilityReport.Status
 Question = CitizenQuestion.Status
+
+
+def png():
+    """A 2×2 PNG (the entity's logo)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "#004884").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def official_names(user):
@@ -32,6 +42,7 @@ def portal_scenario():
         user.save()
     entity = Entity.current()
     entity.name, entity.email = "Alcaldía de Rastreo", "contacto@alcaldia-rastreo.gov.co"
+    entity.logo = SimpleUploadedFile("escudo.png", png())
     entity.save()
 
     published = publish_report(

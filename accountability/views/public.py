@@ -32,6 +32,16 @@ def identity_css(request):
 
 
 @require_safe
+def entity_logo(request):
+    """The entity's logo. MEDIA_ROOT is not served (evidence lives there), so the header's
+    logo comes through this view."""
+    entity = Entity.current()
+    if not entity.logo:
+        raise Http404
+    return FileResponse(entity.logo.open("rb"))
+
+
+@require_safe
 def home(request):
     """The portal's start page."""
     latest = list(published_reports()[:LATEST_REPORTS])

@@ -20,11 +20,11 @@ from accountability import outputs
 from accountability.models import ReportFile
 from accountability.selectors import report_snapshot
 from management.models import ProgressReport
-from mipg.core.models import ReviewStatus, User
+from mipg.core.models import Entity, ReviewStatus, User
 from mipg.core.templatetags.mipg_format import percent
 from tests.builders import PDF
 from tests.crawl import ALLOWED_EXACT, PORTAL, crawl, is_allowed
-from tests.portal import official_names, portal_scenario
+from tests.portal import official_names, png, portal_scenario
 
 LIVE_NARRATIVE = "Avance aprobado después de publicar XQZLIVE"
 
@@ -168,6 +168,14 @@ def test_media_files_are_not_served(scenario, client):
     response = client.get(reverse("management:evidence-download", args=[evidence.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_entity_logo_is_served_by_the_portal(scenario, client):
+    response = client.get(reverse("public:entity-logo"))
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png()
+    Entity.objects.update(logo="")
+    assert client.get(reverse("public:entity-logo")).status_code == 404
 
 
 def test_live_figures_approved_after_publication_never_show(scenario):
