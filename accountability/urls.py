@@ -55,4 +55,5 @@ public_urlpatterns = [
     ),
     path("datos-abiertos/", public_plans.dataset_list, name="dataset-list"),
     path("datos-abiertos/<int:pk>/", public_plans.dataset_detail, name="dataset-detail"),
+    path("logo", public.entity_logo, name="entity-logo"),
 ]

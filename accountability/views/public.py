@@ -52,6 +52,16 @@ def identity_css(request):
 
 
 @require_safe
+def entity_logo(request):
+    """The entity's logo. MEDIA_ROOT is not served (evidence lives there), so the header's
+    logo comes through this view."""
+    entity = Entity.current()
+    if not entity.logo:
+        raise Http404
+    return FileResponse(entity.logo.open("rb"))
+
+
+@require_safe
 @public_cache(portal_version)
 def home(request):
     """The portal's start page: for each plan, the figures of its latest published report
