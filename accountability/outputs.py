@@ -289,10 +289,26 @@ def report_html(context):
     return render_to_string("accountability/report.html", context).encode()
 
 
+# The PDF quotes at most this many of the Responsables' narratives and of Control Interno's
+# comments: a plan of 20,000 actions has tens of thousands, which would make a PDF of
+# thousands of pages (and minutes and gigabytes to lay out). The HTML page and the open
+# data (informe.json) keep them all; the PDF says how many it leaves out and where they are.
+PDF_QUOTES = 200
+
+
 def report_pdf(context):
     """The report as a tagged PDF (WeasyPrint's PDF/UA-1 variant, for screen readers):
     cover, contents with page numbers, numbered pages, charts, and tables whose header
-    row repeats on every page they span."""
+    row repeats on every page they span. Narratives and comments: the first PDF_QUOTES."""
+    snapshot = context["s"]
+    narratives, comments = snapshot["narratives"], snapshot["control_comments"]
+    context = {
+        **context,
+        "pdf_narratives": narratives[:PDF_QUOTES],
+        "pdf_narratives_left_out": max(len(narratives) - PDF_QUOTES, 0),
+        "pdf_comments": comments[:PDF_QUOTES],
+        "pdf_comments_left_out": max(len(comments) - PDF_QUOTES, 0),
+    }
     html = render_to_string("accountability/report_pdf.html", context)
     stylesheet = CSS(string=render_to_string("accountability/report_pdf.css"))
     return HTML(string=html).write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
