@@ -69,7 +69,7 @@ def test_the_pdf_is_tagged_for_screen_readers(pdf):
     assert b'pdfuaid:part="1"' in xmp
 
 
-def test_the_pdf_quotes_a_bounded_number_of_narratives_and_the_html_all(
+def test_the_pdf_lists_a_bounded_number_of_goals_and_narratives_and_the_html_all(
     db, media_root, planner, monkeypatch
 ):
     example = dashboard_example()
@@ -86,12 +86,14 @@ def test_the_pdf_quotes_a_bounded_number_of_narratives_and_the_html_all(
         for i in (1, 2, 3)
     ]
     monkeypatch.setattr(outputs, "PDF_QUOTES", 2)
+    monkeypatch.setattr(outputs, "PDF_GOALS", 1)  # of M1 and M2
     context = outputs.report_context(snapshot, kind_label="Informe")
     with pdfplumber.open(io.BytesIO(outputs.report_pdf(context))) as document:
         text = "\n".join(page.extract_text() for page in document.pages)
     assert ("Relato número 1" in text, "Relato número 2" in text) == (True, True)
     assert "Relato número 3" not in text
     assert "Se omite 1 relato más en este PDF; todos están en el informe en HTML" in text
+    assert "Se omite 1 meta más en este PDF; todas están en el informe en HTML y en" in text
     html = outputs.report_html(context).decode()
     assert [f"Relato número {i}" in html for i in (1, 2, 3)] == [True, True, True]
-    assert "relato más en este PDF" not in html
+    assert "relato más en este PDF" not in html and "meta más en este PDF" not in html
