@@ -86,7 +86,7 @@ def test_the_pdf_lists_a_bounded_number_of_goals_and_narratives_and_the_html_all
         for i in (1, 2, 3)
     ]
     monkeypatch.setattr(outputs, "PDF_QUOTES", 2)
-    monkeypatch.setattr(outputs, "PDF_GOALS", 1)  # of M1 and M2
+    monkeypatch.setattr(outputs, "PDF_ROWS", 1)  # of the goals M1 and M2
     context = outputs.report_context(snapshot, kind_label="Informe")
     with pdfplumber.open(io.BytesIO(outputs.report_pdf(context))) as document:
         text = "\n".join(page.extract_text() for page in document.pages)
