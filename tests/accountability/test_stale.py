@@ -7,6 +7,8 @@ import datetime
 import io
 
 import pytest
+from celery.schedules import crontab
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -225,3 +227,9 @@ def test_the_command_and_the_periodic_task_fail_stalled_reports(example, planner
     stalled(new_report(example, planner), seconds=STALE_SECONDS + 5)
     assert fail_stale_reports_task.apply().get() == 1
     assert AccountabilityReport.objects.filter(status=Status.FAILED).count() == 2
+
+
+def test_celery_beat_fails_stalled_reports_every_five_minutes():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["fail-stale-reports"]
+    assert entry["task"] == fail_stale_reports_task.name == "accountability.fail_stale_reports_task"
+    assert entry["schedule"] == crontab(minute="*/5")
