@@ -6,7 +6,11 @@ each with its SHA-256. ``sha256`` is the hash of the report's manifest (its file
 and ``previous_sha256``, the hash of the plan's previous published report): the hash
 chain that ``manage.py verify_reports`` checks. Generation runs in Celery
 (accountability.tasks); the statuses map the job's life: queued (pending) → generating
-(running) → ready (generated) | failed, then published → withdrawn.
+(running) → ready (generated) | failed, then published → withdrawn. ``progressed_at`` is
+the job's heartbeat (queued, started, each step): a queued or generating report whose
+heartbeat is older than ``MIPG_REPORT_STALE_SECONDS`` is failed by
+``services.fail_stale_reports``. ``attempt`` numbers the runs of the job, so that a run
+overtaken by a newer one (a redelivery, a retry) stops and records nothing.
 
 Citizens ask ``CitizenQuestion``s on published reports; Planeación answers them
 (received → answered → published), rejects them with a reason, or merges duplicates
@@ -71,6 +75,10 @@ class AccountabilityReport(models.Model):
     steps_done = models.PositiveSmallIntegerField(_("pasos hechos"), default=0, editable=False)
     steps_total = models.PositiveSmallIntegerField(_("pasos"), default=0, editable=False)
     generation = models.PositiveIntegerField(_("generación"), default=0, editable=False)
+    attempt = models.PositiveIntegerField(_("intento de generación"), default=0, editable=False)
+    progressed_at = models.DateTimeField(
+        _("último avance de la generación"), null=True, blank=True, editable=False
+    )
     withdrawn_reason = models.TextField(_("motivo del retiro"), blank=True)
     withdrawn_at = models.DateTimeField(_("retirado el"), null=True, blank=True)
     published_by = models.ForeignKey(

@@ -349,10 +349,35 @@ def report_html(context):
     return render_to_string("accountability/report.html", context).encode()
 
 
+# The PDF lists at most PDF_ROWS goals and indicators and quotes at most PDF_QUOTES of the
+# Responsables' narratives and of Control Interno's comments: a plan of 20,000 actions has
+# thousands of goals and indicators and tens of thousands of narratives, which would make a
+# PDF of thousands of pages (many minutes to lay out: WeasyPrint's time grows with every
+# page of a long table). The HTML page and the open data (informe.json, the CSV) keep them
+# all; the PDF says how many it leaves out and where they are.
+PDF_ROWS = 200
+PDF_QUOTES = 200
+
+
 def report_pdf(context):
     """The report as a tagged PDF (WeasyPrint's PDF/UA-1 variant, for screen readers):
     cover, contents with page numbers, numbered pages, charts, and tables whose header
-    row repeats on every page they span."""
+    row repeats on every page they span. Goals and indicators: the first PDF_ROWS;
+    narratives and comments: the first PDF_QUOTES."""
+    snapshot = context["s"]
+    narratives, comments = snapshot["narratives"], snapshot["control_comments"]
+    goals, indicators = snapshot["goals"], snapshot["indicators"]
+    context = {
+        **context,
+        "pdf_goals": goals[:PDF_ROWS],
+        "pdf_goals_left_out": max(len(goals) - PDF_ROWS, 0),
+        "pdf_indicators": indicators[:PDF_ROWS],
+        "pdf_indicators_left_out": max(len(indicators) - PDF_ROWS, 0),
+        "pdf_narratives": narratives[:PDF_QUOTES],
+        "pdf_narratives_left_out": max(len(narratives) - PDF_QUOTES, 0),
+        "pdf_comments": comments[:PDF_QUOTES],
+        "pdf_comments_left_out": max(len(comments) - PDF_QUOTES, 0),
+    }
     html = render_to_string("accountability/report_pdf.html", context)
     stylesheet = CSS(string=render_to_string("accountability/report_pdf.css"))
     return HTML(string=html).write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from accountability.services import fail_report, generate_report
+from accountability.services import fail_stale_reports, generate_report
 
 logger = logging.getLogger(__name__)
 
@@ -16,9 +16,17 @@ def generate_report_task(report_id):
     exception marks the report failed with the error (the page offers a retry)."""
     try:
         report = generate_report(report_id)
-    except Exception as exc:
+    except Exception:
         logger.exception("Report %s failed", report_id)
-        fail_report(report_id, f"{type(exc).__name__}: {exc}")
         return "failed"
     logger.info("Report %s: %s", report_id, report.status)
     return report.status
+
+
+@shared_task(name="accountability.fail_stale_reports_task")
+def fail_stale_reports_task():
+    """Fail the reports whose generation stopped progressing (run every few minutes)."""
+    failed = fail_stale_reports()
+    for report in failed:
+        logger.warning("Report %s: generation stalled, marked failed", report.pk)
+    return len(failed)

@@ -197,7 +197,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "management.send_report_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every 5 minutes: reports whose generation stopped (a worker died) become "failed".
+    "fail-stale-reports": {
+        "task": "accountability.fail_stale_reports_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# A queued or generating report without progress for this long is failed with a retry
+# button (accountability.services.fail_stale_reports): its worker died and the broker did
+# not hand the job to another one. Keep it above the slowest step (the PDF).
+MIPG_REPORT_STALE_SECONDS = env_int("MIPG_REPORT_STALE_SECONDS", 900, minimum=60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -166,13 +166,11 @@ def count_queries(db):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker process consuming from the configured broker (Redis in CI).
-
-    It connects to the test database, so tests using it need `transactional_db` (data
-    committed, visible to another process). Skips in inline mode (no broker, SQLite);
-    fails instead when REQUIRE_CELERY_WORKER is set, so CI never skips it silently.
-    """
+def celery_worker_env(django_db_setup, django_db_blocker):
+    """The environment of a real Celery worker process: the configured broker (Redis in CI)
+    and the test database, so tests using it need `transactional_db` (data committed,
+    visible to another process). Skips in inline mode (no broker, SQLite); fails instead
+    when REQUIRE_CELERY_WORKER is set, so CI never skips it silently."""
 
     required = os.environ.get("REQUIRE_CELERY_WORKER") == "1"
     db = settings.DATABASES["default"]
@@ -190,7 +188,14 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         name = connection.settings_dict["NAME"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    env = {**os.environ, "DATABASE_URL": f"postgres://{auth}@{host}/{name}"}
+    return {**os.environ, "DATABASE_URL": f"postgres://{auth}@{host}/{name}"}
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(celery_worker_env):
+    """A real Celery worker process consuming from the configured broker's default queue
+    (see celery_worker_env)."""
+    env = celery_worker_env
     celery = [sys.executable, "-m", "celery", "-A", "mipg"]
     subprocess.run([*celery, "purge", "-f"], env=env, check=True, capture_output=True)
     worker = subprocess.Popen(

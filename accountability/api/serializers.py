@@ -1,13 +1,38 @@
 from rest_framework import serializers
 
-from accountability.models import AccountabilityReport, CitizenQuestion
+from accountability.models import AccountabilityReport, CitizenQuestion, ReportFile
+
+
+def _absolute(context, url):
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class ReportFileSerializer(serializers.ModelSerializer):
+    # One output of a report, with the SHA-256 of its bytes; `url` is the staff page that
+    # serves it (accountability:report-file), never a MEDIA_URL path.
+    url = serializers.SerializerMethodField(
+        help_text="Descarga del archivo (URL absoluta, con las credenciales de la sesión)."
+    )
+
+    class Meta:
+        model = ReportFile
+        fields = ["name", "media_type", "size", "sha256", "url"]
+        read_only_fields = fields
+        ref_name = "AccountabilityReportFile"
+
+    def get_url(self, row) -> str:
+        return _absolute(self.context, row.get_absolute_url())
 
 
 class AccountabilityReportSerializer(serializers.ModelSerializer):
-    html_file = serializers.FileField(read_only=True, allow_null=True, use_url=True)
-    pdf_file = serializers.FileField(read_only=True, allow_null=True, use_url=True)
-    data_file = serializers.FileField(
-        read_only=True, allow_null=True, use_url=True, help_text="Datos abiertos (CSV/JSON)."
+    html_file = serializers.SerializerMethodField(help_text="URL absoluta del informe en HTML.")
+    pdf_file = serializers.SerializerMethodField(help_text="URL absoluta del informe en PDF.")
+    data_file = serializers.SerializerMethodField(
+        help_text="URL absoluta del paquete de datos abiertos (datapackage.json: CSV y JSON)."
+    )
+    files = ReportFileSerializer(
+        many=True, read_only=True, help_text="Todos los archivos generados, con su SHA-256."
     )
 
     class Meta:
@@ -23,11 +48,27 @@ class AccountabilityReportSerializer(serializers.ModelSerializer):
             "html_file",
             "pdf_file",
             "data_file",
+            "files",
             "sha256",
             "created_at",
             "generated_at",
             "published_at",
         ]
+
+    def _file_url(self, report, name):
+        for row in report.files.all():  # prefetched by the viewset
+            if row.name == name:
+                return _absolute(self.context, row.get_absolute_url())
+        return None
+
+    def get_html_file(self, report) -> str | None:
+        return self._file_url(report, "informe.html")
+
+    def get_pdf_file(self, report) -> str | None:
+        return self._file_url(report, "informe.pdf")
+
+    def get_data_file(self, report) -> str | None:
+        return self._file_url(report, "datapackage.json")
 
 
 class CitizenQuestionSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from accountability.models import AccountabilityReport, ReportFile
 from accountability.selectors import report_list, report_with_files
 from accountability.services import (
     create_report,
+    fail_stale_reports,
     publish_report,
     queue_generation,
     withdraw_report,
@@ -93,6 +94,8 @@ def report_detail(request, pk):
     report = report_with_files(pk)
     if report is None:
         raise Http404
+    if report.is_running and fail_stale_reports(pks=[report.pk]):
+        report = report_with_files(pk)  # its worker died: now failed, with a retry button
     periods = list(report.periods.all())
     return render(
         request,

@@ -7,6 +7,7 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
 
+from accountability import outputs
 from accountability.models import AccountabilityReport
 from accountability.services import create_report, generate_report
 from mipg.core.templatetags.mipg_format import money, percent
@@ -66,3 +67,33 @@ def test_the_pdf_is_tagged_for_screen_readers(pdf):
         assert resolve1(catalog["Lang"]) == b"es"
         xmp = resolve1(catalog["Metadata"]).get_data()
     assert b'pdfuaid:part="1"' in xmp
+
+
+def test_the_pdf_lists_a_bounded_number_of_goals_and_narratives_and_the_html_all(
+    db, media_root, planner, monkeypatch
+):
+    example = dashboard_example()
+    report = create_report(
+        plan=example["plan"],
+        periods=[example["t1"]],
+        kind=AccountabilityReport.Kind.ACCOUNTABILITY,
+        title="Informe con muchos relatos",
+        by=planner,
+    )
+    snapshot = generate_report(report.pk).snapshot
+    snapshot["narratives"] = [
+        {"action": f"A{i}", "name": f"Actividad {i}", "period": "T1", "text": f"Relato número {i}"}
+        for i in (1, 2, 3)
+    ]
+    monkeypatch.setattr(outputs, "PDF_QUOTES", 2)
+    monkeypatch.setattr(outputs, "PDF_ROWS", 1)  # of the goals M1 and M2
+    context = outputs.report_context(snapshot, kind_label="Informe")
+    with pdfplumber.open(io.BytesIO(outputs.report_pdf(context))) as document:
+        text = "\n".join(page.extract_text() for page in document.pages)
+    assert ("Relato número 1" in text, "Relato número 2" in text) == (True, True)
+    assert "Relato número 3" not in text
+    assert "Se omite 1 relato más en este PDF; todos están en el informe en HTML" in text
+    assert "Se omite 1 meta más en este PDF; todas están en el informe en HTML y en" in text
+    html = outputs.report_html(context).decode()
+    assert [f"Relato número {i}" in html for i in (1, 2, 3)] == [True, True, True]
+    assert "relato más en este PDF" not in html and "meta más en este PDF" not in html

@@ -26,7 +26,7 @@ def test_verify_page_says_everything_matches_for_an_intact_chain(client, example
     page = _verify(client, second)
     assert '<p class="h4 mb-1">Verificado: todo coincide.</p>' in page
     names = sorted(second.files.values_list("name", flat=True))
-    assert len(names) == 11
+    assert len(names) == 12
     for name in names:
         assert f"El archivo {name} coincide con la huella publicada." in page
     assert "enlaza con el informe anterior, «Seguimiento t1»." in page
