@@ -118,6 +118,13 @@ class AccountabilityReport(models.Model):
 
     FROZEN_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
 
+    def file_url(self, name):
+        """Where the file ``name`` of this report is downloaded: the citizen portal's
+        address once published (anyone may fetch it), the staff page before."""
+        if self.is_frozen:
+            return reverse("public:report-file", args=[self.pk, name])
+        return reverse("accountability:report-file", args=[self.pk, name])
+
     @property
     def is_frozen(self):
         """Published or withdrawn: its files and snapshot never change again."""

@@ -9,10 +9,13 @@ def _absolute(context, url):
 
 
 class ReportFileSerializer(serializers.ModelSerializer):
-    # One output of a report, with the SHA-256 of its bytes; `url` is the staff page that
-    # serves it (accountability:report-file), never a MEDIA_URL path.
+    # One output of a report, with the SHA-256 of its bytes; `url` is the page that serves
+    # it (the portal's once published, the staff page before), never a MEDIA_URL path.
     url = serializers.SerializerMethodField(
-        help_text="Descarga del archivo (URL absoluta, con las credenciales de la sesión)."
+        help_text=(
+            "Descarga del archivo (URL absoluta): pública si el informe está publicado o "
+            "retirado; antes, con las credenciales de la sesión."
+        )
     )
 
     class Meta:
@@ -22,7 +25,7 @@ class ReportFileSerializer(serializers.ModelSerializer):
         ref_name = "AccountabilityReportFile"
 
     def get_url(self, row) -> str:
-        return _absolute(self.context, row.get_absolute_url())
+        return _absolute(self.context, row.report.file_url(row.name))
 
 
 class AccountabilityReportSerializer(serializers.ModelSerializer):
@@ -58,7 +61,7 @@ class AccountabilityReportSerializer(serializers.ModelSerializer):
     def _file_url(self, report, name):
         for row in report.files.all():  # prefetched by the viewset
             if row.name == name:
-                return _absolute(self.context, row.get_absolute_url())
+                return _absolute(self.context, report.file_url(name))
         return None
 
     def get_html_file(self, report) -> str | None:

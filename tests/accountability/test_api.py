@@ -38,7 +38,10 @@ def generated(example, planner, title="Rendición de cuentas 2026-I"):
 
 
 def file_url(report, name):
-    return "http://testserver" + reverse("accountability:report-file", args=[report.pk, name])
+    """A published report's files are downloaded from the portal (no login); a draft's
+    from the staff page."""
+    namespace = "public" if report.is_frozen else "accountability"
+    return "http://testserver" + reverse(f"{namespace}:report-file", args=[report.pk, name])
 
 
 def test_a_published_report_lists_its_files_with_absolute_download_urls(api, example, planner):
@@ -56,6 +59,7 @@ def test_a_published_report_lists_its_files_with_absolute_download_urls(api, exa
         for row in rows
     ]
     assert [f["name"] for f in body["files"]] == [
+        "actividades.csv",
         "datapackage.json",
         "dimensiones.csv",
         "fuentes_financiacion.csv",
@@ -78,11 +82,10 @@ def test_a_published_report_lists_its_files_with_absolute_download_urls(api, exa
     )
 
 
-def test_the_file_url_serves_the_bytes_of_its_hash(client, api, example, planner):
+def test_the_file_url_serves_the_bytes_of_its_hash_without_login(client, api, example, planner):
     publish_report(generated(example, planner), by=planner)
     listed = api.get(LIST).json()["results"][0]["files"]
     pdf = next(f for f in listed if f["name"] == "informe.pdf")
-    client.force_login(planner)
     content = b"".join(client.get(pdf["url"].removeprefix("http://testserver")))
     assert (len(content), hashlib.sha256(content).hexdigest()) == (pdf["size"], pdf["sha256"])
 
