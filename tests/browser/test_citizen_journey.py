@@ -71,13 +71,11 @@ def test_a_citizen_reads_verifies_and_asks_and_sees_the_answer_and_commitment(
     staff = page_as(planner)
     staff.goto("/rendicion-de-cuentas/preguntas/")
     staff.get_by_role("link", name=re.compile("obras del parque XQZ")).first.click()
-    staff.get_by_label("Respuesta", exact=True).fill("Las obras terminan en agosto XQZANS.")
-    staff.get_by_label("Compromiso (opcional)").fill("Publicar el cronograma de obras XQZCOM")
-    staff.get_by_label("Dependencia responsable del compromiso").select_option(
-        label=example["units"][0].name
-    )
+    staff.locator("#id_answer").fill("Las obras terminan en agosto XQZANS.")
+    staff.locator("#id_commitment_description").fill("Publicar el cronograma de obras XQZCOM")
+    staff.locator("#id_commitment_unit").select_option(label=example["units"][0].name)
     due = datetime.date.today() + datetime.timedelta(days=30)
-    staff.get_by_label("Fecha límite del compromiso").fill(due.isoformat())
+    staff.locator("#id_commitment_due_date").fill(due.isoformat())
     staff.get_by_role("button", name="Publicar respuesta").click()
     expect(staff.get_by_text("Publicar el cronograma de obras XQZCOM")).to_be_visible()
 
