@@ -20,6 +20,8 @@ from accountability.tasks import generate_report_task
 from mipg.traceability.dashboard import plan_dashboard
 from tests.builders import approved, build_plan, dashboard_example
 
+pytestmark = pytest.mark.real_pdf
+
 D = Decimal
 Status = AccountabilityReport.Status
 

@@ -14,6 +14,8 @@ from mipg.core.templatetags.mipg_format import money, percent
 from mipg.traceability.dashboard import plan_dashboard
 from tests.builders import dashboard_example
 
+pytestmark = pytest.mark.real_pdf
+
 
 @pytest.fixture
 def pdf(db, media_root, planner):
