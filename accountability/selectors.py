@@ -260,6 +260,7 @@ def report_list():
     """Reports for the staff list, newest first, with their plan and period range."""
     return (
         AccountabilityReport.objects.select_related("plan")
+        .defer("snapshot")
         .annotate(cutoff_end=Max("periods__end_date"), file_count=Count("files", distinct=True))
         .order_by("-created_at", "-pk")
     )
@@ -296,6 +297,7 @@ def published_reports():
     return (
         AccountabilityReport.objects.filter(status__in=AccountabilityReport.FROZEN_STATUSES)
         .select_related("plan")
+        .defer("snapshot")  # a 20,000-action plan's snapshot is about 12 MB; lists never show it
         .annotate(cutoff_end=Max("periods__end_date"))
         .order_by("-published_at", "-pk")
     )

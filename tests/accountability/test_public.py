@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accountability.models import AccountabilityReport
+from accountability.selectors import published_reports, report_list
 from accountability.services import publish_report, withdraw_report
 from mipg.core.models import Entity, validate_portal_color, white_text_contrast
 from tests.builders import dashboard_example, generated_report
@@ -110,3 +111,11 @@ def test_portal_lists_run_the_same_queries_for_one_and_three_reports(
         publish_report(generated_report(example, planner, ("t1",)), by=planner)
         publish_report(generated_report(example, planner), by=planner)
     assert counts[0] == counts[1]
+
+
+def test_report_lists_never_read_the_snapshots(example, planner):
+    publish_report(generated_report(example, planner), by=planner)
+    generated_report(example, planner, ("t1",))
+    public = list(published_reports())
+    staff = list(report_list())
+    assert [("snapshot" in r.get_deferred_fields()) for r in public + staff] == [True] * 3
