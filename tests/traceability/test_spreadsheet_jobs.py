@@ -30,6 +30,13 @@ def _media(media_root, unit):
     return media_root
 
 
+@pytest.fixture(autouse=True)
+def _inline_tasks(settings):
+    """The import task runs inline here, also when a broker is configured (CI's
+    PostgreSQL run): these tests read the job's steps in this process."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
 @pytest.fixture
 def steps(monkeypatch):
     """Every (status, done, total) the job goes through, read after each write."""
