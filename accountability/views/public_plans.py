@@ -22,6 +22,7 @@ from accountability.selectors import (
     published_dataset,
     published_datasets,
 )
+from accountability.views.caching import portal_version, public_cache
 from accountability.views.public import portal_render
 from mipg.core.web import paginate
 
@@ -63,6 +64,7 @@ def _page(request, rows):
 
 
 @require_safe
+@public_cache(portal_version)
 def plan_list(request):
     """The plans with a published report, each with its latest published figures."""
     plans = [{"report": row, "s": _snapshot(row)} for row in latest_published_plans()]
@@ -86,6 +88,7 @@ def _matches(action, unit, policy, plan612):
 
 
 @require_safe
+@public_cache(portal_version)
 def plan_detail(request, plan_id):
     """A plan at its latest published snapshot: totals, the tree of objectives and goals
     (each goal links to its actions), the indicators with their formula; with a filter,
@@ -140,6 +143,7 @@ def plan_detail(request, plan_id):
 
 
 @require_safe
+@public_cache(portal_version)
 def indicator_list(request, plan_id):
     """The indicators of the plan's latest published snapshot with their semáforo and
     formula, paginated."""
@@ -167,6 +171,7 @@ def indicator_list(request, plan_id):
 
 
 @require_safe
+@public_cache(portal_version)
 def objective_detail(request, plan_id, objective_key):
     """An objective of the plan's latest published snapshot and its goals, paginated."""
     report, s = _latest_or_404(plan_id, ("version", "plan", "cutoff", "objectives", "goals"))
@@ -198,6 +203,7 @@ def objective_detail(request, plan_id, objective_key):
 
 
 @require_safe
+@public_cache(portal_version)
 def goal_detail(request, plan_id, goal_key):
     """A goal of the plan's latest published snapshot and its actions, paginated."""
     report, s = _latest_or_404(plan_id, ("version", "plan", "cutoff", "goals", "actions"))
@@ -232,6 +238,7 @@ def goal_detail(request, plan_id, goal_key):
 
 
 @require_safe
+@public_cache(portal_version)
 def action_detail(request, plan_id, action_id):
     """An action in the plan's latest published snapshot and its figures in each
     published report of the plan, oldest first (the action's timeline)."""
@@ -269,6 +276,7 @@ def _data_file_order(file):
 
 
 @require_safe
+@public_cache(portal_version)
 def dataset_list(request):
     """Every published report's dataset with its files (data package, JSON, CSV)."""
     page = paginate(request, published_datasets(), DATASETS_PER_PAGE)
@@ -299,6 +307,7 @@ def _descriptor(report):
 
 
 @require_safe
+@public_cache(portal_version)
 def dataset_detail(request, pk):
     """ "Acerca de los datos": the metadata of a published report's dataset (datos.gov.co
     style) and the fields of each of its tables, from its published data package."""

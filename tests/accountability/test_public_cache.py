@@ -77,6 +77,39 @@ def test_publishing_and_withdrawing_change_the_cached_pages(client, example, pla
     assert "Motivo: Cifras corregidas por la Oficina XQZ." in page.content.decode()
 
 
+def test_plan_and_open_data_pages_are_cached_until_a_new_publication(
+    client, example, planner, published
+):
+    plan, a1 = example["plan"], example["actions"][0]
+    urls = [
+        reverse("public:plan-list"),
+        reverse("public:plan-detail", args=[plan.pk]),
+        reverse("public:plan-detail", args=[plan.pk]) + "?dependencia=Unidad+B",
+        reverse("public:plan-indicators", args=[plan.pk]),
+        reverse("public:plan-objective", args=[plan.pk, a1.goal.objective_id]),
+        reverse("public:plan-goal", args=[plan.pk, a1.goal_id]),
+        reverse("public:plan-action", args=[plan.pk, a1.pk]),
+        reverse("public:dataset-list"),
+        reverse("public:dataset-detail", args=[published.pk]),
+    ]
+    first = {url: client.get(url) for url in urls}
+    again = {url: client.get(url) for url in urls}
+    for url in urls:
+        assert (first[url].status_code, first[url]["X-Portal-Cache"]) == (200, "miss"), url
+        assert first[url]["Cache-Control"] == "public, max-age=120", url
+        assert again[url]["X-Portal-Cache"] == "hit", url
+        assert again[url].content == first[url].content, url
+    # The filtered list is its own page: the query string is part of the key.
+    assert first[urls[1]].content != first[urls[2]].content
+    newer = publish_report(generated_report(example, planner, title="Informe T2 XQZ"), by=planner)
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Portal-Cache"] == "miss", url
+        assert response["ETag"] != first[url]["ETag"], url
+    timeline = client.get(urls[6]).content.decode()
+    assert f'<a href="/transparencia/informes/{newer.pk}/">' in timeline
+
+
 def test_downloads_carry_their_sha256_as_etag_and_answer_304(client, published):
     row = published.files.get(name="informe.pdf")
     url = reverse("public:report-file", args=[published.pk, "informe.pdf"])
