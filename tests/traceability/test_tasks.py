@@ -30,7 +30,10 @@ def test_integrity_report_task_counts_findings_by_kind():
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback like every other transactional test: a plain transactional test's
+# flush runs post_migrate, which writes content types and permissions again, and the next
+# serialized test then collides with them while restoring its reference data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_integrity_report_task_runs_on_a_real_worker(celery_worker_process):
     plan = _plan_with_two_findings()
     result = integrity_report_task.delay(plan.pk)
