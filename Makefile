@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
+# The suite runs in one process per CPU (pytest-xdist); `make test PYTEST_ARGS=` runs it in
+# one process, `make test PYTEST_ARGS="tests/planning -n0"` a part of it.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install run test lint migrate demo worker lock clean bench
 

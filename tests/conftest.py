@@ -2,6 +2,7 @@
 the API scenario and a query-count helper that prints the SQL when the count is wrong."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +19,12 @@ from mipg.celery import app
 from mipg.core import roles
 from tests.builders import Scenario, open_plan, quarters_2026
 from tests.factories import UnitFactory, UserFactory
+
+# Under pytest-xdist (`make test`, CI) each test process has its own test database and its
+# own Celery queue, so that one process's worker never runs another's tasks against the
+# wrong database. Alone, the suite uses Celery's default queue.
+CELERY_QUEUE = f"pytest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+app.conf.task_default_queue = CELERY_QUEUE
 
 
 @pytest.fixture(autouse=True)
@@ -193,11 +200,14 @@ def celery_worker_env(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def celery_worker_process(celery_worker_env):
-    """A real Celery worker process consuming from the configured broker's default queue
-    (see celery_worker_env)."""
+    """A real Celery worker process consuming this test process's queue (CELERY_QUEUE) from
+    the configured broker (see celery_worker_env)."""
     env = celery_worker_env
     celery = [sys.executable, "-m", "celery", "-A", "mipg"]
-    subprocess.run([*celery, "purge", "-f"], env=env, check=True, capture_output=True)
+    name = f"pytest-{os.getpid()}@{socket.gethostname()}"
+    subprocess.run(
+        [*celery, "purge", "-f", "-Q", CELERY_QUEUE], env=env, check=True, capture_output=True
+    )
     worker = subprocess.Popen(
         [
             *celery,
@@ -207,8 +217,10 @@ def celery_worker_process(celery_worker_env):
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            "-Q",
+            CELERY_QUEUE,
             "-n",
-            f"pytest-{os.getpid()}@%h",
+            name,
         ],
         env=env,
     )
@@ -217,7 +229,7 @@ def celery_worker_process(celery_worker_env):
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             pytest.fail(f"Celery worker exited with code {worker.returncode}")
-        replies = app.control.ping(timeout=1)
+        replies = app.control.ping(destination=[name], timeout=1)
         if replies:
             break
     else:
