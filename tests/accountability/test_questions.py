@@ -518,6 +518,18 @@ def test_nav_shows_the_queue_to_planeacion_only(client, planner, responsible):
     assert shown == [True, False]
 
 
+def test_nav_shows_the_commitments_to_the_roles_that_follow_them(
+    client, planner, director, auditor, responsible
+):
+    link = '<a class="nav-link" href="/rendicion-de-cuentas/compromisos/">Compromisos</a>'
+    shown = []
+    for user in (planner, director, auditor, responsible):
+        client.force_login(user)
+        page = client.get(reverse("home"), follow=True)  # a Directivo's home is the dashboard
+        shown.append(link in page.content.decode())
+    assert shown == [True, True, True, False]
+
+
 # Commitments ------------------------------------------------------------------------------
 
 
