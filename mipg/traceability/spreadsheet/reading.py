@@ -166,6 +166,9 @@ def _read(lines, offset, by_index, percent, catalogues, users, progress):
         (index, index - offset, column, _parser(column, catalogues, users))
         for index, column in by_index.items()
     ]
+    # What each column's parser gives for an empty cell, found once (a list is made anew
+    # for each row: the rows' values are not shared).
+    blanks = {column.key: parse("", "") for _index, _position, column, parse in read}
     rows, previous = [], {}
     for number, cells in enumerate(lines, start=2):
         width = len(cells)
@@ -177,6 +180,9 @@ def _read(lines, offset, by_index, percent, catalogues, users, progress):
             continue
         row = Row(number)
         for index, column, parse, value in raw:
+            if value == "":
+                row.values[column.key] = [] if column.many else blanks[column.key]
+                continue
             weight = column.kind == layout.WEIGHT and (number, index) in percent
             try:
                 row.values[column.key] = parse(value, PERCENT if weight else "")
