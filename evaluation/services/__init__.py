@@ -115,7 +115,9 @@ def _validate_indicator(indicator, *, lookups=None):
     if errors:
         raise ValidationError(errors)
     if lookups:
-        # The constraints (goal xor objective, thresholds, unique code) are checked above.
+        # The constraints (goal xor objective, thresholds, unique code) are checked above;
+        # the plan set above from the lookups is loaded too (it was one query per indicator).
+        exclude = lookups.loaded_foreign_keys(indicator)
         indicator.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     else:
         indicator.full_clean()

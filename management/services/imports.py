@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from management.models import BudgetAllocation
 from management.services import _allocation_errors, update_allocation
 from mipg.core.permissions import require_perm
-from planning.services.bulk import BulkResult, loaded_foreign_keys
+from planning.services.bulk import BulkResult, clean_after_fields, loaded_foreign_keys
 from planning.services.versions import lock_open_plan
 
 FOREIGN_KEYS = ["action", "source"]
@@ -85,4 +85,4 @@ def _check_new(allocation, plan, keys):
     )
     if errors:
         raise ValidationError(errors)
-    allocation.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
+    clean_after_fields(allocation)

@@ -98,17 +98,21 @@ def _date_errors(obj, plan):
     """Start and end dates of an action or period inside the plan's years, start ≤ end."""
     errors = {}
     first, last = _plan_bounds(plan)
-    outside = _("La fecha debe estar entre el %(first)s y el %(last)s (años del plan).") % {
-        "first": _date(first),
-        "last": _date(last),
-    }
     if not first <= obj.start_date <= last:
-        errors["start_date"] = outside
+        errors["start_date"] = _outside(first, last)
     if not first <= obj.end_date <= last:
-        errors["end_date"] = outside
+        errors["end_date"] = _outside(first, last)
     elif obj.start_date > obj.end_date:
         errors["end_date"] = _("La fecha de fin no puede ser anterior a la fecha de inicio.")
     return errors
+
+
+def _outside(first, last):
+    # Translated only when a date is outside: a 20,000-action import checks 20,000 dates.
+    return _("La fecha debe estar entre el %(first)s y el %(last)s (años del plan).") % {
+        "first": _date(first),
+        "last": _date(last),
+    }
 
 
 def _check_year(plan, year):

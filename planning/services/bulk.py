@@ -189,7 +189,6 @@ def _memberships(model, writes):
 def _validate(item, plan, changed, siblings, memberships, m2m, index):
     """tree._save_item's checks after its ``clean_fields``, with the lookups in memory."""
     model = type(item)
-    foreign_keys = loaded_foreign_keys(item, FOREIGN_KEYS[model])
     parent_id = getattr(item, f"{PARENT_FIELD[model]}_id")
     key = item.pk or ("new", index)
     others = [
@@ -207,8 +206,20 @@ def _validate(item, plan, changed, siblings, memberships, m2m, index):
             errors[name] = _("Algunos de los elementos seleccionados no existen.")
     if errors:
         raise ValidationError(errors)
-    # The database's own rules (uniqueness, checks) are the ones checked above in memory.
-    item.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+    # The database's own rules (uniqueness, checks) are the ones checked above in memory,
+    # and the fields were cleaned before: what full_clean adds is the model's clean().
+    clean_after_fields(item)
+
+
+def clean_after_fields(obj):
+    """What ``full_clean(validate_unique=False, validate_constraints=False)`` adds to a
+    ``clean_fields`` that passed with nothing changed since: ``obj.clean()``, its errors
+    shaped as full_clean shapes them. (Cleaning 50,000 items' fields twice was 10 % of a
+    20,000-action import.)"""
+    try:
+        obj.clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.update_error_dict({})) from None
 
 
 def _write(model, writes, result, befores, m2ms, positions, *, by, reason):

@@ -257,7 +257,6 @@ def _sibling_errors(item, others=None):
     ``others``: the other siblings' (code, weight, archived) when the caller has them in
     memory (a bulk import); read from the database otherwise."""
     errors = {}
-    texts = _texts(type(item))
     if others is None:
         siblings = _siblings(item).exclude(pk=item.pk)
         taken = siblings.filter(code=item.code).exists()
@@ -266,12 +265,12 @@ def _sibling_errors(item, others=None):
         taken = any(code == item.code for code, _weight, _archived in others)
         used = sum((weight for _code, weight, archived in others if not archived), Decimal(0))
     if taken:
-        errors["code"] = texts["code"] % {"code": item.code}
+        errors["code"] = _texts(type(item))["code"] % {"code": item.code}
     if not item.archived:
         if used is None:
             used = siblings.filter(archived=False).aggregate(total=Sum("weight"))["total"] or 0
         if used + item.weight > HUNDRED:
-            errors["weight"] = texts["weight"] % {
+            errors["weight"] = _texts(type(item))["weight"] % {
                 "used": number(used),
                 "available": number(max(HUNDRED - used, Decimal(0))),
                 "weight": number(item.weight),

@@ -109,6 +109,7 @@ class Catalogue:
     def __init__(self, entries, *, keys, label=str):
         self.label = label
         self.by_key = {}
+        self.found = {}  # what was typed → entry: a 20,000-row file repeats a few names
         self.labels = []
         for entry in entries:
             self.labels.append(label(entry))
@@ -120,7 +121,9 @@ class Catalogue:
     def find(self, value, *, what):
         if blank(value):
             return None
-        entry = self.by_key.get(normalise(value))
+        entry = self.found.get(value)
+        if entry is None:
+            entry = self.found[value] = self.by_key.get(normalise(value))
         if entry is None:
             raise CellError(
                 _("«%(value)s» no está en la lista de %(what)s.") % {"value": value, "what": what}
