@@ -4,9 +4,11 @@ engine spent most of the page's time on them (a node, a lookup and an escape per
 Each filter gives exactly what the loop it replaced in ``_report_body.html`` gave: every
 value localised and escaped the way ``{{ value }}`` does it, the same whitespace."""
 
+import html
+
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from mipg.core.templatetags.mipg_format import number, percent, semaforo_badge
@@ -16,9 +18,10 @@ register = template.Library()
 
 def _shown(value):
     """``value`` as ``{{ value }}`` shows it with autoescaping: localised (an integer gets
-    the thousands separator), then escaped."""
+    the thousands separator), then escaped. A plain string goes straight to
+    ``html.escape``, which Django's ``escape`` calls behind its lazy-string wrapper."""
     if value.__class__ is str:
-        return escape(value)
+        return html.escape(value)
     return conditional_escape(str(localize(value)))
 
 
