@@ -10,8 +10,9 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
-from mipg.core.templatetags.mipg_format import number, percent, semaforo_badge
+from mipg.core.templatetags.mipg_format import money, number, percent, semaforo_badge
 
 register = template.Library()
 
@@ -67,3 +68,50 @@ def indicator_rows(rows):
             for row in rows
         )
     )
+
+
+def _compliance(group):
+    """traceability/_physical_compliance.html of a group (its newline included)."""
+    if group["state"] == "no_programado":
+        badge = f'<span class="badge text-bg-light">{_shown(gettext("No programado"))}</span>'
+    else:
+        badge = (
+            f"{conditional_escape(semaforo_badge(group['state']))} "
+            f'<span class="small">{_shown(percent(group["compliance"]))}</span>'
+        )
+    return badge + "\n"
+
+
+def _actions_count(n):
+    """The «N actividad(es)» of a group's row, as its ``blocktranslate count`` writes it."""
+    return ngettext("%(n)s actividad", "%(n)s actividades", n) % {"n": _shown(n)}
+
+
+@register.filter
+def group_rows(groups):
+    """The ``<tr>`` of each group (the snapshot's goals), exactly as the loop of
+    traceability/_group_table.html writes them without ``links``: label and number of
+    actions, planned and executed progress, compliance, budget, commitments and payments
+    with their percentages. ``accountability/_group_table.html`` is that table with this
+    loop (test_output_speed compares the two)."""
+    rows = []
+    for group in groups:
+        finance = group["finance"]
+        rows.append(
+            "\n    <tr>\n"
+            f'      <th scope="row">{_shown(group["label"])} '
+            f'<span class="small text-body-secondary">{_actions_count(group["actions"])}</span>'
+            "</th>\n"
+            f'      <td class="text-end">{_shown(percent(group["planned"]))}</td>\n'
+            f'      <td class="text-end">{_shown(percent(group["executed"]))}</td>\n'
+            f"      <td>{_compliance(group)}</td>\n"
+            f'      <td class="text-end">{_shown(money(finance["definitive"]))}</td>\n'
+            f'      <td class="text-end">{_shown(money(finance["commitment"]))} '
+            '<span class="small text-body-secondary">'
+            f"({_shown(percent(finance['commitment_pct']))})</span></td>\n"
+            f'      <td class="text-end">{_shown(money(finance["payment"]))} '
+            '<span class="small text-body-secondary">'
+            f"({_shown(percent(finance['payment_pct']))})</span></td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accountability import outputs
 from accountability.models import AccountabilityReport
@@ -176,3 +177,41 @@ def test_publication_and_withdrawal_never_read_nor_write_the_snapshot(ready_repo
         AccountabilityReport.Status.PUBLISHED,
         AccountabilityReport.Status.READY,
     ]
+
+
+def _group(key, label, actions, state, compliance, **finance):
+    amounts = {"definitive": "0", "commitment": "0", "payment": "0"} | finance
+    amounts.setdefault("commitment_pct", None)
+    amounts.setdefault("payment_pct", None)
+    return {
+        "key": key,
+        "code": key,
+        "name": label,
+        "label": label,
+        "actions": actions,
+        "planned": "50.5",
+        "executed": None,
+        "compliance": compliance,
+        "state": state,
+        "finance": amounts,
+    }
+
+
+GROUPS = [
+    _group("1", TRICKY, 1, "verde", "101.005", definitive="1234567.5", commitment_pct="12.345"),
+    _group("2", "M2 Sin programar", 0, "no_programado", None, payment="-3", payment_pct="0"),
+    _group("3", "M3 & <mil>", 1500, "rojo", "0", commitment="99.99", commitment_pct="100"),
+    _group("4", "M4", 2, "", "1"),
+]
+
+
+@pytest.mark.parametrize("language", ["es-co", "en"])
+@pytest.mark.parametrize("groups", [GROUPS, []])
+def test_the_report_group_table_is_the_traceability_one(groups, language):
+    """accountability/_group_table.html (rows from group_rows) writes what
+    traceability/_group_table.html writes for the same groups, in either language."""
+    context = {"groups": groups, "first": "Meta", "caption": "Metas <&>", "empty": "Vacío"}
+    with translation.override(language):
+        old = Template('{% include "traceability/_group_table.html" %}').render(Context(context))
+        new = Template('{% include "accountability/_group_table.html" %}').render(Context(context))
+    assert new == old
