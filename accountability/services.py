@@ -52,7 +52,6 @@ def manifest_sha256(files, previous):
     return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
 
 
-@transaction.atomic
 def _for_update():
     """The reports locked for an update, without their snapshot (about 12 MB at 20,000
     actions): no status change reads it, and ``save()`` then writes the loaded fields
@@ -60,6 +59,7 @@ def _for_update():
     return AccountabilityReport.objects.select_for_update().defer("snapshot")
 
 
+@transaction.atomic
 def create_report(*, plan, periods, kind, title, by):
     """A report in the queue (the caller enqueues ``generate_report_task``)."""
     periods = list(periods)
