@@ -98,7 +98,10 @@ class AccountabilityReport(models.Model):
     created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
     generated_at = models.DateTimeField(_("generado el"), null=True, blank=True)
     published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)
-    history = HistoricalRecords()
+    # Not the snapshot: about 12 MB at 20,000 actions, copied again on every save
+    # (generation, publication, withdrawal). It is frozen once generated, and the files'
+    # hashes (``sha256``, kept in the history) already say what it was.
+    history = HistoricalRecords(excluded_fields=["snapshot"])
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -248,7 +249,59 @@ def table_csv(table, snapshot):
 
 
 def snapshot_json(snapshot):
-    return json.dumps(snapshot, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    """The snapshot as ``informe.json``: exactly ``json.dumps(snapshot, ensure_ascii=False,
+    indent=2, sort_keys=True)``, built about twice as fast (with ``indent`` the standard
+    library falls back to its pure-Python encoder, one generator per level: about 2 s for
+    the 25 MB of a 20,000-action plan). Anything but dicts with string keys, lists,
+    strings, integers, booleans and None goes to ``json.dumps`` itself."""
+    try:
+        text = _indented(snapshot, "")
+    except _Unsupported:
+        text = json.dumps(snapshot, ensure_ascii=False, indent=2, sort_keys=True)
+    return text.encode()
+
+
+class _Unsupported(Exception):
+    """A value ``_indented`` leaves to ``json.dumps``."""
+
+
+def _indented(value, indent):
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``
+    writes it at nesting ``indent``: the same separators, the same key order and the same
+    string escapes (``encode_basestring`` is the function json.dumps uses)."""
+    kind = value.__class__
+    if kind is str:
+        return encode_basestring(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        parts = []
+        for key, item in sorted(value.items()):
+            if key.__class__ is not str:
+                raise _Unsupported
+            if item.__class__ is str:
+                parts.append(f"{inner}{encode_basestring(key)}: {encode_basestring(item)}")
+            elif item is None:
+                parts.append(f"{inner}{encode_basestring(key)}: null")
+            else:
+                parts.append(f"{inner}{encode_basestring(key)}: {_indented(item, inner)}")
+        return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        items = ",\n".join(inner + _indented(item, inner) for item in value)
+        return "[\n" + items + "\n" + indent + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    raise _Unsupported
 
 
 def datapackage(snapshot, *, name):

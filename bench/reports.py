@@ -40,21 +40,23 @@ def peak_rss_mb():
 
 
 def measured(label, function, *, heap=True):
-    """Run ``function``; print its time, queries, the Python heap peak of the step and the
-    process's peak RSS so far."""
+    """Run ``function``; print its time, this process's CPU time (on the shared machine the
+    wall time moves with the load, the CPU time much less; the database's own time is not
+    in it), queries, the Python heap peak of the step and the process's peak RSS so far."""
     reset_queries()
     if heap:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         result = function()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     heap_mb = "–"
     if heap:
         heap_mb = f"{tracemalloc.get_traced_memory()[1] / 2**20:,.0f}"
         tracemalloc.stop()
     print(
-        f"| {label} | {seconds:,.1f} | {len(queries)} | {heap_mb} | {peak_rss_mb():,.0f} |",
+        f"| {label} | {seconds:,.1f} | {cpu:,.1f} | {len(queries)} | {heap_mb} "
+        f"| {peak_rss_mb():,.0f} |",
         flush=True,
     )
     return result
@@ -74,12 +76,16 @@ def bench(size, *, heap):
     periods = list(plan.periods.order_by("end_date", "pk"))[:2]
     actions = Action.objects.filter(goal__objective__plan=plan).count()
     print(f"\n{connection.vendor}, plan of {actions:,} actions, cut at {periods[-1].label}")
-    print("| step | s | queries | heap peak MB | process peak RSS MB |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| step | s | CPU s | queries | heap peak MB | process peak RSS MB |")
+    print("| --- | --- | --- | --- | --- | --- |")
     snapshot = measured(
         "snapshot", lambda: report_snapshot(plan, periods, kind="accountability"), heap=heap
     )
-    context = outputs.report_context(snapshot, kind_label="Informe de rendición de cuentas")
+    context = measured(
+        "charts (report_context)",
+        lambda: outputs.report_context(snapshot, kind_label="Informe de rendición de cuentas"),
+        heap=heap,
+    )
     html = measured("HTML", lambda: outputs.report_html(context), heap=heap)
     data = measured(
         "open data (JSON, 7 CSV, datapackage)", lambda: open_data(snapshot, 0), heap=heap

@@ -91,11 +91,12 @@ def report_create(request):
 @login_required
 def report_detail(request, pk):
     require_perm(request.user, VIEW)
-    report = report_with_files(pk)
+    report = report_with_files(pk, snapshot=False)
     if report is None:
         raise Http404
     if report.is_running and fail_stale_reports(pks=[report.pk]):
-        report = report_with_files(pk)  # its worker died: now failed, with a retry button
+        # its worker died: now failed, with a retry button
+        report = report_with_files(pk, snapshot=False)
     periods = list(report.periods.all())
     return render(
         request,
@@ -116,7 +117,7 @@ def report_detail(request, pk):
 @require_POST
 def report_retry(request, pk):
     require_perm(request.user, ADD)
-    report = get_object_or_404(AccountabilityReport, pk=pk)
+    report = get_object_or_404(AccountabilityReport.objects.defer("snapshot"), pk=pk)
     try:
         queue_generation(report, by=request.user)
     except ValidationError as error:
@@ -129,7 +130,9 @@ def report_retry(request, pk):
 @login_required
 def report_publish(request, pk):
     require_perm(request.user, PUBLISH)
-    report = get_object_or_404(AccountabilityReport.objects.select_related("plan"), pk=pk)
+    report = get_object_or_404(
+        AccountabilityReport.objects.select_related("plan").defer("snapshot"), pk=pk
+    )
     errors = []
     if request.method == "POST":
         try:
@@ -149,7 +152,9 @@ def report_publish(request, pk):
 @login_required
 def report_withdraw(request, pk):
     require_perm(request.user, PUBLISH)
-    report = get_object_or_404(AccountabilityReport.objects.select_related("plan"), pk=pk)
+    report = get_object_or_404(
+        AccountabilityReport.objects.select_related("plan").defer("snapshot"), pk=pk
+    )
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
