@@ -40,12 +40,12 @@ def narrative_items(rows):
 
 @register.filter
 def comment_items(rows):
-    """The ``<li>`` of each Control Interno comment: action code and name, year-semester,
-    text."""
+    """The ``<li>`` of each Control Interno comment: action code and name, year-semester
+    (the year as a year: 2026, never 2.026), text."""
     return mark_safe(
         "".join(
             f"<li><strong>{_shown(c['action'])} {_shown(c['name'])}</strong> "
-            f"({_shown(c['year'])}-{_shown(c['semester'])}): {_shown(c['text'])}</li>"
+            f"({_shown(str(c['year']))}-{_shown(c['semester'])}): {_shown(c['text'])}</li>"
             for c in rows
         )
     )

@@ -70,8 +70,8 @@ OLD_LOOPS = {
         "({{ n.period }}): {{ n.text }}</li>{% endfor %}"
     ),
     "comment_items": (
-        "{% for c in rows %}<li><strong>{{ c.action }} {{ c.name }}</strong> "
-        "({{ c.year }}-{{ c.semester }}): {{ c.text }}</li>{% endfor %}"
+        "{% load l10n %}{% for c in rows %}<li><strong>{{ c.action }} {{ c.name }}</strong> "
+        "({{ c.year|unlocalize }}-{{ c.semester }}): {{ c.text }}</li>{% endfor %}"
     ),
     "indicator_rows": (
         "{% load mipg_format %}{% for row in rows %}\n"
@@ -126,6 +126,13 @@ INDICATORS = [
         "measurement_unit": "",
     },
 ]
+
+
+def test_comment_years_are_written_as_years():
+    html = Template("{% load report_rows %}{{ rows|comment_items }}").render(
+        Context({"rows": COMMENTS})
+    )
+    assert "(2026-1): ¡Ojo!" in html and "(1999-2)" in html and "2.026" not in html
 
 
 @pytest.mark.parametrize(
