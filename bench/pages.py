@@ -1,12 +1,13 @@
 """Time the hot pages on a small and a ten-times larger scale plan, against the floor.
 
 Run with `make bench` (sizes: `make bench BENCH_SIZES="2000 20000"`) or
-`python bench/pages.py [SMALL LARGE] [--runs N] [--only LABEL ...]`. It builds the two plans with `seed_scale`
-on the configured database (`DATABASE_URL`; a scratch SQLite file otherwise; ANALYZE on
-PostgreSQL), reuses them on later runs, and prints for each page and size: the median
-server time of repeated requests (Django test Client, logged in as Planeación), the
-queries and the response size; the floor (the bare SQL aggregates the roll-up needs, run
-with a cursor); each page ÷ the floor; and the large ÷ small ratio.
+`python bench/pages.py [SMALL LARGE] [--runs N] [--only LABEL ...]` (`--only dashboard`:
+the reads whose label starts with that, and the floor). It builds the two plans with
+`seed_scale` on the configured database (`DATABASE_URL`; a scratch SQLite file otherwise;
+ANALYZE on PostgreSQL), reuses them on later runs, and prints for each page and size: the
+median server time of repeated requests (Django test Client, logged in as Planeación),
+the queries and the response size; the floor (the bare SQL aggregates the roll-up needs,
+run with a cursor); each page ÷ the floor; and the large ÷ small ratio.
 
 Targets (docs/benchmarks.md): the plan page's first view ≤ 300 KB and ≤ 2× the floor;
 every ratio large ÷ small ≤ 10 for a 10× larger plan (linear); the same query count on
