@@ -391,15 +391,15 @@ def totals_by(allocations, key, *, names=None):
         if row[0] == "m":
             modifications[value] = amounts[0]
         else:
-            executions[value] = amounts
-    no_executions = (None,) * len(STAGES)
+            executions[value] = dict(zip(STAGES, map(decimal_or_zero, amounts), strict=True))
+    no_executions = dict.fromkeys(STAGES, ZERO)
+    # the stages converted once per row read (a plan's budget by action and source has
+    # tens of thousands of keys)
     return {
         value: BudgetTotals(
             appropriation=decimal_or_zero(appropriations.get(value)),
             modifications=decimal_or_zero(modifications.get(value)),
-            **dict(
-                zip(STAGES, map(decimal_or_zero, executions.get(value, no_executions)), strict=True)
-            ),
+            **executions.get(value, no_executions),
         )
         for value in appropriations.keys() | modifications.keys() | executions.keys()
     }

@@ -407,21 +407,13 @@ def _add_budgets(financial, plan, selected, objective_of, links, sums):
     total_sums, by_objective, by_unit, by_plan = sums
     unit_of = {row.id: row.unit_id for row in selected}
     plans_of = links.institutional_plans
-    cells = defaultdict(lambda: [ZERO] * len(AMOUNTS))  # (objective, unit) → amounts
-    in_plans = defaultdict(lambda: [ZERO] * len(AMOUNTS))  # action in a 612 plan → amounts
-
-    def add(action_id, totals):
-        amounts = amounts_of(totals)
-        targets = [cells[objective_of[action_id], unit_of[action_id]]]
-        if action_id in plans_of:
-            targets.append(in_plans[action_id])
-        for target in targets:
-            for i, amount in enumerate(amounts):
-                target[i] += amount
-
+    cells = defaultdict(list)  # (objective, unit) → [BudgetTotals]
+    in_plans = defaultdict(list)  # action in a Decreto 612 plan → [BudgetTotals]
     if financial.by_source is None:
         for pk in unit_of:
-            add(pk, financial.actions[pk])
+            cells[objective_of[pk], unit_of[pk]].append(financial.actions[pk])
+            if pk in plans_of:
+                in_plans[pk].append(financial.actions[pk])
         funnel = budget_by_source(
             live_actions(plan).filter(pk__in=list(unit_of)), year=financial.year
         )
@@ -429,17 +421,21 @@ def _add_budgets(financial, plan, selected, objective_of, links, sums):
         by_source = defaultdict(list)
         for (action_id, source_id), totals in financial.by_source.items():
             if action_id in unit_of:
-                add(action_id, totals)
+                cells[objective_of[action_id], unit_of[action_id]].append(totals)
+                if action_id in plans_of:
+                    in_plans[action_id].append(totals)
                 by_source[source_id].append(totals)
         funnel = by_source_totals(
             {pk: BudgetTotals.sum(items) for pk, items in by_source.items()},
             financial.source_names,
         )
-    for (objective_id, unit_id), amounts in cells.items():
+    for (objective_id, unit_id), items in cells.items():
+        amounts = amounts_of(BudgetTotals.sum(items))
         total_sums.add_finance(amounts)
         by_objective[objective_id].add_finance(amounts)
         by_unit[unit_id].add_finance(amounts)
-    for pk, amounts in in_plans.items():
+    for pk, items in in_plans.items():
+        amounts = amounts_of(BudgetTotals.sum(items))
         for item in plans_of[pk]:
             by_plan[item.code].add_finance(amounts)
     return funnel
@@ -609,26 +605,22 @@ def _trend(plan, periods, rows, shares, period, filtered):
     total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
     if not total:
         return []
+    actions = [(pk, shares[pk], dates_of[pk]) for pk in ids]
+    spans = set(dates_of.values())
     latest, next_report, points = {}, 0, []
     for p in periods:
         while next_report < len(found) and found[next_report][0][0] <= p.end_date:
             _end, _pk, action_id, progress = found[next_report]
             latest[action_id] = progress
             next_report += 1
-        default = {}  # (start, end) → the default planned spread at this period
+        # (start, end) → the default planned spread at this period
+        default = {dates: default_planned(_Dates(*dates), p.end_date) for dates in spans}
         planned = executed = ZERO
         period_id = p.pk
-        for pk in ids:
-            share = shares[pk]
+        for pk, share, dates in actions:
             value = scheduled.get((pk, period_id)) if scheduled else None
-            if value is None:
-                dates = dates_of[pk]
-                value = default.get(dates)
-                if value is None:
-                    value = default[dates] = default_planned(_Dates(*dates), p.end_date)
-            planned += share * value
-            done = latest.get(pk)
-            executed += share * (done if done is not None else ZERO)
+            planned += share * (default[dates] if value is None else value)
+            executed += share * latest.get(pk, ZERO)
         points.append((p, planned / total, executed / total))
     return points
 
