@@ -3,7 +3,9 @@
 Every figure comes from ``plan_rollup`` (``rollup_of`` for a strategic plan): the plan and
 its objectives are the tree's own nodes, so the dashboard, the plan page, the API and the
 exports give the same numbers. Physical progress (planned and executed) and financial
-execution stay side by side, never merged.
+execution stay side by side, never merged. The groups read the roll-up's actions as plain
+rows (``rows=True``: ActionRow, and the budget by action and funding source), so the page
+builds no action node.
 
 Groups that cut across the tree (a unit, a MIPG dimension or policy, a Decreto 612 plan,
 or the plan under a filter) weigh each action by its **share of the plan**: the product
