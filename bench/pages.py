@@ -1,12 +1,13 @@
 """Time the hot pages on a small and a ten-times larger scale plan, against the floor.
 
 Run with `make bench` (sizes: `make bench BENCH_SIZES="2000 20000"`) or
-`python bench/pages.py [SMALL LARGE] [--runs N]`. It builds the two plans with `seed_scale`
-on the configured database (`DATABASE_URL`; a scratch SQLite file otherwise; ANALYZE on
-PostgreSQL), reuses them on later runs, and prints for each page and size: the median
-server time of repeated requests (Django test Client, logged in as Planeación), the
-queries and the response size; the floor (the bare SQL aggregates the roll-up needs, run
-with a cursor); each page ÷ the floor; and the large ÷ small ratio.
+`python bench/pages.py [SMALL LARGE] [--runs N] [--only LABEL ...]` (`--only dashboard`:
+the reads whose label starts with that, and the floor). It builds the two plans with
+`seed_scale` on the configured database (`DATABASE_URL`; a scratch SQLite file otherwise;
+ANALYZE on PostgreSQL), reuses them on later runs, and prints for each page and size: the
+median server time of repeated requests (Django test Client, logged in as Planeación),
+the queries and the response size; the floor (the bare SQL aggregates the roll-up needs,
+run with a cursor); each page ÷ the floor; and the large ÷ small ratio.
 
 Targets (docs/benchmarks.md): the plan page's first view ≤ 300 KB and ≤ 2× the floor;
 every ratio large ÷ small ≤ 10 for a 10× larger plan (linear); the same query count on
@@ -37,6 +38,7 @@ from mipg.core.models import User
 from planning.models import Goal, Objective, StrategicPlan
 
 MAX_RATIO = 12
+FLOOR_LABEL = "floor (bare SQL)"
 # Exports stream their rows in chunks with the prefetches done once per chunk
 # (mipg/core/exports.py): their queries grow by design, two per 2,000 rows.
 CHUNKED = {"action list XLSX"}
@@ -168,7 +170,7 @@ def reads(plan):
             5,
         ),
         "plan trace (page 1)": (get(reverse("trace", args=["planning.strategicplan", plan.pk])), 3),
-        "floor (bare SQL)": (lambda: floor(plan), 5),
+        FLOOR_LABEL: (lambda: floor(plan), 5),
     }
 
 
@@ -195,6 +197,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[2000, 20000])
     parser.add_argument("--runs", type=int, help="Requests per page (default 5).")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="LABEL",
+        help='Only the reads whose label starts with one of these ("dashboard", "API '
+        'roll-up", …); the floor is always measured.',
+    )
     args = parser.parse_args()
     if len(args.sizes) != 2:
         parser.error("two sizes: SMALL LARGE")
@@ -203,12 +212,18 @@ def main():
     call_command("migrate", verbosity=0)
     print(machine())
     plans = {size: scale_plan(size) for size in (small, large)}
+
+    def chosen(label):
+        return label == FLOOR_LABEL or not args.only or label.startswith(tuple(args.only))
+
+    labels = [label for label in reads(plans[small]) if chosen(label)]
     results = {}
     for size, plan in plans.items():
         for label, (fn, runs) in reads(plan).items():
-            results[label, size] = measure(fn, args.runs or runs)
+            if label in labels:
+                results[label, size] = measure(fn, args.runs or runs)
 
-    floor_time = {size: results["floor (bare SQL)", size][0] for size in (small, large)}
+    floor_time = {size: results[FLOOR_LABEL, size][0] for size in (small, large)}
     head = (
         f"| read | {small:,} ms | queries | KB | ÷ floor | {large:,} ms | queries | KB "
         f"| ÷ floor | {large:,} ÷ {small:,} |"
@@ -217,7 +232,7 @@ def main():
     print(head)
     print("|" + " --- |" * 10)
     failed = False
-    for label in reads(plans[small]):
+    for label in labels:
         cells, flags = [label], []
         for size in (small, large):
             seconds, queries, size_bytes = results[label, size]

@@ -391,15 +391,15 @@ def totals_by(allocations, key, *, names=None):
         if row[0] == "m":
             modifications[value] = amounts[0]
         else:
-            executions[value] = amounts
-    no_executions = (None,) * len(STAGES)
+            executions[value] = dict(zip(STAGES, map(decimal_or_zero, amounts), strict=True))
+    no_executions = dict.fromkeys(STAGES, ZERO)
+    # the stages converted once per row read (a plan's budget by action and source has
+    # tens of thousands of keys)
     return {
         value: BudgetTotals(
             appropriation=decimal_or_zero(appropriations.get(value)),
             modifications=decimal_or_zero(modifications.get(value)),
-            **dict(
-                zip(STAGES, map(decimal_or_zero, executions.get(value, no_executions)), strict=True)
-            ),
+            **executions.get(value, no_executions),
         )
         for value in appropriations.keys() | modifications.keys() | executions.keys()
     }
@@ -423,7 +423,7 @@ def budget_by_source(actions, *, year=None):
     return by_source(totals_by(allocations, "source_id", names=("source__name", names)), names)
 
 
-def plan_financial_progress(plan, *, year=None, tree=None, actions=True):
+def plan_financial_progress(plan, *, year=None, tree=None, actions=True, sources=False):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
 
@@ -433,26 +433,37 @@ def plan_financial_progress(plan, *, year=None, tree=None, actions=True):
     ids, codes, names and parents. Three queries whatever the size (six without ``tree``:
     objectives, goals and actions first): appropriations, modifications and executions
     grouped by action and funding source (``totals_by``). With ``actions=False``: no
-    action nodes, the goals' totals grouped by goal in the database (the same sums).
+    action nodes, the goals' totals grouped by goal in the database (the same sums); with
+    ``sources=True`` as well, the totals by action and source are still read (``by_source``,
+    for the dashboard's groups and funnel) and the goals' totals added up from them (the
+    goal of each action from ``tree.action_rows``).
     """
     objectives, goals, action_items = _tree_skeleton(plan, tree)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
     if year is not None:
         allocations = allocations.filter(year=year)
-    if not actions:
-        by_goal = totals_by(allocations, "action__goal_id")
-        goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
-        pairs = source_names = None
-        action_nodes = {}
-    else:
+    pairs = source_names = None
+    action_nodes = {}
+    if actions or sources:
         names = {}
         pairs = totals_by(allocations, ("action_id", "source_id"), names=("source__name", names))
         source_names = {source_id: name for (_action_id, source_id), name in names.items()}
+    if actions:
         by_action = defaultdict(list)
         for (action_id, _source_id), totals in pairs.items():
             by_action[action_id].append(totals)
         action_nodes = _nodes(action_items, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
         goal_nodes = _parent_nodes(goals, action_nodes)
+    elif sources:
+        goal_of = {row.id: row.goal_id for row in tree.action_rows}
+        by_goal = defaultdict(list)
+        for (action_id, _source_id), totals in pairs.items():
+            if action_id in goal_of:
+                by_goal[goal_of[action_id]].append(totals)
+        goal_nodes = _nodes(goals, lambda pk: BudgetTotals.sum(by_goal.get(pk, ())))
+    else:
+        by_goal = totals_by(allocations, "action__goal_id")
+        goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
     objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(
         id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()

@@ -13,9 +13,10 @@ out of every roll-up.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import (
@@ -284,14 +285,33 @@ class TreeRollup:
         return [a for a in self.actions.values() if a.parent_id == goal_id]
 
 
+class ActionRow(NamedTuple):
+    """One live action's own figures at the cut, as a plain row (no node): what the
+    groupings across the tree read (``PhysicalProgress.action_rows``)."""
+
+    id: int
+    code: str
+    name: str
+    weight: Decimal
+    goal_id: int
+    unit_id: int | None
+    start_date: date
+    end_date: date
+    physical: Decimal
+    planned: Decimal | None
+    has_report: bool
+
+
 @dataclass(frozen=True)
 class PhysicalProgress(TreeRollup):
     """The physical roll-up of a plan (NodeProgress nodes). ``action_facts``: {action id:
     (unit id, start date, end date)} of the live actions (None when not read), for the
-    groupings across the tree (dashboards)."""
+    groupings across the tree (dashboards). ``action_rows``: [ActionRow] of the live
+    actions in tree order (None when not read)."""
 
     as_of: object = None
     action_facts: dict | None = None
+    action_rows: list | None = None
 
 
 def _relative_average(weighted_sum, weight_sum, plain_sum, count):
@@ -400,7 +420,7 @@ class _Dates:
     end_date: object
 
 
-def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
+def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, rows=False):
     """Physical progress, executed and planned, per action, goal, objective and plan.
 
     Three queries whatever the size (four without ``thresholds``, the entity's semáforo
@@ -411,22 +431,21 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
 
     With ``actions=False`` the action nodes are not built (``actions`` and
     ``action_facts`` are empty): the goals, objectives and plan get the same figures from
-    the action rows read as plain values, for pages that show no action.
+    the action rows read as plain values, for pages that show no action. ``rows=True``
+    (always with action nodes) keeps those rows as ``action_rows`` (ActionRow), for
+    pages that group the actions across the tree without nodes (the dashboard).
     """
     thresholds = thresholds or entity_thresholds()
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
-    # only what a node and the default planned spread read (no full Action instances)
-    fields = ("pk", "code", "name", "weight", "goal_id", "start_date", "end_date", "unit_id")
-    with_actions = actions
-    actions = with_planned_progress(
-        with_physical_progress(live_actions(plan).in_tree_order().only(*fields), as_of=as_of),
+    actions_query = with_planned_progress(
+        with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of),
         as_of=as_of,
     )
     action_nodes, facts = {}, {}
     by_goal = defaultdict(_Accumulator)
-    if not with_actions:
-        for goal_id, weight, start, end, progress, reported, scheduled in actions.values_list(
+    if not (actions or rows):
+        for goal_id, weight, start, end, progress, reported, scheduled in actions_query.values_list(
             "goal_id",
             "weight",
             "start_date",
@@ -437,9 +456,24 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
         ):
             planned = _planned_of_row(scheduled, start, end, as_of)
             by_goal[goal_id].add_figures(weight, progress, planned, reported)
+        return _tree(plan, objectives, goals, by_goal, as_of, thresholds, {}, {})
     # plain rows, not Action instances: a 20,000-action plan spent most of its roll-up
     # building models
-    rows = actions.values_list(
+    action_rows = []
+    planned_by_dates = {}  # (start, end) → the default planned spread at the cut
+    for (
+        pk,
+        code,
+        name,
+        weight,
+        goal_id,
+        start,
+        end,
+        unit_id,
+        progress,
+        reported,
+        scheduled,
+    ) in actions_query.values_list(
         "pk",
         "code",
         "name",
@@ -451,25 +485,31 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True):
         "physical_progress",
         "has_report",
         "scheduled_planned",
-    )
-    for pk, code, name, weight, goal_id, start, end, unit_id, progress, reported, scheduled in (
-        rows if with_actions else ()
     ):
-        facts[pk] = (unit_id, start, end)
-        node = NodeProgress(
-            id=pk,
-            code=code,
-            name=name,
-            weight=weight,
-            **_node_figures(
-                progress, _planned_of_row(scheduled, start, end, as_of), thresholds, cap=False
-            ),
-            parent_id=goal_id,
-            has_report=reported,
+        if scheduled is None and as_of is not None:
+            planned = planned_by_dates.get((start, end))
+            if planned is None:
+                planned = planned_by_dates[start, end] = _planned_of_row(None, start, end, as_of)
+        else:
+            planned = _planned_of_row(scheduled, start, end, as_of)
+        row = ActionRow(
+            pk, code, name, weight, goal_id, unit_id, start, end, progress, planned, reported
         )
-        action_nodes[pk] = node
-        by_goal[goal_id].add(node)
-    return _tree(plan, objectives, goals, by_goal, as_of, thresholds, action_nodes, facts)
+        action_rows.append(row)
+        by_goal[goal_id].add_figures(weight, progress, planned, reported)
+        if actions:
+            facts[pk] = (unit_id, start, end)
+            action_nodes[pk] = NodeProgress(
+                id=pk,
+                code=code,
+                name=name,
+                weight=weight,
+                **_node_figures(progress, planned, thresholds, cap=False),
+                parent_id=goal_id,
+                has_report=reported,
+            )
+    tree = _tree(plan, objectives, goals, by_goal, as_of, thresholds, action_nodes, facts)
+    return replace(tree, action_rows=action_rows)
 
 
 def plans_physical_progress(cuts, *, thresholds):

@@ -3,7 +3,9 @@
 Every figure comes from ``plan_rollup`` (``rollup_of`` for a strategic plan): the plan and
 its objectives are the tree's own nodes, so the dashboard, the plan page, the API and the
 exports give the same numbers. Physical progress (planned and executed) and financial
-execution stay side by side, never merged.
+execution stay side by side, never merged. The groups read the roll-up's actions as plain
+rows (``rows=True``: ActionRow, and the budget by action and funding source), so the page
+builds no action node.
 
 Groups that cut across the tree (a unit, a MIPG dimension or policy, a Decreto 612 plan,
 or the plan under a filter) weigh each action by its **share of the plan**: the product
@@ -21,6 +23,7 @@ unit B = 40 %, the plan = 0,3·80 + 0,3·40 + 0,4·20 = 44 %.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from types import SimpleNamespace
 
 from django.db.models import CharField, IntegerField, Value
@@ -29,10 +32,12 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.selectors import SemaforoState
 from management.models import ProgressReport
-from management.selectors.budget import AMOUNTS, BudgetTotals, budget_by_source, by_source
+from management.selectors.budget import AMOUNTS, BudgetTotals, budget_by_source
+from management.selectors.budget import by_source as by_source_totals
 from management.selectors.physical import (
     HUNDRED,
     ZERO,
+    NodeProgress,
     PhysicalState,
     entity_thresholds,
     physical_compliance,
@@ -44,6 +49,7 @@ from planning.models import Action, ActionSchedule, Objective, default_planned
 from planning.selectors import default_cutoff, live_actions, live_objectives
 
 NO_UNIT = _("Sin dependencia")
+amounts_of = attrgetter(*AMOUNTS)  # a BudgetTotals' amounts in the order of AMOUNTS
 LIST_LIMIT = 20
 
 
@@ -89,34 +95,41 @@ class Dashboard:
 
 
 def action_shares(physical):
-    """{action id: its share of the plan} from the weights of a PhysicalProgress."""
+    """{action id: its share of the plan} from the weights of a PhysicalProgress (its
+    ``action_rows`` when it has them, else its action nodes)."""
 
     def normalised(nodes):
         total = sum((n.weight for n in nodes), ZERO)
         return {n.id: (n.weight / total if total else Decimal(1) / len(nodes)) for n in nodes}
 
-    def by_parent(nodes):
+    def by_parent(nodes, parent):
         groups = defaultdict(list)
         for node in nodes:
-            groups[node.parent_id].append(node)
+            groups[parent(node)].append(node)
         return groups.values()
 
     objective_share = normalised(list(physical.objectives.values())) if physical.objectives else {}
     goal_share = {}
-    for siblings in by_parent(physical.goals.values()):
+    for siblings in by_parent(physical.goals.values(), lambda node: node.parent_id):
         for pk, share in normalised(siblings).items():
             goal_share[pk] = objective_share.get(physical.goals[pk].parent_id, ZERO) * share
+    if physical.action_rows is not None:
+        actions, parent = physical.action_rows, lambda row: row.goal_id
+    else:
+        actions, parent = physical.actions.values(), lambda node: node.parent_id
     shares = {}
-    for siblings in by_parent(physical.actions.values()):
+    for siblings in by_parent(actions, parent):
+        goal_id = parent(siblings[0])
         for pk, share in normalised(siblings).items():
-            shares[pk] = goal_share.get(physical.actions[pk].parent_id, ZERO) * share
+            shares[pk] = goal_share.get(goal_id, ZERO) * share
     return shares
 
 
 class _Sums:
     """The running sums behind a Group: Σ s·x and Σ s over its actions (s: the share of
     the plan, ``action_shares``), the plain sums for when the shares add up to 0, and its
-    budget. One pass over the actions fills every group; groups of objectives (a policy, a
+    budget. One pass over the action rows fills every group's physical sums, one over the
+    budget by action and source their budgets; groups of objectives (a policy, a
     dimension) add up their objectives' sums."""
 
     __slots__ = (
@@ -137,19 +150,21 @@ class _Sums:
         self.planned_known = True
         self.finance = [ZERO] * len(AMOUNTS)
 
-    def add(self, share, node, amounts):
+    def add(self, share, row):
+        """Count the action `row` (an ActionRow) with its `share` of the plan."""
         self.count += 1
         self.share += share
-        self.weighted_executed += share * node.physical
-        self.plain_executed += node.physical
-        if node.planned is None:
+        self.weighted_executed += share * row.physical
+        self.plain_executed += row.physical
+        if row.planned is None:
             self.planned_known = False
         elif self.planned_known:
-            self.weighted_planned += share * node.planned
-            self.plain_planned += node.planned
-        finance = self.finance
-        for i, amount in enumerate(amounts):
-            finance[i] += amount
+            self.weighted_planned += share * row.planned
+            self.plain_planned += row.planned
+
+    def add_finance(self, amounts):
+        """Add a budget (a list in the order of AMOUNTS)."""
+        self.finance = [x + y for x, y in zip(self.finance, amounts, strict=True)]
 
     def merge(self, other):
         self.count += other.count
@@ -216,69 +231,56 @@ def plan_dashboard(
     only_reds=False,
     today=None,
     unit_names=None,
+    actions=True,
 ):
     """The Dashboard of `plan` at `period` (default: the latest period that has started),
     optionally restricted to the actions of a unit, a MIPG policy or dimension (through
     their objective) or a Decreto 612 plan. `periods`: the plan's periods when the caller
-    has them already. Queries do not grow with the plan's size."""
+    has them already. `actions=False`: its roll-up has no action nodes (the figures are
+    the same: they come from the action rows; callers that list the actions' own figures,
+    such as report snapshots, keep them). Queries do not grow with the plan's size."""
     today = today or timezone.localdate()
     periods = list(plan.periods.all() if periods is None else periods)
-    rollup = rollup_of(plan, period=period or default_cutoff(periods, today=today))
+    rollup = rollup_of(
+        plan, period=period or default_cutoff(periods, today=today), actions=actions, rows=True
+    )
     period = rollup.period
     physical, financial = rollup.physical, rollup.financial
     thresholds = rollup.thresholds or entity_thresholds()
     shares = action_shares(physical)
 
     links = _links(plan)
-    facts = physical.action_facts or {}
     goals = physical.goals
     filtered = any(f is not None for f in (unit, policy, dimension, institutional_plan))
-    rows = {}
-    for pk, node in physical.actions.items():
-        unit_id, start_date, end_date = facts[pk]
-        objective_id = goals[node.parent_id].parent_id
-        if unit is not None and unit_id != unit.pk:
-            continue
-        objective_policies = links.policies.get(objective_id, ())
-        if policy is not None and policy.pk not in {p.pk for p in objective_policies}:
-            continue
-        if dimension is not None and dimension.pk not in {
-            p.dimension_id for p in objective_policies
-        }:
-            continue
-        if institutional_plan is not None and institutional_plan.pk not in {
-            p.pk for p in links.institutional_plans.get(pk, ())
-        }:
-            continue
-        rows[pk] = {
-            "pk": pk,
-            "code": node.code,
-            "name": node.name,
-            "unit_id": unit_id,
-            "start_date": start_date,
-            "end_date": end_date,
-            "goal__objective_id": objective_id,
-        }
-    ids = list(rows)
+    selected = _selected(
+        physical.action_rows or [], goals, links, unit, policy, dimension, institutional_plan
+    )
+    objective_of = {row.id: goals[row.goal_id].parent_id for row in selected}
     if unit_names is None:
         unit_names = dict(
-            Unit.objects.filter(pk__in={r["unit_id"] for r in rows.values()}).values_list(
-                "pk", "name"
-            )
+            Unit.objects.filter(pk__in={row.unit_id for row in selected}).values_list("pk", "name")
         )
 
-    # One pass over the selected actions fills the sums of every group they belong to.
+    # One pass over the selected actions fills the physical sums of every group they
+    # belong to, one over their budget by source the groups' budgets.
     total_sums = _Sums()
     by_objective, by_unit, by_plan = (defaultdict(_Sums) for _ in range(3))
-    for pk, row in rows.items():
-        node, share = physical.actions[pk], shares[pk]
-        finance = financial.actions[pk]
-        amounts = finance.amounts().values()
-        total_sums.add(share, node, amounts)
-        by_objective[row["goal__objective_id"]].add(share, node, amounts)
-        by_unit[row["unit_id"]].add(share, node, amounts)
-        for item in links.institutional_plans.get(pk, ()):
-            by_plan[item.code].add(share, node, amounts)
+    no_plans = ()
+    for row in selected:
+        pk, share = row.id, shares[row.id]
+        total_sums.add(share, row)
+        by_objective[objective_of[pk]].add(share, row)
+        by_unit[row.unit_id].add(share, row)
+        for item in links.institutional_plans.get(pk, no_plans):
+            by_plan[item.code].add(share, row)
+    funnel = _add_budgets(
+        financial,
+        plan,
+        selected,
+        objective_of,
+        links,
+        (total_sums, by_objective, by_unit, by_plan),
+    )
     if filtered:
         total = total_sums.group(plan.pk, plan.name, thresholds)
         objectives = [
@@ -287,7 +289,7 @@ def plan_dashboard(
             if node.id in by_objective
         ]
     else:
-        total = _tree_group(physical.plan, financial.plan, len(ids))
+        total = _tree_group(physical.plan, financial.plan, len(selected))
         objectives = [
             _tree_group(
                 node,
@@ -307,10 +309,12 @@ def plan_dashboard(
     policies, dimensions = _by_policy(links, by_objective, thresholds)
     institutional_plans = _by_institutional_plan(links, by_plan, thresholds)
 
+    selected_objectives = set(objective_of.values())
     indicators = [
         (indicator, result)
         for indicator, result in rollup.indicators.values()
-        if result is not None and _indicator_selected(indicator, unit, rows, physical, filtered)
+        if result is not None
+        and _indicator_selected(indicator, unit, selected_objectives, physical, filtered)
     ]
     counts = dict.fromkeys(SemaforoState, 0)
     for _indicator, result in indicators:
@@ -319,14 +323,12 @@ def plan_dashboard(
         indicators = [(i, r) for i, r in indicators if r.state == SemaforoState.RED]
 
     lagging_all = [
-        physical.actions[pk] for pk in ids if physical.actions[pk].state == PhysicalState.RED
+        row
+        for row in selected
+        if physical_state(physical_compliance(row.physical, row.planned), **thresholds)
+        == PhysicalState.RED
     ]
-    overdue_all = [
-        physical.actions[pk]
-        for pk in ids
-        if rows[pk]["end_date"] < today and physical.actions[pk].physical < HUNDRED
-    ]
-    funnel = _funnel(financial, plan, ids)
+    overdue_all = [row for row in selected if row.end_date < today and row.physical < HUNDRED]
 
     return Dashboard(
         plan=plan,
@@ -341,29 +343,104 @@ def plan_dashboard(
         institutional_plans=institutional_plans,
         semaforo=[(state.value, state.label, counts[state]) for state in SemaforoState],
         indicators=indicators,
-        lagging=lagging_all[:LIST_LIMIT],
+        lagging=[_action_node(row, thresholds) for row in lagging_all[:LIST_LIMIT]],
         lagging_count=len(lagging_all),
-        overdue=overdue_all[:LIST_LIMIT],
+        overdue=[_action_node(row, thresholds) for row in overdue_all[:LIST_LIMIT]],
         overdue_count=len(overdue_all),
         funnel=funnel,
         funnel_total=BudgetTotals.sum(totals for _source, totals in funnel),
-        trend=_trend(plan, periods, rows, shares, period, filtered),
+        trend=_trend(plan, periods, selected, shares, period, filtered),
         links=links,
     )
 
 
-def _funnel(financial, plan, ids):
-    """[(source name, BudgetTotals)] of the actions `ids`: from the roll-up's totals by
-    action and source when it has them (no query), else three queries."""
-    if financial.by_source is None:
-        return budget_by_source(live_actions(plan).filter(pk__in=ids), year=financial.year)
-    ids, totals = set(ids), defaultdict(list)
-    for (action_id, source_id), amounts in financial.by_source.items():
-        if action_id in ids:
-            totals[source_id].append(amounts)
-    return by_source(
-        {pk: BudgetTotals.sum(items) for pk, items in totals.items()}, financial.source_names
+def _selected(rows, goals, links, unit, policy, dimension, institutional_plan):
+    """The ActionRows of `rows` under the filters (all of them without one), in order."""
+    objectives = None  # the objectives whose MIPG policies pass the filters (None: all)
+    if policy is not None or dimension is not None:
+        objectives = {
+            objective_id
+            for objective_id, items in links.policies.items()
+            if (policy is None or policy.pk in {p.pk for p in items})
+            and (dimension is None or dimension.pk in {p.dimension_id for p in items})
+        }
+    in_plan = None
+    if institutional_plan is not None:
+        in_plan = {
+            pk
+            for pk, items in links.institutional_plans.items()
+            if institutional_plan.pk in {p.pk for p in items}
+        }
+    if objectives is None and in_plan is None and unit is None:
+        return list(rows)
+    return [
+        row
+        for row in rows
+        if (unit is None or row.unit_id == unit.pk)
+        and (objectives is None or goals[row.goal_id].parent_id in objectives)
+        and (in_plan is None or row.id in in_plan)
+    ]
+
+
+def _action_node(row, thresholds):
+    """The NodeProgress of an action from its ActionRow (the roll-up's action node)."""
+    compliance = physical_compliance(row.physical, row.planned)
+    return NodeProgress(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        weight=row.weight,
+        physical=row.physical,
+        parent_id=row.goal_id,
+        has_report=row.has_report,
+        planned=row.planned,
+        compliance=compliance,
+        state=physical_state(compliance, **thresholds),
     )
+
+
+def _add_budgets(financial, plan, selected, objective_of, links, sums):
+    """Add the budget of the `selected` actions to their groups' `sums` (the total, by
+    objective, by unit, by Decreto 612 plan code) and return the funnel: [(source name,
+    BudgetTotals)]. From the roll-up's totals by action and source (no query), else (a
+    strategic plan's roll-up has none) the funnel in three queries and the actions' own
+    budgets. Budgets are exact sums of money: adding them up by (objective, unit) first,
+    then by group, gives the same figures as adding them action by action."""
+    total_sums, by_objective, by_unit, by_plan = sums
+    unit_of = {row.id: row.unit_id for row in selected}
+    plans_of = links.institutional_plans
+    cells = defaultdict(list)  # (objective, unit) → [BudgetTotals]
+    in_plans = defaultdict(list)  # action in a Decreto 612 plan → [BudgetTotals]
+    if financial.by_source is None:
+        for pk in unit_of:
+            cells[objective_of[pk], unit_of[pk]].append(financial.actions[pk])
+            if pk in plans_of:
+                in_plans[pk].append(financial.actions[pk])
+        funnel = budget_by_source(
+            live_actions(plan).filter(pk__in=list(unit_of)), year=financial.year
+        )
+    else:
+        by_source = defaultdict(list)
+        for (action_id, source_id), totals in financial.by_source.items():
+            if action_id in unit_of:
+                cells[objective_of[action_id], unit_of[action_id]].append(totals)
+                if action_id in plans_of:
+                    in_plans[action_id].append(totals)
+                by_source[source_id].append(totals)
+        funnel = by_source_totals(
+            {pk: BudgetTotals.sum(items) for pk, items in by_source.items()},
+            financial.source_names,
+        )
+    for (objective_id, unit_id), items in cells.items():
+        amounts = amounts_of(BudgetTotals.sum(items))
+        total_sums.add_finance(amounts)
+        by_objective[objective_id].add_finance(amounts)
+        by_unit[unit_id].add_finance(amounts)
+    for pk, items in in_plans.items():
+        amounts = amounts_of(BudgetTotals.sum(items))
+        for item in plans_of[pk]:
+            by_plan[item.code].add_finance(amounts)
+    return funnel
 
 
 def _ranking(group):
@@ -471,9 +548,9 @@ def _by_institutional_plan(links, by_plan, thresholds):
     return [by_plan[code].group(code, labels[code], thresholds) for code in sorted(by_plan)]
 
 
-def _indicator_selected(indicator, unit, rows, physical, filtered):
+def _indicator_selected(indicator, unit, objectives, physical, filtered):
     """Under a filter, the indicators of the objectives (or their goals) that hold a
-    selected action, and of the unit when filtering by unit."""
+    selected action (`objectives`: their ids), and of the unit when filtering by unit."""
     if not filtered:
         return True
     if unit is not None and indicator.unit_id != unit.pk:
@@ -481,7 +558,7 @@ def _indicator_selected(indicator, unit, rows, physical, filtered):
     objective_id = indicator.objective_id
     if indicator.goal_id is not None and indicator.goal_id in physical.goals:
         objective_id = physical.goals[indicator.goal_id].parent_id
-    return objective_id in {row["goal__objective_id"] for row in rows.values()}
+    return objective_id in objectives
 
 
 def _trend(plan, periods, rows, shares, period, filtered):
@@ -494,7 +571,10 @@ def _trend(plan, periods, rows, shares, period, filtered):
     periods.sort(key=lambda p: (p.end_date, p.start_date))
     if not periods:
         return []
-    ids = set(rows)
+    # a set built as before from a dict of the ids in tree order: the same iteration
+    # order, so the same sums to the last digit
+    dates_of = {row.id: (row.start_date, row.end_date) for row in rows}
+    ids = set(dates_of)
     ends = {p.pk: (p.end_date, p.start_date) for p in all_periods}
     # The programación and the approved reports up to the cut, in one query.
     schedules = (
@@ -518,35 +598,31 @@ def _trend(plan, periods, rows, shares, period, filtered):
         if action_id not in ids:
             continue
         if kind == "s":
-            scheduled[action_id, period_id] = value
+            scheduled[action_id, period_id] = Decimal(value)
         else:
-            found.append((ends[period_id], pk, action_id, value))
+            found.append((ends[period_id], pk, action_id, Decimal(value)))
     # The approved reports in the order they take effect: at each period an action reads
     # its latest report ending by then (latest period end, then start, then id).
     found.sort(key=lambda report: report[:2])
     total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
     if not total:
         return []
+    actions = [(pk, shares[pk], dates_of[pk]) for pk in ids]
+    spans = set(dates_of.values())
     latest, next_report, points = {}, 0, []
     for p in periods:
         while next_report < len(found) and found[next_report][0][0] <= p.end_date:
             _end, _pk, action_id, progress = found[next_report]
             latest[action_id] = progress
             next_report += 1
-        default = {}  # (start, end) → the default planned spread at this period
+        # (start, end) → the default planned spread at this period
+        default = {dates: default_planned(_Dates(*dates), p.end_date) for dates in spans}
         planned = executed = ZERO
         period_id = p.pk
-        for pk in ids:
-            row, share = rows[pk], shares[pk]
-            value = scheduled.get((pk, period_id))
-            if value is None:
-                dates = (row["start_date"], row["end_date"])
-                value = default.get(dates)
-                if value is None:
-                    value = default[dates] = default_planned(_Dates(*dates), p.end_date)
-            planned += share * Decimal(value)
-            done = latest.get(pk)
-            executed += share * (Decimal(done) if done is not None else ZERO)
+        for pk, share, dates in actions:
+            value = scheduled.get((pk, period_id)) if scheduled else None
+            planned += share * (default[dates] if value is None else value)
+            executed += share * latest.get(pk, ZERO)
         points.append((p, planned / total, executed / total))
     return points
 

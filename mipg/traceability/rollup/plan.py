@@ -164,7 +164,9 @@ def tree_semaforo(physical, own, *, red_below, green_from):
     )
 
 
-def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, actions=True):
+def plan_rollup(
+    plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, actions=True, rows=False
+):
     """Roll-up of `plan` as of `period` (by default the latest period that has started:
     planning.selectors.default_cutoff_period).
 
@@ -173,14 +175,21 @@ def plan_rollup(plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCO
     of the cut's year ("year"); financial progress covers the allocations of `year` (all
     years when None). With ``actions=False`` no action node is built (for pages that show
     the plan, its objectives and goals only): the same figures, in a fraction of the time.
+    With ``rows=True`` the actions come as plain rows instead (``physical.action_rows``,
+    ``financial.by_source``; always there with action nodes), for pages that group the
+    actions across the tree (the dashboard).
     """
     if period is None:
         period = default_cutoff_period(plan)
     entity = Entity.current()
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo
-    physical = plan_physical_progress(plan, as_of=period, thresholds=thresholds, actions=actions)
-    financial = plan_financial_progress(plan, year=year, tree=physical, actions=actions)
+    physical = plan_physical_progress(
+        plan, as_of=period, thresholds=thresholds, actions=actions, rows=rows
+    )
+    financial = plan_financial_progress(
+        plan, year=year, tree=physical, actions=actions, sources=rows
+    )
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
         indicator_results(

@@ -41,18 +41,19 @@ def with_serving_flag(plans):
     )
 
 
-def rollup_of(plan, *, actions=True, **kwargs):
+def rollup_of(plan, *, actions=True, rows=False, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
     serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments). One query
     more than the chosen roll-up, none when `plan` was loaded with ``has_serving_plans``
     (``with_serving_flag``). ``actions=False``: a plan_rollup without action nodes (see
-    there); a strategic roll-up has none of its own anyway."""
+    there), ``rows=True`` with the action rows instead; a strategic roll-up has none of its
+    own anyway (its own actions come with nodes and rows)."""
     served = getattr(plan, "has_serving_plans", None)
     if served is None:
         served = plan.children.exists()
     if served:
         return strategic_rollup(plan, **kwargs)
-    return plan_rollup(plan, actions=actions, **kwargs)
+    return plan_rollup(plan, actions=actions, rows=rows, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -474,6 +475,7 @@ def _strategic(
             own.physical.actions,
             None,
             own.physical.action_facts,
+            own.physical.action_rows,
         ),
         financial=FinancialProgress(
             NodeFinance(

@@ -63,6 +63,7 @@ def _dashboard(request):
         periods=periods,
         only_reds=only_reds,
         unit_names={unit.pk: unit.name for unit in form.fields["unit"].rows},
+        actions=False,
         **filters,
     )
     return form, plan, dashboard
