@@ -135,6 +135,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+elif not env_bool("DB_JIT", False):
+    # PostgreSQL's JIT compiles the dashboard's and the roll-ups' larger queries again on
+    # every request (tens of ms each) and never pays back on queries this short: off for
+    # the application's connections (docs/benchmarks.md). DB_JIT=true keeps the server's.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------

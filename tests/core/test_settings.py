@@ -262,6 +262,21 @@ def test_settings_reuse_database_connections_in_production_and_check_them(enviro
     assert result.stdout.split() == expected
 
 
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"DATABASE_URL": "postgres://u@db:5432/mipg"}, "-c jit=off"),
+        ({"DATABASE_URL": "postgres://u@db:5432/mipg", "DB_JIT": "true"}, "None"),
+        ({"DATABASE_URL": "sqlite:///x.sqlite3", "DB_JIT": "false"}, "None"),
+    ],
+)
+def test_settings_turn_postgresql_jit_off_unless_asked(environment, expected):
+    shown = "settings.DATABASES['default'].get('OPTIONS', {}).get('options')"
+    result = _settings_in_subprocess(f"print({shown})", **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
 QUEUE_SHOWN = (
     "settings.CELERY_BROKER_CONNECTION_TIMEOUT,"
     " settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT,"
