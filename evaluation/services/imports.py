@@ -12,7 +12,6 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from evaluation.models import Indicator, IndicatorTarget
 from evaluation.services import (
@@ -24,6 +23,7 @@ from evaluation.services import (
     set_targets,
     update_indicator,
 )
+from mipg.core.history import create_with_history
 from mipg.core.models import Entity
 from mipg.core.permissions import require_perm
 from planning.models import Goal, Objective
@@ -88,9 +88,7 @@ def import_indicators(plan, writes, *, by, reason):
             created.append(indicator)
             result.saved[index] = indicator
         if created:
-            bulk_create_with_history(
-                created, Indicator, default_user=by, default_change_reason=reason or None
-            )
+            create_with_history(created, Indicator, by=by, reason=reason or None)
             result.changes += [change(indicator, "created") for indicator in created]
     return result
 
@@ -145,9 +143,7 @@ def import_targets(plan, values, *, by, reason):
             ]
         if created:
             require_perm(by, "evaluation.add_indicatortarget")
-            bulk_create_with_history(
-                created, IndicatorTarget, default_user=by, default_change_reason=reason or None
-            )
+            create_with_history(created, IndicatorTarget, by=by, reason=reason or None)
     return result
 
 

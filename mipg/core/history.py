@@ -5,17 +5,26 @@ fields that changed since the previous record, in a fixed number of queries what
 number of records or changes: the count, the page (plus the record just before it, to
 diff the oldest one), one query per foreign-key target model to name the related objects,
 and two per many-to-many field (its historical rows and the names of their targets).
+
+``create_with_history`` is the one write here: the bulk creation of imports, with the
+history rows copied by the database instead of built as objects.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.utils import formats
+from django.db import connection
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from simple_history.utils import get_app_model_primary_key_name, get_history_manager_for_model
+from simple_history.utils import (
+    bulk_create_with_history,
+    get_app_model_primary_key_name,
+    get_history_manager_for_model,
+)
 
 from mipg.core.web import PAGE_SIZE
 
@@ -45,6 +54,53 @@ class Entry:
     @property
     def reason(self):
         return self.record.history_change_reason or ""
+
+
+def create_with_history(objs, model, *, by, reason):
+    """``bulk_create`` the unsaved ``objs`` of ``model`` and their "+" history rows: the rows
+    simple_history's ``bulk_create_with_history(objs, model, default_user=by,
+    default_change_reason=reason)`` writes (every tracked field, ``by`` as the user,
+    ``reason`` as the change reason), but copied by the database from the rows just
+    inserted (INSERT ... SELECT, a few thousand ids per query) instead of built and sent as
+    one Python object per row: half the objects and half the data an import of 20,000
+    actions sends. The rows share one ``history_date``, that of the call. Returns ``objs``.
+
+    Falls back to simple_history when the database gives no ids back, when there is no
+    ``by`` (its default user then comes from the request) or when history is disabled."""
+    history = get_history_manager_for_model(model).model
+    if (
+        by is None
+        or not connection.features.can_return_rows_from_bulk_insert
+        or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        or hasattr(history, "history_relation")
+    ):
+        return bulk_create_with_history(objs, model, default_user=by, default_change_reason=reason)
+    objs = model._default_manager.bulk_create(objs)
+    if not objs:
+        return objs
+    quote = connection.ops.quote_name
+    copied = [history._meta.get_field(f.name).column for f in history.tracked_fields]
+    sources = [model._meta.get_field(f.name).column for f in history.tracked_fields]
+    marks = [
+        history._meta.get_field(name).column
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    values = [connection.ops.adapt_datetimefield_value(timezone.now()), reason, "+", by.pk]
+    pk = quote(model._meta.pk.column)
+    size = (connection.features.max_query_params or 10000) - len(values)
+    ids = [obj.pk for obj in objs]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} "
+                f"({', '.join(quote(c) for c in [*copied, *marks])}) "
+                f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, %s "
+                f"FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk}",
+                [*values, *chunk],
+            )
+    return objs
 
 
 def history_records(model, pk):
