@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from mipg.core.history import create_with_history
+from mipg.core.history import copy_history, create_with_history, history_copies
 from mipg.core.permissions import require_perm
 from planning.models import Action, ActionSchedule, Goal, Objective, StrategicPlan
 from planning.selectors import periods_of
@@ -289,10 +289,14 @@ def _write_m2m(model, written, m2ms, *, by, reason):
     if not changed_items:
         return
     unique = list({item.pk: item for item in changed_items}.values())
-    rows = model.history.bulk_history_create(
-        unique, update=True, default_user=by, default_change_reason=reason
-    )
-    # bulk_history_create does not copy the many-to-many sets: copy them as a save would.
+    if history_copies(model, by):
+        records = copy_history(model, [item.pk for item in unique], by=by, reason=reason, kind="~")
+    else:
+        rows = model.history.bulk_history_create(
+            unique, update=True, default_user=by, default_change_reason=reason
+        )
+        records = {record.id: record.pk for record in rows}
+    # The history rows do not carry the many-to-many sets: copy them as a save would.
     for name in M2M_MODELS:
         if not hasattr(model, name):
             continue
@@ -305,9 +309,9 @@ def _write_m2m(model, written, m2ms, *, by, reason):
         for row in through.objects.filter(**{f"{own}__in": [item.pk for item in unique]}):
             by_item[getattr(row, own)].append({name: getattr(row, name) for name in fields})
         m2m_history.objects.bulk_create(
-            m2m_history(history=record, **values)
-            for record in rows
-            for values in by_item[record.id]
+            m2m_history(history_id=history_id, **values)
+            for item_id, history_id in records.items()
+            for values in by_item[item_id]
         )
 
 
