@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -353,16 +353,42 @@ def import_action_schedules(plan, planned, *, by, reason):
                 # it as a Decimal between 0 and 100 with at most 2 decimals — what its
                 # field (5 digits, 2 decimals) and PERCENT_VALIDATORS check.
                 if row is None:
-                    row = ActionSchedule(action_id=action.pk, period_id=period.pk, planned=value)
-                    created.append(row)
+                    created.append((action.pk, period.pk, value))
                 else:
                     row.planned = value
                     updated.append(row)
             result.saved[index] = action
         if created:
-            create_with_history(created, ActionSchedule, by=by, reason=reason)
+            _create_schedules(created, by=by, reason=reason)
         if updated:
             bulk_update_with_history(
                 updated, ActionSchedule, ["planned"], default_user=by, default_change_reason=reason
             )
     return result
+
+
+def _create_schedules(rows, *, by, reason):
+    """Insert the new programación ``rows`` ((action id, period id, planned)) with their
+    history rows. On PostgreSQL one INSERT ... SELECT FROM UNNEST of three array literals
+    (80,000 rows built as models and sent value by value by bulk_create were ≈ 15 % of an
+    import of 20,000 actions); elsewhere create_with_history."""
+    if connection.vendor != "postgresql" or not history_copies(ActionSchedule, by):
+        schedules = [
+            ActionSchedule(action_id=action_id, period_id=period_id, planned=planned)
+            for action_id, period_id, planned in rows
+        ]
+        create_with_history(schedules, ActionSchedule, by=by, reason=reason)
+        return
+    quote = connection.ops.quote_name
+    opts = ActionSchedule._meta
+    columns = [opts.get_field(name).column for name in ("action", "period", "planned")]
+    arrays = ["{" + ",".join(str(row[i]) for row in rows) + "}" for i in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            "SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::numeric[]) "
+            f"RETURNING {quote(opts.pk.column)}",
+            arrays,
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    copy_history(ActionSchedule, ids, by=by, reason=reason, kind="+")
