@@ -12,7 +12,6 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from evaluation.models import Indicator, IndicatorTarget
 from evaluation.services import (
@@ -24,6 +23,7 @@ from evaluation.services import (
     set_targets,
     update_indicator,
 )
+from mipg.core.history import create_with_history
 from mipg.core.models import Entity
 from mipg.core.permissions import require_perm
 from planning.models import Goal, Objective
@@ -45,9 +45,11 @@ class _Lookups:
         self.plan_of_goal = dict(
             Goal.objects.filter(objective__plan=plan).values_list("pk", "objective__plan")
         )
-        self.codes = defaultdict(set)  # plan id → {(code, pk)}
+        # plan id → {code: {pk}}: looked up by code, not scanned (2,000 new indicators
+        # scanned the whole set each: 2 million comparisons).
+        self.codes = defaultdict(lambda: defaultdict(set))
         for code, pk in Indicator.objects.filter(plan=plan).values_list("code", "pk"):
-            self.codes[plan.pk].add((code, pk))
+            self.codes[plan.pk][code].add(pk)
 
     def plan_id(self, indicator):
         if indicator.objective_id:
@@ -55,10 +57,7 @@ class _Lookups:
         return self.plan_of_goal[indicator.goal_id]
 
     def code_taken(self, indicator):
-        return any(
-            code == indicator.code and pk != indicator.pk
-            for code, pk in self.codes[indicator.plan_id]
-        )
+        return bool(self.codes[indicator.plan_id][indicator.code] - {indicator.pk})
 
 
 def import_indicators(plan, writes, *, by, reason):
@@ -83,14 +82,12 @@ def import_indicators(plan, writes, *, by, reason):
             except ValidationError as exc:
                 result.errors[index] = exc
                 continue
-            lookups.codes[indicator.plan_id].add((indicator.code, ("new", index)))
+            lookups.codes[indicator.plan_id][indicator.code].add(("new", index))
             indicator._change_reason = reason or None
             created.append(indicator)
             result.saved[index] = indicator
         if created:
-            bulk_create_with_history(
-                created, Indicator, default_user=by, default_change_reason=reason or None
-            )
+            create_with_history(created, Indicator, by=by, reason=reason or None)
             result.changes += [change(indicator, "created") for indicator in created]
     return result
 
@@ -145,9 +142,7 @@ def import_targets(plan, values, *, by, reason):
             ]
         if created:
             require_perm(by, "evaluation.add_indicatortarget")
-            bulk_create_with_history(
-                created, IndicatorTarget, default_user=by, default_change_reason=reason or None
-            )
+            create_with_history(created, IndicatorTarget, by=by, reason=reason or None)
     return result
 
 

@@ -10,10 +10,10 @@ modifications are checked), one savepoint each: an import mostly creates or leav
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from management.models import BudgetAllocation
 from management.services import _allocation_errors, update_allocation
+from mipg.core.history import create_with_history
 from mipg.core.permissions import require_perm
 from planning.services.bulk import BulkResult, clean_after_fields, loaded_foreign_keys
 from planning.services.versions import lock_open_plan
@@ -59,9 +59,7 @@ def import_allocations(plan, writes, *, by, reason):
             created.append(allocation)
             result.saved[index] = allocation
         if created:
-            bulk_create_with_history(
-                created, BudgetAllocation, default_user=by, default_change_reason=reason or None
-            )
+            create_with_history(created, BudgetAllocation, by=by, reason=reason or None)
     return result
 
 

@@ -5,17 +5,27 @@ fields that changed since the previous record, in a fixed number of queries what
 number of records or changes: the count, the page (plus the record just before it, to
 diff the oldest one), one query per foreign-key target model to name the related objects,
 and two per many-to-many field (its historical rows and the names of their targets).
+
+``create_with_history`` is the one write here: the bulk creation of imports, with the
+history rows copied by the database instead of built as objects.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.utils import formats
+from django.db import connection
+from django.db.models import AutoField, IntegerField
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from simple_history.utils import get_app_model_primary_key_name, get_history_manager_for_model
+from simple_history.utils import (
+    bulk_create_with_history,
+    get_app_model_primary_key_name,
+    get_history_manager_for_model,
+)
 
 from mipg.core.web import PAGE_SIZE
 
@@ -45,6 +55,79 @@ class Entry:
     @property
     def reason(self):
         return self.record.history_change_reason or ""
+
+
+def create_with_history(objs, model, *, by, reason):
+    """``bulk_create`` the unsaved ``objs`` of ``model`` and their "+" history rows: the rows
+    simple_history's ``bulk_create_with_history(objs, model, default_user=by,
+    default_change_reason=reason)`` writes, but copied by the database from the rows just
+    inserted (``copy_history``) instead of built and sent as one Python object per row:
+    half the objects and half the data an import of 20,000 actions sends. Returns ``objs``.
+    Falls back to simple_history where ``copy_history`` does not apply."""
+    if not history_copies(model, by):
+        return bulk_create_with_history(objs, model, default_user=by, default_change_reason=reason)
+    objs = model._default_manager.bulk_create(objs)
+    copy_history(model, [obj.pk for obj in objs], by=by, reason=reason, kind="+")
+    return objs
+
+
+def history_copies(model, by):
+    """Whether ``copy_history`` can write the history of ``model`` for ``by``: the database
+    returns the rows it inserts, there is a user (simple_history's default one comes from
+    the request), history is enabled and the history model is a plain one."""
+    history = get_history_manager_for_model(model).model
+    return (
+        by is not None
+        and connection.features.can_return_rows_from_bulk_insert
+        and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        and not hasattr(history, "history_relation")
+    )
+
+
+def copy_history(model, ids, *, by, reason, kind):
+    """Write one history row of type ``kind`` ("+" or "~") for each row ``ids`` of
+    ``model`` as it is now in the database, as simple_history's ``bulk_history_create``
+    does (every tracked field, ``by`` as the user, ``reason`` as the change reason), with
+    INSERT ... SELECT: one query on PostgreSQL, a few thousand ids per query elsewhere.
+    The rows share one ``history_date``, that of the call. Returns {id: history id}.
+    Only where ``history_copies(model, by)``."""
+    if not ids:
+        return {}
+    history = get_history_manager_for_model(model).model
+    quote = connection.ops.quote_name
+    copied = [history._meta.get_field(f.name).column for f in history.tracked_fields]
+    sources = [model._meta.get_field(f.name).column for f in history.tracked_fields]
+    marks = [
+        history._meta.get_field(name).column
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    values = [connection.ops.adapt_datetimefield_value(timezone.now()), reason, kind, by.pk]
+    pk = quote(model._meta.pk.column)
+    history_pk = quote(history._meta.pk.column)
+    copied_pk = quote(history._meta.get_field(model._meta.pk.name).column)
+    statement = (
+        f"INSERT INTO {quote(history._meta.db_table)} "
+        f"({', '.join(quote(c) for c in [*copied, *marks])}) "
+        f"SELECT {', '.join(quote(c) for c in sources)}, %s, %s, %s, %s "
+        f"FROM {quote(model._meta.db_table)} WHERE {{where}} ORDER BY {pk} "
+        f"RETURNING {copied_pk}, {history_pk}"
+    )
+    integer = isinstance(model._meta.pk, AutoField | IntegerField)
+    if connection.vendor == "postgresql" and integer:
+        # One array literal: no limit on parameters, and cheap to send.
+        chunks = [(f"{pk} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"])]
+    else:
+        size = (connection.features.max_query_params or 10000) - len(values)
+        chunks = [
+            (f"{pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            for chunk in (ids[start : start + size] for start in range(0, len(ids), size))
+        ]
+    written = {}
+    with connection.cursor() as cursor:
+        for where, params in chunks:
+            cursor.execute(statement.format(where=where), [*values, *params])
+            written.update(cursor.fetchall())
+    return written
 
 
 def history_records(model, pk):

@@ -1,12 +1,16 @@
-"""The history page: who changed what and when, with the change reason."""
+"""The history page: who changed what and when, with the change reason; and the history
+rows the imports copy in the database (create_with_history, copy_history)."""
 
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from simple_history.utils import bulk_create_with_history
 
 from evaluation import services as evaluation_services
+from mipg.core.history import copy_history, create_with_history
 from planning import services
+from planning.models import Objective
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +139,51 @@ def test_history_of_unknown_things_is_404(client, planner, unit):
 def test_history_needs_login(client, unit):
     response = client.get(reverse("history", args=["mipg.unit", unit.pk]))
     assert response["Location"].startswith(reverse("login"))
+
+
+def _history_rows(objects):
+    """The history rows of ``objects`` as simple_history reads them back, without what
+    differs between two writes (ids, dates) or between the objects (code, name)."""
+    skipped = {"id", "history_id", "history_date", "code", "name"}
+    model = type(objects[0])
+    rows = model.history.filter(id__in=[o.pk for o in objects]).order_by("id", "history_id")
+    return [
+        {f.attname: getattr(row, f.attname) for f in row._meta.fields if f.attname not in skipped}
+        for row in rows
+    ]
+
+
+def test_create_with_history_writes_the_rows_of_simple_history(planner):
+    plan = factories.PlanFactory()
+    reason = "Importación de plan.xlsx"
+
+    def build(weight):
+        return factories.ObjectiveFactory.build(plan=plan, weight=weight, position=1)
+
+    copied = create_with_history(
+        [build(D("10")), build(D("20"))], Objective, by=planner, reason=reason
+    )
+    built = bulk_create_with_history(
+        [build(D("10")), build(D("20"))],
+        Objective,
+        default_user=planner,
+        default_change_reason=reason,
+    )
+    assert _history_rows(copied) == _history_rows(built)
+    assert [r["history_type"] for r in _history_rows(copied)] == ["+", "+"]
+    assert {r["history_user_id"] for r in _history_rows(copied)} == {planner.pk}
+    assert {r["history_change_reason"] for r in _history_rows(copied)} == {reason}
+
+
+def test_copy_history_copies_the_row_as_it_is_now(planner):
+    objective = factories.ObjectiveFactory(weight=D("10"))
+    Objective.objects.filter(pk=objective.pk).update(weight=D("30"))
+    written = copy_history(Objective, [objective.pk], by=planner, reason="r", kind="~")
+    record = Objective.history.model.objects.get(id=objective.pk, history_type="~")
+    assert written == {objective.pk: record.history_id}
+    assert (record.history_type, record.weight, record.history_user_id) == (
+        "~",
+        D("30"),
+        planner.pk,
+    )
+    assert record.history_change_reason == "r"
