@@ -15,12 +15,10 @@ from django.utils import translation
 from accountability import outputs
 from accountability.models import AccountabilityReport
 from accountability.services import (
-    create_report,
-    generate_report,
     publish_report,
     withdraw_report,
 )
-from tests.builders import dashboard_example
+from tests.builders import dashboard_example, generated_report
 
 TRICKY = 'Ñandú «año» "citas" \\ barra\n\ttab \x01 \u2028 😀 <b>&amp;</b> \' é'
 
@@ -152,15 +150,7 @@ def test_report_rows_are_what_the_template_loops_rendered(name, rows):
 
 @pytest.fixture
 def ready_report(db, media_root, planner):
-    example = dashboard_example()
-    report = create_report(
-        plan=example["plan"],
-        periods=[example["t1"], example["t2"]],
-        kind=AccountabilityReport.Kind.ACCOUNTABILITY,
-        title="Rendición de cuentas 2026-I",
-        by=planner,
-    )
-    return generate_report(report.pk)
+    return generated_report(dashboard_example(), planner)
 
 
 def test_the_history_keeps_every_field_but_the_snapshot(ready_report):
