@@ -261,7 +261,7 @@ def _save_allocation(allocation, *, by, changed):
 def _allocation_errors(allocation, *, changed, plan=None, duplicate=None, recorded=None):
     """The rules of an allocation after its clean_fields. A bulk import gives the ``plan``
     and whether it is a ``duplicate`` from memory, and for an existing allocation what is
-    ``recorded`` against it (``recorded_against``'s callable, read for many at once);
+    ``recorded`` against it (``_recorded_against``'s callable, read for many at once);
     read from the database otherwise."""
     errors = {}
     plan = plan or allocation.action.goal.objective.plan
@@ -326,7 +326,7 @@ def _recorded_one(allocation, year_valid):
     return totals, outside, modifications_outside
 
 
-def recorded_against(allocation_ids):
+def _recorded_against(allocation_ids):
     """``_allocation_errors``' ``recorded`` for many existing allocations: their executions'
     stage sums and their modifications' net read in two aggregate queries grouped by
     allocation and year, then the same figures as ``_recorded_one`` computed in memory."""

@@ -5,7 +5,7 @@ reason. Like planning.services.bulk, a refused item does not stop the others: th
 what passes and returns the problems of the rest; the caller rolls back when there is any.
 Changes to existing allocations get update_allocation's rules too (_allocation_errors,
 with their executions and modifications read for all of them in two aggregate queries,
-``recorded_against``), the changed rows locked in one query, saved with one bulk_update
+``_recorded_against``), the changed rows locked in one query, saved with one bulk_update
 and their "~" history rows copied in bulk.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from management.models import BudgetAllocation
-from management.services import ALLOCATION_FIELDS, _allocation_errors, recorded_against
+from management.services import ALLOCATION_FIELDS, _allocation_errors, _recorded_against
 from mipg.core.history import copy_history, create_with_history, history_copies
 from mipg.core.permissions import require_perm
 from planning.services.bulk import BulkResult, clean_after_fields, loaded_foreign_keys
@@ -54,7 +54,7 @@ def import_allocations(plan, writes, *, by, reason):
         )
         if changing and refused is None:
             current = _lock_rows(changing)
-            recorded = recorded_against(changing)
+            recorded = _recorded_against(changing)
         created, updated, names = [], [], set()
         for index, (allocation, fields) in enumerate(writes):
             if allocation.pk is not None:
