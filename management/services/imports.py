@@ -5,7 +5,7 @@ reason. Like planning.services.bulk, a refused item does not stop the others: th
 what passes and returns the problems of the rest; the caller rolls back when there is any.
 Changes to existing allocations get update_allocation's rules too (_allocation_errors,
 with their executions and modifications read for all of them in two aggregate queries,
-``_recorded_against``), the changed rows locked in one query, saved with one bulk_update
+``_recorded_against``), the changed rows locked in one query, saved with bulk_update
 and their "~" history rows copied in bulk.
 """
 
@@ -18,7 +18,7 @@ from management.models import BudgetAllocation
 from management.services import ALLOCATION_FIELDS, _allocation_errors, _recorded_against
 from mipg.core.history import copy_history, create_with_history, history_copies
 from mipg.core.permissions import require_perm
-from planning.services.bulk import BulkResult, clean_after_fields, loaded_foreign_keys
+from planning.services.bulk import UPDATE_BATCH, BulkResult, clean_after_fields, loaded_foreign_keys
 from planning.services.versions import lock_open_plan
 
 FOREIGN_KEYS = ["action", "source"]
@@ -137,10 +137,15 @@ def _update_with_history(allocations, names, *, by, reason):
         names = ["appropriation"]  # a save with nothing changed still writes its history
     if not history_copies(BudgetAllocation, by):
         bulk_update_with_history(
-            allocations, BudgetAllocation, names, default_user=by, default_change_reason=reason
+            allocations,
+            BudgetAllocation,
+            names,
+            default_user=by,
+            default_change_reason=reason,
+            batch_size=UPDATE_BATCH,
         )
         return
-    BudgetAllocation._default_manager.bulk_update(allocations, names)
+    BudgetAllocation._default_manager.bulk_update(allocations, names, batch_size=UPDATE_BATCH)
     copy_history(BudgetAllocation, [a.pk for a in allocations], by=by, reason=reason, kind="~")
 
 
