@@ -21,12 +21,15 @@ A report of an action without a target gives the progress and no quantity. Eithe
 cumulative progress below the last approved one needs an explanation in the narrative.
 """
 
+from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +40,12 @@ from management.models import (
     ProgressEvidence,
     ProgressReport,
 )
-from management.selectors.budget import allocation_totals
+from management.selectors.budget import (
+    BudgetTotals,
+    allocation_totals,
+    signed_modification_amount,
+)
+from management.selectors.physical import ZERO
 from mipg.core.models import ReviewStatus
 from mipg.core.permissions import require_perm
 from mipg.core.review import services as review
@@ -250,9 +258,11 @@ def _save_allocation(allocation, *, by, changed):
     return _save(allocation, by=by)
 
 
-def _allocation_errors(allocation, *, changed, plan=None, duplicate=None):
+def _allocation_errors(allocation, *, changed, plan=None, duplicate=None, recorded=None):
     """The rules of an allocation after its clean_fields. A bulk import gives the ``plan``
-    and whether it is a ``duplicate`` from memory; read from the database otherwise."""
+    and whether it is a ``duplicate`` from memory, and for an existing allocation what is
+    ``recorded`` against it (``_recorded_against``'s callable, read for many at once);
+    read from the database otherwise."""
     errors = {}
     plan = plan or allocation.action.goal.objective.plan
     if not plan.start_year <= allocation.year <= plan.end_year:
@@ -283,18 +293,10 @@ def _allocation_errors(allocation, *, changed, plan=None, duplicate=None):
             "«%(source)s» en la vigencia %(year)s."
         ) % {"rubro": allocation.rubro, "source": allocation.source, "year": allocation.year}
     if allocation.pk is not None:
-        totals = allocation_totals(allocation)
+        recorded = recorded or _recorded_one
+        totals, outside, modifications_outside = recorded(allocation, "year" not in errors)
         if "appropriation" not in errors and totals.definitive < totals.cdp:
             errors["appropriation"] = _appropriation_below_cdp(totals)
-        # Checked only for a valid year: a lookup on year 0 is an error in the database.
-        outside = "year" not in errors and (
-            allocation.executions.exclude(date__year=allocation.year)
-            .exclude(stage__in=BudgetExecution.NEXT_YEAR_STAGES, date__year=allocation.year + 1)
-            .count()
-        )
-        modifications_outside = "year" not in errors and (
-            allocation.budget_modifications.exclude(date__year=allocation.year).count()
-        )
         if modifications_outside and not outside:
             errors["year"] = _(
                 "%(count)s modificaciones presupuestales quedarían fuera de la vigencia %(year)s."
@@ -304,6 +306,74 @@ def _allocation_errors(allocation, *, changed, plan=None, duplicate=None):
                 "%(count)s registros de ejecución quedarían fuera de la vigencia %(year)s."
             ) % {"count": outside, "year": allocation.year}
     return errors
+
+
+def _recorded_one(allocation, year_valid):
+    """(BudgetTotals, executions outside the year, modifications outside the year) of
+    ``allocation`` as it stands in memory, read from the database. The counts are checked
+    only for a valid year (a lookup on year 0 is an error in the database): 0 otherwise."""
+    totals = allocation_totals(allocation)
+    if not year_valid:
+        return totals, 0, 0
+    outside = (
+        allocation.executions.exclude(date__year=allocation.year)
+        .exclude(stage__in=BudgetExecution.NEXT_YEAR_STAGES, date__year=allocation.year + 1)
+        .count()
+    )
+    modifications_outside = allocation.budget_modifications.exclude(
+        date__year=allocation.year
+    ).count()
+    return totals, outside, modifications_outside
+
+
+def _recorded_against(allocation_ids):
+    """``_allocation_errors``' ``recorded`` for many existing allocations: their executions'
+    stage sums and their modifications' net read in two aggregate queries grouped by
+    allocation and year, then the same figures as ``_recorded_one`` computed in memory."""
+    stages = defaultdict(lambda: defaultdict(lambda: ZERO))  # id → stage → sum
+    executions = defaultdict(list)  # id → [(stage, year, count)]
+    rows = (
+        BudgetExecution.objects.filter(allocation_id__in=allocation_ids)
+        .order_by()
+        .values("allocation_id", "stage", year=ExtractYear("date"))
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    for row in rows:
+        stages[row["allocation_id"]][row["stage"]] += row["total"]
+        executions[row["allocation_id"]].append((row["stage"], row["year"], row["count"]))
+    net = defaultdict(lambda: ZERO)
+    modifications = defaultdict(list)  # id → [(year, count)]
+    rows = (
+        BudgetModification.objects.filter(allocation_id__in=allocation_ids)
+        .order_by()
+        .values("allocation_id", year=ExtractYear("date"))
+        .annotate(total=Sum(signed_modification_amount()), count=Count("pk"))
+    )
+    for row in rows:
+        net[row["allocation_id"]] += row["total"]
+        modifications[row["allocation_id"]].append((row["year"], row["count"]))
+
+    def recorded(allocation, year_valid):
+        pk = allocation.pk
+        totals = BudgetTotals(
+            appropriation=allocation.appropriation,
+            modifications=net[pk],
+            **{stage: stages[pk][stage] for stage in STAGES},
+        )
+        if not year_valid:
+            return totals, 0, 0
+        year = allocation.year
+        outside = sum(
+            count
+            for stage, date_year, count in executions[pk]
+            if not _execution_year_allowed(stage, date_year, year)
+        )
+        modifications_outside = sum(
+            count for date_year, count in modifications[pk] if date_year != year
+        )
+        return totals, outside, modifications_outside
+
+    return recorded
 
 
 def _appropriation_below_cdp(totals):

@@ -6,11 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from evaluation import services as evaluation_services
 from evaluation.models import Indicator, IndicatorTarget
 from management import services as management_services
-from management.models import BudgetAllocation, FundingSource
+from management.models import BudgetAllocation, BudgetExecution, BudgetModification, FundingSource
+from management.services import imports as management_imports
 from mipg.core.models import InstitutionalPlan
 from mipg.traceability.spreadsheet import parsing
 from mipg.traceability.spreadsheet.importer import import_plan
@@ -253,3 +256,136 @@ def test_a_weight_under_one_percent_reads_with_its_two_decimals():
     assert weight == Decimal("0.5") and weight.as_tuple().exponent == -1
     assert parsing.percentage("12,50 %") == Decimal("12.5")
     assert parsing.percentage(30) == Decimal("30")
+
+
+def _allocations_with_records(plan):
+    """Allocations of ``plan`` (2026–2027) with CDP, obligations and modifications recorded
+    against them, for the changes of CHANGES (same index)."""
+    action = factories.ActionFactory(goal__objective__plan=plan, code="A1")
+    made = [
+        factories.AllocationFactory(action=action, rubro=f"2.3.{number}") for number in range(8)
+    ]
+    factories.ExecutionFactory(allocation=made[0], amount=Decimal("100000"))
+    factories.ModificationFactory(
+        allocation=made[0], kind=BudgetModification.Kind.REDUCTION, amount=Decimal("50000")
+    )
+    # 1: definitivo 50.000 + 200.000 = 250.000 < CDP 300.000.
+    factories.ExecutionFactory(allocation=made[1], amount=Decimal("300000"))
+    factories.ModificationFactory(allocation=made[1], amount=Decimal("200000"))
+    # 2: 10 < CDP 100.000, no modifications.
+    factories.ExecutionFactory(allocation=made[2], amount=Decimal("100000"))
+    # 3: to 2027, a CDP of 2026 would be outside; 4: a modification of 2026 would be.
+    factories.ExecutionFactory(allocation=made[3])
+    factories.ModificationFactory(allocation=made[4])
+    # 5: an obligation of 2027 (a reserva of 2026) is not outside its vigencia 2026.
+    factories.ExecutionFactory(
+        allocation=made[5],
+        stage=BudgetExecution.Stage.OBLIGATION,
+        amount=Decimal("1000"),
+        date=datetime.date(2027, 2, 1),
+    )
+    return made
+
+
+CHANGES = [
+    {"appropriation": Decimal("900000"), "bpin": " 2026000123 "},
+    {"appropriation": Decimal("50000")},
+    {"appropriation": Decimal("10")},
+    {"year": 2027},
+    {"year": 2027},
+    {"rubro": " 2.3.9 "},
+    {"rubro": "2.3.7"},  # 7's: a duplicate
+    {"rubro": "2.3.5", "appropriation": Decimal("5")},  # 5's: free since 5 moved
+]
+
+
+def _allocation_snapshot(plan):
+    objects = list(BudgetAllocation.objects.filter(action__goal__objective__plan=plan))
+    rows = sorted((_values(o, BudgetAllocation) for o in objects), key=repr)
+    records = BudgetAllocation.history.filter(id__in=[o.pk for o in objects])
+    history = sorted(
+        (_values(r, BudgetAllocation) for r in records.order_by("history_id")), key=repr
+    )
+    return rows, history
+
+
+@pytest.mark.django_db
+def test_bulk_allocation_changes_match_update_allocation(planner):
+    """The same changes through import_allocations and one by one through
+    update_allocation: the same rows, "~" history rows and refusals (messages by field)."""
+    plans = [factories.PlanFactory(name=name, end_year=2027) for name in ("Bulk", "Uno a uno")]
+    bulk, single = (_allocations_with_records(plan) for plan in plans)
+    result = management_imports.import_allocations(
+        plans[0],
+        [(a, dict(f)) for a, f in zip(bulk, CHANGES, strict=True)],
+        by=planner,
+        reason=REASON,
+    )
+    bulk_errors = {index: exc.message_dict for index, exc in result.errors.items()}
+    single_errors = {}
+    for index, (allocation, fields) in enumerate(zip(single, CHANGES, strict=True)):
+        try:
+            with transaction.atomic():
+                management_services.update_allocation(
+                    allocation, by=planner, reason=REASON, **fields
+                )
+        except ValidationError as exc:
+            single_errors[index] = exc.message_dict
+    assert bulk_errors == single_errors
+    assert sorted(bulk_errors) == [1, 2, 3, 4, 6]
+    assert bulk_errors[1] == {
+        "appropriation": [
+            "La apropiación definitiva ($ 250.000 = inicial $ 50.000 más modificaciones "
+            "$ 200.000) no puede quedar por debajo del CDP acumulado ($ 300.000)."
+        ]
+    }
+    assert bulk_errors[2] == {
+        "appropriation": [
+            "La apropiación ($ 10) no puede quedar por debajo del CDP acumulado ($ 100.000)."
+        ]
+    }
+    assert bulk_errors[3] == {
+        "year": ["1 registros de ejecución quedarían fuera de la vigencia 2027."]
+    }
+    assert bulk_errors[4] == {
+        "year": ["1 modificaciones presupuestales quedarían fuera de la vigencia 2027."]
+    }
+    assert [result.saved[i] is not None for i in range(8)] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
+    bulk_rows, bulk_history = _allocation_snapshot(plans[0])
+    assert (bulk_rows, bulk_history) == _allocation_snapshot(plans[1])
+    changed = [r for r in bulk_history if r["history_type"] == "~"]
+    assert len(changed) == 3
+    assert {(r["history_change_reason"], r["history_user_id"]) for r in changed} == {
+        (REASON, planner.pk)
+    }
+    assert {(r["rubro"], r["year"], r["bpin"]) for r in bulk_rows} >= {
+        ("2.3.9", 2026, ""),
+        ("2.3.0", 2026, "2026000123"),
+    }
+
+
+def test_allocation_changes_run_the_same_queries_for_one_or_three(db, planner, count_queries):
+    counts = []
+    for total in (1, 3):
+        plan = factories.PlanFactory(name=f"Plan {total}")
+        action = factories.ActionFactory(goal__objective__plan=plan, code="A1")
+        made = [factories.AllocationFactory(action=action) for _ in range(total)]
+        for allocation in made:
+            factories.ExecutionFactory(allocation=allocation)
+            factories.ModificationFactory(allocation=allocation)
+        writes = [(a, {"appropriation": Decimal("500000")}) for a in made]
+        by = type(planner).objects.get(pk=planner.pk)
+        with count_queries() as queries:
+            result = management_imports.import_allocations(plan, writes, by=by, reason=REASON)
+        assert result.errors == {}
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
