@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from mipg.traceability.spreadsheet import layout, reading
+from mipg.traceability.spreadsheet import layout, parsing, reading
 from mipg.traceability.spreadsheet.catalogues import load_catalogues, user_catalogue
 from tests import factories
 from tests.builders import quarters_2026
@@ -94,3 +94,9 @@ def test_a_zip_that_is_not_a_workbook_is_refused(periods):
     assert [p.message for p in sheet.problems] == [
         "El archivo no es un libro de Excel (.xlsx) válido."
     ]
+
+
+@pytest.mark.parametrize("serial", [1e308, -1e308, 10**30])
+def test_a_date_cell_beyond_any_calendar_is_a_cell_error_not_a_crash(serial):
+    with pytest.raises(parsing.CellError, match="no es una fecha; escríbala como dd/mm/aaaa"):
+        parsing.date(serial)

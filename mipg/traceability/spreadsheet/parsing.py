@@ -84,7 +84,12 @@ def date(value):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return from_excel(value).date()
+        try:
+            return from_excel(value).date()
+        except (OverflowError, ValueError):  # a serial beyond any calendar (1e308, NaN)
+            raise CellError(
+                _("«%(value)s» no es una fecha; escríbala como dd/mm/aaaa.") % {"value": value}
+            ) from None
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(str(value).strip(), fmt).date()
