@@ -127,8 +127,12 @@ def needs_baseline(*, polarity, accumulation):
     )
 
 
-def explained_compliance(*, polarity, accumulation, executed, target, baseline, tolerance=None):
-    """(compliance %, formula with the numbers) of one (E, P): raw, two decimals.
+def explained_compliance(
+    *, polarity, accumulation, executed, target, baseline, tolerance=None, explain=True
+):
+    """(compliance %, formula with the numbers) of one (E, P): raw, two decimals. With
+    ``explain=False`` the formula is "" and not built (the same compliance): pages that
+    never show it (the plan tree) skip formatting every number of every indicator.
 
     - Mantenimiento (keep at P): 100 while |E − P| ≤ tolerance, then falling linearly to 0
       at 2 × tolerance beyond the band, on either side (overshooting is not better). A
@@ -150,46 +154,57 @@ def explained_compliance(*, polarity, accumulation, executed, target, baseline, 
     if executed is None or target is None:
         return None, ""
     if polarity == Indicator.Polarity.MAINTENANCE:
-        return _maintenance(executed, target, tolerance or ZERO)
+        return _maintenance(executed, target, tolerance or ZERO, explain=explain)
     if is_decreasing(polarity=polarity, accumulation=accumulation):
         if baseline is None:
             return None, ""
         numerator, denominator, met = baseline - executed, baseline - target, executed <= target
-        text = (
-            f"({number(baseline)} − {number(executed)}) / ({number(baseline)} − {number(target)})"
-        )
+        form = "({baseline} − {executed}) / ({baseline} − {target})"
     elif (
         accumulation in BASELINE_LEVEL_ACCUMULATIONS
         and baseline is not None
         and (target != baseline)
     ):
         numerator, denominator, met = executed - baseline, target - baseline, executed >= target
-        text = (
-            f"({number(executed)} − {number(baseline)}) / ({number(target)} − {number(baseline)})"
-        )
+        form = "({executed} − {baseline}) / ({target} − {baseline})"
     else:
         numerator, denominator, met = executed, target, executed >= target
-        text = f"{number(executed)} / {number(target)}"
+        form = "{executed} / {target}"
     if denominator == 0:
         value = HUNDRED if met else ZERO
+    else:
+        value = _round(numerator / denominator * HUNDRED)
+    if not explain:
+        return value, ""
+    text = form.format(
+        executed=number(executed),
+        target=number(target),
+        baseline=number(baseline) if baseline is not None else "",
+    )
+    if denominator == 0:
         note = _("denominador 0, meta cumplida") if met else _("denominador 0, meta no cumplida")
         return value, f"{text}: {note} → {percent(value)}"
-    value = _round(numerator / denominator * HUNDRED)
     return value, f"{text} = {percent(value)}"
 
 
-def _maintenance(executed, target, tolerance):
+def _maintenance(executed, target, tolerance, *, explain=True):
     distance = abs(executed - target)
     if distance <= tolerance:
         value = HUNDRED
-        text = f"|{number(executed)} − {number(target)}| = {number(distance)} ≤ {number(tolerance)}"
     elif tolerance == 0:
         value = ZERO
-        text = f"|{number(executed)} − {number(target)}| = {number(distance)} > 0"
     else:
         value = _round(max(ZERO, HUNDRED * (1 - (distance - tolerance) / (2 * tolerance))))
+    if not explain:
+        return value, ""
+    gap = f"|{number(executed)} − {number(target)}| = {number(distance)}"
+    if distance <= tolerance:
+        text = f"{gap} ≤ {number(tolerance)}"
+    elif tolerance == 0:
+        text = f"{gap} > 0"
+    else:
         text = (
-            f"|{number(executed)} − {number(target)}| = {number(distance)}; "
+            f"{gap}; "
             f"100 × (1 − ({number(distance)} − {number(tolerance)}) / (2 × {number(tolerance)}))"
         )
     return value, f"{text} → {percent(value)}"
@@ -204,6 +219,7 @@ def compliance(*, polarity, accumulation, executed, target, baseline, tolerance=
         target=target,
         baseline=baseline,
         tolerance=tolerance,
+        explain=False,
     )[0]
 
 
@@ -221,8 +237,9 @@ def _tolerance(rule, target, periods=1):
     return abs(target) * rule.tolerance_percent / HUNDRED
 
 
-def evaluate(rule, series, *, red_below, green_from):
+def evaluate(rule, series, *, red_below, green_from, explain=True):
     """IndicatorResult of a series of Points (oldest first, the last one is the cut).
+    ``explain=False``: the same figures with an empty ``explanation`` (not built).
 
     - Flujo: E = Σ approved values, P = Σ targets of the periods up to the cut (a period
       with a target and no value adds 0 and is counted as unreported). A baseline stated
@@ -240,10 +257,10 @@ def evaluate(rule, series, *, red_below, green_from):
     """
     points = _points(series)
     if rule.accumulation in AT_CUT_ACCUMULATIONS:
-        return _at_cut(rule, points, red_below, green_from)
+        return _at_cut(rule, points, red_below, green_from, explain)
     if rule.accumulation == Acc.CAPACITY:
-        return _capacity(rule, points, red_below, green_from)
-    return _flow(rule, points, red_below, green_from)
+        return _capacity(rule, points, red_below, green_from, explain)
+    return _flow(rule, points, red_below, green_from, explain)
 
 
 def _result(rule, executed, target, value, text, *, red_below, green_from, **extra):
@@ -264,7 +281,7 @@ def _result(rule, executed, target, value, text, *, red_below, green_from, **ext
     return IndicatorResult(executed, target, value, state, text, **extra)
 
 
-def _flow(rule, points, red_below, green_from):
+def _flow(rule, points, red_below, green_from, explain):
     with_target = [p for p in points if p.target is not None]
     values = [p.executed for p in points if p.executed is not None]
     executed = sum(values) if values else None
@@ -277,12 +294,14 @@ def _flow(rule, points, red_below, green_from):
         periods = max(len(with_target), 1)
         if rule.baseline_per_year and rule.periods_per_year != 1:
             baseline = baseline / rule.periods_per_year * periods
-            prefix = f"LB = {number(rule.baseline)} ÷ {rule.periods_per_year}"
-            prefix += f" × {periods}" if periods != 1 else ""
-            prefix += f" = {number(baseline)}; "
+            if explain:
+                prefix = f"LB = {number(rule.baseline)} ÷ {rule.periods_per_year}"
+                prefix += f" × {periods}" if periods != 1 else ""
+                prefix += f" = {number(baseline)}; "
         elif not rule.baseline_per_year and periods != 1:
             baseline = baseline * periods
-            prefix = f"LB = {number(rule.baseline)} × {periods} = {number(baseline)}; "
+            if explain:
+                prefix = f"LB = {number(rule.baseline)} × {periods} = {number(baseline)}; "
     value, text = explained_compliance(
         polarity=rule.polarity,
         accumulation=rule.accumulation,
@@ -290,6 +309,7 @@ def _flow(rule, points, red_below, green_from):
         target=target,
         baseline=baseline,
         tolerance=_tolerance(rule, target, max(len(with_target), 1)),
+        explain=explain,
     )
     return _result(
         rule,
@@ -303,7 +323,7 @@ def _flow(rule, points, red_below, green_from):
     )
 
 
-def _at_cut(rule, points, red_below, green_from):
+def _at_cut(rule, points, red_below, green_from, explain):
     if not points:
         return _result(rule, None, None, None, "", red_below=red_below, green_from=green_from)
     cut = points[-1]
@@ -322,7 +342,8 @@ def _at_cut(rule, points, red_below, green_from):
         ]
         if previous:
             baseline = previous[-1].executed
-            prefix = f"V = {previous[-1].label} = {number(baseline)}; "
+            if explain:
+                prefix = f"V = {previous[-1].label} = {number(baseline)}; "
     value, text = explained_compliance(
         polarity=rule.polarity,
         accumulation=rule.accumulation,
@@ -330,6 +351,7 @@ def _at_cut(rule, points, red_below, green_from):
         target=cut.target,
         baseline=baseline,
         tolerance=_tolerance(rule, cut.target),
+        explain=explain,
     )
     return _result(
         rule,
@@ -343,7 +365,7 @@ def _at_cut(rule, points, red_below, green_from):
     )
 
 
-def _capacity(rule, points, red_below, green_from):
+def _capacity(rule, points, red_below, green_from, explain):
     with_target = [p for p in points if p.target is not None]
     cut = points[-1] if points else Point(None, None)
     if not with_target or all(p.executed is None for p in with_target):
@@ -363,15 +385,19 @@ def _capacity(rule, points, red_below, green_from):
             target=point.target,
             baseline=rule.baseline,
             tolerance=_tolerance(rule, point.target),
+            explain=explain,
         )
         if value is None:  # a decreasing rule without baseline
             return _result(
                 rule, cut.executed, cut.target, None, "", red_below=red_below, green_from=green_from
             )
         parts.append(value)
-        texts.append(percent(value))
+        if explain:
+            texts.append(percent(value))
     average = _round(sum(parts) / len(parts))
-    if len(parts) == 1:
+    if not explain:
+        text = ""
+    elif len(parts) == 1:
         text = _text if with_target[0].executed is not None else percent(ZERO)
     else:
         text = f"({' + '.join(texts)}) / {len(parts)} = {percent(average)}"
@@ -430,16 +456,18 @@ def indicator_plan_id(indicator):
     return Goal.objects.values_list("objective__plan_id", flat=True).get(pk=indicator.goal_id)
 
 
-def series_result(indicator, series, *, thresholds, entity=None):
+def series_result(indicator, series, *, thresholds, entity=None, explain=True):
     """IndicatorResult of ``indicator`` over ``series`` (Points or (target, approved value)
     pairs, oldest period first, the cut last), banded with ``thresholds`` (red below, green
-    from). The one rule behind every figure: indicator page, lists, exports, roll-ups, API."""
+    from). The one rule behind every figure: indicator page, lists, exports, roll-ups, API.
+    ``explain=False``: without the formula text (``evaluate``)."""
     red_below, green_from = thresholds
     return evaluate(
         Rule.of(indicator, entity=entity or Entity.current()),
         series,
         red_below=red_below,
         green_from=green_from,
+        explain=explain,
     )
 
 
@@ -507,7 +535,9 @@ def in_scope(points, *, scope, accumulation):
     return [point for point in points if point.year == year]
 
 
-def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE, entity=None):
+def indicator_results(
+    indicators, *, period, cumulative=False, scope=PLAN_SCOPE, entity=None, explain=True
+):
     """{indicator id: IndicatorResult} for `period`, or up to it when `cumulative`.
 
     With `cumulative`, `scope` says from where: the plan's first period ("plan", the whole
@@ -517,7 +547,8 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE,
     evaluates the plan's periods up to and including `period` (see `evaluate`).
     `indicators` is a queryset (or a list of Indicator). Three queries: the indicators, the
     entity's default thresholds (none when `entity` is given), and the targets with the
-    approved measurements.
+    approved measurements. ``explain=False``: the same figures without the formula text,
+    for pages that never show it (``evaluate``).
     """
     indicator_filter = (
         # A subquery rather than a list of ids: no limit on the number of parameters.
@@ -535,7 +566,9 @@ def indicator_results(indicators, *, period, cumulative=False, scope=PLAN_SCOPE,
     targets, approved = _targets_and_approved(
         indicator_filter, _in_view([period], cumulative), period_order
     )
-    return _results(indicators, period_order, targets, approved, scope=scope, entity=entity)
+    return _results(
+        indicators, period_order, targets, approved, scope=scope, entity=entity, explain=explain
+    )
 
 
 def indicator_results_at_cuts(indicators, cuts, *, cumulative=False, scope=PLAN_SCOPE, entity):
@@ -578,7 +611,7 @@ def _in_view(periods, cumulative):
     return q
 
 
-def _results(indicators, period_order, targets, approved, *, scope, entity):
+def _results(indicators, period_order, targets, approved, *, scope, entity, explain=True):
     """{indicator id: IndicatorResult} of `indicators` over the periods of `period_order`
     (period id → (start date, id, label, plan id)), oldest first; periods without any figure add
     nothing to any aggregate."""
@@ -601,6 +634,7 @@ def _results(indicators, period_order, targets, approved, *, scope, entity):
             in_scope(points, scope=scope, accumulation=indicator.accumulation),
             thresholds=effective_thresholds(indicator, entity=entity),
             entity=entity,
+            explain=explain,
         )
     return results
 

@@ -165,7 +165,15 @@ def tree_semaforo(physical, own, *, red_below, green_from):
 
 
 def plan_rollup(
-    plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, actions=True, rows=False
+    plan,
+    *,
+    period=None,
+    cumulative=True,
+    year=None,
+    scope=PLAN_SCOPE,
+    actions=True,
+    rows=False,
+    explain=True,
 ):
     """Roll-up of `plan` as of `period` (by default the latest period that has started:
     planning.selectors.default_cutoff_period).
@@ -177,7 +185,9 @@ def plan_rollup(
     the plan, its objectives and goals only): the same figures, in a fraction of the time.
     With ``rows=True`` the actions come as plain rows instead (``physical.action_rows``,
     ``financial.by_source``; always there with action nodes), for pages that group the
-    actions across the tree (the dashboard).
+    actions across the tree (the dashboard). ``explain=False``: the indicator results
+    without their formula text (``evaluation.selectors.evaluate``; the same figures), for
+    pages that never show it (the plan tree).
     """
     if period is None:
         period = default_cutoff_period(plan)
@@ -193,7 +203,12 @@ def plan_rollup(
     indicators = list(indicators_of_plan(plan).order_by("code"))
     results = (
         indicator_results(
-            indicators, period=period, cumulative=cumulative, scope=scope, entity=entity
+            indicators,
+            period=period,
+            cumulative=cumulative,
+            scope=scope,
+            entity=entity,
+            explain=explain,
         )
         if period
         else {}

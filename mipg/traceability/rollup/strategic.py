@@ -47,7 +47,8 @@ def rollup_of(plan, *, actions=True, rows=False, **kwargs):
     more than the chosen roll-up, none when `plan` was loaded with ``has_serving_plans``
     (``with_serving_flag``). ``actions=False``: a plan_rollup without action nodes (see
     there), ``rows=True`` with the action rows instead; a strategic roll-up has none of its
-    own anyway (its own actions come with nodes and rows)."""
+    own anyway (its own actions come with nodes and rows). ``explain=False`` (either kind):
+    indicator results without their formula text, the same figures."""
     served = getattr(plan, "has_serving_plans", None)
     if served is None:
         served = plan.children.exists()
@@ -112,7 +113,7 @@ def serving_cuts(plans, cut):
 
 
 def strategic_rollup(
-    plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, today=None
+    plan, *, period=None, cumulative=True, year=None, scope=PLAN_SCOPE, today=None, explain=True
 ):
     """Roll-up of a strategic plan (a PEI) from what serves it (MIPG.md §3): the live
     objectives and goals of its serving plans (``plan.children``) aligned to its objectives
@@ -153,13 +154,15 @@ def strategic_rollup(
     `period`); its objectives read only what serves them. Queries: those of ``plan_rollup``
     once per serving plan that has started and once for `plan`, plus five (the default
     period, the serving plans, their periods, the aligned objectives, the aligned goals);
-    none per serving objective or goal.
+    none per serving objective or goal. ``explain=False``: as in ``plan_rollup``.
     """
     today = today or timezone.localdate()
     if period is None:
         period = default_cutoff_period(plan, today=today)
     cut = min(period.end_date, today) if period is not None else today
-    own = plan_rollup(plan, period=period, cumulative=cumulative, year=year, scope=scope)
+    own = plan_rollup(
+        plan, period=period, cumulative=cumulative, year=year, scope=scope, explain=explain
+    )
     serving = list(
         plan.children.annotate(periods_count=Count("periods")).order_by("start_year", "name", "pk")
     )
@@ -170,7 +173,9 @@ def strategic_rollup(
     alignment = Alignment.of_plans(serving)
     thresholds = own.thresholds or entity_thresholds()
     rollups = [
-        plan_rollup(served, period=cuts[served.pk], cumulative=cumulative, scope=scope)
+        plan_rollup(
+            served, period=cuts[served.pk], cumulative=cumulative, scope=scope, explain=explain
+        )
         for served in serving
     ]
     return _from_serving(own, rollups, alignment, thresholds, period=period, year=year)

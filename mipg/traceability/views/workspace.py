@@ -292,7 +292,8 @@ def _workspace(request, plan, *, actions=True):
     period = selected_period(request, periods)
     period_chosen = bool(request.GET.get("periodo"))
     show_archived = request.GET.get("archivados") == "1"
-    rollup = rollup_of(plan, period=period, actions=actions)
+    # the tree shows each node's semáforo, never an indicator's formula text
+    rollup = rollup_of(plan, period=period, actions=actions, explain=False)
     query = {}
     if period_chosen:
         query["periodo"] = period.pk
