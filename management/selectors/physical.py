@@ -184,6 +184,28 @@ def _physical_expression(as_of):
     return Coalesce(Subquery(latest), Value(0), output_field=PROGRESS_FIELD)
 
 
+# What ``_latest_progress`` reads for an action without an approved report: never a
+# progress (reports hold 0–100, constraint progress_0_100).
+NO_REPORT = -1
+
+
+def _latest_progress(reports):
+    """The progress of the first of `reports` (correlated on the action), NO_REPORT without
+    one: a single lookup per action gives both its physical progress and whether it has a
+    report (``_reported``), where a progress and an Exists cost PostgreSQL two."""
+    return Coalesce(
+        Subquery(reports.values("progress")[:1]), Value(NO_REPORT), output_field=PROGRESS_FIELD
+    )
+
+
+def _reported(latest):
+    """(physical progress, has_report) of a ``_latest_progress`` value: 0 and False without
+    a report, as ``with_physical_progress`` gives them."""
+    if latest == NO_REPORT:
+        return ZERO, False
+    return latest, True
+
+
 def with_physical_progress(actions, *, as_of=None):
     """Annotate an Action queryset with ``physical_progress`` (the cumulative progress of
     the latest approved report, 0 without one) and ``has_report``.
@@ -439,21 +461,18 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, r
     objectives = list(live_objectives(plan))
     goals = list(live_goals(plan))
     actions_query = with_planned_progress(
-        with_physical_progress(live_actions(plan).in_tree_order(), as_of=as_of),
+        live_actions(plan)
+        .in_tree_order()
+        .annotate(latest_progress=_latest_progress(approved_reports(as_of=as_of))),
         as_of=as_of,
     )
     action_nodes, facts = {}, {}
     by_goal = defaultdict(_Accumulator)
     if not (actions or rows):
-        for goal_id, weight, start, end, progress, reported, scheduled in actions_query.values_list(
-            "goal_id",
-            "weight",
-            "start_date",
-            "end_date",
-            "physical_progress",
-            "has_report",
-            "scheduled_planned",
+        for goal_id, weight, start, end, latest, scheduled in actions_query.values_list(
+            "goal_id", "weight", "start_date", "end_date", "latest_progress", "scheduled_planned"
         ):
+            progress, reported = _reported(latest)
             planned = _planned_of_row(scheduled, start, end, as_of)
             by_goal[goal_id].add_figures(weight, progress, planned, reported)
         return _tree(plan, objectives, goals, by_goal, as_of, thresholds, {}, {})
@@ -470,8 +489,7 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, r
         start,
         end,
         unit_id,
-        progress,
-        reported,
+        latest,
         scheduled,
     ) in actions_query.values_list(
         "pk",
@@ -482,10 +500,10 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, r
         "start_date",
         "end_date",
         "unit_id",
-        "physical_progress",
-        "has_report",
+        "latest_progress",
         "scheduled_planned",
     ):
+        progress, reported = _reported(latest)
         if scheduled is None and as_of is not None:
             planned = planned_by_dates.get((start, end))
             if planned is None:
@@ -557,10 +575,7 @@ def plans_physical_progress(cuts, *, thresholds):
         period__end_date__lte=OuterRef("cut_end"),
     ).order_by("-period__end_date", "-period__start_date", "-pk")
     actions = actions.annotate(
-        physical_progress=Coalesce(
-            Subquery(reports.values("progress")[:1]), Value(0), output_field=PROGRESS_FIELD
-        ),
-        has_report=Exists(reports),
+        latest_progress=_latest_progress(reports),
         scheduled_planned=Subquery(
             ActionSchedule.objects.filter(
                 action=OuterRef("pk"), period_id=OuterRef("cut_period")
@@ -570,16 +585,16 @@ def plans_physical_progress(cuts, *, thresholds):
     )
     as_of_plan = {plan.pk: period for plan, period in cuts.items()}
     by_goal = defaultdict(_Accumulator)
-    for plan_id, goal_id, weight, start, end, progress, reported, scheduled in actions.values_list(
+    for plan_id, goal_id, weight, start, end, latest, scheduled in actions.values_list(
         "goal__objective__plan_id",
         "goal_id",
         "weight",
         "start_date",
         "end_date",
-        "physical_progress",
-        "has_report",
+        "latest_progress",
         "scheduled_planned",
     ):
+        progress, reported = _reported(latest)
         planned = _planned_of_row(scheduled, start, end, as_of_plan[plan_id])
         by_goal[goal_id].add_figures(weight, progress, planned, reported)
     return {

@@ -10,6 +10,7 @@ from management.selectors.physical import (
     entity_thresholds,
     percent,
     plan_physical_progress,
+    plans_physical_progress,
     with_physical_progress,
 )
 from mipg.core.models import Entity, ReviewStatus, User
@@ -356,6 +357,122 @@ def test_financial_progress_by_year(plan, budget):
     assert in_2027.plan.appropriation == D("200000")
     assert in_2027.plan.cdp == D("50000")
     assert in_2027.actions[budget["a1"].pk].commitment_pct is None
+
+
+# --- reported or not: one lookup per action gives both -----------------------------------
+
+
+@pytest.fixture
+def reported_or_not(plan, goal, quarters):
+    """M1 (weight 60) of O1: actions weighted 10, 20, 30, 40 with no report, an approved
+    report of 0 %, approved 20 and 50 in T1–T2 then submitted 90 and returned 95 in T3–T4,
+    a draft 10 in T1 then approved 70 in T3. O2 (weight 40): M2 with one action whose only
+    report (T1, 80 %) is submitted."""
+    q1, q2, q3, q4 = quarters
+    goal.weight = D("60")
+    goal.save()
+    goal.objective.weight = D("60")
+    goal.objective.save()
+    none = action(goal, 10, code="A1", position=1)
+    zero = action(goal, 20, 0, q1, code="A2", position=2)
+    some = action(goal, 30, 20, q1, code="A3", position=3)
+    report(some, q2, 50)
+    report(some, q3, 90, ReviewStatus.SUBMITTED)
+    report(some, q4, 95, ReviewStatus.RETURNED)
+    late = action(goal, 40, 10, q1, ReviewStatus.DRAFT, code="A4", position=4)
+    report(late, q3, 70)
+    pending_goal = factories.GoalFactory(
+        objective=factories.ObjectiveFactory(plan=plan, code="O2", weight=D("40")), code="M2"
+    )
+    pending = action(pending_goal, 100, 80, q1, ReviewStatus.SUBMITTED)
+    return {"actions": (none, zero, some, late, pending), "m1": goal, "m2": pending_goal}
+
+
+# (cut, [(physical, has_report) of each action], M1, plan), hand-computed:
+REPORTED_OR_NOT = [
+    # T1: A3 = 20, the rest 0 (A4's draft does not count). M1 = 30·20 / 100 = 6;
+    # plan = (60·6 + 40·0) / 100 = 3.6
+    (0, [(0, False), (0, True), (20, True), (0, False), (0, False)], D("6"), D("3.6")),
+    # T2: A3 = 50 (T2 approved). M1 = 30·50 / 100 = 15; plan = 60·15 / 100 = 9
+    (1, [(0, False), (0, True), (50, True), (0, False), (0, False)], D("15"), D("9")),
+    # T4: A3 = 50 (T3 submitted, T4 returned), A4 = 70 (T3). M1 = (30·50 + 40·70) / 100
+    # = 43; plan = 60·43 / 100 = 25.8
+    (3, [(0, False), (0, True), (50, True), (70, True), (0, False)], D("43"), D("25.8")),
+]
+
+
+@pytest.mark.parametrize(("cut", "by_action", "m1", "whole"), REPORTED_OR_NOT)
+def test_progress_and_report_of_actions_reported_or_not(
+    plan, quarters, reported_or_not, cut, by_action, m1, whole
+):
+    t = reported_or_not
+    result = plan_physical_progress(plan, as_of=quarters[cut])
+
+    assert [
+        (result.actions[a.pk].physical, result.actions[a.pk].has_report) for a in t["actions"]
+    ] == by_action
+    assert (result.goals[t["m1"].pk].physical, result.goals[t["m1"].pk].has_report) == (m1, True)
+    # M2's only report is submitted: 0 and no report, up to its objective
+    assert (result.goals[t["m2"].pk].physical, result.goals[t["m2"].pk].has_report) == (0, False)
+    assert not result.objectives[t["m2"].objective_id].has_report
+    assert (result.plan.physical, result.plan.has_report) == (whole, True)
+    # the rows of the dashboard carry the same figures
+    rows = {
+        row[0]: row
+        for row in plan_physical_progress(plan, as_of=quarters[cut], rows=True).action_rows
+    }
+    assert [rows[a.pk].physical for a in t["actions"]] == [physical for physical, _r in by_action]
+    assert [rows[a.pk].has_report for a in t["actions"]] == [reported for _p, reported in by_action]
+
+
+@pytest.mark.parametrize(("cut", "by_action", "m1", "whole"), REPORTED_OR_NOT)
+def test_progress_of_goals_reported_or_not_without_action_nodes(
+    plan, quarters, reported_or_not, cut, by_action, m1, whole
+):
+    """``actions=False`` (the plan page) and ``plans_physical_progress`` (several plans,
+    the home page) read the same figures from plain rows."""
+    t = reported_or_not
+    thresholds = entity_thresholds()
+    for result in (
+        plan_physical_progress(plan, as_of=quarters[cut], actions=False),
+        plans_physical_progress({plan: quarters[cut]}, thresholds=thresholds)[plan.pk],
+    ):
+        assert result.actions == {}
+        m1_node, m2_node = result.goals[t["m1"].pk], result.goals[t["m2"].pk]
+        assert (m1_node.physical, m1_node.has_report) == (m1, True)
+        assert (m2_node.physical, m2_node.has_report) == (0, False)
+        assert not result.objectives[t["m2"].objective_id].has_report
+        assert (result.plan.physical, result.plan.has_report) == (whole, True)
+
+
+def test_plans_physical_progress_reads_each_plan_at_its_own_cut(plan, quarters, reported_or_not):
+    """Two plans at different cuts in one query: the first plan at T2 (M1 = 15), the other
+    at its T1 where its only action's report is not yet counted."""
+    other = factories.PlanFactory(name="Otro plan")
+    other_q1, other_q2 = quarters_of(other)
+    lone = action(
+        factories.GoalFactory(objective=factories.ObjectiveFactory(plan=other)), 100, 0, other_q2
+    )
+    result = plans_physical_progress(
+        {plan: quarters[1], other: other_q1}, thresholds=entity_thresholds()
+    )
+    assert result[plan.pk].goals[reported_or_not["m1"].pk].physical == 15
+    lone_goal = result[other.pk].goals[lone.goal_id]
+    assert (lone_goal.physical, lone_goal.has_report) == (0, False)  # T2's 0 % is after T1
+    at_t2 = plans_physical_progress({other: other_q2}, thresholds=entity_thresholds())
+    assert at_t2[other.pk].goals[lone.goal_id].has_report  # a report of 0 % is a report
+
+
+def quarters_of(plan):
+    return [
+        factories.PeriodFactory(
+            plan=plan,
+            label=f"T{q}",
+            start_date=datetime.date(2026, 3 * q - 2, 1),
+            end_date=datetime.date(2026, 3 * q, 28),
+        )
+        for q in (1, 2)
+    ]
 
 
 # --- query counts ---------------------------------------------------------------------
