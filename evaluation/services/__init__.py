@@ -123,6 +123,12 @@ def _validate_indicator(indicator, *, lookups=None):
         indicator.full_clean()
 
 
+def baseline_needs_reason():
+    return _(
+        "Indique el motivo del cambio de la línea base: el indicador ya tiene mediciones aprobadas."
+    )
+
+
 class _Queries:
     """The lookups of _validate_indicator for a single write: from the database."""
 
@@ -177,14 +183,7 @@ def update_indicator(indicator, *, by, reason="", **fields):
     baseline_changed = any(before[name] != after[name] for name in BASELINE_FIELDS)
     approved = current.measurements.filter(status=ReviewStatus.APPROVED)
     if baseline_changed and not reason and approved.exists():
-        _add_error(
-            errors,
-            "reason",
-            _(
-                "Indique el motivo del cambio de la línea base: el indicador ya tiene "
-                "mediciones aprobadas."
-            ),
-        )
+        _add_error(errors, "reason", baseline_needs_reason())
     if indicator_plan_id(current) != old_plan_id and (
         current.targets.exists() or current.measurements.exists()
     ):

@@ -3,9 +3,10 @@ Acción spreadsheet): create_indicator's and set_targets' rules, permissions che
 the plan locked once, history rows written in bulk with the import's reason as their change
 reason. Like planning.services.bulk, a refused item does not stop the others: each call
 saves what passes and returns the problems of the rest; the caller rolls back when there is
-any. Changes to existing indicators and targets go through the single-item services
-(update_indicator, set_targets: baseline and approved-measurement rules), one savepoint
-each: an import mostly creates or leaves alone.
+any. Changes to existing indicators get update_indicator's rules in bulk (``_update_all``)
+and their versioned changes are returned for the caller's one plan version; changes to
+existing targets go through set_targets (baseline and approved-measurement rules), one
+savepoint each.
 """
 
 from collections import defaultdict
@@ -13,18 +14,23 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from evaluation.models import Indicator, IndicatorTarget
+from evaluation.models import Indicator, IndicatorTarget, Measurement
 from evaluation.services import (
+    _INDICATOR_FIELDS,
+    BASELINE_FIELDS,
     _add_error,
+    _copy_fields,
     _locked_period,
     _not_in_plan,
+    _snapshot,
     _to_value,
     _validate_indicator,
+    baseline_needs_reason,
     set_targets,
     update_indicator,
 )
-from mipg.core.history import create_with_history
-from mipg.core.models import Entity
+from mipg.core.history import create_with_history, update_with_history
+from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
 from planning.models import Goal, Objective
 from planning.services.bulk import BulkResult, loaded_foreign_keys
@@ -59,6 +65,23 @@ class _Lookups:
     def code_taken(self, indicator):
         return bool(self.codes[indicator.plan_id][indicator.code] - {indicator.pk})
 
+    def recode(self, indicator, old_code):
+        """Record a saved change of ``indicator``'s code, for the next code_taken."""
+        if indicator.code != old_code:
+            self.codes[indicator.plan_id][old_code].discard(indicator.pk)
+            self.codes[indicator.plan_id][indicator.code].add(indicator.pk)
+
+    def serves_plan(self, fields):
+        """Whether the goal or objective ``fields`` give an indicator (if any) is of the
+        plan: moving it to another plan is update_indicator's case."""
+        goal, objective = (
+            fields.get("goal", fields.get("goal_id")),
+            fields.get("objective", fields.get("objective_id")),
+        )
+        return (goal is None or getattr(goal, "pk", goal) in self.plan_of_goal) and (
+            objective is None or getattr(objective, "pk", objective) in self.plan_of_objective
+        )
+
 
 def import_indicators(plan, writes, *, by, reason):
     """Create or update indicators of ``plan``'s goals and objectives: ``writes`` is a list
@@ -72,10 +95,10 @@ def import_indicators(plan, writes, *, by, reason):
     with transaction.atomic():
         plan = lock_open_plan(plan)
         lookups = _Lookups(plan, writes)
+        _update_all(plan, writes, result, lookups, by=by, reason=reason)
         created = []
-        for index, (indicator, fields) in enumerate(writes):
+        for index, (indicator, _fields) in enumerate(writes):
             if indicator.pk is not None:
-                _update(index, indicator, fields, result, by=by, reason=reason)
                 continue
             try:
                 _validate_indicator(indicator, lookups=lookups)
@@ -90,6 +113,90 @@ def import_indicators(plan, writes, *, by, reason):
             create_with_history(created, Indicator, by=by, reason=reason or None)
             result.changes += [change(indicator, "created") for indicator in created]
     return result
+
+
+def _update_all(plan, writes, result, lookups, *, by, reason):
+    """update_indicator's rules for the existing indicators of ``writes``, in bulk: the
+    permission checked once, the rows locked in one query, _validate_indicator answered
+    from ``lookups``, the approved measurements read once, the changed rows saved with
+    bulk_update and their "~" history rows copied in bulk, their versioned changes returned
+    in ``result.changes`` for the import's one plan version. An indicator of another plan,
+    or moved to a goal or objective outside ``plan``, goes through update_indicator."""
+    updates = [(index, item, fields) for index, (item, fields) in enumerate(writes) if item.pk]
+    if not updates:
+        return
+    for _index, _item, fields in updates:
+        unknown = sorted(set(fields) - _INDICATOR_FIELDS)
+        if unknown:
+            raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+    try:
+        require_perm(by, "evaluation.change_indicator")
+    except PermissionDenied as exc:
+        for index, _item, _fields in updates:
+            result.errors[index] = exc
+        return
+    reason = (reason or "").strip()
+    current = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.select_for_update()
+        .filter(pk__in=[item.pk for _index, item, _fields in updates])
+        .order_by("pk")
+    }
+    approved = None  # ids of indicators with an approved measurement, read when needed
+    changed, names = [], set()
+    for index, item, fields in updates:
+        row = current[item.pk]
+        if row.plan_id != plan.pk or not lookups.serves_plan(fields):
+            _update(index, item, fields, result, by=by, reason=reason)
+            continue
+        before = _snapshot(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        try:
+            _validate_indicator(row, lookups=lookups)
+        except ValidationError as exc:
+            _restore(row, before)
+            result.errors[index] = exc
+            continue
+        after = _snapshot(row)
+        differ = [name for name in after if after[name] != before[name]]
+        if differ and not reason and any(name in BASELINE_FIELDS for name in differ):
+            if approved is None:
+                approved = _with_approved_measurements(current)
+            if row.pk in approved:
+                _restore(row, before)
+                result.errors[index] = ValidationError({"reason": [baseline_needs_reason()]})
+                continue
+        if differ:
+            lookups.recode(row, before["code"])
+            row._change_reason = reason or None
+            changed.append(row)
+            names |= set(differ)
+            result.changes += [
+                change(row, name, before[name], after[name])
+                for name in BASELINE_FIELDS
+                if before[name] != after[name]
+            ]
+            if before["archived"] != after["archived"]:
+                what = "archived" if after["archived"] else "unarchived"
+                result.changes.append(change(row, what))
+        _copy_fields(item, row)
+        result.saved[index] = item
+    if changed:
+        update_with_history(changed, Indicator, sorted(names), by=by, reason=reason or None)
+
+
+def _restore(row, before):
+    for attname, value in before.items():
+        setattr(row, attname, value)
+
+
+def _with_approved_measurements(indicators):
+    return set(
+        Measurement.objects.filter(indicator__in=indicators, status=ReviewStatus.APPROVED)
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
 
 
 def _update(index, indicator, fields, result, *, by, reason):
