@@ -228,6 +228,12 @@ def _to_value(raw, field_name, model, label, errors):
         return None
 
 
+def targets_need_reason(labels):
+    return _(
+        "Indique el motivo: cambia la meta de periodos con mediciones aprobadas (%(periods)s)."
+    ) % {"periods": ", ".join(labels)}
+
+
 @transaction.atomic
 def set_targets(indicator, *, by, values, reason=""):
     """Set the targets (metas programadas) of an indicator for several periods at once.
@@ -279,15 +285,7 @@ def set_targets(indicator, *, by, values, reason=""):
         changes.append((period, target, value))
 
     if needs_reason and not reason:
-        _add_error(
-            errors,
-            "reason",
-            _(
-                "Indique el motivo: cambia la meta de periodos con mediciones aprobadas "
-                "(%(periods)s)."
-            )
-            % {"periods": ", ".join(needs_reason)},
-        )
+        _add_error(errors, "reason", targets_need_reason(needs_reason))
     if any(target is None for _period, target, _value in changes):
         require_perm(by, "evaluation.add_indicatortarget")
     if any(value is None for _period, _target, value in changes):

@@ -19,7 +19,15 @@ from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.traceability.spreadsheet import parsing
 from mipg.traceability.spreadsheet.importer import import_plan
 from planning import services as planning_services
-from planning.models import Action, ActionSchedule, Goal, Objective, PlanVersion, StrategicPlan
+from planning.models import (
+    Action,
+    ActionSchedule,
+    Goal,
+    Objective,
+    PlanVersion,
+    ReportingPeriod,
+    StrategicPlan,
+)
 from tests import factories
 from tests.builders import quarters_2026
 from tests.traceability.test_spreadsheet import action_row, filled, goal_row, objective_row
@@ -506,6 +514,119 @@ def test_indicator_changes_run_the_same_queries_for_one_or_three(db, planner, co
         by = type(planner).objects.get(pk=planner.pk)
         with count_queries() as queries:
             result = evaluation_imports.import_indicators(plan, writes, by=by, reason="")
+        assert result.errors == {}
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
+
+
+def _targets_with_records(plan, unit):
+    """Indicators of ``plan`` for TARGET_CHANGES (same index), each with targets of 10 in
+    T1 (locked) and T2 and T3 (open); T2 of the fourth has an approved measurement."""
+    goal = factories.GoalFactory(objective__plan=plan, unit=unit, code="M1")
+    periods = quarters_2026(plan)
+    periods[0].locked = True
+    periods[0].save()
+    made = [
+        factories.IndicatorFactory(goal=goal, code=f"IND-{number}", name=f"Indicador {number}")
+        for number in range(9)
+    ]
+    for indicator in made:
+        for period in periods[:3]:
+            factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    factories.MeasurementFactory(indicator=made[3], period=periods[1], status=ReviewStatus.APPROVED)
+    other = factories.PeriodFactory(label="De otro plan")
+    return made, periods, other
+
+
+def _target_writes(made, periods, other):
+    t1, t2, t3, t4 = periods
+    changes = [
+        {t2: Decimal("20")},
+        {t1: Decimal("20")},  # locked
+        {t1: Decimal("10"), t2: Decimal("15")},  # locked but as it is: accepted
+        {t2: Decimal("30")},  # approved measurement: needs a reason
+        {t3: None},  # deleted
+        {t4: Decimal("40")},  # created
+        {t2: "mucho"},
+        {other: Decimal("5")},
+        {t3: Decimal("12"), t1: Decimal("11")},  # one refused: nothing saved
+    ]
+    return {
+        indicator: {period.pk: value for period, value in values.items()}
+        for indicator, values in zip(made, changes, strict=True)
+    }
+
+
+def _target_snapshot(plan):
+    objects = list(IndicatorTarget.objects.filter(indicator__plan=plan))
+    rows = sorted((_values(o, IndicatorTarget) for o in objects), key=repr)
+    ids = IndicatorTarget.history.filter(indicator__plan=plan).values_list("id", flat=True)
+    records = IndicatorTarget.history.filter(id__in=list(ids)).order_by("history_id")
+    history = sorted((_values(r, IndicatorTarget) for r in records), key=repr)
+    return rows, history
+
+
+def _by_label(saved):
+    """{period label: target value or None} of a set_targets result; None stays None."""
+    if saved is None:
+        return None
+    labels = dict(ReportingPeriod.objects.filter(pk__in=list(saved)).values_list("pk", "label"))
+    return {labels[pk]: target and target.value for pk, target in saved.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["", REASON])
+def test_bulk_target_changes_match_set_targets(planner, unit, reason):
+    """The same targets through import_targets and one indicator at a time through
+    set_targets: the same rows, history rows, refusals and versioned changes."""
+    plans = [factories.PlanFactory(name=name) for name in ("Bulk", "Uno a uno")]
+    bulk, single = (_targets_with_records(plan, unit) for plan in plans)
+    result = evaluation_imports.import_targets(
+        plans[0], _target_writes(*bulk), by=planner, reason=reason
+    )
+    bulk_errors = {index: exc.message_dict for index, exc in result.errors.items()}
+    single_errors, single_saved = {}, []
+    for index, (indicator, values) in enumerate(_target_writes(*single).items()):
+        try:
+            with transaction.atomic():
+                saved = evaluation_services.set_targets(
+                    indicator, by=planner, values=values, reason=reason
+                )
+                single_saved.append(saved)
+        except ValidationError as exc:
+            single_errors[index] = exc.message_dict
+            single_saved.append(None)
+    assert bulk_errors == single_errors
+    assert sorted(bulk_errors) == ([1, 3, 6, 7, 8] if not reason else [1, 6, 7, 8])
+    assert bulk_errors[1] == {
+        "period": ["El periodo «2026-T1» está cerrado y no admite cambios de meta."]
+    }
+    assert [_by_label(saved) for saved in result.saved] == [
+        _by_label(saved) for saved in single_saved
+    ]
+    assert _target_snapshot(plans[0]) == _target_snapshot(plans[1])
+    assert [(c["item"], c["old"], c["new"]) for c in result.changes] == [
+        ("IND-0 Indicador 0 — 2026-T2", "10", "20"),
+        ("IND-2 Indicador 2 — 2026-T2", "10", "15"),
+        *([("IND-3 Indicador 3 — 2026-T2", "10", "30")] if reason else []),
+        ("IND-4 Indicador 4 — 2026-T3", "10", ""),
+        ("IND-5 Indicador 5 — 2026-T4", "", "40"),
+    ]
+
+
+def test_target_changes_run_the_same_queries_for_one_or_three(db, planner, count_queries):
+    counts = []
+    for total in (1, 3):
+        plan = factories.PlanFactory(name=f"Plan {total}")
+        goal = factories.GoalFactory(objective__plan=plan)
+        periods = quarters_2026(plan)
+        made = [factories.IndicatorFactory(goal=goal) for _ in range(total)]
+        for indicator in made:
+            factories.TargetFactory(indicator=indicator, period=periods[0])
+        values = {i: {periods[0].pk: Decimal("20"), periods[1].pk: Decimal("5")} for i in made}
+        by = type(planner).objects.get(pk=planner.pk)
+        with count_queries() as queries:
+            result = evaluation_imports.import_targets(plan, values, by=by, reason="")
         assert result.errors == {}
         counts.append(queries.count)
     assert counts[0] == counts[1]
