@@ -1,6 +1,7 @@
-"""Import of a file that changes every action, allocation and indicator of the 20,000-action
-plan back: export "bench-pages-20000", change every action name, allocation appropriation
-and indicator name with SQL, import the export. Run on a fresh copy of the bench database
+"""Import of a file that changes every action, allocation, indicator, target and programación
+value of the 20,000-action plan back: export "bench-pages-20000", change every action name,
+allocation appropriation, indicator name, indicator target and programación value with SQL,
+import the export. Run on a fresh copy of the bench database
 each time (the import commits): DATABASE_URL=... python bench/spreadsheet_changes.py"""
 
 import resource
@@ -27,6 +28,12 @@ CHANGES = {
     "allocations": "UPDATE management_budgetallocation SET appropriation = appropriation + 1 "
     f"WHERE action_id IN ({ACTIONS})",
     "indicators": "UPDATE evaluation_indicator SET name = name || ' (v2)' WHERE plan_id = %s",
+    # the targets of the open periods (a closed period's target may not change)
+    "targets": "UPDATE evaluation_indicatortarget SET value = value + 1 WHERE indicator_id IN "
+    "(SELECT id FROM evaluation_indicator WHERE plan_id = %s) AND period_id IN "
+    "(SELECT id FROM planning_reportingperiod WHERE NOT locked)",
+    "programación": "UPDATE planning_actionschedule SET planned = planned - 1 "
+    f"WHERE planned >= 1 AND action_id IN ({ACTIONS})",
 }
 
 plan = StrategicPlan.objects.get(name="bench-pages-20000")

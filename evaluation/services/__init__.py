@@ -123,6 +123,12 @@ def _validate_indicator(indicator, *, lookups=None):
         indicator.full_clean()
 
 
+def baseline_needs_reason():
+    return _(
+        "Indique el motivo del cambio de la línea base: el indicador ya tiene mediciones aprobadas."
+    )
+
+
 class _Queries:
     """The lookups of _validate_indicator for a single write: from the database."""
 
@@ -177,14 +183,7 @@ def update_indicator(indicator, *, by, reason="", **fields):
     baseline_changed = any(before[name] != after[name] for name in BASELINE_FIELDS)
     approved = current.measurements.filter(status=ReviewStatus.APPROVED)
     if baseline_changed and not reason and approved.exists():
-        _add_error(
-            errors,
-            "reason",
-            _(
-                "Indique el motivo del cambio de la línea base: el indicador ya tiene "
-                "mediciones aprobadas."
-            ),
-        )
+        _add_error(errors, "reason", baseline_needs_reason())
     if indicator_plan_id(current) != old_plan_id and (
         current.targets.exists() or current.measurements.exists()
     ):
@@ -227,6 +226,12 @@ def _to_value(raw, field_name, model, label, errors):
         for message in exc.messages:
             _add_error(errors, field_name, f"{label}: {message}" if label else message)
         return None
+
+
+def targets_need_reason(labels):
+    return _(
+        "Indique el motivo: cambia la meta de periodos con mediciones aprobadas (%(periods)s)."
+    ) % {"periods": ", ".join(labels)}
 
 
 @transaction.atomic
@@ -280,15 +285,7 @@ def set_targets(indicator, *, by, values, reason=""):
         changes.append((period, target, value))
 
     if needs_reason and not reason:
-        _add_error(
-            errors,
-            "reason",
-            _(
-                "Indique el motivo: cambia la meta de periodos con mediciones aprobadas "
-                "(%(periods)s)."
-            )
-            % {"periods": ", ".join(needs_reason)},
-        )
+        _add_error(errors, "reason", targets_need_reason(needs_reason))
     if any(target is None for _period, target, _value in changes):
         require_perm(by, "evaluation.add_indicatortarget")
     if any(value is None for _period, _target, value in changes):

@@ -3,9 +3,10 @@ Acción spreadsheet): create_indicator's and set_targets' rules, permissions che
 the plan locked once, history rows written in bulk with the import's reason as their change
 reason. Like planning.services.bulk, a refused item does not stop the others: each call
 saves what passes and returns the problems of the rest; the caller rolls back when there is
-any. Changes to existing indicators and targets go through the single-item services
-(update_indicator, set_targets: baseline and approved-measurement rules), one savepoint
-each: an import mostly creates or leaves alone.
+any. Changes to existing indicators and targets get update_indicator's and set_targets'
+rules in bulk too (``_update_all``, ``import_targets``), their versioned changes returned
+for the caller's one plan version (the single services make one version each); an
+indicator of another plan, or moved out of it, goes through the single services.
 """
 
 from collections import defaultdict
@@ -13,20 +14,26 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from evaluation.models import Indicator, IndicatorTarget
+from evaluation.models import Indicator, IndicatorTarget, Measurement
 from evaluation.services import (
+    _INDICATOR_FIELDS,
+    BASELINE_FIELDS,
     _add_error,
+    _copy_fields,
     _locked_period,
     _not_in_plan,
+    _snapshot,
     _to_value,
     _validate_indicator,
+    baseline_needs_reason,
     set_targets,
+    targets_need_reason,
     update_indicator,
 )
-from mipg.core.history import create_with_history
-from mipg.core.models import Entity
+from mipg.core.history import create_with_history, update_with_history
+from mipg.core.models import Entity, ReviewStatus
 from mipg.core.permissions import require_perm
-from planning.models import Goal, Objective
+from planning.models import Goal, Objective, ReportingPeriod
 from planning.services.bulk import BulkResult, loaded_foreign_keys
 from planning.services.versions import change, lock_open_plan
 
@@ -59,6 +66,23 @@ class _Lookups:
     def code_taken(self, indicator):
         return bool(self.codes[indicator.plan_id][indicator.code] - {indicator.pk})
 
+    def recode(self, indicator, old_code):
+        """Record a saved change of ``indicator``'s code, for the next code_taken."""
+        if indicator.code != old_code:
+            self.codes[indicator.plan_id][old_code].discard(indicator.pk)
+            self.codes[indicator.plan_id][indicator.code].add(indicator.pk)
+
+    def serves_plan(self, fields):
+        """Whether the goal or objective ``fields`` give an indicator (if any) is of the
+        plan: moving it to another plan is update_indicator's case."""
+        goal, objective = (
+            fields.get("goal", fields.get("goal_id")),
+            fields.get("objective", fields.get("objective_id")),
+        )
+        return (goal is None or getattr(goal, "pk", goal) in self.plan_of_goal) and (
+            objective is None or getattr(objective, "pk", objective) in self.plan_of_objective
+        )
+
 
 def import_indicators(plan, writes, *, by, reason):
     """Create or update indicators of ``plan``'s goals and objectives: ``writes`` is a list
@@ -72,10 +96,10 @@ def import_indicators(plan, writes, *, by, reason):
     with transaction.atomic():
         plan = lock_open_plan(plan)
         lookups = _Lookups(plan, writes)
+        _update_all(plan, writes, result, lookups, by=by, reason=reason)
         created = []
-        for index, (indicator, fields) in enumerate(writes):
+        for index, (indicator, _fields) in enumerate(writes):
             if indicator.pk is not None:
-                _update(index, indicator, fields, result, by=by, reason=reason)
                 continue
             try:
                 _validate_indicator(indicator, lookups=lookups)
@@ -92,6 +116,90 @@ def import_indicators(plan, writes, *, by, reason):
     return result
 
 
+def _update_all(plan, writes, result, lookups, *, by, reason):
+    """update_indicator's rules for the existing indicators of ``writes``, in bulk: the
+    permission checked once, the rows locked in one query, _validate_indicator answered
+    from ``lookups``, the approved measurements read once, the changed rows saved with
+    bulk_update and their "~" history rows copied in bulk, their versioned changes returned
+    in ``result.changes`` for the import's one plan version. An indicator of another plan,
+    or moved to a goal or objective outside ``plan``, goes through update_indicator."""
+    updates = [(index, item, fields) for index, (item, fields) in enumerate(writes) if item.pk]
+    if not updates:
+        return
+    for _index, _item, fields in updates:
+        unknown = sorted(set(fields) - _INDICATOR_FIELDS)
+        if unknown:
+            raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+    try:
+        require_perm(by, "evaluation.change_indicator")
+    except PermissionDenied as exc:
+        for index, _item, _fields in updates:
+            result.errors[index] = exc
+        return
+    reason = (reason or "").strip()
+    current = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.select_for_update()
+        .filter(pk__in=[item.pk for _index, item, _fields in updates])
+        .order_by("pk")
+    }
+    approved = None  # ids of indicators with an approved measurement, read when needed
+    changed, names = [], set()
+    for index, item, fields in updates:
+        row = current[item.pk]
+        if row.plan_id != plan.pk or not lookups.serves_plan(fields):
+            _update(index, item, fields, result, by=by, reason=reason)
+            continue
+        before = _snapshot(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        try:
+            _validate_indicator(row, lookups=lookups)
+        except ValidationError as exc:
+            _restore(row, before)
+            result.errors[index] = exc
+            continue
+        after = _snapshot(row)
+        differ = [name for name in after if after[name] != before[name]]
+        if differ and not reason and any(name in BASELINE_FIELDS for name in differ):
+            if approved is None:
+                approved = _with_approved_measurements(current)
+            if row.pk in approved:
+                _restore(row, before)
+                result.errors[index] = ValidationError({"reason": [baseline_needs_reason()]})
+                continue
+        if differ:
+            lookups.recode(row, before["code"])
+            row._change_reason = reason or None
+            changed.append(row)
+            names |= set(differ)
+            result.changes += [
+                change(row, name, before[name], after[name])
+                for name in BASELINE_FIELDS
+                if before[name] != after[name]
+            ]
+            if before["archived"] != after["archived"]:
+                what = "archived" if after["archived"] else "unarchived"
+                result.changes.append(change(row, what))
+        _copy_fields(item, row)
+        result.saved[index] = item
+    if changed:
+        update_with_history(changed, Indicator, sorted(names), by=by, reason=reason or None)
+
+
+def _restore(row, before):
+    for attname, value in before.items():
+        setattr(row, attname, value)
+
+
+def _with_approved_measurements(indicators):
+    return set(
+        Measurement.objects.filter(indicator__in=indicators, status=ReviewStatus.APPROVED)
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+
+
 def _update(index, indicator, fields, result, *, by, reason):
     try:
         with transaction.atomic():
@@ -102,26 +210,25 @@ def _update(index, indicator, fields, result, *, by, reason):
 
 def import_targets(plan, values, *, by, reason):
     """Set targets of indicators of ``plan``: ``values`` maps each indicator to {period id:
-    value or None}, as set_targets takes. Indicators without targets yet get theirs in bulk
-    with set_targets' checks (the period is the plan's and open, the value fits the field);
-    the others go through set_targets. Returns a BulkResult aligned with ``values``' items,
-    ``saved[i]`` the {period id: target or None} of set_targets."""
+    value or None}, as set_targets takes, with set_targets' rules for each indicator (a
+    period of the plan and open for a change, a value that fits the field, a reason to
+    change a target of a period with an approved measurement, the permission to add or
+    delete), read for all of them at once (``_TargetLookups``) and written in bulk; an
+    indicator of another plan goes through set_targets. Returns a BulkResult aligned with
+    ``values``' items, ``saved[i]`` the {period id: target or None} of set_targets, and the
+    versioned changes for the caller's one plan version."""
     items = list(values.items())
     result = BulkResult(saved=[None] * len(items))
     if not items:
         return result
     require_perm(by, "evaluation.change_indicatortarget")
+    reason = (reason or "").strip()
     with transaction.atomic():
         plan = lock_open_plan(plan)
-        periods = {period.pk: period for period in plan.periods.all()}
-        having = set(
-            IndicatorTarget.objects.filter(indicator__in=[i for i, _v in items]).values_list(
-                "indicator_id", flat=True
-            )
-        )
-        created = []
+        lookups = _TargetLookups(plan, items)
+        writes = _TargetWrites()
         for index, (indicator, requested) in enumerate(items):
-            if indicator.pk in having:
+            if lookups.plan_of.get(indicator.pk) != plan.pk:
                 try:
                     with transaction.atomic():
                         result.saved[index] = set_targets(
@@ -130,39 +237,122 @@ def import_targets(plan, values, *, by, reason):
                 except (ValidationError, PermissionDenied) as exc:
                     result.errors[index] = exc
                 continue
-            targets, errors = _new_targets(indicator, requested, periods)
-            if errors:
-                result.errors[index] = ValidationError(errors)
+            try:
+                changes = _target_changes(indicator, requested, lookups, by=by, reason=reason)
+            except (ValidationError, PermissionDenied) as exc:
+                result.errors[index] = exc
                 continue
-            created += targets
-            result.saved[index] = {target.period_id: target for target in targets}
             result.changes += [
-                change(f"{indicator} — {target.period.label}", "target", None, target.value)
-                for target in targets
+                change(f"{indicator} — {period.label}", "target", target and target.value, value)
+                for period, target, value in changes
             ]
-        if created:
-            require_perm(by, "evaluation.add_indicatortarget")
-            create_with_history(created, IndicatorTarget, by=by, reason=reason or None)
+            result.saved[index] = writes.add(indicator, requested, changes, lookups, reason)
+        writes.save(by=by, reason=reason)
     return result
 
 
-def _new_targets(indicator, requested, periods):
-    """The IndicatorTargets of an indicator without any yet, and set_targets' errors."""
-    errors, targets = {}, []
+class _TargetLookups:
+    """What set_targets reads per indicator, read once for all of ``items``: the plan's
+    periods, the indicators (locked) and their plans, their targets (locked) and the
+    periods with an approved measurement."""
+
+    def __init__(self, plan, items):
+        ids = [indicator.pk for indicator, _requested in items]
+        self.plan_id = plan.pk
+        self.plan_of = dict(
+            Indicator.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "plan_id")
+        )
+        self.periods = {period.pk: period for period in plan.periods.all()}
+        requested = {getattr(p, "pk", p) for _i, values in items for p in values}
+        unknown = requested - set(self.periods)
+        if unknown:  # named in the message, as set_targets names them
+            self.periods.update(ReportingPeriod.objects.in_bulk(list(unknown)))
+        self.existing = {
+            (target.indicator_id, target.period_id): target
+            for target in IndicatorTarget.objects.select_for_update()
+            .filter(indicator_id__in=ids)
+            .order_by("pk")
+        }
+        self.approved = set(
+            Measurement.objects.filter(indicator_id__in=ids, status=ReviewStatus.APPROVED)
+            .values_list("indicator_id", "period_id")
+            .distinct()
+        )
+
+
+def _target_changes(indicator, values, lookups, *, by, reason):
+    """set_targets' checks of one indicator from ``lookups``: the (period, target or None,
+    new value or None) that change, or the errors set_targets raises."""
+    requested = {getattr(period, "pk", period): value for period, value in values.items()}
+    errors, changes, needs_reason = {}, [], []
     for period_id, raw in requested.items():
-        period = periods.get(getattr(period_id, "pk", period_id))
-        if period is None:
-            _add_error(errors, "period", _not_in_plan(period_id))
+        period = lookups.periods.get(period_id)
+        if period is None or period.plan_id != lookups.plan_id:
+            _add_error(errors, "period", _not_in_plan(period.label if period else period_id))
             continue
         value = _to_value(raw, "value", IndicatorTarget, period.label, errors)
-        if value is None:
+        if raw is not None and value is None:
+            continue
+        target = lookups.existing.get((indicator.pk, period_id))
+        if (target.value if target else None) == value:
             continue
         if period.locked:
             _add_error(errors, "period", _locked_period(period))
             continue
-        target = IndicatorTarget(indicator=indicator, period=period, value=value)
-        target.full_clean(
-            exclude=["indicator", "period"], validate_unique=False, validate_constraints=False
-        )
-        targets.append(target)
-    return targets, errors
+        if target is not None and (indicator.pk, period_id) in lookups.approved:
+            needs_reason.append(period.label)
+        changes.append((period, target, value))
+    if needs_reason and not reason:
+        _add_error(errors, "reason", targets_need_reason(needs_reason))
+    if any(target is None for _period, target, _value in changes):
+        require_perm(by, "evaluation.add_indicatortarget")
+    if any(value is None for _period, _target, value in changes):
+        require_perm(by, "evaluation.delete_indicatortarget")
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+class _TargetWrites:
+    """The targets to create, change and delete, saved at the end as set_targets saves
+    them one by one: the same rows and history rows."""
+
+    def __init__(self):
+        self.created, self.updated, self.deleted = [], [], []
+
+    def add(self, indicator, values, changes, lookups, reason):
+        requested = [getattr(period, "pk", period) for period in values]
+        saved = {pk: lookups.existing.get((indicator.pk, pk)) for pk in requested}
+        for period, target, value in changes:
+            if value is None:
+                self.deleted.append(target)
+                saved[period.pk] = None
+                continue
+            if target is None:
+                target = IndicatorTarget(indicator=indicator, period=period)
+                self.created.append(target)
+            else:
+                self.updated.append(target)
+            target.value = value
+            target._change_reason = reason or None
+            # The value was checked by _to_value; the indicator and period are loaded.
+            target.full_clean(
+                exclude=["indicator", "period"], validate_unique=False, validate_constraints=False
+            )
+            saved[period.pk] = target
+        return saved
+
+    def save(self, *, by, reason):
+        for target in self.deleted:
+            target._change_reason = reason or None
+            target._history_user = by
+            target.delete()
+        if self.updated:
+            update_with_history(
+                self.updated, IndicatorTarget, ["value"], by=by, reason=reason or None
+            )
+        if self.created:
+            create_with_history(self.created, IndicatorTarget, by=by, reason=reason or None)

@@ -12,13 +12,12 @@ and their "~" history rows copied in bulk.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from management.models import BudgetAllocation
 from management.services import ALLOCATION_FIELDS, _allocation_errors, _recorded_against
-from mipg.core.history import copy_history, create_with_history, history_copies
+from mipg.core.history import create_with_history, update_with_history
 from mipg.core.permissions import require_perm
-from planning.services.bulk import UPDATE_BATCH, BulkResult, clean_after_fields, loaded_foreign_keys
+from planning.services.bulk import BulkResult, clean_after_fields, loaded_foreign_keys
 from planning.services.versions import lock_open_plan
 
 FOREIGN_KEYS = ["action", "source"]
@@ -81,7 +80,9 @@ def import_allocations(plan, writes, *, by, reason):
             created.append(allocation)
             result.saved[index] = allocation
         if updated:
-            _update_with_history(updated, sorted(names), by=by, reason=reason or None)
+            # A save with nothing changed still writes its history.
+            names = sorted(names) or ["appropriation"]
+            update_with_history(updated, BudgetAllocation, names, by=by, reason=reason or None)
         if created:
             create_with_history(created, BudgetAllocation, by=by, reason=reason or None)
     return result
@@ -128,25 +129,6 @@ def _check_change(allocation, fields, current, plan, keys, recorded):
     clean_after_fields(allocation)
     keys.discard(old)
     keys.add(new)
-
-
-def _update_with_history(allocations, names, *, by, reason):
-    """Save the changed ``names`` of ``allocations`` and write the "~" history row each
-    save would (the row as saved, ``by`` and ``reason``)."""
-    if not names:
-        names = ["appropriation"]  # a save with nothing changed still writes its history
-    if not history_copies(BudgetAllocation, by):
-        bulk_update_with_history(
-            allocations,
-            BudgetAllocation,
-            names,
-            default_user=by,
-            default_change_reason=reason,
-            batch_size=UPDATE_BATCH,
-        )
-        return
-    BudgetAllocation._default_manager.bulk_update(allocations, names, batch_size=UPDATE_BATCH)
-    copy_history(BudgetAllocation, [a.pk for a in allocations], by=by, reason=reason, kind="~")
 
 
 def _key(allocation):

@@ -14,10 +14,12 @@ rolls the write back.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mipg.core.templatetags.mipg_format import number
@@ -74,11 +76,18 @@ def record_plan_version(plan, *, by, reason, changes):
     return version
 
 
+@functools.lru_cache(maxsize=4096)
+def _number(value, language):
+    """``number(value)`` in ``language``: an import of 20,000 actions writes 80,000
+    programación changes with a handful of distinct values (number_format is ≈ 20 µs)."""
+    return number(value)
+
+
 def _text(value):
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        return number(value)
+        return _number(value, get_language())
     if isinstance(value, datetime.date):
         return _date(value)
     return str(value)

@@ -1,6 +1,8 @@
 """The history page: who changed what and when, with the change reason; and the history
-rows the imports copy in the database (create_with_history, copy_history)."""
+rows the imports copy in the database (create_with_history, copy_history) and their
+bulk updates (update_rows)."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -8,9 +10,9 @@ from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
 from evaluation import services as evaluation_services
-from mipg.core.history import copy_history, create_with_history
+from mipg.core.history import copy_history, create_with_history, update_rows
 from planning import services
-from planning.models import Objective
+from planning.models import Action, Objective
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,39 @@ def test_copy_history_copies_the_row_as_it_is_now(planner):
         planner.pk,
     )
     assert record.history_change_reason == "r"
+
+
+def _action_values(actions):
+    fields = ("name", "unit_id", "responsible_id", "start_date", "weight", "quantity_target")
+    return [tuple(getattr(a, name) for name in fields) for a in actions]
+
+
+@pytest.mark.parametrize(
+    "name", ['coma, "comillas" {llaves} \\ NULL', "", "ñandú — 100 %"], ids=["raro", "vacío", "ñ"]
+)
+def test_update_rows_saves_what_bulk_update_saves(planner, name):
+    """update_rows (one UPDATE … FROM unnest on PostgreSQL) and bulk_update leave the same
+    rows: text with array-literal characters, None, dates, decimals and foreign keys."""
+    goal = factories.GoalFactory()
+    made = [factories.ActionFactory(goal=goal, responsible=planner) for _ in range(6)]
+    names = ["name", "unit", "responsible_id", "start_date", "weight"]
+    names += ["quantity_target", "quantity_unit"]
+    results = []
+    for actions, write in (
+        (made[:3], lambda objs: update_rows(objs, Action, names)),
+        (made[3:], lambda objs: Action.objects.bulk_update(objs, names)),
+    ):
+        for number, action in enumerate(actions):
+            action.name = f"{name}{number}"
+            action.unit = None if number == 1 else goal.unit
+            action.responsible_id = None if number == 2 else planner.pk
+            action.start_date = datetime.date(2026, 3, number + 1)
+            action.weight = D("12.34") * number
+            action.quantity_target = None if number else D("4")
+            action.quantity_unit = "" if number else "talleres"
+        write(actions)
+        results.append(
+            _action_values(Action.objects.filter(pk__in=[a.pk for a in actions]).order_by("pk"))
+        )
+    assert results[0] == results[1]
+    assert results[0][0][0] == f"{name}0"

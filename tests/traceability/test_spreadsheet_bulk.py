@@ -11,14 +11,23 @@ from django.db import transaction
 
 from evaluation import services as evaluation_services
 from evaluation.models import Indicator, IndicatorTarget
+from evaluation.services import imports as evaluation_imports
 from management import services as management_services
 from management.models import BudgetAllocation, BudgetExecution, BudgetModification, FundingSource
 from management.services import imports as management_imports
-from mipg.core.models import InstitutionalPlan
+from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.traceability.spreadsheet import parsing
 from mipg.traceability.spreadsheet.importer import import_plan
 from planning import services as planning_services
-from planning.models import Action, ActionSchedule, Goal, Objective
+from planning.models import (
+    Action,
+    ActionSchedule,
+    Goal,
+    Objective,
+    PlanVersion,
+    ReportingPeriod,
+    StrategicPlan,
+)
 from tests import factories
 from tests.builders import quarters_2026
 from tests.traceability.test_spreadsheet import action_row, filled, goal_row, objective_row
@@ -386,6 +395,238 @@ def test_allocation_changes_run_the_same_queries_for_one_or_three(db, planner, c
         by = type(planner).objects.get(pk=planner.pk)
         with count_queries() as queries:
             result = management_imports.import_allocations(plan, writes, by=by, reason=REASON)
+        assert result.errors == {}
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
+
+
+def _indicators_with_records(plan, unit):
+    """Indicators of ``plan`` for INDICATOR_CHANGES (same index), codes IND-0 … IND-9, two
+    goals of one objective; IND-1 has an approved measurement."""
+    objective = factories.ObjectiveFactory(plan=plan, code="O1")
+    goals = [factories.GoalFactory(objective=objective, code=f"M{n}", unit=unit) for n in (1, 2)]
+    made = [
+        factories.IndicatorFactory(goal=goals[0], code=f"IND-{number}", name=f"Indicador {number}")
+        for number in range(10)
+    ]
+    period = factories.PeriodFactory(plan=plan, label="2026-T1")
+    factories.MeasurementFactory(indicator=made[1], period=period, status=ReviewStatus.APPROVED)
+    return made, goals
+
+
+INDICATOR_CHANGES = [
+    {"name": "Indicador renombrado"},
+    {"baseline_value": Decimal("5")},  # approved measurement, no reason: refused
+    {"baseline_value": Decimal("7"), "baseline_date": datetime.date(2025, 12, 31)},
+    {"semaforo_red_below": Decimal("90"), "semaforo_green_from": Decimal("80")},
+    {"code": "IND-0"},  # taken
+    {"archived": True},
+    {"name": "Indicador 6"},  # as it is: nothing to save
+    {"goal": "second"},
+    {"name": ""},
+    {"code": "IND-90", "name": "Código nuevo"},
+]
+
+
+def _indicator_snapshot(plan):
+    objects = list(Indicator.objects.filter(plan=plan))
+    rows = sorted((_values(o, Indicator) for o in objects), key=repr)
+    records = Indicator.history.filter(id__in=[o.pk for o in objects]).order_by("history_id")
+    history = sorted((_values(r, Indicator) for r in records), key=repr)
+    return rows, history
+
+
+def _indicator_writes(made, goals):
+    return [
+        (item, {**fields, "goal": goals[1]} if fields.get("goal") == "second" else dict(fields))
+        for item, fields in zip(made, INDICATOR_CHANGES, strict=True)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["", REASON])
+def test_bulk_indicator_changes_match_update_indicator(planner, unit, reason):
+    """The same changes through import_indicators and one by one through update_indicator:
+    the same rows, "~" history rows, refusals (messages by field) and versioned changes."""
+    plans = [factories.PlanFactory(name=name) for name in ("Bulk", "Uno a uno")]
+    (bulk, bulk_goals), (single, single_goals) = (_indicators_with_records(p, unit) for p in plans)
+    result = evaluation_imports.import_indicators(
+        plans[0], _indicator_writes(bulk, bulk_goals), by=planner, reason=reason
+    )
+    bulk_errors = {index: exc.message_dict for index, exc in result.errors.items()}
+    single_errors = {}
+    for index, (indicator, fields) in enumerate(_indicator_writes(single, single_goals)):
+        try:
+            with transaction.atomic():
+                evaluation_services.update_indicator(indicator, by=planner, reason=reason, **fields)
+        except ValidationError as exc:
+            single_errors[index] = exc.message_dict
+    assert bulk_errors == single_errors
+    assert sorted(bulk_errors) == ([1, 3, 4, 8] if not reason else [3, 4, 8])
+    assert bulk_errors[4] == {
+        "code": ["Ya existe un indicador con el código «IND-0» en este plan."]
+    }
+    assert [result.saved[i] is not None for i in range(10)] == [
+        index not in bulk_errors for index in range(10)
+    ]
+    assert _indicator_snapshot(plans[0]) == _indicator_snapshot(plans[1])
+    changed = [r for r in _indicator_snapshot(plans[0])[1] if r["history_type"] == "~"]
+    assert len(changed) == 5 + (1 if reason else 0)
+    assert {(r["history_change_reason"], r["history_user_id"]) for r in changed} == {
+        (reason or None, planner.pk)
+    }
+    # The caller's instances show the rows as saved; the refused ones are left as given.
+    assert bulk[9].code == "IND-90" and bulk[7].goal_id == bulk_goals[1].pk
+    assert result.changes == [
+        *(
+            [{"item": "IND-1 Indicador 1", "what": "baseline_value", "old": "", "new": "5"}]
+            if reason
+            else []
+        ),
+        {"item": "IND-2 Indicador 2", "what": "baseline_value", "old": "", "new": "7"},
+        {"item": "IND-2 Indicador 2", "what": "baseline_date", "old": "", "new": "31/12/2025"},
+        {"item": "IND-5 Indicador 5", "what": "archived", "old": "", "new": ""},
+    ]
+
+
+@pytest.mark.django_db
+def test_import_into_an_approved_plan_versions_indicator_changes_once(planner, unit):
+    """On an approved plan the indicators' baseline and archiving changes go into the
+    import's one plan version (update_indicator alone makes one version per indicator)."""
+    plan = factories.PlanFactory(name="Aprobado")
+    made, _goals = _indicators_with_records(plan, unit)
+    plan.status = StrategicPlan.Status.APPROVED
+    plan.save()
+    writes = [(made[2], {"baseline_value": Decimal("7")}), (made[5], {"archived": True})]
+    result = evaluation_imports.import_indicators(plan, writes, by=planner, reason=REASON)
+    assert result.errors == {}
+    assert not PlanVersion.objects.filter(plan=plan).exists()
+    assert [c["what"] for c in result.changes] == ["baseline_value", "archived"]
+
+
+def test_indicator_changes_run_the_same_queries_for_one_or_three(db, planner, count_queries):
+    counts = []
+    for total in (1, 3):
+        plan = factories.PlanFactory(name=f"Plan {total}")
+        goal = factories.GoalFactory(objective__plan=plan)
+        made = [factories.IndicatorFactory(goal=goal) for _ in range(total)]
+        writes = [(i, {"name": f"{i.name} (v2)", "baseline_value": Decimal("1")}) for i in made]
+        by = type(planner).objects.get(pk=planner.pk)
+        with count_queries() as queries:
+            result = evaluation_imports.import_indicators(plan, writes, by=by, reason="")
+        assert result.errors == {}
+        counts.append(queries.count)
+    assert counts[0] == counts[1]
+
+
+def _targets_with_records(plan, unit):
+    """Indicators of ``plan`` for TARGET_CHANGES (same index), each with targets of 10 in
+    T1 (locked) and T2 and T3 (open); T2 of the fourth has an approved measurement."""
+    goal = factories.GoalFactory(objective__plan=plan, unit=unit, code="M1")
+    periods = quarters_2026(plan)
+    periods[0].locked = True
+    periods[0].save()
+    made = [
+        factories.IndicatorFactory(goal=goal, code=f"IND-{number}", name=f"Indicador {number}")
+        for number in range(9)
+    ]
+    for indicator in made:
+        for period in periods[:3]:
+            factories.TargetFactory(indicator=indicator, period=period, value=Decimal("10"))
+    factories.MeasurementFactory(indicator=made[3], period=periods[1], status=ReviewStatus.APPROVED)
+    other = factories.PeriodFactory(label="De otro plan")
+    return made, periods, other
+
+
+def _target_writes(made, periods, other):
+    t1, t2, t3, t4 = periods
+    changes = [
+        {t2: Decimal("20")},
+        {t1: Decimal("20")},  # locked
+        {t1: Decimal("10"), t2: Decimal("15")},  # locked but as it is: accepted
+        {t2: Decimal("30")},  # approved measurement: needs a reason
+        {t3: None},  # deleted
+        {t4: Decimal("40")},  # created
+        {t2: "mucho"},
+        {other: Decimal("5")},
+        {t3: Decimal("12"), t1: Decimal("11")},  # one refused: nothing saved
+    ]
+    return {
+        indicator: {period.pk: value for period, value in values.items()}
+        for indicator, values in zip(made, changes, strict=True)
+    }
+
+
+def _target_snapshot(plan):
+    objects = list(IndicatorTarget.objects.filter(indicator__plan=plan))
+    rows = sorted((_values(o, IndicatorTarget) for o in objects), key=repr)
+    ids = IndicatorTarget.history.filter(indicator__plan=plan).values_list("id", flat=True)
+    records = IndicatorTarget.history.filter(id__in=list(ids)).order_by("history_id")
+    history = sorted((_values(r, IndicatorTarget) for r in records), key=repr)
+    return rows, history
+
+
+def _by_label(saved):
+    """{period label: target value or None} of a set_targets result; None stays None."""
+    if saved is None:
+        return None
+    labels = dict(ReportingPeriod.objects.filter(pk__in=list(saved)).values_list("pk", "label"))
+    return {labels[pk]: target and target.value for pk, target in saved.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["", REASON])
+def test_bulk_target_changes_match_set_targets(planner, unit, reason):
+    """The same targets through import_targets and one indicator at a time through
+    set_targets: the same rows, history rows, refusals and versioned changes."""
+    plans = [factories.PlanFactory(name=name) for name in ("Bulk", "Uno a uno")]
+    bulk, single = (_targets_with_records(plan, unit) for plan in plans)
+    result = evaluation_imports.import_targets(
+        plans[0], _target_writes(*bulk), by=planner, reason=reason
+    )
+    bulk_errors = {index: exc.message_dict for index, exc in result.errors.items()}
+    single_errors, single_saved = {}, []
+    for index, (indicator, values) in enumerate(_target_writes(*single).items()):
+        try:
+            with transaction.atomic():
+                saved = evaluation_services.set_targets(
+                    indicator, by=planner, values=values, reason=reason
+                )
+                single_saved.append(saved)
+        except ValidationError as exc:
+            single_errors[index] = exc.message_dict
+            single_saved.append(None)
+    assert bulk_errors == single_errors
+    assert sorted(bulk_errors) == ([1, 3, 6, 7, 8] if not reason else [1, 6, 7, 8])
+    assert bulk_errors[1] == {
+        "period": ["El periodo «2026-T1» está cerrado y no admite cambios de meta."]
+    }
+    assert [_by_label(saved) for saved in result.saved] == [
+        _by_label(saved) for saved in single_saved
+    ]
+    assert _target_snapshot(plans[0]) == _target_snapshot(plans[1])
+    assert [(c["item"], c["old"], c["new"]) for c in result.changes] == [
+        ("IND-0 Indicador 0 — 2026-T2", "10", "20"),
+        ("IND-2 Indicador 2 — 2026-T2", "10", "15"),
+        *([("IND-3 Indicador 3 — 2026-T2", "10", "30")] if reason else []),
+        ("IND-4 Indicador 4 — 2026-T3", "10", ""),
+        ("IND-5 Indicador 5 — 2026-T4", "", "40"),
+    ]
+
+
+def test_target_changes_run_the_same_queries_for_one_or_three(db, planner, count_queries):
+    counts = []
+    for total in (1, 3):
+        plan = factories.PlanFactory(name=f"Plan {total}")
+        goal = factories.GoalFactory(objective__plan=plan)
+        periods = quarters_2026(plan)
+        made = [factories.IndicatorFactory(goal=goal) for _ in range(total)]
+        for indicator in made:
+            factories.TargetFactory(indicator=indicator, period=periods[0])
+        values = {i: {periods[0].pk: Decimal("20"), periods[1].pk: Decimal("5")} for i in made}
+        by = type(planner).objects.get(pk=planner.pk)
+        with count_queries() as queries:
+            result = evaluation_imports.import_targets(plan, values, by=by, reason="")
         assert result.errors == {}
         counts.append(queries.count)
     assert counts[0] == counts[1]
