@@ -234,6 +234,40 @@ def targets_need_reason(labels):
     ) % {"periods": ", ".join(labels)}
 
 
+def target_changes(requested, *, periods, plan_id, existing, approved, by, reason):
+    """set_targets' checks of one indicator's ``requested`` {period id: value or None}:
+    ``periods`` {id: ReportingPeriod}, ``existing`` {period id: its target}, ``approved``
+    the period ids with an approved measurement. Returns the (period, target or None, new
+    value or None) that change; raises the ValidationError (or PermissionDenied) of them."""
+    errors, changes, needs_reason = {}, [], []
+    for period_id, raw in requested.items():
+        period = periods.get(period_id)
+        if period is None or period.plan_id != plan_id:
+            _add_error(errors, "period", _not_in_plan(period.label if period else period_id))
+            continue
+        value = _to_value(raw, "value", IndicatorTarget, period.label, errors)
+        if raw is not None and value is None:
+            continue
+        target = existing.get(period_id)
+        if (target.value if target else None) == value:
+            continue
+        if period.locked:
+            _add_error(errors, "period", _locked_period(period))
+            continue
+        if target is not None and period_id in approved:
+            needs_reason.append(period.label)
+        changes.append((period, target, value))
+    if needs_reason and not reason:
+        _add_error(errors, "reason", targets_need_reason(needs_reason))
+    if any(target is None for _period, target, _value in changes):
+        require_perm(by, "evaluation.add_indicatortarget")
+    if any(value is None for _period, _target, value in changes):
+        require_perm(by, "evaluation.delete_indicatortarget")
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
 @transaction.atomic
 def set_targets(indicator, *, by, values, reason=""):
     """Set the targets (metas programadas) of an indicator for several periods at once.
@@ -263,36 +297,15 @@ def set_targets(indicator, *, by, values, reason=""):
         ).values_list("period_id", flat=True)
     )
 
-    errors = {}
-    changes = []  # (period, target or None, new value or None)
-    needs_reason = []
-    for period_id, raw in requested.items():
-        period = periods.get(period_id)
-        if period is None or period.plan_id != plan_id:
-            _add_error(errors, "period", _not_in_plan(period.label if period else period_id))
-            continue
-        value = _to_value(raw, "value", IndicatorTarget, period.label, errors)
-        if raw is not None and value is None:
-            continue
-        target = existing.get(period_id)
-        if (target.value if target else None) == value:
-            continue
-        if period.locked:
-            _add_error(errors, "period", _locked_period(period))
-            continue
-        if target is not None and period_id in approved_periods:
-            needs_reason.append(period.label)
-        changes.append((period, target, value))
-
-    if needs_reason and not reason:
-        _add_error(errors, "reason", targets_need_reason(needs_reason))
-    if any(target is None for _period, target, _value in changes):
-        require_perm(by, "evaluation.add_indicatortarget")
-    if any(value is None for _period, _target, value in changes):
-        require_perm(by, "evaluation.delete_indicatortarget")
-
-    if errors:
-        raise ValidationError(errors)
+    changes = target_changes(
+        requested,
+        periods=periods,
+        plan_id=plan_id,
+        existing=existing,
+        approved=approved_periods,
+        by=by,
+        reason=reason,
+    )
 
     result = {period_id: existing.get(period_id) for period_id in requested}
     versioned = []

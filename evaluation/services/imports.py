@@ -18,16 +18,12 @@ from evaluation.models import Indicator, IndicatorTarget, Measurement
 from evaluation.services import (
     _INDICATOR_FIELDS,
     BASELINE_FIELDS,
-    _add_error,
     _copy_fields,
-    _locked_period,
-    _not_in_plan,
     _snapshot,
-    _to_value,
     _validate_indicator,
     baseline_needs_reason,
     set_targets,
-    targets_need_reason,
+    target_changes,
     update_indicator,
 )
 from mipg.core.history import create_with_history, update_with_history
@@ -237,8 +233,17 @@ def import_targets(plan, values, *, by, reason):
                 except (ValidationError, PermissionDenied) as exc:
                     result.errors[index] = exc
                 continue
+            requested = {getattr(period, "pk", period): v for period, v in requested.items()}
             try:
-                changes = _target_changes(indicator, requested, lookups, by=by, reason=reason)
+                changes = target_changes(
+                    requested,
+                    periods=lookups.periods,
+                    plan_id=plan.pk,
+                    existing=lookups.existing[indicator.pk],
+                    approved=lookups.approved[indicator.pk],
+                    by=by,
+                    reason=reason,
+                )
             except (ValidationError, PermissionDenied) as exc:
                 result.errors[index] = exc
                 continue
@@ -270,50 +275,17 @@ class _TargetLookups:
         unknown = requested - set(self.periods)
         if unknown:  # named in the message, as set_targets names them
             self.periods.update(ReportingPeriod.objects.in_bulk(list(unknown)))
-        self.existing = {
-            (target.indicator_id, target.period_id): target
-            for target in IndicatorTarget.objects.select_for_update()
-            .filter(indicator_id__in=ids)
-            .order_by("pk")
-        }
-        self.approved = set(
-            Measurement.objects.filter(indicator_id__in=ids, status=ReviewStatus.APPROVED)
-            .values_list("indicator_id", "period_id")
-            .distinct()
-        )
-
-
-def _target_changes(indicator, values, lookups, *, by, reason):
-    """set_targets' checks of one indicator from ``lookups``: the (period, target or None,
-    new value or None) that change, or the errors set_targets raises."""
-    requested = {getattr(period, "pk", period): value for period, value in values.items()}
-    errors, changes, needs_reason = {}, [], []
-    for period_id, raw in requested.items():
-        period = lookups.periods.get(period_id)
-        if period is None or period.plan_id != lookups.plan_id:
-            _add_error(errors, "period", _not_in_plan(period.label if period else period_id))
-            continue
-        value = _to_value(raw, "value", IndicatorTarget, period.label, errors)
-        if raw is not None and value is None:
-            continue
-        target = lookups.existing.get((indicator.pk, period_id))
-        if (target.value if target else None) == value:
-            continue
-        if period.locked:
-            _add_error(errors, "period", _locked_period(period))
-            continue
-        if target is not None and (indicator.pk, period_id) in lookups.approved:
-            needs_reason.append(period.label)
-        changes.append((period, target, value))
-    if needs_reason and not reason:
-        _add_error(errors, "reason", targets_need_reason(needs_reason))
-    if any(target is None for _period, target, _value in changes):
-        require_perm(by, "evaluation.add_indicatortarget")
-    if any(value is None for _period, _target, value in changes):
-        require_perm(by, "evaluation.delete_indicatortarget")
-    if errors:
-        raise ValidationError(errors)
-    return changes
+        # {indicator id: {period id: target}}, {indicator id: {period id with an approved
+        # measurement}}
+        self.existing, self.approved = defaultdict(dict), defaultdict(set)
+        targets = IndicatorTarget.objects.select_for_update().filter(indicator_id__in=ids)
+        for target in targets.order_by("pk"):
+            self.existing[target.indicator_id][target.period_id] = target
+        approved = Measurement.objects.filter(
+            indicator_id__in=ids, status=ReviewStatus.APPROVED
+        ).values_list("indicator_id", "period_id")
+        for indicator_id, period_id in approved:
+            self.approved[indicator_id].add(period_id)
 
 
 class _TargetWrites:
@@ -323,9 +295,8 @@ class _TargetWrites:
     def __init__(self):
         self.created, self.updated, self.deleted = [], [], []
 
-    def add(self, indicator, values, changes, lookups, reason):
-        requested = [getattr(period, "pk", period) for period in values]
-        saved = {pk: lookups.existing.get((indicator.pk, pk)) for pk in requested}
+    def add(self, indicator, requested, changes, lookups, reason):
+        saved = {pk: lookups.existing[indicator.pk].get(pk) for pk in requested}
         for period, target, value in changes:
             if value is None:
                 self.deleted.append(target)
