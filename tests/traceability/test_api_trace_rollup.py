@@ -222,7 +222,7 @@ def test_rollup_json_is_what_the_serializer_renders(db):
     plan = build_plan(12)
     periods = list(plan.periods.order_by("start_date"))
     # a zero-budget action (null percentages), modifications and an action without reports
-    ActionFactory(goal=plan.objectives.first().goals.first(), weight=Decimal("0"))
+    ActionFactory(goal=plan.objectives.first().goals.first(), code="A-CERO", weight=Decimal("0"))
     rollup = plan_rollup(plan, period=periods[-1])
     data = rollup_data(rollup, year=None, cumulative=True)
     assert any(node["semaforo"] is None for node in data["actions"])
