@@ -64,6 +64,20 @@ def approved_3_of_4(action, period):
     )
 
 
+def first_quarters(plan, count=2):
+    """The first ``count`` quarters of 2026 as periods of ``plan``, labelled T1, T2, …, each
+    ending on day 28 of its last month."""
+    return [
+        factories.PeriodFactory(
+            plan=plan,
+            label=f"T{q}",
+            start_date=datetime.date(2026, 3 * q - 2, 1),
+            end_date=datetime.date(2026, 3 * q, 28),
+        )
+        for q in range(1, count + 1)
+    ]
+
+
 def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     """A plan with ``n_actions`` actions built with bulk_create, with data in every table
     the traceability layer and the roll-ups read: two objectives (one archived goal and
@@ -75,15 +89,7 @@ def build_plan(n_actions, *, actions_per_goal=10, periods=2):
     user = factories.UserFactory()
     unit = factories.UnitFactory()
     source = FundingSource.objects.get(code="RP")
-    plan_periods = [
-        factories.PeriodFactory(
-            plan=plan,
-            label=f"T{i}",
-            start_date=datetime.date(2026, 3 * i - 2, 1),
-            end_date=datetime.date(2026, 3 * i, 28),
-        )
-        for i in range(1, periods + 1)
-    ]
+    plan_periods = first_quarters(plan, periods)
     objectives = [
         factories.ObjectiveFactory(
             plan=plan, code=f"O{i}", weight=Decimal("50"), policies=[factories.policy("P03")]

@@ -2,7 +2,6 @@
 formula text. Every accumulation × polarity over series with gaps, zero denominators,
 decreasing rules without a baseline and Mantenimiento with a tolerance."""
 
-import datetime
 import itertools
 from dataclasses import replace
 from decimal import Decimal as D
@@ -13,6 +12,7 @@ from evaluation.models import Indicator
 from evaluation.selectors import (
     Point,
     Rule,
+    SemaforoState,
     evaluate,
     explained_compliance,
     indicator_results,
@@ -21,6 +21,7 @@ from evaluation.selectors import (
 from mipg.core.models import ReviewStatus
 from mipg.traceability.rollup import plan_rollup, rollup_of
 from tests import factories
+from tests.builders import first_quarters
 
 Acc = Indicator.Accumulation
 Pol = Indicator.Polarity
@@ -102,14 +103,7 @@ def test_the_cases_are_explained_when_asked():
         )
     ]
     assert sum(1 for r in results if r.explanation) > len(results) / 2
-    assert {r.state for r in results} == {
-        "verde",
-        "amarillo",
-        "rojo",
-        "sin_meta",
-        "sin_reporte",
-        "sin_linea_base",
-    }
+    assert {r.state for r in results} == set(SemaforoState.values)
     assert any(r.unreported for r in results)
     assert any(r.last_reported for r in results)
 
@@ -163,15 +157,7 @@ def plan_with_every_rule(db):
     """A plan of two quarters, a goal per polarity and an indicator per accumulation under
     each (plus an objective's own one), with gaps, baselines and a tolerance."""
     plan = factories.PlanFactory()
-    periods = [
-        factories.PeriodFactory(
-            plan=plan,
-            label=f"T{q}",
-            start_date=datetime.date(2026, 3 * q - 2, 1),
-            end_date=datetime.date(2026, 3 * q, 28),
-        )
-        for q in (1, 2)
-    ]
+    periods = first_quarters(plan)
     objective = factories.ObjectiveFactory(plan=plan)
     for p, polarity in enumerate(Pol.values):
         goal = factories.GoalFactory(objective=objective, weight=D(10 + p))

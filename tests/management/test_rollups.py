@@ -16,7 +16,7 @@ from management.selectors.physical import (
 from mipg.core.models import Entity, ReviewStatus, User
 from planning.models import Action, ActionSchedule
 from tests import factories
-from tests.builders import build_plan
+from tests.builders import build_plan, first_quarters
 
 D = Decimal
 APPROVED = ReviewStatus.APPROVED
@@ -449,7 +449,7 @@ def test_plans_physical_progress_reads_each_plan_at_its_own_cut(plan, quarters, 
     """Two plans at different cuts in one query: the first plan at T2 (M1 = 15), the other
     at its T1 where its only action's report is not yet counted."""
     other = factories.PlanFactory(name="Otro plan")
-    other_q1, other_q2 = quarters_of(other)
+    other_q1, other_q2 = first_quarters(other)
     lone = action(
         factories.GoalFactory(objective=factories.ObjectiveFactory(plan=other)), 100, 0, other_q2
     )
@@ -461,18 +461,6 @@ def test_plans_physical_progress_reads_each_plan_at_its_own_cut(plan, quarters, 
     assert (lone_goal.physical, lone_goal.has_report) == (0, False)  # T2's 0 % is after T1
     at_t2 = plans_physical_progress({other: other_q2}, thresholds=entity_thresholds())
     assert at_t2[other.pk].goals[lone.goal_id].has_report  # a report of 0 % is a report
-
-
-def quarters_of(plan):
-    return [
-        factories.PeriodFactory(
-            plan=plan,
-            label=f"T{q}",
-            start_date=datetime.date(2026, 3 * q - 2, 1),
-            end_date=datetime.date(2026, 3 * q, 28),
-        )
-        for q in (1, 2)
-    ]
 
 
 # --- query counts ---------------------------------------------------------------------
