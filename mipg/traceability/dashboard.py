@@ -232,17 +232,24 @@ def plan_dashboard(
     today=None,
     unit_names=None,
     actions=True,
+    explain=True,
 ):
     """The Dashboard of `plan` at `period` (default: the latest period that has started),
     optionally restricted to the actions of a unit, a MIPG policy or dimension (through
     their objective) or a Decreto 612 plan. `periods`: the plan's periods when the caller
     has them already. `actions=False`: its roll-up has no action nodes (the figures are
     the same: they come from the action rows; callers that list the actions' own figures,
-    such as report snapshots, keep them). Queries do not grow with the plan's size."""
+    such as report snapshots, keep them). `explain=False`: its indicator results come
+    without their formula text (the same figures), for the page and its export, which never
+    show it; report snapshots keep it. Queries do not grow with the plan's size."""
     today = today or timezone.localdate()
     periods = list(plan.periods.all() if periods is None else periods)
     rollup = rollup_of(
-        plan, period=period or default_cutoff(periods, today=today), actions=actions, rows=True
+        plan,
+        period=period or default_cutoff(periods, today=today),
+        actions=actions,
+        rows=True,
+        explain=explain,
     )
     period = rollup.period
     physical, financial = rollup.physical, rollup.financial

@@ -64,6 +64,7 @@ def _dashboard(request):
         only_reds=only_reds,
         unit_names={unit.pk: unit.name for unit in form.fields["unit"].rows},
         actions=False,
+        explain=False,  # neither the page nor its export shows an indicator's formula text
         **filters,
     )
     return form, plan, dashboard
@@ -239,8 +240,9 @@ def plan_explain(request, pk):
     parsed = parse_node(request.GET.get("node", ""))
     if parsed is None:
         raise Http404(_("Nodo desconocido."))
-    # the roll-up the dashboard shows (a plan served by others from what serves it)
-    rollup = rollup_of(plan, period=period or default_cutoff(periods))
+    # the roll-up the dashboard shows (a plan served by others from what serves it); the
+    # page shows no indicator, so their results come without their formula text
+    rollup = rollup_of(plan, period=period or default_cutoff(periods), explain=False)
     explanation = explain(rollup, *parsed)
     if explanation is None:
         raise Http404(_("Nodo desconocido."))
