@@ -64,6 +64,16 @@ def approved_3_of_4(action, period):
     )
 
 
+def measured(indicator, period, *, target, value):
+    """The target (text or None) of ``indicator`` in ``period`` and its approved value."""
+    if target is not None:
+        factories.TargetFactory(indicator=indicator, period=period, value=Decimal(target))
+    if value is not None:
+        factories.MeasurementFactory(
+            indicator=indicator, period=period, value=Decimal(value), status=ReviewStatus.APPROVED
+        )
+
+
 def first_quarters(plan, count=2):
     """The first ``count`` quarters of 2026 as periods of ``plan``, labelled T1, T2, …, each
     ending on day 28 of its last month."""

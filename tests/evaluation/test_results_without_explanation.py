@@ -21,7 +21,7 @@ from evaluation.selectors import (
 from mipg.core.models import ReviewStatus
 from mipg.traceability.rollup import plan_rollup, rollup_of
 from tests import factories
-from tests.builders import first_quarters
+from tests.builders import first_quarters, measured
 
 Acc = Indicator.Accumulation
 Pol = Indicator.Polarity
@@ -141,15 +141,6 @@ def test_explained_compliance_without_explanation_keeps_the_value(
 
 
 # --- from the database: indicator_results and the workspace roll-up ---------------------
-
-
-def measured(indicator, period, *, target, value):
-    if target is not None:
-        factories.TargetFactory(indicator=indicator, period=period, value=D(target))
-    if value is not None:
-        factories.MeasurementFactory(
-            indicator=indicator, period=period, value=D(value), status=ReviewStatus.APPROVED
-        )
 
 
 @pytest.fixture

@@ -14,23 +14,13 @@ from django.urls import reverse
 
 from accountability.selectors import report_snapshot
 from evaluation.models import Indicator
-from mipg.core.models import ReviewStatus
 from mipg.traceability import dashboard as figures
 from mipg.traceability.dashboard import plan_dashboard
 from mipg.traceability.rollup import plan_rollup
 from tests import factories
-from tests.builders import dashboard_example
+from tests.builders import dashboard_example, measured
 
 TODAY = datetime.date(2026, 7, 15)
-
-
-def measured(indicator, period, *, target, value):
-    if target is not None:
-        factories.TargetFactory(indicator=indicator, period=period, value=D(target))
-    if value is not None:
-        factories.MeasurementFactory(
-            indicator=indicator, period=period, value=D(value), status=ReviewStatus.APPROVED
-        )
 
 
 @pytest.fixture
