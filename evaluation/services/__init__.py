@@ -123,6 +123,13 @@ def _validate_indicator(indicator, *, lookups=None):
         indicator.full_clean()
 
 
+def check_indicator_fields(fields):
+    """A programming error, not the user's: a field update_indicator does not know."""
+    unknown = sorted(set(fields) - _INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+
+
 def baseline_needs_reason():
     return _(
         "Indique el motivo del cambio de la línea base: el indicador ya tiene mediciones aprobadas."
@@ -160,9 +167,7 @@ def update_indicator(indicator, *, by, reason="", **fields):
     when it already has targets or measurements, whose periods belong to the old plan.
     """
     require_perm(by, "evaluation.change_indicator")
-    unknown = sorted(set(fields) - _INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+    check_indicator_fields(fields)
     reason = (reason or "").strip()
     plan = lock_open_plan(indicator_plan_id(Indicator.objects.get(pk=indicator.pk)))
     current = Indicator.objects.select_for_update().get(pk=indicator.pk)

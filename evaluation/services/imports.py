@@ -16,12 +16,12 @@ from django.db import transaction
 
 from evaluation.models import Indicator, IndicatorTarget, Measurement
 from evaluation.services import (
-    _INDICATOR_FIELDS,
     BASELINE_FIELDS,
     _copy_fields,
     _snapshot,
     _validate_indicator,
     baseline_needs_reason,
+    check_indicator_fields,
     set_targets,
     target_changes,
     update_indicator,
@@ -123,9 +123,7 @@ def _update_all(plan, writes, result, lookups, *, by, reason):
     if not updates:
         return
     for _index, _item, fields in updates:
-        unknown = sorted(set(fields) - _INDICATOR_FIELDS)
-        if unknown:
-            raise TypeError(f"update_indicator() got unexpected fields: {', '.join(unknown)}")
+        check_indicator_fields(fields)
     try:
         require_perm(by, "evaluation.change_indicator")
     except PermissionDenied as exc:
@@ -159,7 +157,7 @@ def _update_all(plan, writes, result, lookups, *, by, reason):
         differ = [name for name in after if after[name] != before[name]]
         if differ and not reason and any(name in BASELINE_FIELDS for name in differ):
             if approved is None:
-                approved = _with_approved_measurements(current)
+                approved = _with_approved_measurements(list(current))
             if row.pk in approved:
                 _restore(row, before)
                 result.errors[index] = ValidationError({"reason": [baseline_needs_reason()]})
@@ -188,9 +186,10 @@ def _restore(row, before):
         setattr(row, attname, value)
 
 
-def _with_approved_measurements(indicators):
+def _with_approved_measurements(ids):
+    """The ids among ``ids`` of indicators with an approved measurement."""
     return set(
-        Measurement.objects.filter(indicator__in=indicators, status=ReviewStatus.APPROVED)
+        Measurement.objects.filter(indicator_id__in=ids, status=ReviewStatus.APPROVED)
         .values_list("indicator_id", flat=True)
         .distinct()
     )
