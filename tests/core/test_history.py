@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
@@ -206,7 +208,7 @@ def test_update_rows_saves_what_bulk_update_saves(planner, name):
     made = [factories.ActionFactory(goal=goal, responsible=planner) for _ in range(6)]
     names = ["name", "unit", "responsible_id", "start_date", "weight"]
     names += ["quantity_target", "quantity_unit"]
-    results = []
+    results, statements = [], []
     for actions, write in (
         (made[:3], lambda objs: update_rows(objs, Action, names)),
         (made[3:], lambda objs: Action.objects.bulk_update(objs, names)),
@@ -219,9 +221,13 @@ def test_update_rows_saves_what_bulk_update_saves(planner, name):
             action.weight = D("12.34") * number
             action.quantity_target = None if number else D("4")
             action.quantity_unit = "" if number else "talleres"
-        write(actions)
+        with CaptureQueriesContext(connection) as queries:
+            write(actions)
+        statements.append([query["sql"] for query in queries.captured_queries])
         results.append(
             _action_values(Action.objects.filter(pk__in=[a.pk for a in actions]).order_by("pk"))
         )
     assert results[0] == results[1]
     assert results[0][0][0] == f"{name}0"
+    if connection.vendor == "postgresql":  # the fast path, not bulk_update's CASE
+        assert len(statements[0]) == 1 and "unnest(" in statements[0][0]

@@ -575,3 +575,53 @@ def test_import_of_an_unchanged_file_runs_the_same_queries_for_one_or_three_acti
         assert outcome.ok and not outcome.counts["action"]["created"]
         counts.append(queries.count)
     assert counts[0] == counts[1]
+
+
+def test_indicator_and_target_changes_go_into_the_imports_one_version(
+    plan, periods, unit, planner, responsible
+):
+    """On an approved plan an import that changes an indicator's baseline and a target
+    records them in its one plan version (the single services would make one each)."""
+    full_plan(plan, periods, unit, responsible)
+    plan.status = StrategicPlan.Status.APPROVED
+    plan.save()
+    workbook = openpyxl.load_workbook(write_plan(plan))
+    sheet = workbook[layout.SHEET_TITLE]
+    header = [cell.value for cell in sheet[1]]
+    code = header.index("Código indicador") + 1
+    rows = [
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=code).value == "IND-1"
+    ]
+    for row in rows:
+        sheet.cell(row=row, column=header.index("Línea base") + 1, value=13)
+        sheet.cell(
+            row=row, column=header.index(f"Meta del indicador {periods[1].label}") + 1, value=55
+        )
+    outcome = import_plan(plan, as_file(workbook), by=planner, filename="metas.xlsx", commit=True)
+    assert outcome.problems == []
+    assert dict(outcome.counts["indicator"]) == {"updated": 1, "unchanged": 1}
+    versions = list(PlanVersion.objects.filter(plan=plan))
+    item = str(Indicator.objects.get(code="IND-1"))
+    assert [(v.reason, v.changes) for v in versions] == [
+        (
+            "Importación de metas.xlsx",
+            [
+                {
+                    "item": item,
+                    "what": "baseline_value",
+                    "old": "12,5",
+                    "new": "13",
+                },
+                {
+                    "item": f"{item} — {periods[1].label}",
+                    "what": "target",
+                    "old": "50",
+                    "new": "55",
+                },
+            ],
+        )
+    ]
+    assert IndicatorTarget.objects.get(indicator__code="IND-1", period=periods[1]).value == 55
+    assert Indicator.history.filter(code="IND-1").first().history_change_reason == (
+        "Importación de metas.xlsx"
+    )
