@@ -471,9 +471,15 @@ def series_result(indicator, series, *, thresholds, entity=None, explain=True):
     )
 
 
-def indicators_of_plan(plan):
-    """Live indicators of a plan: not archived, nor under an archived goal or objective."""
-    return Indicator.objects.live().filter(Q(goal__objective__plan=plan) | Q(objective__plan=plan))
+def indicators_of_plan(plan, objective=None):
+    """Live indicators of a plan: not archived, nor under an archived goal or objective;
+    with `objective`, only those of that objective and of its goals."""
+    indicators = Indicator.objects.live().filter(
+        Q(goal__objective__plan=plan) | Q(objective__plan=plan)
+    )
+    if objective is not None:
+        indicators = indicators.filter(Q(goal__objective=objective) | Q(objective=objective))
+    return indicators
 
 
 def indicators_of_plans(plans):
@@ -536,7 +542,14 @@ def in_scope(points, *, scope, accumulation):
 
 
 def indicator_results(
-    indicators, *, period, cumulative=False, scope=PLAN_SCOPE, entity=None, explain=True
+    indicators,
+    *,
+    period,
+    cumulative=False,
+    scope=PLAN_SCOPE,
+    entity=None,
+    explain=True,
+    among=None,
 ):
     """{indicator id: IndicatorResult} for `period`, or up to it when `cumulative`.
 
@@ -548,12 +561,14 @@ def indicator_results(
     `indicators` is a queryset (or a list of Indicator). Three queries: the indicators, the
     entity's default thresholds (none when `entity` is given), and the targets with the
     approved measurements. ``explain=False``: the same figures without the formula text,
-    for pages that never show it (``evaluate``).
+    for pages that never show it (``evaluate``). `among`: the queryset a list of
+    `indicators` was read from (a plan's, say), to read their figures through it rather
+    than through a list of thousands of ids (a query the driver must rewrite each time).
     """
-    indicator_filter = (
-        # A subquery rather than a list of ids: no limit on the number of parameters.
-        {"indicator__in": indicators.values("pk")} if isinstance(indicators, QuerySet) else None
-    )
+    if among is None and isinstance(indicators, QuerySet):
+        among = indicators
+    # A subquery rather than a list of ids: no limit on the number of parameters.
+    indicator_filter = {"indicator__in": among.values("pk")} if among is not None else None
     indicators = list(indicators)
     if not indicators:
         return {}

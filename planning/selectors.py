@@ -55,6 +55,19 @@ def live_actions(plan):
     return Action.objects.live().filter(goal__objective__plan=plan)
 
 
+def live_items(plan, objective=None):
+    """The live (objectives, goals in tree order, actions) of `plan` as querysets, or only
+    those of the branch of one of its objectives (`objective`): what a roll-up reads."""
+    objectives, goals, actions = live_objectives(plan), live_goals(plan), live_actions(plan)
+    if objective is None:
+        return objectives, goals, actions
+    return (
+        objectives.filter(pk=objective.pk),
+        goals.filter(objective=objective),
+        actions.filter(goal__objective=objective),
+    )
+
+
 def plans_newest_first():
     """Every plan, the most recent first (the order of the plan choosers)."""
     return StrategicPlan.objects.order_by("-start_year", "name")

@@ -34,7 +34,7 @@ from management.models import (
     BudgetModification,
 )
 from management.selectors.physical import HUNDRED, ZERO, TreeRollup, decimal_or_zero, percent
-from planning.selectors import live_actions, live_goals, live_objectives
+from planning.selectors import live_items
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 STAGES = tuple(BudgetExecution.Stage.values)
@@ -307,10 +307,10 @@ class FinancialProgress(TreeRollup):
     source_names: dict | None = None
 
 
-def _tree_skeleton(plan, tree):
-    """(objectives, goals, actions) of the live tree of `plan` as (id, code, name, parent id)
-    rows in tree order: from `tree` (a TreeRollup whose nodes carry them, no query) or
-    three queries."""
+def _tree_skeleton(plan, tree, objective=None):
+    """(objectives, goals, actions) of the live tree of `plan` (or of the branch of its
+    `objective`) as (id, code, name, parent id) rows in tree order: from `tree` (a
+    TreeRollup whose nodes carry them, no query) or three queries."""
     if tree is not None:
         return tuple(
             [(n.id, n.code, n.name, n.parent_id) for n in nodes.values()]
@@ -318,10 +318,11 @@ def _tree_skeleton(plan, tree):
         )
     # only what a node keeps: a 20,000-action plan builds no full Action instances here
     fields = ("pk", "code", "name")
+    objectives, goals, actions = live_items(plan, objective)
     return (
-        [(*row, plan.pk) for row in live_objectives(plan).values_list(*fields)],
-        list(live_goals(plan).values_list(*fields, "objective_id")),
-        list(live_actions(plan).in_tree_order().values_list(*fields, "goal_id")),
+        [(*row, plan.pk) for row in objectives.values_list(*fields)],
+        list(goals.values_list(*fields, "objective_id")),
+        list(actions.in_tree_order().values_list(*fields, "goal_id")),
     )
 
 
@@ -423,7 +424,9 @@ def budget_by_source(actions, *, year=None):
     return by_source(totals_by(allocations, "source_id", names=("source__name", names)), names)
 
 
-def plan_financial_progress(plan, *, year=None, tree=None, actions=True, sources=False):
+def plan_financial_progress(
+    plan, *, year=None, tree=None, actions=True, sources=False, objective=None
+):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
 
@@ -436,10 +439,13 @@ def plan_financial_progress(plan, *, year=None, tree=None, actions=True, sources
     action nodes, the goals' totals grouped by goal in the database (the same sums); with
     ``sources=True`` as well, the totals by action and source are still read (``by_source``,
     for the dashboard's groups and funnel) and the goals' totals added up from them (the
-    goal of each action from ``tree.action_rows``).
+    goal of each action from ``tree.action_rows``). ``objective``: the branch of that
+    objective alone (``tree``, when given, must be that branch's).
     """
-    objectives, goals, action_items = _tree_skeleton(plan, tree)
+    objectives, goals, action_items = _tree_skeleton(plan, tree, objective)
     allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
+    if objective is not None:
+        allocations = allocations.filter(action__goal__objective=objective)
     if year is not None:
         allocations = allocations.filter(year=year)
     pairs = source_names = None

@@ -45,7 +45,7 @@ from planning.models import (
     ReportingPeriod,
     default_planned,
 )
-from planning.selectors import live_actions, live_goals, live_objectives
+from planning.selectors import live_items
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -442,7 +442,9 @@ class _Dates:
     end_date: object
 
 
-def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, rows=False):
+def plan_physical_progress(
+    plan, *, as_of=None, thresholds=None, actions=True, rows=False, objective=None
+):
     """Physical progress, executed and planned, per action, goal, objective and plan.
 
     Three queries whatever the size (four without ``thresholds``, the entity's semáforo
@@ -456,14 +458,17 @@ def plan_physical_progress(plan, *, as_of=None, thresholds=None, actions=True, r
     the action rows read as plain values, for pages that show no action. ``rows=True``
     (always with action nodes) keeps those rows as ``action_rows`` (ActionRow), for
     pages that group the actions across the tree without nodes (the dashboard).
+    ``objective``: the branch of that objective of the plan alone (its objective, goals
+    and actions get the figures of the whole plan's roll-up; the plan node stands for the
+    branch), for a page that shows one branch.
     """
     thresholds = thresholds or entity_thresholds()
-    objectives = list(live_objectives(plan))
-    goals = list(live_goals(plan))
+    objectives, goals, live = live_items(plan, objective)
+    objectives, goals = list(objectives), list(goals)
     actions_query = with_planned_progress(
-        live_actions(plan)
-        .in_tree_order()
-        .annotate(latest_progress=_latest_progress(approved_reports(as_of=as_of))),
+        live.in_tree_order().annotate(
+            latest_progress=_latest_progress(approved_reports(as_of=as_of))
+        ),
         as_of=as_of,
     )
     action_nodes, facts = {}, {}

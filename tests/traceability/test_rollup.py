@@ -210,3 +210,58 @@ def test_plan_page_builds_no_action_node(client, planner, count_queries):
     assert response.status_code == 200
     assert response.context["rollup"].physical.actions == {}
     assert response.context["rollup"].physical.objectives
+
+
+@pytest.mark.parametrize("cut", [None, "T1", "T2"])
+def test_branch_rollup_gives_its_items_the_figures_of_the_whole_plan(cut):
+    # A tree branch shows one objective's goals and actions: their roll-up, read for that
+    # objective alone, gives them (and the objective) the figures of the whole plan's.
+    plan = build_plan(40, actions_per_goal=4)
+    goals = list(Goal.objects.filter(objective__plan=plan).order_by("pk"))
+    for i, goal in enumerate(goals):
+        Goal.objects.filter(pk=goal.pk).update(weight=D(i % 4) * 5)
+    periods = {p.label: p for p in plan.periods.all()}
+    actions = Action.objects.filter(goal__objective__plan=plan).order_by("pk")[:12]
+    ActionSchedule.objects.bulk_create(
+        ActionSchedule(action=action, period=period, planned=D(10 * (i % 3) + 5 * n))
+        for i, action in enumerate(actions)
+        for n, period in enumerate(periods.values(), start=1)
+    )
+    first, second = plan.objectives.order_by("pk")
+    factories.IndicatorFactory(goal=None, objective=first, code="IND-OBJ", unit=goals[0].unit)
+    period = periods[cut] if cut else None
+    full = plan_rollup(plan, period=period)
+
+    def of(nodes, pks):
+        return {pk: nodes[pk] for pk in pks if pk in nodes}
+
+    for objective in (first, second):
+        branch = plan_rollup(plan, period=period, objective=objective)
+        goal_ids = {pk for pk, n in full.physical.goals.items() if n.parent_id == objective.pk}
+        action_ids = {pk for pk, n in full.physical.actions.items() if n.parent_id in goal_ids}
+        assert goal_ids and action_ids
+        assert branch.period == full.period
+        assert branch.physical.objectives == of(full.physical.objectives, [objective.pk])
+        assert branch.physical.goals == of(full.physical.goals, goal_ids)
+        assert branch.physical.actions == of(full.physical.actions, action_ids)
+        assert branch.financial.objectives == of(full.financial.objectives, [objective.pk])
+        assert branch.financial.goals == of(full.financial.goals, goal_ids)
+        assert branch.financial.actions == of(full.financial.actions, action_ids)
+        assert branch.objective_semaforo == of(full.objective_semaforo, [objective.pk])
+        assert branch.goal_semaforo == of(full.goal_semaforo, goal_ids)
+        assert branch.indicators == {
+            pk: item
+            for pk, item in full.indicators.items()
+            if item[0].goal_id in goal_ids or item[0].objective_id == objective.pk
+        }
+        assert branch.indicators and branch.financial.objectives[objective.pk].commitment > 0
+    # the plan's figure is not either objective's: the branch roll-up is not the plan's
+    assert full.physical.plan.physical != full.physical.objectives[first.pk].physical
+
+
+def test_branch_rollup_query_count_is_that_of_the_plan(count_queries):
+    plan = build_plan(3)
+    objective = plan.objectives.get(code="O1")
+    with count_queries() as counter:
+        plan_rollup(plan, objective=objective)
+    assert counter.count == 9

@@ -239,6 +239,10 @@ def test_home_workspace_and_api_show_the_strategic_rollup(
     assert cards[pei.pk]["rollup"].financial.plan.appropriation == D("6000")
     assert {s: n for s, _label, n in cards[pei.pk]["semaforo"]}["rojo"] == 2
     assert workspace.physical.objectives[pei.first.pk].physical == D("55")
+    # a branch of the strategic plan keeps the served figures (its whole roll-up)
+    url = reverse("planning:objective-branch", args=[pei.first.pk])
+    branch = client.get(url).context["rollup"]
+    assert branch.physical.objectives[pei.first.pk].physical == D("55")
     assert D(api["plan"]["physical"]) == D("53")
     assert [D(o["physical"]) for o in api["objectives"]] == [D("55"), D("50")]
     year = client_for(planner).get(f"/api/v1/plans/{pei.pk}/rollup/?year=2027").json()

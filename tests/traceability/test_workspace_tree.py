@@ -269,3 +269,21 @@ def test_tree_workbench_buttons_follow_permissions(client, auditor, tree):
     assert "?meta=" not in goals
     actions = get_branch(client, tree["goal"])
     assert "/programacion/" not in actions
+
+
+@pytest.mark.parametrize("level", ["objective", "goal"])
+def test_tree_branch_reads_its_objective_alone_with_the_plan_page_figures(client, planner, level):
+    """A branch's roll-up reads its objective's branch, not the whole plan: its rows show
+    what the plan page's roll-up gives them."""
+    plan = build_plan(20, actions_per_goal=2)
+    objective = plan.objectives.get(code="O1")
+    goal = objective.goals.filter(archived=False).order_by("position").first()
+    item = objective if level == "objective" else goal
+    client.force_login(planner)
+    url, _params = branch_url(item)
+    branch = client.get(url).context["rollup"]
+    assert set(branch.physical.objectives) == {objective.pk}
+    plan_page = client.get(plan.get_absolute_url()).context["rollup"]
+    assert branch.physical.objectives[objective.pk] == plan_page.physical.objectives[objective.pk]
+    assert branch.financial.goals[goal.pk] == plan_page.financial.goals[goal.pk]
+    assert branch.goal_semaforo.get(goal.pk) == plan_page.goal_semaforo.get(goal.pk)

@@ -174,6 +174,7 @@ def plan_rollup(
     actions=True,
     rows=False,
     explain=True,
+    objective=None,
 ):
     """Roll-up of `plan` as of `period` (by default the latest period that has started:
     planning.selectors.default_cutoff_period).
@@ -187,7 +188,11 @@ def plan_rollup(
     ``financial.by_source``; always there with action nodes), for pages that group the
     actions across the tree (the dashboard). ``explain=False``: the indicator results
     without their formula text (``evaluation.selectors.evaluate``; the same figures), for
-    pages that never show it (the plan tree).
+    pages that never show it (the plan tree). ``objective``: the roll-up of that
+    objective's branch alone, for a page that shows one branch (a tree branch): the
+    objective, its goals, actions and indicators get the figures of the whole plan's
+    roll-up, in the same queries; the plan node and the semáforo counts then stand for
+    the branch, not the plan.
     """
     if period is None:
         period = default_cutoff_period(plan)
@@ -195,15 +200,17 @@ def plan_rollup(
     thresholds = entity_thresholds(entity)
     # planned and executed physical progress side by side, with their own semáforo
     physical = plan_physical_progress(
-        plan, as_of=period, thresholds=thresholds, actions=actions, rows=rows
+        plan, as_of=period, thresholds=thresholds, actions=actions, rows=rows, objective=objective
     )
     financial = plan_financial_progress(
-        plan, year=year, tree=physical, actions=actions, sources=rows
+        plan, year=year, tree=physical, actions=actions, sources=rows, objective=objective
     )
-    indicators = list(indicators_of_plan(plan).order_by("code"))
+    live_indicators = indicators_of_plan(plan, objective)
+    indicators = list(live_indicators.order_by("code"))
     results = (
         indicator_results(
             indicators,
+            among=live_indicators,
             period=period,
             cumulative=cumulative,
             scope=scope,

@@ -283,17 +283,18 @@ def tree_labels():
     }
 
 
-def _workspace(request, plan, *, actions=True):
+def _workspace(request, plan, *, actions=True, objective=None):
     """(context, TreeRows) shared by the plan tree and its branches: the cut-off period
     (``?periodo=``), the archived toggle (``?archivados=1``), the roll-up, and ``query``,
     the query string that keeps both in the tree's links. ``actions=False`` for a page
-    that shows no action row (the roll-up then builds no action node)."""
+    that shows no action row (the roll-up then builds no action node); ``objective`` for
+    a page that shows that objective's branch alone (the roll-up reads only the branch)."""
     periods = list(periods_of(plan))
     period = selected_period(request, periods)
     period_chosen = bool(request.GET.get("periodo"))
     show_archived = request.GET.get("archivados") == "1"
     # the tree shows each node's semáforo, never an indicator's formula text
-    rollup = rollup_of(plan, period=period, actions=actions, explain=False)
+    rollup = rollup_of(plan, period=period, actions=actions, objective=objective, explain=False)
     query = {}
     if period_chosen:
         query["periodo"] = period.pk
@@ -341,8 +342,8 @@ def _branch(request, plan, ancestors, kind, children, *, archived, crumbs):
     """A page (BRANCH_PAGE_SIZE rows, ``?page=``) of the ``kind`` rows of ``children``
     under the last of ``ancestors`` ([(kind, obj), ...] from the objective down): the rows
     alone for the workspace script (header BRANCH_HEADER), else a page that shows the
-    ancestors' rows above them."""
-    context, rows = _workspace(request, plan)
+    ancestors' rows above them. Its roll-up reads the objective's branch alone."""
+    context, rows = _workspace(request, plan, objective=ancestors[0][1])
     parents = []
     for kind_above, obj in ancestors:
         above = parents[-1].anchor if parents else ""
