@@ -10,7 +10,13 @@ from django.urls import reverse
 from mipg.core.api.serializers import RESOURCE_NAMES
 from mipg.core.models import InstitutionalPlan, ReviewStatus
 from mipg.core.trace import route_of
-from mipg.traceability.api.rollup import PlanRollupSerializer, rollup_data, rollup_json
+from mipg.traceability.api.rollup import (
+    PlanRollupSerializer,
+    _decimal,
+    _decimal_json,
+    rollup_data,
+    rollup_json,
+)
 from mipg.traceability.rollup import plan_rollup
 from planning.models import ActionSchedule
 from tests.builders import build_plan, quarters_2026, semaforo_tally
@@ -232,3 +238,24 @@ def test_rollup_json_is_what_the_serializer_renders(db):
 
     assert fast == slow
     assert json.dumps(fast) == json.dumps(slow)  # same keys in the same order
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        Decimal("0"),
+        Decimal("-0.005"),
+        Decimal("66.665"),
+        Decimal("66.675"),
+        Decimal("-1.005"),
+        Decimal("1E+3"),
+        Decimal("33.33333333333333333333333333"),
+        Decimal("123456789012.345"),
+        7,
+        2.5,
+    ],
+)
+def test_rollup_decimals_are_what_the_serializer_field_renders(value):
+    # the tree's numbers skip DRF's field machinery; they must read the same to the digit
+    assert _decimal_json(value) == (None if value is None else _decimal().to_representation(value))
