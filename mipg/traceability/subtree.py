@@ -71,10 +71,12 @@ class Subtree:
         return False
 
 
-def trace_down(root):
+def trace_down(root, *, goals=None):
     """The Subtree of a StrategicPlan or an Objective, in a constant number of queries.
 
-    Lists are in tree order (objective, goal, action by position and code).
+    Lists are in tree order (objective, goal, action by position and code). ``goals``: only
+    the goals with these ids are read, with what hangs from them (the objectives and their
+    own indicators all the same), for a page of the tree (``outline``).
     """
     if isinstance(root, StrategicPlan):
         objectives = list(Objective.objects.filter(plan=root))
@@ -90,11 +92,17 @@ def trace_down(root):
     def under(prefix):
         return Q(**{_join(prefix, key): value for key, value in scope.children})
 
-    goals = list(Goal.objects.filter(scope).select_related("unit").in_tree_order())
-    actions = list(Action.objects.filter(under("goal")).select_related("unit").in_tree_order())
-    indicators = list(Indicator.objects.filter(under("goal") | scope).order_by("code", "pk"))
+    if goals is None:
+        goal_scope, of_goals, of_actions, own = scope, under("goal"), under("action__goal"), scope
+    else:
+        goal_scope = scope & Q(pk__in=goals)
+        of_goals, of_actions = Q(goal__in=goals), Q(action__goal__in=goals)
+        own = scope & Q(goal__isnull=True)  # the objectives' own indicators
+    goals = list(Goal.objects.filter(goal_scope).select_related("unit").in_tree_order())
+    actions = list(Action.objects.filter(of_goals).select_related("unit").in_tree_order())
+    indicators = list(Indicator.objects.filter(of_goals | own).order_by("code", "pk"))
     allocations = list(
-        BudgetAllocation.objects.filter(under("action__goal"))
+        BudgetAllocation.objects.filter(of_actions)
         .select_related("source")
         .order_by("action_id", "year", "rubro", "pk")
     )
@@ -114,3 +122,10 @@ def trace_down(root):
     for allocation in allocations:
         allocation.action = actions_by_id[allocation.action_id]
     return Subtree(objectives, goals, actions, indicators, allocations)
+
+
+def outline(root):
+    """The goals under a StrategicPlan or an Objective as (id, objective id) in tree order,
+    without anything below them (one query): what a page of the tree is cut from."""
+    scope = Q(objective__plan=root) if isinstance(root, StrategicPlan) else Q(objective=root)
+    return list(Goal.objects.filter(scope).in_tree_order().values_list("pk", "objective_id"))

@@ -2,7 +2,7 @@ import pytest
 
 from mipg.core.models import Dimension, InstitutionalPlan, Policy
 from mipg.core.trace import Trace, chain, trace_up
-from mipg.traceability.subtree import Subtree, trace_down
+from mipg.traceability.subtree import Subtree, outline, trace_down
 from planning.models import Goal, Objective, StrategicPlan
 from tests import factories
 from tests.builders import build_plan
@@ -433,6 +433,30 @@ def test_trace_down_objective(small_tree):
     assert subtree.actions == [t["a1"], t["a2"], t["a3"]]
     assert subtree.indicators == [t["i1"], t["i2"], t["i3"]]
     assert subtree.allocations == [t["al1"], t["al2"]]
+
+
+def test_trace_down_of_some_goals_reads_them_with_what_hangs_from_them(small_tree):
+    # a page of the trace page: those goals, their actions, indicators and allocations,
+    # and the objectives with their own indicators; nothing of the other goals
+    t = small_tree
+
+    subtree = trace_down(t["plan"], goals=[t["g2"].pk])
+
+    assert subtree.objectives == [t["o1"], t["o2"]]
+    assert subtree.goals == [t["g2"]]
+    assert subtree.actions == [t["a3"]]
+    assert subtree.indicators == [t["i2"], t["i3"]]
+    assert subtree.allocations == [t["al2"]]
+    assert subtree.is_archived(t["a3"])
+    assert subtree.children(subtree.objectives[0]) == [t["g2"], t["i2"]]
+    none = trace_down(t["o1"], goals=[])
+    assert (none.goals, none.actions, none.indicators) == ([], [], [t["i2"]])
+    assert outline(t["plan"]) == [
+        (t["g1"].pk, t["o1"].pk),
+        (t["g2"].pk, t["o1"].pk),
+        (t["g3"].pk, t["o2"].pk),
+    ]
+    assert outline(t["o2"]) == [(t["g3"].pk, t["o2"].pk)]
 
 
 def test_trace_down_rejects_other_objects(small_tree):

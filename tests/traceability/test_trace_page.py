@@ -3,9 +3,11 @@
 from decimal import Decimal as D
 
 import pytest
+from django.db.models.signals import post_init
 from django.urls import reverse
 
 from mipg.core.models import InstitutionalPlan
+from planning.models import Action, Goal
 from tests import factories
 from tests.builders import build_plan
 
@@ -177,3 +179,28 @@ def test_trace_of_plan_pages_its_goals(client, planner):
     assert [o.obj.code for o in pages[1].context["below"]] == ["O1", "O2"]  # M48 | M1
     assert "60 resultados" in pages[0].content.decode()
     assert sorted(code for codes in goals for code in codes) == sorted(f"M{i}" for i in range(60))
+
+
+@pytest.mark.parametrize("root", ["plan", "objective"])
+def test_trace_of_plan_or_objective_reads_only_its_pages_goals(client, planner, root):
+    """60 goals of one action each: a page shows 25 goals and builds only their actions,
+    not the whole tree's (a plan of 20,000 actions read them all for one page)."""
+    plan = build_plan(60, actions_per_goal=1)
+    item = plan if root == "plan" else plan.objectives.get(code="O1")
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance.pk)
+
+    client.force_login(planner)
+    post_init.connect(count, sender=Action)
+    try:
+        response = client.get(trace(item))
+    finally:
+        post_init.disconnect(count, sender=Action)
+    below = response.context["below"]
+    goals = [n for o in below for n in o.children] if root == "plan" else below
+    goals = [node for node in goals if isinstance(node.obj, Goal)]
+    assert len(goals) == 25
+    shown = {action.obj.pk for goal in goals for action in goal.children}
+    assert len(shown) == 25 and set(built) == shown
