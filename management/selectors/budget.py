@@ -357,15 +357,18 @@ def totals_by(allocations, key, *, names=None):
     def key_of(row):
         return row[0] if len(keys) == 1 else tuple(row[: len(keys)])
 
-    appropriations = {}
+    # key → its amounts in the order of AMOUNTS, filled as the rows come (a plan's budget
+    # by action and source has tens of thousands of keys: one list each, no merge)
+    amounts_of = {}
     for row in (
         allocations.order_by()
         .values(*keys, label)
         .annotate(total=Sum("appropriation"))
         .values_list(*keys, label, "total")
     ):
-        appropriations[key_of(row)] = row[-1]
-        labels[key_of(row)] = row[-2]
+        value = key_of(row)
+        amounts_of[value] = [decimal_or_zero(row[-1]), ZERO, ZERO, ZERO, ZERO, ZERO]
+        labels[value] = row[-2]
     # The modifications and the execution stages in one query: (kind, *key, amounts), the
     # net modification in the first amount.
     none = {f"no_{stage}": Value(None, output_field=MONEY_FIELD) for stage in STAGES[1:]}
@@ -386,23 +389,32 @@ def totals_by(allocations, key, *, names=None):
         )
         .values_list("kind", *through, *STAGES)
     )
-    modifications, executions = {}, {}
+    no_amounts = [ZERO] * len(AMOUNTS)
     for row in modified.union(executed, all=True):
-        value, amounts = key_of(row[1:]), row[1 + len(keys) :]
+        value, figures = key_of(row[1:]), row[1 + len(keys) :]
+        # every key has an appropriation row (the same allocations); an empty one if not
+        amounts = amounts_of.get(value) or amounts_of.setdefault(value, no_amounts.copy())
         if row[0] == "m":
-            modifications[value] = amounts[0]
+            amounts[1] = decimal_or_zero(figures[0])
         else:
-            executions[value] = dict(zip(STAGES, map(decimal_or_zero, amounts), strict=True))
-    no_executions = dict.fromkeys(STAGES, ZERO)
-    # the stages converted once per row read (a plan's budget by action and source has
-    # tens of thousands of keys)
+            amounts[2:] = map(decimal_or_zero, figures)
     return {
         value: BudgetTotals(
-            appropriation=decimal_or_zero(appropriations.get(value)),
-            modifications=decimal_or_zero(modifications.get(value)),
-            **executions.get(value, no_executions),
+            appropriation=appropriation,
+            modifications=modifications,
+            cdp=cdp,
+            commitment=commitment,
+            obligation=obligation,
+            payment=payment,
         )
-        for value in appropriations.keys() | modifications.keys() | executions.keys()
+        for value, (
+            appropriation,
+            modifications,
+            cdp,
+            commitment,
+            obligation,
+            payment,
+        ) in amounts_of.items()
     }
 
 
