@@ -78,6 +78,11 @@ class BudgetTotals:
             commitment += item.commitment
             obligation += item.obligation
             payment += item.payment
+        return cls.of_amounts(appropriation, modifications, cdp, commitment, obligation, payment)
+
+    @classmethod
+    def of_amounts(cls, appropriation, modifications, cdp, commitment, obligation, payment):
+        """The totals of the amounts given in the order of AMOUNTS."""
         return cls(
             appropriation=appropriation,
             modifications=modifications,
@@ -398,24 +403,7 @@ def totals_by(allocations, key, *, names=None):
             amounts[1] = decimal_or_zero(figures[0])
         else:
             amounts[2:] = map(decimal_or_zero, figures)
-    return {
-        value: BudgetTotals(
-            appropriation=appropriation,
-            modifications=modifications,
-            cdp=cdp,
-            commitment=commitment,
-            obligation=obligation,
-            payment=payment,
-        )
-        for value, (
-            appropriation,
-            modifications,
-            cdp,
-            commitment,
-            obligation,
-            payment,
-        ) in amounts_of.items()
-    }
+    return {value: BudgetTotals.of_amounts(*amounts) for value, amounts in amounts_of.items()}
 
 
 def by_source(totals, names):

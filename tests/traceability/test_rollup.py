@@ -161,11 +161,11 @@ def test_plan_tree_shows_how_many_indicators_went_unreported(client, planner):
     assert branch.count("1 sin reporte") == 1
 
 
-@pytest.mark.parametrize("cut", [None, "T1", "T2"])
-def test_rollup_without_actions_gives_the_same_figures_as_the_full_rollup(cut):
-    # Several goals of different weights (one archived), action weights 0–4, programación
-    # for some actions and the default spread by dates for the others, allocations with
-    # modifications and executions, indicators of goals and of an objective.
+def varied_plan():
+    """(plan, {period label: period}): two objectives, several goals of different weights
+    (one archived), action weights 0–4, programación for some actions and the default
+    spread by dates for the others, allocations with modifications and executions,
+    indicators of goals and one of the first objective (IND-OBJ)."""
     plan = build_plan(40, actions_per_goal=4)
     goals = list(Goal.objects.filter(objective__plan=plan).order_by("pk"))
     for i, goal in enumerate(goals):
@@ -179,6 +179,12 @@ def test_rollup_without_actions_gives_the_same_figures_as_the_full_rollup(cut):
     )
     objective = plan.objectives.order_by("pk").first()
     factories.IndicatorFactory(goal=None, objective=objective, code="IND-OBJ", unit=goals[0].unit)
+    return plan, periods
+
+
+@pytest.mark.parametrize("cut", [None, "T1", "T2"])
+def test_rollup_without_actions_gives_the_same_figures_as_the_full_rollup(cut):
+    plan, periods = varied_plan()
     period = periods[cut] if cut else None
 
     full = plan_rollup(plan, period=period)
@@ -216,19 +222,8 @@ def test_plan_page_builds_no_action_node(client, planner, count_queries):
 def test_branch_rollup_gives_its_items_the_figures_of_the_whole_plan(cut):
     # A tree branch shows one objective's goals and actions: their roll-up, read for that
     # objective alone, gives them (and the objective) the figures of the whole plan's.
-    plan = build_plan(40, actions_per_goal=4)
-    goals = list(Goal.objects.filter(objective__plan=plan).order_by("pk"))
-    for i, goal in enumerate(goals):
-        Goal.objects.filter(pk=goal.pk).update(weight=D(i % 4) * 5)
-    periods = {p.label: p for p in plan.periods.all()}
-    actions = Action.objects.filter(goal__objective__plan=plan).order_by("pk")[:12]
-    ActionSchedule.objects.bulk_create(
-        ActionSchedule(action=action, period=period, planned=D(10 * (i % 3) + 5 * n))
-        for i, action in enumerate(actions)
-        for n, period in enumerate(periods.values(), start=1)
-    )
+    plan, periods = varied_plan()
     first, second = plan.objectives.order_by("pk")
-    factories.IndicatorFactory(goal=None, objective=first, code="IND-OBJ", unit=goals[0].unit)
     period = periods[cut] if cut else None
     full = plan_rollup(plan, period=period)
 
