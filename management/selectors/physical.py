@@ -112,9 +112,11 @@ def with_planned_progress(actions, *, as_of):
         scheduled = Value(None, output_field=PROGRESS_FIELD)
     else:
         scheduled = Subquery(
-            ActionSchedule.objects.filter(action=OuterRef("pk"), period=as_of).values("planned")[
-                :1
-            ],
+            # no order: one row per action and period (the model's default order joined
+            # the action and the period for every action of the plan)
+            ActionSchedule.objects.filter(action=OuterRef("pk"), period=as_of)
+            .order_by()
+            .values("planned")[:1],
             output_field=PROGRESS_FIELD,
         )
     return actions.annotate(scheduled_planned=scheduled)
@@ -132,7 +134,9 @@ def with_planned_at_latest_period(actions):
         scheduled_planned=Subquery(
             ActionSchedule.objects.filter(
                 action=OuterRef("pk"), period__end_date=OuterRef("cut_end")
-            ).values("planned")[:1],
+            )
+            .order_by()
+            .values("planned")[:1],
             output_field=PROGRESS_FIELD,
         )
     )
@@ -582,9 +586,9 @@ def plans_physical_progress(cuts, *, thresholds):
     actions = actions.annotate(
         latest_progress=_latest_progress(reports),
         scheduled_planned=Subquery(
-            ActionSchedule.objects.filter(
-                action=OuterRef("pk"), period_id=OuterRef("cut_period")
-            ).values("planned")[:1],
+            ActionSchedule.objects.filter(action=OuterRef("pk"), period_id=OuterRef("cut_period"))
+            .order_by()
+            .values("planned")[:1],
             output_field=PROGRESS_FIELD,
         ),
     )

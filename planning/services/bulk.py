@@ -333,7 +333,7 @@ def import_action_schedules(plan, planned, *, by, reason):
         # (id, planned) of every programación row of the plan, as values: 80,000 rows built
         # as models were ≈ 1 s; a model is built for the rows that change only.
         existing = defaultdict(dict)
-        rows = ActionSchedule.objects.filter(action__goal__objective__plan=plan)
+        rows = ActionSchedule.objects.filter(action__goal__objective__plan=plan).order_by()
         for pk, action_id, period_id, planned in rows.values_list(
             "pk", "action_id", "period_id", "planned"
         ):

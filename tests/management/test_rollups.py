@@ -12,6 +12,8 @@ from management.selectors.physical import (
     plan_physical_progress,
     plans_physical_progress,
     with_physical_progress,
+    with_planned_at_latest_period,
+    with_planned_progress,
 )
 from mipg.core.models import Entity, ReviewStatus, User
 from planning.models import Action, ActionSchedule
@@ -590,3 +592,25 @@ def test_physical_compliance_without_a_period_is_not_planned(goal):
     result = plan_physical_progress(goal.objective.plan)
     assert (result.actions[a.pk].planned, result.plan.planned) == (None, None)
     assert result.plan.state == PhysicalState.NOT_PLANNED
+
+
+def test_programacion_is_read_per_action_without_joining_the_action_again(count_queries):
+    # one row per action and period: the subqueries of the roll-ups read the programación
+    # alone, without the model's default order (which joined the action and the period
+    # and sorted them for each action of the plan)
+    plan = build_plan(3)
+    period = plan.periods.order_by("start_date").first()
+    actions = Action.objects.filter(goal__objective__plan=plan)
+    reads = {
+        "plan": with_planned_progress(actions, as_of=period),
+        "latest period": with_planned_at_latest_period(actions),
+    }
+    for label, queryset in reads.items():
+        sql = str(queryset.query)
+        subquery = sql[sql.index('FROM "planning_actionschedule"') :].split("LIMIT")[0]
+        assert '"position"' not in subquery and '"planning_action" ' not in subquery, label
+    with count_queries() as queries:
+        plans_physical_progress({plan: period}, thresholds=entity_thresholds())
+    sql = next(q["sql"] for q in queries.captured_queries if "planning_actionschedule" in q["sql"])
+    subquery = sql[sql.index('FROM "planning_actionschedule"') :].split("LIMIT")[0]
+    assert '"position"' not in subquery and '"planning_action" ' not in subquery

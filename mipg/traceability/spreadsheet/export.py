@@ -401,8 +401,10 @@ def plan_rows(plan, periods):
     ):
         institutional_plans[action_id].append(name)
     schedule = defaultdict(dict)
-    for row in ActionSchedule.objects.filter(action__goal__objective__plan=plan).values_list(
-        "action_id", "period_id", "planned"
+    for row in (
+        ActionSchedule.objects.filter(action__goal__objective__plan=plan)
+        .order_by()
+        .values_list("action_id", "period_id", "planned")
     ):
         schedule[row[0]][row[1]] = row[2]
     indicators = defaultdict(list)

@@ -140,9 +140,11 @@ class _Importer:
             )
         }
         self.schedules = defaultdict(dict)
-        for action_id, period_id, planned in ActionSchedule.objects.filter(
-            action__goal__objective__plan=plan
-        ).values_list("action_id", "period_id", "planned"):
+        for action_id, period_id, planned in (
+            ActionSchedule.objects.filter(action__goal__objective__plan=plan)
+            .order_by()
+            .values_list("action_id", "period_id", "planned")
+        ):
             self.schedules[action_id][period_id] = planned
         self.indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
         self.targets = defaultdict(dict)
