@@ -170,7 +170,7 @@ def reads(plan):
         "tree branch: goal": (get(reverse("planning:goal-branch", args=[goal.pk])), 5),
         "periods page": (get(reverse("planning:period-list", args=[plan.pk])), 5),
         "action list": (get(reverse("planning:action-list"), by_plan), 5),
-        "action list XLSX": (get(reverse("planning:action-export", args=["xlsx"]), by_plan), 1),
+        "action list XLSX": (get(reverse("planning:action-export", args=["xlsx"]), by_plan), 3),
         "API roll-up": (get(f"/api/v1/plans/{plan.pk}/rollup/"), 5),
         "API roll-up (depth=goals)": (
             get(f"/api/v1/plans/{plan.pk}/rollup/", {"depth": "goals"}),
