@@ -183,11 +183,32 @@ class PlanRollupSerializer(serializers.Serializer):
     indicators = IndicatorResultSerializer(many=True)
 
 
+# A node of the tree comes rendered as NodeSerializer renders it (its numbers by
+# ``_decimal_json``): 20,000 actions went through DRF's field machinery one by one, then
+# through a second pass. PlanRollupSerializer still documents the schema and renders the
+# rest of the answer; rendering a rendered node again gives the same node, and
+# tests/traceability/test_api_trace_rollup.py checks both give the same JSON.
+NODE_LEVELS = ("objectives", "goals", "actions")
+CENT = Decimal("0.01")
+_CONTEXT = decimal.getcontext().copy()  # the field quantizes in a copy of the default
+FINANCE_AMOUNTS = ("appropriation", "modifications", "definitive", *STAGES)
+
+
+def _decimal_json(value):
+    """``_decimal().to_representation(value)`` (two decimals, rounded half to even, as a
+    string; None stays None) without the field's context copy per number: a 20,000-action
+    tree has about 400,000 of them."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value).strip())
+    return f"{value.quantize(CENT, context=_CONTEXT):f}"
+
+
 def _finance(node):
-    amounts = ("appropriation", "modifications", "definitive", *STAGES)
-    data = {name: getattr(node, name) for name in amounts}
+    data = {name: _decimal_json(getattr(node, name)) for name in FINANCE_AMOUNTS}
     for name in STAGES:
-        data[f"{name}_pct"] = percent(getattr(node, f"{name}_pct"))
+        data[f"{name}_pct"] = _decimal_json(percent(getattr(node, f"{name}_pct")))
     return data
 
 
@@ -195,26 +216,27 @@ def _semaforo(summary):
     if summary is None:
         return None
     return {
-        "compliance": percent(summary.compliance),
-        "state": summary.state,
-        "indicators": summary.indicators,
-        "unreported": summary.unreported,
+        "compliance": _decimal_json(percent(summary.compliance)),
+        "state": str(summary.state),
+        "indicators": int(summary.indicators),
+        "unreported": int(summary.unreported),
     }
 
 
 def _node(physical, financial, semaforo=None):
+    """NodeSerializer's rendering of a node: physical, financial and semáforo figures."""
     return {
-        "id": physical.id,
-        "code": physical.code,
-        "name": physical.name,
-        "parent": physical.parent_id,
-        "weight": physical.weight,
-        "physical": percent(physical.physical),
-        "planned": percent(physical.planned),
-        "physical_compliance": percent(physical.compliance),
-        "physical_state": physical.state,
-        "has_report": physical.has_report,
-        "has_children": physical.has_children,
+        "id": int(physical.id),
+        "code": str(physical.code),
+        "name": str(physical.name),
+        "parent": None if physical.parent_id is None else int(physical.parent_id),
+        "weight": _decimal_json(physical.weight),
+        "physical": _decimal_json(percent(physical.physical)),
+        "planned": _decimal_json(percent(physical.planned)),
+        "physical_compliance": _decimal_json(percent(physical.compliance)),
+        "physical_state": str(physical.state),
+        "has_report": bool(physical.has_report),
+        "has_children": bool(physical.has_children),
         "financial": _finance(financial),
         "semaforo": _semaforo(semaforo),
     }
@@ -280,59 +302,12 @@ def rollup_data(rollup, *, year, cumulative, scope=PLAN_SCOPE, depth="actions"):
     }
 
 
-# The tree's nodes are rendered without a serializer per node (20,000 actions went through
-# DRF's field machinery one by one): their numbers as the decimal field renders them.
-# PlanRollupSerializer still documents the schema and renders the rest of the answer;
-# tests/traceability/test_api_trace_rollup.py checks both give the same JSON.
-NODE_LEVELS = ("objectives", "goals", "actions")
-CENT = Decimal("0.01")
-_CONTEXT = decimal.getcontext().copy()  # the field quantizes in a copy of the default
-
-
-def _decimal_json(value):
-    """``_decimal().to_representation(value)`` (two decimals, rounded half to even, as a
-    string; None stays None) without the field's context copy per number: a 20,000-action
-    tree has about 400,000 of them."""
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value).strip())
-    return f"{value.quantize(CENT, context=_CONTEXT):f}"
-
-
-def _node_json(node):
-    """NodeSerializer(node).data as a plain dict (same keys, same values)."""
-    finance, semaforo = node["financial"], node["semaforo"]
-    return {
-        "id": int(node["id"]),
-        "code": str(node["code"]),
-        "name": str(node["name"]),
-        "parent": None if node["parent"] is None else int(node["parent"]),
-        "weight": _decimal_json(node["weight"]),
-        "physical": _decimal_json(node["physical"]),
-        "planned": _decimal_json(node["planned"]),
-        "physical_compliance": _decimal_json(node["physical_compliance"]),
-        "physical_state": str(node["physical_state"]),
-        "has_report": bool(node["has_report"]),
-        "has_children": bool(node["has_children"]),
-        "financial": {name: _decimal_json(value) for name, value in finance.items()},
-        "semaforo": None
-        if semaforo is None
-        else {
-            "compliance": _decimal_json(semaforo["compliance"]),
-            "state": str(semaforo["state"]),
-            "indicators": int(semaforo["indicators"]),
-            "unreported": int(semaforo["unreported"]),
-        },
-    }
-
-
 def rollup_json(data):
-    """PlanRollupSerializer(data).data for the dict of ``rollup_data``, the tree's levels
-    rendered by ``_node_json``."""
+    """PlanRollupSerializer(data).data for the dict of ``rollup_data``, whose tree levels
+    are rendered already (``_node``)."""
     body = PlanRollupSerializer({**data, **dict.fromkeys(NODE_LEVELS, [])}).data
     for level in NODE_LEVELS:
-        body[level] = [_node_json(node) for node in data[level]]
+        body[level] = data[level]
     return body
 
 
