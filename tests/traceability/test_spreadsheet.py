@@ -82,6 +82,18 @@ def full_plan(plan, periods, unit, user):
     return objective
 
 
+def exported(plan):
+    """(workbook, its plan sheet, the sheet's header) of the plan's export."""
+    workbook = openpyxl.load_workbook(write_plan(plan))
+    sheet = workbook[layout.SHEET_TITLE]
+    return workbook, sheet, [cell.value for cell in sheet[1]]
+
+
+def approve(plan):
+    plan.status = StrategicPlan.Status.APPROVED
+    plan.save()
+
+
 def sheet_rows(file):
     sheet = openpyxl.load_workbook(file)[layout.SHEET_TITLE]
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -442,11 +454,8 @@ def test_import_into_an_approved_plan_makes_one_version_with_the_file_as_reason(
     plan, periods, unit, planner, responsible
 ):
     full_plan(plan, periods, unit, responsible)
-    plan.status = StrategicPlan.Status.APPROVED
-    plan.save()
-    workbook = openpyxl.load_workbook(write_plan(plan))
-    sheet = workbook[layout.SHEET_TITLE]
-    header = [cell.value for cell in sheet[1]]
+    approve(plan)
+    workbook, sheet, header = exported(plan)
     sheet.cell(row=3, column=header.index("Ponderación actividad") + 1, value="55 %")
     sheet.cell(row=4, column=header.index("Ponderación actividad") + 1, value="55 %")
     sheet.cell(row=5, column=header.index("Ponderación actividad") + 1, value="45 %")
@@ -527,9 +536,7 @@ def test_weight_moved_between_siblings_is_accepted_in_any_row_order(
 ):
     """A1 60 → 40 and A2 40 → 60 with A2's row first: A1 goes down before A2 goes up."""
     full_plan(plan, periods, unit, responsible)
-    workbook = openpyxl.load_workbook(write_plan(plan))
-    sheet = workbook[layout.SHEET_TITLE]
-    header = [cell.value for cell in sheet[1]]
+    workbook, sheet, header = exported(plan)
     weight = header.index("Ponderación actividad") + 1
     for number, value in ((3, "40%"), (4, "40%"), (5, "60%")):
         sheet.cell(row=number, column=weight, value=value)
@@ -583,11 +590,8 @@ def test_indicator_and_target_changes_go_into_the_imports_one_version(
     """On an approved plan an import that changes an indicator's baseline and a target
     records them in its one plan version (the single services would make one each)."""
     full_plan(plan, periods, unit, responsible)
-    plan.status = StrategicPlan.Status.APPROVED
-    plan.save()
-    workbook = openpyxl.load_workbook(write_plan(plan))
-    sheet = workbook[layout.SHEET_TITLE]
-    header = [cell.value for cell in sheet[1]]
+    approve(plan)
+    workbook, sheet, header = exported(plan)
     code = header.index("Código indicador") + 1
     rows = [
         r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=code).value == "IND-1"
