@@ -254,8 +254,9 @@ def test_branch_rollup_gives_its_items_the_figures_of_the_whole_plan(cut):
     assert full.physical.plan.physical != full.physical.objectives[first.pk].physical
 
 
-def test_branch_rollup_query_count_is_that_of_the_plan(count_queries):
-    plan = build_plan(3)
+@pytest.mark.parametrize("size", [1, 30])
+def test_branch_rollup_query_count_is_that_of_the_plan(size, count_queries):
+    plan = build_plan(size, actions_per_goal=3)
     objective = plan.objectives.get(code="O1")
     with count_queries() as counter:
         plan_rollup(plan, objective=objective)

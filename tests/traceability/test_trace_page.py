@@ -182,22 +182,31 @@ def test_trace_of_plan_pages_its_goals(client, planner):
 
 
 @pytest.mark.parametrize("root", ["plan", "objective"])
-def test_trace_of_plan_or_objective_reads_only_its_pages_goals(client, planner, root):
+def test_trace_of_plan_or_objective_reads_only_its_pages_goals(
+    client, planner, count_queries, root
+):
     """60 goals of one action each: a page shows 25 goals and builds only their actions,
-    not the whole tree's (a plan of 20,000 actions read them all for one page)."""
-    plan = build_plan(60, actions_per_goal=1)
+    not the whole tree's (a plan of 20,000 actions read them all for one page), in the
+    queries of a plan of 3 goals."""
+    small, plan = build_plan(3, actions_per_goal=1), build_plan(60, actions_per_goal=1)
     item = plan if root == "plan" else plan.objectives.get(code="O1")
     built = []
 
     def count(sender, instance, **kwargs):
         built.append(instance.pk)
 
+    small_item = small if root == "plan" else small.objectives.get(code="O1")
     client.force_login(planner)
+    client.get(trace(small_item))
+    with count_queries() as few:
+        client.get(trace(small_item))
     post_init.connect(count, sender=Action)
     try:
-        response = client.get(trace(item))
+        with count_queries() as many:
+            response = client.get(trace(item))
     finally:
         post_init.disconnect(count, sender=Action)
+    assert few.count == many.count
     below = response.context["below"]
     goals = [n for o in below for n in o.children] if root == "plan" else below
     goals = [node for node in goals if isinstance(node.obj, Goal)]
