@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     DecimalField,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -26,7 +28,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from management.models import (
     BudgetAllocation,
@@ -301,14 +303,23 @@ class NodeFinance(BudgetTotals):
     parent_id: int | None = None
 
 
+# The budget of a plan's actions grouped as a dashboard groups them across the tree:
+# by (objective, unit, funding source) and by (Decreto 612 plan, objective, unit, source).
+CELL = ("action__goal__objective_id", "action__unit_id", "source_id")
+PLAN_CELL = ("action__institutional_plans", *CELL)
+
+
 @dataclass(frozen=True)
 class FinancialProgress(TreeRollup):
-    """The budget roll-up of a plan (NodeFinance nodes). ``by_source``: {(action id, source
-    id): BudgetTotals} and ``source_names`` {source id: name}, for the budget funnel of any
-    set of the actions (None when not computed)."""
+    """The budget roll-up of a plan (NodeFinance nodes). ``cells``: {(objective id, unit
+    id, source id): BudgetTotals}, ``plan_cells``: {(Decreto 612 plan id, objective id,
+    unit id, source id): BudgetTotals} (an action counts in each of its plans) and
+    ``source_names`` {source id: name}, for the groups and the budget funnel of any set of
+    the actions that the cells add up to (None when not computed)."""
 
     year: int | None = None
-    by_source: dict | None = None
+    cells: dict | None = None
+    plan_cells: dict | None = None
     source_names: dict | None = None
 
 
@@ -351,59 +362,94 @@ def _parent_nodes(items, children):
 def totals_by(allocations, key, *, names=None):
     """{value of `key`: BudgetTotals} of `allocations` grouped by `key`, a field of the
     allocation ("action_id", "source_id") or a tuple of them (then keyed by tuples of
-    their values). Three queries: appropriations, modifications and executions (one
-    conditional sum per stage) grouped apart, since joining them would repeat each
-    appropriation once per execution entry. `names`: (a field that depends on `key`, a
-    dict to fill with key → that field), read with the appropriations."""
-    keys = (key,) if isinstance(key, str) else tuple(key)
-    through = [f"allocation__{k}" for k in keys]
-    label, labels = names or (keys[0], {})
+    their values). `names`: (a field that depends on `key`, a dict to fill with key → that
+    field), read with the appropriations. Two queries (``totals_by_groups``)."""
+    return totals_by_groups([(allocations, key, names)])[0]
 
-    def key_of(row):
-        return row[0] if len(keys) == 1 else tuple(row[: len(keys)])
 
-    # key → its amounts in the order of AMOUNTS, filled as the rows come (a plan's budget
-    # by action and source has tens of thousands of keys: one list each, no merge)
-    amounts_of = {}
-    for row in (
-        allocations.order_by()
-        .values(*keys, label)
-        .annotate(total=Sum("appropriation"))
-        .values_list(*keys, label, "total")
-    ):
-        value = key_of(row)
-        amounts_of[value] = [decimal_or_zero(row[-1]), ZERO, ZERO, ZERO, ZERO, ZERO]
-        labels[value] = row[-2]
-    # The modifications and the execution stages in one query: (kind, *key, amounts), the
-    # net modification in the first amount.
+def totals_by_groups(groupings):
+    """[{key: BudgetTotals}] of each grouping (allocations, key, names) of `groupings`, in
+    its order: the allocations' totals grouped by `key` (as in ``totals_by``: a field or a
+    path from the allocation such as "action__goal_id", or a tuple of them) with their
+    `names` (None, or as in ``totals_by``). Two queries whatever their number: the
+    appropriations of every grouping united in one; their modifications and execution
+    stages (one conditional sum per stage) in the other, grouped apart from the
+    appropriations, since joining them would repeat each appropriation once per entry."""
+    width = max(len(_keys(key)) for _allocations, key, _names in groupings)
+    appropriations, changes = [], []
     none = {f"no_{stage}": Value(None, output_field=MONEY_FIELD) for stage in STAGES[1:]}
-    modified = (
-        BudgetModification.objects.filter(allocation__in=allocations)
-        .order_by()
-        .values(*through)
-        .annotate(total=Sum(signed_modification_amount()), kind=Value("m"), **none)
-        .values_list("kind", *through, "total", *none)
-    )
-    executed = (
-        BudgetExecution.objects.filter(allocation__in=allocations)
-        .order_by()
-        .values(*through)
-        .annotate(
-            kind=Value("e"),
-            **{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES},
+    for index, (allocations, key, names) in enumerate(groupings):
+        keys = _keys(key)
+        through = [f"allocation__{k}" for k in keys]
+        # every grouping's rows as wide as the widest: its keys, then empty ones, typed
+        # (NULLIF(0, 0): PostgreSQL takes a bare NULL in a union's first part for text)
+        padding = {f"no_key_{i}": NullIf(Value(0), Value(0)) for i in range(len(keys), width)}
+        tag = {"grouping": Value(index, output_field=IntegerField()), **padding}
+        label = {} if names else {"no_label": Value(None, output_field=CharField())}
+        appropriations.append(
+            allocations.order_by()
+            .values(*keys, *([names[0]] if names else []))
+            .annotate(total=Sum("appropriation"), **tag, **label)
+            .values_list("grouping", *keys, *padding, names[0] if names else "no_label", "total")
         )
-        .values_list("kind", *through, *STAGES)
-    )
+        # (kind, grouping, *key, amounts): the net modification in the first amount
+        changes.append(
+            BudgetModification.objects.filter(allocation__in=allocations)
+            .order_by()
+            .values(*through)
+            .annotate(total=Sum(signed_modification_amount()), kind=Value("m"), **tag, **none)
+            .values_list("kind", "grouping", *through, *padding, "total", *none)
+        )
+        changes.append(
+            BudgetExecution.objects.filter(allocation__in=allocations)
+            .order_by()
+            .values(*through)
+            .annotate(
+                kind=Value("e"),
+                **tag,
+                **{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES},
+            )
+            .values_list("kind", "grouping", *through, *padding, *STAGES)
+        )
+
+    def key_of(grouping, row):
+        """The key of a grouping's row (its key columns, without the empty ones)."""
+        size = sizes[grouping]
+        return row[0] if size == 1 else tuple(row[:size])
+
+    sizes = [len(_keys(key)) for _allocations, key, _names in groupings]
+    labels = [names[1] if names else None for _allocations, _key, names in groupings]
+    # per grouping, key → its amounts in the order of AMOUNTS, filled as the rows come (a
+    # plan's budget by action and source has tens of thousands of keys: one list each)
+    amounts_of = [{} for _ in groupings]
+    for grouping, *row in _united(appropriations):
+        value = key_of(grouping, row)
+        amounts_of[grouping][value] = [decimal_or_zero(row[-1]), ZERO, ZERO, ZERO, ZERO, ZERO]
+        if labels[grouping] is not None:
+            labels[grouping][value] = row[-2]
     no_amounts = [ZERO] * len(AMOUNTS)
-    for row in modified.union(executed, all=True):
-        value, figures = key_of(row[1:]), row[1 + len(keys) :]
+    for kind, grouping, *row in _united(changes):
+        value, figures = key_of(grouping, row), row[width:]
         # every key has an appropriation row (the same allocations); an empty one if not
-        amounts = amounts_of.get(value) or amounts_of.setdefault(value, no_amounts.copy())
-        if row[0] == "m":
+        found = amounts_of[grouping]
+        amounts = found.get(value) or found.setdefault(value, no_amounts.copy())
+        if kind == "m":
             amounts[1] = decimal_or_zero(figures[0])
         else:
             amounts[2:] = map(decimal_or_zero, figures)
-    return {value: BudgetTotals.of_amounts(*amounts) for value, amounts in amounts_of.items()}
+    return [
+        {value: BudgetTotals.of_amounts(*amounts) for value, amounts in found.items()}
+        for found in amounts_of
+    ]
+
+
+def _keys(key):
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+def _united(querysets):
+    first, *others = querysets
+    return first.union(*others, all=True) if others else first
 
 
 def by_source(totals, names):
@@ -425,7 +471,7 @@ def budget_by_source(actions, *, year=None):
 
 
 def plan_financial_progress(
-    plan, *, year=None, tree=None, actions=True, sources=False, objective=None
+    plan, *, year=None, tree=None, actions=True, sources=False, objective=None, among=None
 ):
     """Apropiación (inicial, modifications, definitiva) and execution per action, goal,
     objective and plan.
@@ -433,13 +479,13 @@ def plan_financial_progress(
     ``year`` limits to the allocations of that vigencia (and their modifications and
     executions, those of year + 1 included: reservas and cuentas por pagar). ``tree``: the
     plan's PhysicalProgress (or any TreeRollup) when the caller has it, for the nodes'
-    ids, codes, names and parents. Three queries whatever the size (six without ``tree``:
-    objectives, goals and actions first): appropriations, modifications and executions
-    grouped by action and funding source (``totals_by``). With ``actions=False``: no
-    action nodes, the goals' totals grouped by goal in the database (the same sums); with
-    ``sources=True`` as well, the totals by action and source are still read (``by_source``,
-    for the dashboard's groups and funnel) and the goals' totals added up from them (the
-    goal of each action from ``tree.action_rows``). ``objective``: the branch of that
+    ids, codes, names and parents. Two queries whatever the size (five without ``tree``:
+    objectives, goals and actions first): appropriations, then modifications and
+    executions (``totals_by_groups``), grouped by action and funding source for the action
+    nodes, else by goal in the database (``actions=False``: the same sums). With
+    ``sources=True`` the same two queries also group the budget in ``cells`` and
+    ``plan_cells`` (for the dashboard's groups and funnel), of the actions of ``among``
+    (a queryset of actions; all the plan's when None). ``objective``: the branch of that
     objective alone (``tree``, when given, must be that branch's).
     """
     objectives, goals, action_items = _tree_skeleton(plan, tree, objective)
@@ -448,34 +494,45 @@ def plan_financial_progress(
         allocations = allocations.filter(action__goal__objective=objective)
     if year is not None:
         allocations = allocations.filter(year=year)
-    pairs = source_names = None
+    names = {}
+    groupings = [
+        (allocations, ("action_id", "source_id"), None)
+        if actions
+        else (allocations, "action__goal_id", None)
+    ]
+    if sources:
+        grouped = allocations if among is None else allocations.filter(action__in=among)
+        groupings += [
+            (grouped, CELL, ("source__name", names)),
+            (grouped.filter(action__institutional_plans__isnull=False), PLAN_CELL, None),
+        ]
+    by_key, *groups = totals_by_groups(groupings)
+    cells, plan_cells = groups or (None, None)
     action_nodes = {}
-    if actions or sources:
-        names = {}
-        pairs = totals_by(allocations, ("action_id", "source_id"), names=("source__name", names))
-        source_names = {source_id: name for (_action_id, source_id), name in names.items()}
     if actions:
         by_action = defaultdict(list)
-        for (action_id, _source_id), totals in pairs.items():
+        for (action_id, _source_id), totals in by_key.items():
             by_action[action_id].append(totals)
         action_nodes = _nodes(action_items, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
         goal_nodes = _parent_nodes(goals, action_nodes)
-    elif sources:
-        goal_of = {row.id: row.goal_id for row in tree.action_rows}
-        by_goal = defaultdict(list)
-        for (action_id, _source_id), totals in pairs.items():
-            if action_id in goal_of:
-                by_goal[goal_of[action_id]].append(totals)
-        goal_nodes = _nodes(goals, lambda pk: BudgetTotals.sum(by_goal.get(pk, ())))
     else:
-        by_goal = totals_by(allocations, "action__goal_id")
-        goal_nodes = _nodes(goals, lambda pk: by_goal.get(pk, EMPTY_TOTALS))
+        goal_nodes = _nodes(goals, lambda pk: by_key.get(pk, EMPTY_TOTALS))
     objective_nodes = _parent_nodes(objectives, goal_nodes)
     plan_node = NodeFinance(
         id=plan.pk, code="", name=plan.name, **BudgetTotals.sum(objective_nodes.values()).amounts()
     )
+    source_names = (
+        {source_id: name for (*_cell, source_id), name in names.items()} if sources else None
+    )
     return FinancialProgress(
-        plan_node, objective_nodes, goal_nodes, action_nodes, year, pairs, source_names
+        plan_node,
+        objective_nodes,
+        goal_nodes,
+        action_nodes,
+        year,
+        cells,
+        plan_cells,
+        source_names,
     )
 
 
@@ -507,4 +564,4 @@ def _financial_tree(tree, by_goal, year):
         name=tree.plan.name,
         **BudgetTotals.sum(objective_nodes.values()).amounts(),
     )
-    return FinancialProgress(plan_node, objective_nodes, goal_nodes, {}, year, None, None)
+    return FinancialProgress(plan_node, objective_nodes, goal_nodes, {}, year)

@@ -4,8 +4,8 @@ Every figure comes from ``plan_rollup`` (``rollup_of`` for a strategic plan): th
 its objectives are the tree's own nodes, so the dashboard, the plan page, the API and the
 exports give the same numbers. Physical progress (planned and executed) and financial
 execution stay side by side, never merged. The groups read the roll-up's actions as plain
-rows (``rows=True``: ActionRow, and the budget by action and funding source), so the page
-builds no action node.
+rows (``rows=True``: ActionRow) and its budget grouped by objective, unit and funding
+source in the database (``financial.cells``), so the page builds no action node.
 
 Groups that cut across the tree (a unit, a MIPG dimension or policy, a Decreto 612 plan,
 or the plan under a filter) weigh each action by its **share of the plan**: the product
@@ -250,6 +250,10 @@ def plan_dashboard(
         actions=actions,
         rows=True,
         explain=explain,
+        # the budget cells of the actions in that Decreto 612 plan (all without the filter)
+        among=None
+        if institutional_plan is None
+        else Action.objects.filter(institutional_plans=institutional_plan),
     )
     period = rollup.period
     physical, financial = rollup.physical, rollup.financial
@@ -259,9 +263,8 @@ def plan_dashboard(
     links = _links(plan)
     goals = physical.goals
     filtered = any(f is not None for f in (unit, policy, dimension, institutional_plan))
-    selected = _selected(
-        physical.action_rows or [], goals, links, unit, policy, dimension, institutional_plan
-    )
+    keep = _Kept(None if unit is None else unit.pk, _objectives_kept(links, policy, dimension))
+    selected = _selected(physical.action_rows or [], goals, links, keep, institutional_plan)
     objective_of = {row.id: goals[row.goal_id].parent_id for row in selected}
     if unit_names is None:
         unit_names = dict(
@@ -287,6 +290,7 @@ def plan_dashboard(
         objective_of,
         links,
         (total_sums, by_objective, by_unit, by_plan),
+        keep,
     )
     if filtered:
         total = total_sums.group(plan.pk, plan.name, thresholds)
@@ -361,16 +365,41 @@ def plan_dashboard(
     )
 
 
-def _selected(rows, goals, links, unit, policy, dimension, institutional_plan):
-    """The ActionRows of `rows` under the filters (all of them without one), in order."""
-    objectives = None  # the objectives whose MIPG policies pass the filters (None: all)
-    if policy is not None or dimension is not None:
-        objectives = {
-            objective_id
-            for objective_id, items in links.policies.items()
-            if (policy is None or policy.pk in {p.pk for p in items})
-            and (dimension is None or dimension.pk in {p.dimension_id for p in items})
-        }
+@dataclass(frozen=True)
+class _Kept:
+    """The filters by unit and by MIPG policy or dimension: they keep or leave out all
+    the actions of an (objective, unit) together (None: no such filter)."""
+
+    unit_id: int | None
+    objectives: set | None  # the ids of the objectives the policy or dimension keeps
+
+    @property
+    def all(self):
+        return self.unit_id is None and self.objectives is None
+
+    def __call__(self, objective_id, unit_id):
+        return (self.unit_id is None or unit_id == self.unit_id) and (
+            self.objectives is None or objective_id in self.objectives
+        )
+
+
+def _objectives_kept(links, policy, dimension):
+    """The ids of the objectives whose MIPG policies pass the filters by `policy` and by
+    `dimension` (None without either)."""
+    if policy is None and dimension is None:
+        return None
+    return {
+        objective_id
+        for objective_id, items in links.policies.items()
+        if (policy is None or policy.pk in {p.pk for p in items})
+        and (dimension is None or dimension.pk in {p.dimension_id for p in items})
+    }
+
+
+def _selected(rows, goals, links, keep, institutional_plan):
+    """The ActionRows of `rows` under the filters (all of them without one), in order:
+    those whose (objective, unit) `keep` (a _Kept) keeps, in `institutional_plan` when
+    given."""
     in_plan = None
     if institutional_plan is not None:
         in_plan = {
@@ -378,13 +407,12 @@ def _selected(rows, goals, links, unit, policy, dimension, institutional_plan):
             for pk, items in links.institutional_plans.items()
             if institutional_plan.pk in {p.pk for p in items}
         }
-    if objectives is None and in_plan is None and unit is None:
+    elif keep.all:
         return list(rows)
     return [
         row
         for row in rows
-        if (unit is None or row.unit_id == unit.pk)
-        and (objectives is None or goals[row.goal_id].parent_id in objectives)
+        if keep(goals[row.goal_id].parent_id, row.unit_id)
         and (in_plan is None or row.id in in_plan)
     ]
 
@@ -406,48 +434,59 @@ def _action_node(row, thresholds):
     )
 
 
-def _add_budgets(financial, plan, selected, objective_of, links, sums):
+def _add_budgets(financial, plan, selected, objective_of, links, sums, keep):
     """Add the budget of the `selected` actions to their groups' `sums` (the total, by
     objective, by unit, by Decreto 612 plan code) and return the funnel: [(source name,
-    BudgetTotals)]. From the roll-up's totals by action and source (no query), else (a
-    strategic plan's roll-up has none) the funnel in three queries and the actions' own
-    budgets. Budgets are exact sums of money: adding them up by (objective, unit) first,
-    then by group, gives the same figures as adding them action by action."""
+    BudgetTotals)]. From the roll-up's budget cells (no query): those of the actions the
+    Decreto 612 plan filter kept, under the filters by unit and MIPG policy or dimension
+    (`keep`, on each cell's objective and unit). Budgets are exact sums of money: adding
+    them up by (objective, unit, source) first, then by group, gives the same figures as
+    adding them action by action. A strategic plan's roll-up has no cells: from the
+    actions' own budgets, and the funnel in three queries."""
+    if financial.cells is None:
+        return _add_action_budgets(financial, plan, selected, objective_of, links, sums)
     total_sums, by_objective, by_unit, by_plan = sums
-    unit_of = {row.id: row.unit_id for row in selected}
+    by_cell, by_source, in_plans = defaultdict(list), defaultdict(list), defaultdict(list)
+    for (objective_id, unit_id, source_id), totals in financial.cells.items():
+        if keep(objective_id, unit_id):
+            by_cell[objective_id, unit_id].append(totals)
+            by_source[source_id].append(totals)
+    code_of = {item.pk: item.code for items in links.institutional_plans.values() for item in items}
+    for (plan_id, objective_id, unit_id, _source_id), totals in financial.plan_cells.items():
+        if keep(objective_id, unit_id):
+            in_plans[code_of[plan_id]].append(totals)
+    for (objective_id, unit_id), items in by_cell.items():
+        amounts = amounts_of(BudgetTotals.sum(items))
+        total_sums.add_finance(amounts)
+        by_objective[objective_id].add_finance(amounts)
+        by_unit[unit_id].add_finance(amounts)
+    for code, items in in_plans.items():
+        by_plan[code].add_finance(amounts_of(BudgetTotals.sum(items)))
+    return by_source_totals(
+        {pk: BudgetTotals.sum(items) for pk, items in by_source.items()},
+        financial.source_names,
+    )
+
+
+def _add_action_budgets(financial, plan, selected, objective_of, links, sums):
+    """``_add_budgets`` from each selected action's own budget (``financial.actions``)."""
+    total_sums, by_objective, by_unit, by_plan = sums
     plans_of = links.institutional_plans
     cells = defaultdict(list)  # (objective, unit) → [BudgetTotals]
-    in_plans = defaultdict(list)  # action in a Decreto 612 plan → [BudgetTotals]
-    if financial.by_source is None:
-        for pk in unit_of:
-            cells[objective_of[pk], unit_of[pk]].append(financial.actions[pk])
-            if pk in plans_of:
-                in_plans[pk].append(financial.actions[pk])
-        funnel = budget_by_source(
-            live_actions(plan).filter(pk__in=list(unit_of)), year=financial.year
-        )
-    else:
-        by_source = defaultdict(list)
-        for (action_id, source_id), totals in financial.by_source.items():
-            if action_id in unit_of:
-                cells[objective_of[action_id], unit_of[action_id]].append(totals)
-                if action_id in plans_of:
-                    in_plans[action_id].append(totals)
-                by_source[source_id].append(totals)
-        funnel = by_source_totals(
-            {pk: BudgetTotals.sum(items) for pk, items in by_source.items()},
-            financial.source_names,
-        )
+    for row in selected:
+        totals = financial.actions[row.id]
+        cells[objective_of[row.id], row.unit_id].append(totals)
+        amounts = amounts_of(totals)
+        for item in plans_of.get(row.id, ()):
+            by_plan[item.code].add_finance(amounts)
     for (objective_id, unit_id), items in cells.items():
         amounts = amounts_of(BudgetTotals.sum(items))
         total_sums.add_finance(amounts)
         by_objective[objective_id].add_finance(amounts)
         by_unit[unit_id].add_finance(amounts)
-    for pk, items in in_plans.items():
-        amounts = amounts_of(BudgetTotals.sum(items))
-        for item in plans_of[pk]:
-            by_plan[item.code].add_finance(amounts)
-    return funnel
+    return budget_by_source(
+        live_actions(plan).filter(pk__in=[row.id for row in selected]), year=financial.year
+    )
 
 
 def _ranking(group):

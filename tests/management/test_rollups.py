@@ -3,8 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from management.models import BudgetExecution
-from management.selectors.budget import plan_financial_progress
+from management.models import BudgetAllocation, BudgetExecution
+from management.selectors.budget import (
+    BudgetTotals,
+    plan_financial_progress,
+    totals_by,
+    totals_by_groups,
+)
 from management.selectors.physical import (
     PhysicalState,
     entity_thresholds,
@@ -15,7 +20,7 @@ from management.selectors.physical import (
     with_planned_at_latest_period,
     with_planned_progress,
 )
-from mipg.core.models import Entity, ReviewStatus, User
+from mipg.core.models import Entity, InstitutionalPlan, ReviewStatus, User
 from planning.models import Action, ActionSchedule
 from tests import factories
 from tests.builders import build_plan, first_quarters
@@ -359,6 +364,68 @@ def test_financial_progress_by_year(plan, budget):
     assert in_2027.plan.appropriation == D("200000")
     assert in_2027.plan.cdp == D("50000")
     assert in_2027.actions[budget["a1"].pk].commitment_pct is None
+
+
+def test_budget_cells_by_objective_unit_source_and_decreto_612_plan(plan, budget, count_queries):
+    """The dashboard's cells: A1 (1 000 000, CDP 800 000, commitment 700 000, obligation
+    400 000, payment 250 000) and A4 (200 000 in 2027, CDP 50 000) under O1, each in its
+    goal's unit; A1 in two Decreto 612 plans, A4 in the first; archived A3 nowhere."""
+    first, second = InstitutionalPlan.objects.order_by("order", "pk")[:2]
+    a1, a4 = budget["a1"], budget["a4"]
+    a1.institutional_plans.set([first, second])
+    a4.institutional_plans.set([first])
+    o1 = budget["o1"].pk
+    (source,) = {a.source_id for a in BudgetAllocation.objects.filter(action__in=[a1, a4])}
+    a1_totals = BudgetTotals(
+        appropriation=D(1_000_000),
+        cdp=D(800_000),
+        commitment=D(700_000),
+        obligation=D(400_000),
+        payment=D(250_000),
+    )
+    a4_totals = BudgetTotals(appropriation=D(200_000), cdp=D(50_000))
+    a1_cell, a4_cell = (o1, a1.unit_id, source), (o1, a4.unit_id, source)
+    assert a1.unit_id != a4.unit_id
+
+    # objectives, goals and actions, then the appropriations and the rest: no query more
+    with count_queries(5):
+        result = plan_financial_progress(plan, actions=False, sources=True)
+    assert result.cells == {a1_cell: a1_totals, a4_cell: a4_totals}
+    assert result.plan_cells == {
+        (first.pk, *a1_cell): a1_totals,
+        (second.pk, *a1_cell): a1_totals,
+        (first.pk, *a4_cell): a4_totals,
+    }
+    assert result.source_names == {source: BudgetAllocation.objects.get(action=a4).source.name}
+    assert result.goals[budget["m1"].pk].appropriation == D(1_000_000)  # the tree as ever
+
+    # among the actions of the second plan: A1 alone, in both plans
+    among = Action.objects.filter(institutional_plans=second)
+    kept = plan_financial_progress(plan, actions=False, sources=True, among=among)
+    assert kept.cells == {a1_cell: a1_totals}
+    assert kept.plan_cells == {(first.pk, *a1_cell): a1_totals, (second.pk, *a1_cell): a1_totals}
+    assert kept.plan.appropriation == D(1_200_000)  # the tree is the whole plan's
+    in_2027 = plan_financial_progress(plan, actions=True, sources=True, year=2027)
+    assert in_2027.cells == {a4_cell: a4_totals}
+
+
+def test_totals_by_groups_of_several_widths_are_each_grouping_alone(plan, budget, count_queries):
+    allocations = BudgetAllocation.objects.live().filter(action__goal__objective__plan=plan)
+    groupings = [
+        (allocations, "action__goal_id", None),
+        (
+            allocations.filter(year=2026),
+            ("action__goal__objective_id", "action_id", "source_id"),
+            None,
+        ),
+        (allocations, ("action_id", "source_id"), ("source__name", {})),
+    ]
+    with count_queries(2):
+        together = totals_by_groups(groupings)
+    alone = [totals_by(queryset, key, names=names) for queryset, key, names in groupings]
+    assert together == alone
+    assert together[0][budget["m2"].pk] == BudgetTotals(appropriation=D(200_000), cdp=D(50_000))
+    assert budget["a4"].pk not in {action for _objective, action, _source in together[1]}
 
 
 # --- reported or not: one lookup per action gives both -----------------------------------

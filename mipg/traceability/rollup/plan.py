@@ -175,6 +175,7 @@ def plan_rollup(
     rows=False,
     explain=True,
     objective=None,
+    among=None,
 ):
     """Roll-up of `plan` as of `period` (by default the latest period that has started:
     planning.selectors.default_cutoff_period).
@@ -184,15 +185,16 @@ def plan_rollup(
     of the cut's year ("year"); financial progress covers the allocations of `year` (all
     years when None). With ``actions=False`` no action node is built (for pages that show
     the plan, its objectives and goals only): the same figures, in a fraction of the time.
-    With ``rows=True`` the actions come as plain rows instead (``physical.action_rows``,
-    ``financial.by_source``; always there with action nodes), for pages that group the
-    actions across the tree (the dashboard). ``explain=False``: the indicator results
-    without their formula text (``evaluation.selectors.evaluate``; the same figures), for
-    pages that never show it (the plan tree). ``objective``: the roll-up of that
-    objective's branch alone, for a page that shows one branch (a tree branch): the
-    objective, its goals, actions and indicators get the figures of the whole plan's
-    roll-up, in the same queries; the plan node and the semáforo counts then stand for
-    the branch, not the plan.
+    With ``rows=True`` the actions come as plain rows instead (``physical.action_rows``;
+    always there with action nodes) and the budget grouped as the dashboard groups the
+    actions across the tree (``financial.cells``, ``financial.plan_cells``: of the actions
+    of ``among``, a queryset, when given; the same queries). ``explain=False``: the
+    indicator results without their formula text (``evaluation.selectors.evaluate``; the
+    same figures), for pages that never show it (the plan tree). ``objective``: the
+    roll-up of that objective's branch alone, for a page that shows one branch (a tree
+    branch): the objective, its goals, actions and indicators get the figures of the whole
+    plan's roll-up, in the same queries; the plan node and the semáforo counts then stand
+    for the branch, not the plan.
     """
     if period is None:
         period = default_cutoff_period(plan)
@@ -203,7 +205,13 @@ def plan_rollup(
         plan, as_of=period, thresholds=thresholds, actions=actions, rows=rows, objective=objective
     )
     financial = plan_financial_progress(
-        plan, year=year, tree=physical, actions=actions, sources=rows, objective=objective
+        plan,
+        year=year,
+        tree=physical,
+        actions=actions,
+        sources=rows,
+        objective=objective,
+        among=among,
     )
     live_indicators = indicators_of_plan(plan, objective)
     indicators = list(live_indicators.order_by("code"))

@@ -41,13 +41,14 @@ def with_serving_flag(plans):
     )
 
 
-def rollup_of(plan, *, actions=True, rows=False, objective=None, **kwargs):
+def rollup_of(plan, *, actions=True, rows=False, objective=None, among=None, **kwargs):
     """The roll-up pages and the API show for `plan`: ``strategic_rollup`` when other plans
     serve it (``plan.children``), else ``plan_rollup`` (same keyword arguments). One query
     more than the chosen roll-up, none when `plan` was loaded with ``has_serving_plans``
     (``with_serving_flag``). ``actions=False``: a plan_rollup without action nodes (see
     there), ``rows=True`` with the action rows instead; a strategic roll-up has none of its
-    own anyway (its own actions come with nodes and rows). ``explain=False`` (either kind):
+    own anyway (its own actions come with nodes and rows), nor budget grouped ``among``
+    some actions. ``explain=False`` (either kind):
     indicator results without their formula text, the same figures. ``objective``: for a
     page that shows that objective's branch alone, a plan_rollup of the branch (see there);
     a strategic roll-up is the whole plan's all the same (its objectives' figures come
@@ -57,7 +58,7 @@ def rollup_of(plan, *, actions=True, rows=False, objective=None, **kwargs):
         served = plan.children.exists()
     if served:
         return strategic_rollup(plan, **kwargs)
-    return plan_rollup(plan, actions=actions, rows=rows, objective=objective, **kwargs)
+    return plan_rollup(plan, actions=actions, rows=rows, objective=objective, among=among, **kwargs)
 
 
 @dataclass(frozen=True)
