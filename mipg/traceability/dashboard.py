@@ -608,8 +608,11 @@ def _indicator_selected(indicator, unit, objectives, physical, filtered):
 
 
 def _trend(plan, periods, rows, shares, period, filtered):
-    """[(period, planned, executed)] for each period of the plan up to the cut, by the
-    same share weights (so the cut's point equals the plan's figures). One query."""
+    """[(period, planned, executed)] for each period of the plan up to the cut: Σ s·x / Σ s
+    over the `rows` (s: their shares of the plan, as the groups), so without a filter the
+    cut's point is the plan's figures (to the last digits: the roll-up averages level by
+    level). One query, and work in the reports, programación and spans of dates, not in
+    actions × periods."""
     if period is None:
         return []
     all_periods = periods
@@ -617,10 +620,8 @@ def _trend(plan, periods, rows, shares, period, filtered):
     periods.sort(key=lambda p: (p.end_date, p.start_date))
     if not periods:
         return []
-    # a set built as before from a dict of the ids in tree order: the same iteration
-    # order, so the same sums to the last digit
     dates_of = {row.id: (row.start_date, row.end_date) for row in rows}
-    ids = set(dates_of)
+    ids = dates_of.keys()
     ends = {p.pk: (p.end_date, p.start_date) for p in all_periods}
     # The programación and the approved reports up to the cut, in one query.
     schedules = (
@@ -653,22 +654,28 @@ def _trend(plan, periods, rows, shares, period, filtered):
     total = sum((shares[pk] for pk in ids), ZERO) if filtered else Decimal(1)
     if not total:
         return []
-    actions = [(pk, shares[pk], dates_of[pk]) for pk in ids]
-    spans = set(dates_of.values())
-    latest, next_report, points = {}, 0, []
+    # Planned: each span of dates (start, end) weighs the shares of its actions, and at a
+    # period the actions with programación there replace their span's spread by it.
+    span_shares = defaultdict(lambda: ZERO)
+    for pk in ids:
+        span_shares[dates_of[pk]] += shares[pk]
+    scheduled_at = defaultdict(list)  # period id → [(share, span, planned)]
+    for (pk, period_id), value in scheduled.items():
+        scheduled_at[period_id].append((shares[pk], dates_of[pk], value))
+    # Executed: Σ s·x kept as the reports take effect, each replacing the action's last.
+    latest, next_report, executed, points = {}, 0, ZERO, []
     for p in periods:
         while next_report < len(found) and found[next_report][0][0] <= p.end_date:
             _end, _pk, action_id, progress = found[next_report]
+            share = shares[action_id]
+            executed += share * progress - share * latest.get(action_id, ZERO)
             latest[action_id] = progress
             next_report += 1
         # (start, end) → the default planned spread at this period
-        default = {dates: default_planned(_Dates(*dates), p.end_date) for dates in spans}
-        planned = executed = ZERO
-        period_id = p.pk
-        for pk, share, dates in actions:
-            value = scheduled.get((pk, period_id)) if scheduled else None
-            planned += share * (default[dates] if value is None else value)
-            executed += share * latest.get(pk, ZERO)
+        default = {dates: default_planned(_Dates(*dates), p.end_date) for dates in span_shares}
+        planned = sum((default[dates] * share for dates, share in span_shares.items()), ZERO)
+        for share, dates, value in scheduled_at.get(p.pk, ()):
+            planned += share * value - share * default[dates]
         points.append((p, planned / total, executed / total))
     return points
 

@@ -255,3 +255,39 @@ def test_dashboard_zero_weights_and_archived_items_by_hand(plan):
     )
     assert [i.code for i, _r in reds.indicators] == ["IND-R"]
     assert {s: n for s, _label, n in reds.semaforo}[SemaforoState.RED] == 1
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_dashboard_trend_is_the_rule_at_each_period(plan, name):
+    """Each point of the trend is Σ s·x / Σ s over the selected actions at that period's
+    cut (planned: the programación where given, else the spread by dates; executed: the
+    latest approved report by then), the total the rule gives at that cut. A third
+    period with new reports (one replacing an earlier one) and programación for some
+    actions only; a selection whose shares add up to 0 has no trend."""
+    t3 = factories.PeriodFactory(
+        plan=plan["plan"],
+        label="T3",
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2026, 9, 30),
+    )
+    a1, a2, _a3 = plan["actions"]
+    approved(a1, t3, 95)
+    approved(plan["a5"], t3, 70)
+    a2.schedule.create(period=t3, planned=D(90))
+    plan["a5"].schedule.create(period=t3, planned=D(80))
+    names, keep = FILTERS[name]
+    dash = plan_dashboard(
+        plan["plan"], period=t3, today=TODAY, actions=False, **arguments(plan, names)
+    )
+    expected_points = []
+    for period in (plan["t1"], plan["t2"], t3):
+        groups, *_ = reference(plan["plan"], period, keep=lambda *args: keep(*args, plan))
+        executed, planned, _count, _finance = groups["total"][None]
+        expected_points.append((period.label, planned.quantize(DIGITS), executed.quantize(DIGITS)))
+    if name in ("policy", "dimension", "institutional_plan"):  # O2's actions: shares of 0
+        assert dash.trend == []
+        return
+    assert [
+        (p.label, planned.quantize(DIGITS), executed.quantize(DIGITS))
+        for p, planned, executed in dash.trend
+    ] == expected_points
