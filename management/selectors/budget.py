@@ -374,13 +374,14 @@ def totals_by_groups(groupings):
     `names` (None, or as in ``totals_by``). Two queries whatever their number: the
     appropriations of every grouping united in one; their modifications and execution
     stages (one conditional sum per stage) in the other, grouped apart from the
-    appropriations, since joining them would repeat each appropriation once per entry."""
+    appropriations, since joining them would repeat each appropriation once per entry.
+    A queryset of allocations that joins a many-valued relation counts each allocation
+    once per value: group by that value (a Decreto 612 plan) or filter with a subquery."""
     width = max(len(_keys(key)) for _allocations, key, _names in groupings)
     appropriations, changes = [], []
     none = {f"no_{stage}": Value(None, output_field=MONEY_FIELD) for stage in STAGES[1:]}
     for index, (allocations, key, names) in enumerate(groupings):
         keys = _keys(key)
-        through = [f"allocation__{k}" for k in keys]
         # every grouping's rows as wide as the widest: its keys, then empty ones, typed
         # (NULLIF(0, 0): PostgreSQL takes a bare NULL in a union's first part for text)
         padding = {f"no_key_{i}": NullIf(Value(0), Value(0)) for i in range(len(keys), width)}
@@ -392,7 +393,11 @@ def totals_by_groups(groupings):
             .annotate(total=Sum("appropriation"), **tag, **label)
             .values_list("grouping", *keys, *padding, names[0] if names else "no_label", "total")
         )
-        # (kind, grouping, *key, amounts): the net modification in the first amount
+        # (kind, grouping, *key, amounts): the net modification in the first amount. The
+        # modifications (few) found by their allocations; the execution entries (many) read
+        # from the allocations joined to them: one join path, not a second one to find the
+        # allocations again.
+        through = [f"allocation__{k}" for k in keys]
         changes.append(
             BudgetModification.objects.filter(allocation__in=allocations)
             .order_by()
@@ -401,15 +406,17 @@ def totals_by_groups(groupings):
             .values_list("kind", "grouping", *through, *padding, "total", *none)
         )
         changes.append(
-            BudgetExecution.objects.filter(allocation__in=allocations)
-            .order_by()
-            .values(*through)
+            allocations.order_by()
+            .values(*keys)
             .annotate(
                 kind=Value("e"),
                 **tag,
-                **{stage: Sum("amount", filter=Q(stage=stage), default=0) for stage in STAGES},
+                **{
+                    stage: Sum("executions__amount", filter=Q(executions__stage=stage), default=0)
+                    for stage in STAGES
+                },
             )
-            .values_list("kind", "grouping", *through, *padding, *STAGES)
+            .values_list("kind", "grouping", *keys, *padding, *STAGES)
         )
 
     def key_of(grouping, row):
