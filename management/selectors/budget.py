@@ -469,7 +469,7 @@ def by_source(totals, names):
 def budget_by_source(actions, *, year=None):
     """[(source name, BudgetTotals)] of the live allocations of `actions` (a queryset), by
     source name: the budget funnel apropiación → CDP → compromiso → obligación → pago per
-    funding source. Three queries (``totals_by``, the names come with the appropriations)."""
+    funding source. Two queries (``totals_by``, the names come with the appropriations)."""
     allocations = BudgetAllocation.objects.live().filter(action__in=actions)
     if year is not None:
         allocations = allocations.filter(year=year)

@@ -625,7 +625,9 @@ def _trend(plan, periods, rows, shares, period, filtered):
     ends = {p.pk: (p.end_date, p.start_date) for p in all_periods}
     # The programación and the approved reports up to the cut, in one query.
     schedules = (
-        ActionSchedule.objects.filter(action_id__in=live_actions(plan).values("pk"))
+        ActionSchedule.objects.filter(
+            action_id__in=live_actions(plan).values("pk"), period__end_date__lte=period.end_date
+        )
         .order_by()
         .annotate(kind=Value("s"))
         .values_list("kind", "action_id", "period_id", "pk", "planned")
