@@ -257,13 +257,22 @@ def test_dashboard_zero_weights_and_archived_items_by_hand(plan):
     assert {s: n for s, _label, n in reds.semaforo}[SemaforoState.RED] == 1
 
 
+@pytest.mark.parametrize("weighted", [False, True], ids=["o2-weighs-0", "o2-weighs-40"])
 @pytest.mark.parametrize("name", list(FILTERS))
-def test_dashboard_trend_is_the_rule_at_each_period(plan, name):
+def test_dashboard_trend_is_the_rule_at_each_period(plan, name, weighted):
     """Each point of the trend is Σ s·x / Σ s over the selected actions at that period's
     cut (planned: the programación where given, else the spread by dates; executed: the
     latest approved report by then), the total the rule gives at that cut. A third
     period with new reports (one replacing an earlier one) and programación for some
-    actions only; a selection whose shares add up to 0 has no trend."""
+    actions only; a selection whose shares add up to 0 has no trend. With O2 weighing
+    40 beside O1 and A5 weighing 10, the filters that keep O2's actions or A5 alone have
+    shares above 0, hence a trend."""
+    if weighted:
+        a5 = plan["a5"]
+        a5.weight = D(10)
+        a5.save()
+        a5.goal.objective.weight = D(40)
+        a5.goal.objective.save()
     t3 = factories.PeriodFactory(
         plan=plan["plan"],
         label="T3",
@@ -284,9 +293,17 @@ def test_dashboard_trend_is_the_rule_at_each_period(plan, name):
         groups, *_ = reference(plan["plan"], period, keep=lambda *args: keep(*args, plan))
         executed, planned, _count, _finance = groups["total"][None]
         expected_points.append((period.label, planned.quantize(DIGITS), executed.quantize(DIGITS)))
-    if name in ("policy", "dimension", "institutional_plan"):  # O2's actions: shares of 0
-        assert dash.trend == []
+    if not weighted and name in ("policy", "dimension", "institutional_plan"):
+        assert dash.trend == []  # O2's actions: shares of 0
         return
+    if weighted and name == "institutional_plan":
+        # A5 alone: its approved 10, 60 and 70 %, and its programación of 80 % at T3
+        assert [(p.label, round(executed, 2)) for p, _planned, executed in dash.trend] == [
+            ("T1", D(10)),
+            ("T2", D(60)),
+            ("T3", D(70)),
+        ]
+        assert round(dash.trend[-1][1], 2) == D(80)
     assert [
         (p.label, planned.quantize(DIGITS), executed.quantize(DIGITS))
         for p, planned, executed in dash.trend
