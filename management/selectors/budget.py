@@ -488,8 +488,8 @@ def plan_financial_progress(
     plan's PhysicalProgress (or any TreeRollup) when the caller has it, for the nodes'
     ids, codes, names and parents. Two queries whatever the size (five without ``tree``:
     objectives, goals and actions first): appropriations, then modifications and
-    executions (``totals_by_groups``), grouped by action and funding source for the action
-    nodes, else by goal in the database (``actions=False``: the same sums). With
+    executions (``totals_by_groups``), grouped by action for the action nodes, else by
+    goal in the database (``actions=False``: the same sums). With
     ``sources=True`` the same two queries also group the budget in ``cells`` and
     ``plan_cells`` (for the dashboard's groups and funnel), of the actions of ``among``
     (a queryset of actions; all the plan's when None). ``objective``: the branch of that
@@ -502,11 +502,7 @@ def plan_financial_progress(
     if year is not None:
         allocations = allocations.filter(year=year)
     names = {}
-    groupings = [
-        (allocations, ("action_id", "source_id"), None)
-        if actions
-        else (allocations, "action__goal_id", None)
-    ]
+    groupings = [(allocations, "action_id" if actions else "action__goal_id", None)]
     if sources:
         grouped = allocations if among is None else allocations.filter(action__in=among)
         groupings += [
@@ -517,10 +513,7 @@ def plan_financial_progress(
     cells, plan_cells = groups or (None, None)
     action_nodes = {}
     if actions:
-        by_action = defaultdict(list)
-        for (action_id, _source_id), totals in by_key.items():
-            by_action[action_id].append(totals)
-        action_nodes = _nodes(action_items, lambda pk: BudgetTotals.sum(by_action.get(pk, ())))
+        action_nodes = _nodes(action_items, lambda pk: by_key.get(pk, EMPTY_TOTALS))
         goal_nodes = _parent_nodes(goals, action_nodes)
     else:
         goal_nodes = _nodes(goals, lambda pk: by_key.get(pk, EMPTY_TOTALS))
