@@ -353,6 +353,16 @@ def test_seed_scale_creates_a_complete_plan():
     assert_sibling_weights_sum_100(plan)
     assert_budget_invariant(plan)
     assert actions.exclude(allocations=None).distinct().count() >= 180
+    # programación for every other action at each of the four periods, cumulative
+    schedules = ActionSchedule.objects.filter(action__goal__objective__plan=plan)
+    assert schedules.count() == 100 * 4
+    planned = defaultdict(list)
+    for action_id, value in schedules.order_by("period__end_date").values_list(
+        "action_id", "planned"
+    ):
+        planned[action_id].append(value)
+    assert all(values == sorted(values) and values[-1] == 100 for values in planned.values())
+    assert {values[0] for values in planned.values()} != {0}  # some planned from T1 on
     reports = ProgressReport.objects.filter(action__goal__objective__plan=plan)
     assert reports.count() >= 400
     assert set(reports.values_list("status", flat=True)) == ALL_STATES
@@ -370,6 +380,7 @@ def test_seed_scale_creates_a_complete_plan():
         Measurement.objects.last(),
         BudgetAllocation.objects.first(),
         BudgetExecution.objects.last(),
+        schedules.last(),
     ]
     for obj in samples:
         obj.full_clean()

@@ -1,10 +1,11 @@
 """`manage.py seed_scale --actions N`: a large action plan for benchmarks.
 
 Every relation is filled (objectives with policies, goals, actions with Decreto 612 tags,
-four quarterly periods, allocations with executions, progress reports in every workflow
-state, indicators measuring goals and objectives with targets and measurements, control
-interno ratings) using bulk_create, so N = 5000 takes seconds. bulk_create bypasses
-save() and signals: no history rows are written for these objects.
+four quarterly periods, programación for every other action, allocations with executions,
+progress reports in every workflow state, indicators measuring goals and objectives with
+targets and measurements, control interno ratings) using bulk_create, so N = 5000 takes
+seconds. bulk_create bypasses save() and signals: no history rows are written for these
+objects.
 
 Each run creates a new plan. Units and the three scale users are shared between runs.
 """
@@ -24,7 +25,15 @@ from evaluation.models import Indicator, IndicatorTarget, Measurement
 from management.models import BudgetAllocation, BudgetExecution, FundingSource, ProgressReport
 from mipg.core import roles
 from mipg.core.models import InstitutionalPlan, Policy, ReviewStatus, Unit, User
-from planning.models import Action, ActionRating, Goal, Objective, ReportingPeriod, StrategicPlan
+from planning.models import (
+    Action,
+    ActionRating,
+    ActionSchedule,
+    Goal,
+    Objective,
+    ReportingPeriod,
+    StrategicPlan,
+)
 
 BOGOTA = ZoneInfo("America/Bogota")
 CENT = Decimal("0.01")
@@ -90,6 +99,9 @@ EXECUTION_PROFILES = [
 EXECUTION_DATES = {"cdp": (2, 15), "commitment": (3, 20), "obligation": (7, 15), "payment": (8, 1)}
 PREFIX = {"cdp": "CDP", "commitment": "RP", "obligation": "OB", "payment": "CE"}
 FACTORS = [Decimal(f) for f in ("1.00", "0.90", "1.10", "0.70", "0.95", "0.50")]
+# Shapes of the programación over an action's dates, cycled: planned = 100 × elapsed^shape
+# (elapsed: the fraction of its days gone at the period's end), early, even or late.
+SCHEDULE_SHAPES = [Decimal("0.5"), Decimal("1"), Decimal("2")]
 # Status of the open period's (T3) report, cycled; mostly approved.
 T3_STATUSES = [
     ReviewStatus.APPROVED,
@@ -198,6 +210,7 @@ class ScalePlanBuilder:
         objectives, goals = self.structure(plan, units)
         actions = self.actions(goals, reporter)
         self.budget(actions, reviewer)
+        self.schedule(actions, periods)
         self.progress(actions, periods, reporter, reviewer)
         self.indicators(plan, objectives, goals, periods, reporter, reviewer)
         self.bulk(
@@ -353,6 +366,22 @@ class ScalePlanBuilder:
                     )
                 )
         self.bulk(BudgetExecution, executions)
+
+    def schedule(self, actions, periods):
+        """Programación of every other action at each period (the others keep the spread
+        by dates): cumulative, so non-decreasing over the periods, 100 % by its end."""
+        rows = []
+        for k, action in enumerate(actions):
+            if k % 2:
+                continue
+            shape = SCHEDULE_SHAPES[(k // 2) % len(SCHEDULE_SHAPES)]
+            duration = (action.end_date - action.start_date).days + 1
+            for period in periods:
+                elapsed = (period.end_date - action.start_date).days + 1
+                fraction = Decimal(min(max(elapsed, 0), duration)) / duration
+                planned = (HUNDRED * fraction**shape).quantize(CENT)
+                rows.append(ActionSchedule(action=action, period=period, planned=planned))
+        self.bulk(ActionSchedule, rows)
 
     def progress(self, actions, periods, reporter, reviewer):
         reports = []
