@@ -642,12 +642,13 @@ def _trend(plan, periods, rows, shares, period, filtered):
         .annotate(kind=Value("r"))
         .values_list("kind", "action_id", "period_id", "pk", "progress")
     )
-    scheduled, found = {}, []
+    scheduled_at = defaultdict(list)  # period id → [(share, span, planned)]
+    found = []
     for kind, action_id, period_id, pk, value in schedules.union(approved, all=True):
         if action_id not in ids:
             continue
-        if kind == "s":
-            scheduled[action_id, period_id] = Decimal(value)
+        if kind == "s":  # one per action and period (schedule_unique_per_period)
+            scheduled_at[period_id].append((shares[action_id], dates_of[action_id], Decimal(value)))
         else:
             found.append((ends[period_id], pk, action_id, Decimal(value)))
     # The approved reports in the order they take effect: at each period an action reads
@@ -661,9 +662,6 @@ def _trend(plan, periods, rows, shares, period, filtered):
     span_shares = defaultdict(lambda: ZERO)
     for pk in ids:
         span_shares[dates_of[pk]] += shares[pk]
-    scheduled_at = defaultdict(list)  # period id → [(share, span, planned)]
-    for (pk, period_id), value in scheduled.items():
-        scheduled_at[period_id].append((shares[pk], dates_of[pk], value))
     # Executed: Σ s·x kept as the reports take effect, each replacing the action's last.
     latest, next_report, executed, points = {}, 0, ZERO, []
     for p in periods:
