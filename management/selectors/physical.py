@@ -469,10 +469,10 @@ def plan_physical_progress(
     thresholds = thresholds or entity_thresholds()
     objectives, goals, live = live_items(plan, objective)
     objectives, goals = list(objectives), list(goals)
-    # Each goal adds up its actions in tree order (sums of 28-digit products depend on
-    # it). Without action rows or nodes only that order within each goal matters: sorting
-    # by goal first spares the sort on the ancestors' positions and codes.
-    order = live.tree_order() if actions or rows else ("goal_id", "position", "code")
+    # Weights, progress and planned figures have two decimals: a goal's sums Σw·x and Σw
+    # are exact in any order of its actions. Only the action rows and nodes are listed in
+    # tree order; without them the actions are read unsorted.
+    order = live.tree_order() if actions or rows else ()
     actions_query = with_planned_progress(
         live.order_by(*order).annotate(
             latest_progress=_latest_progress(approved_reports(as_of=as_of))

@@ -605,6 +605,41 @@ def test_mipg_example_planned_vs_executed(goal, quarters):
     assert (a2.compliance, a2.state) == (D("60"), PhysicalState.YELLOW)
 
 
+def test_goals_add_up_their_actions_exactly_in_any_order(goal, quarters, count_queries):
+    """Weights, reported progress, programación and the spread by dates all have two
+    decimals: each w·x has at most four and a goal's sums Σw·x and Σw are exact whatever
+    the order of its actions, so the roll-up without action rows reads them unsorted. M1:
+    33.33 at 12.34 % (planned 24.66 % by dates), 33.33 at 99.99 % (programación 7.77 %)
+    and 33.34 at 50 % (planned 100 %, ended); positions and codes in other orders."""
+    q1, q2, q3, q4 = quarters
+    action(
+        goal,
+        "33.34",
+        50,
+        q1,
+        code="A1",
+        position=1,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 3, 1),
+    )
+    second = action(goal, "33.33", "99.99", q1, code="A3", position=2)
+    first = action(goal, "33.33", "12.34", q1, code="A2", position=3)
+    for item in (first, second):
+        item.start_date, item.end_date = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+        item.save()
+    ActionSchedule.objects.create(action=second, period=q1, planned=D("7.77"))
+    weighted = D("33.33") * D("12.34") + D("33.33") * D("99.99") + D("33.34") * 50
+    planned = D("33.33") * D("24.66") + D("33.33") * D("7.77") + D("33.34") * 100
+    with count_queries() as queries:
+        light = plan_physical_progress(goal.objective.plan, as_of=q1, actions=False)
+    actions_sql = queries.captured_queries[-1]["sql"]
+    assert "planning_action" in actions_sql and "ORDER BY" not in actions_sql.split("FROM")[-1]
+    full = plan_physical_progress(goal.objective.plan, as_of=q1)
+    node = light.goals[goal.pk]
+    assert (node.physical, node.planned) == (weighted / 100, planned / 100)
+    assert node == full.goals[goal.pk] and light.plan == full.plan
+
+
 def test_planned_defaults_to_the_spread_by_dates(goal, quarters):
     # 1/1–31/12/2026: 181 of 365 days elapsed at the end of T2 → 49.59 % planned;
     # executed 40 → 40 / 49.59 = 80.66 % verde
