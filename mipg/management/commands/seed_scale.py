@@ -33,6 +33,7 @@ from planning.models import (
     Objective,
     ReportingPeriod,
     StrategicPlan,
+    default_planned,
 )
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -100,7 +101,7 @@ EXECUTION_DATES = {"cdp": (2, 15), "commitment": (3, 20), "obligation": (7, 15),
 PREFIX = {"cdp": "CDP", "commitment": "RP", "obligation": "OB", "payment": "CE"}
 FACTORS = [Decimal(f) for f in ("1.00", "0.90", "1.10", "0.70", "0.95", "0.50")]
 # Shapes of the programación over an action's dates, cycled: planned = 100 × elapsed^shape
-# (elapsed: the fraction of its days gone at the period's end), early, even or late.
+# (elapsed: the spread by dates at the period's end, ÷ 100), early, even or late.
 SCHEDULE_SHAPES = [Decimal("0.5"), Decimal("1"), Decimal("2")]
 # Status of the open period's (T3) report, cycled; mostly approved.
 T3_STATUSES = [
@@ -375,10 +376,9 @@ class ScalePlanBuilder:
             if k % 2:
                 continue
             shape = SCHEDULE_SHAPES[(k // 2) % len(SCHEDULE_SHAPES)]
-            duration = (action.end_date - action.start_date).days + 1
             for period in periods:
-                elapsed = (period.end_date - action.start_date).days + 1
-                fraction = Decimal(min(max(elapsed, 0), duration)) / duration
+                # the share of its days gone, as the spread by dates counts them
+                fraction = default_planned(action, period.end_date) / HUNDRED
                 planned = (HUNDRED * fraction**shape).quantize(CENT)
                 rows.append(ActionSchedule(action=action, period=period, planned=planned))
         self.bulk(ActionSchedule, rows)
